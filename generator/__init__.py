@@ -1,0 +1,3 @@
+"""specfirst: a spec-first code generator for FastAPI."""
+
+__version__ = "0.1.0"

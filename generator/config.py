@@ -1,0 +1,56 @@
+"""Project settings from `[tool.specfirst]` in pyproject.toml: which contracts, which output."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One contract and the folder its generated package goes to."""
+
+    spec: Path
+    output: Path
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """`[tool.specfirst]`: `specs` (folder of contracts) and `output` (folder of packages)."""
+
+    root: Path
+    specs: Path
+    output: Path
+
+    @classmethod
+    def from_pyproject(cls, start: Path | None = None) -> ProjectConfig:
+        """Find the nearest pyproject.toml upwards from `start` (default: cwd) and read it."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            candidate = folder / "pyproject.toml"
+            if candidate.is_file():
+                return cls.from_file(candidate)
+        return cls(root=here, specs=here / "specs", output=here / "generated")
+
+    @classmethod
+    def from_file(cls, pyproject: Path) -> ProjectConfig:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        section = data.get("tool", {}).get("specfirst", {})
+        root = pyproject.parent
+        return cls(
+            root=root,
+            specs=root / str(section.get("specs", "specs")),
+            output=root / str(section.get("output", "generated")),
+        )
+
+    def contracts(self) -> list[Contract]:
+        """Every contract in the specs folder, sorted, each mapped to `output/<stem>`."""
+        if not self.specs.is_dir():
+            return []
+        found = sorted(
+            p for p in self.specs.iterdir() if p.is_file() and p.suffix in CONTRACT_SUFFIXES
+        )
+        return [Contract(spec=p, output=self.output / p.stem) for p in found]

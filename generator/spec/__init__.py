@@ -1,0 +1,1 @@
+"""Reading a contract: load (with a source map), bundle `$ref`s, validate."""
