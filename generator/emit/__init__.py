@@ -1,0 +1,1 @@
+"""Emitters: IR in, file contents out (nothing here touches the disk)."""

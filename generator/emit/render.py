@@ -1,0 +1,64 @@
+"""The one jinja2 environment: strict undefined, a few named filters, templates from templates/."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+MAX_DOC = 600
+
+
+def py_literal(value: object) -> str:
+    """A Python literal for a string, number, bool, None, or list/dict of them (via repr).
+
+    >>> print(py_literal("a'b"))
+    "a'b"
+    """
+    if isinstance(value, jinja2.Undefined):
+        raise jinja2.UndefinedError("a template printed an undefined value")
+    return repr(value)
+
+
+def doc_text(value: object) -> str:
+    """Text that is safe inside a triple-quoted docstring: one paragraph, escaped, bounded.
+
+    >>> print(doc_text('say "hi"\\n  twice'))
+    say \\"hi\\" twice
+    """
+    text = " ".join(str(value).split())[:MAX_DOC]
+    out: list[str] = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif not ch.isprintable():
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The shared environment (templates are trusted; values reach them through filters)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["py"] = py_literal
+    env.filters["doc"] = doc_text
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one template with the given IR values."""
+    return environment().get_template(template).render(**context)

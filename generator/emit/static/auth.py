@@ -1,0 +1,246 @@
+"""Security requirements as OpenAPI defines them: OR of alternatives, AND inside one, scopes as RBAC."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import hashlib
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from .tokens import InvalidToken, JwtVerifier, scopes_of
+
+logger = logging.getLogger(__name__.rsplit(".", 1)[0])
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+Requirement = tuple[tuple[str, tuple[str, ...]], ...]  # ((scheme, scopes), ...) all must hold
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    """Who made the request: subject, granted scopes, token claims and the schemes that matched."""
+
+    subject: str
+    scopes: frozenset[str] = frozenset()
+    claims: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    schemes: tuple[str, ...] = ()
+
+    def has_scopes(self, *scopes: str) -> bool:
+        return set(scopes) <= self.scopes
+
+
+@dataclasses.dataclass(frozen=True)
+class SchemeSpec:
+    """One `securitySchemes` entry: `jwt` (bearer, oauth2, openIdConnect), `apiKey` or `basic`."""
+
+    name: str
+    kind: str
+    location: str = "header"  # apiKey: header | query | cookie
+    parameter: str = "Authorization"  # apiKey: header/query/cookie name
+    discovery_url: str | None = None  # openIdConnect
+
+
+class ApiKeyVerifier(Protocol):
+    """Application hook: who owns this API key (None if nobody)."""
+
+    def __call__(self, scheme: str, key: str) -> Awaitable[Principal | None]: ...
+
+
+class BasicVerifier(Protocol):
+    """Application hook: who these basic credentials belong to (None if nobody)."""
+
+    def __call__(
+        self, scheme: str, username: str, password: str
+    ) -> Awaitable[Principal | None]: ...
+
+
+class _Rejected(Exception):
+    def __init__(self, *, presented: bool, scopes: tuple[str, ...] = ()) -> None:
+        self.presented = presented
+        self.scopes = scopes
+
+
+@dataclasses.dataclass
+class AuthContext:
+    """Verifiers and settings one app uses; built by `configure_auth` at start-up."""
+
+    realm: str
+    jwt: JwtVerifier
+    api_keys: ApiKeyVerifier
+    basic: BasicVerifier
+    trusted_origins: frozenset[str]
+
+    async def principal(self, request: Request, spec: SchemeSpec) -> Principal:
+        if spec.kind == "jwt":
+            token = _bearer(request)
+            try:
+                claims = self.jwt.verify(token)
+            except InvalidToken:
+                raise _Rejected(presented=True) from None
+            return Principal(claims["sub"], scopes_of(claims), claims, (spec.name,))
+        if spec.kind == "apiKey":
+            key = _api_key(request, spec)
+            if spec.location == "cookie":
+                self._check_origin(request)
+            found = await self.api_keys(spec.name, key)
+        elif spec.kind == "basic":
+            found = await self.basic(spec.name, *_basic(request))
+        else:
+            raise _Rejected(presented=False)
+        if found is None:
+            raise _Rejected(presented=True)
+        return dataclasses.replace(found, schemes=(spec.name,))
+
+    def _check_origin(self, request: Request) -> None:
+        """CSRF defence for cookie credentials: unsafe methods need a same-site or trusted Origin."""
+        if request.method not in UNSAFE_METHODS:
+            return
+        origin = request.headers.get("origin") or request.headers.get("referer")
+        if not origin:
+            return  # not a browser request: browsers always send Origin on cross-site writes
+        parts = urlsplit(origin)
+        seen = f"{parts.scheme}://{parts.netloc}"
+        own = f"{request.url.scheme}://{request.url.netloc}"
+        if seen != own and seen not in self.trusted_origins:
+            raise HTTPException(403, "Cross-site request refused")
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise _Rejected(presented=False)
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _Rejected(presented=True)
+    return token.strip()
+
+
+def _api_key(request: Request, spec: SchemeSpec) -> str:
+    source = {"query": request.query_params, "cookie": request.cookies}.get(spec.location)
+    value = (source if source is not None else request.headers).get(spec.parameter)
+    if not value:
+        raise _Rejected(presented=False)
+    return value
+
+
+def _basic(request: Request) -> tuple[str, str]:
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if not header:
+        raise _Rejected(presented=False)
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise _Rejected(presented=True) from None
+    username, sep, password = decoded.partition(":")
+    if scheme.lower() != "basic" or not sep:
+        raise _Rejected(presented=True)
+    return username, password
+
+
+def _challenge(
+    realm: str, schemes: Mapping[str, SchemeSpec], names: set[str], error: str | None
+) -> str:
+    kinds = {schemes[n].kind for n in names if n in schemes}
+    parts = []
+    if "jwt" in kinds or not kinds:
+        parts.append(f'Bearer realm="{realm}"' + (f', error="{error}"' if error else ""))
+    if "basic" in kinds:
+        parts.append(f'Basic realm="{realm}", charset="UTF-8"')
+    if "apiKey" in kinds:
+        parts.append(f'ApiKey realm="{realm}"')
+    return ", ".join(parts)
+
+
+def authenticate(
+    schemes: Mapping[str, SchemeSpec], alternatives: tuple[Requirement, ...]
+) -> Callable[[Request], Awaitable[Principal | None]]:
+    """A dependency enforcing one operation's requirements (RFC 6750 401/403 answers)."""
+    anonymous_ok = any(len(alt) == 0 for alt in alternatives)
+    names = {name for alt in alternatives for name, _ in alt}
+
+    async def dependency(request: Request) -> Principal | None:
+        context: AuthContext = request.app.state.auth
+        presented, missing_scopes = False, None
+        for alternative in alternatives:
+            if not alternative:
+                continue
+            try:
+                matched = [
+                    await _check(context, request, schemes[name], scopes)
+                    for name, scopes in alternative
+                ]
+            except _Rejected as rejected:
+                presented = presented or rejected.presented
+                if rejected.scopes and missing_scopes is None:
+                    missing_scopes = rejected.scopes
+                continue
+            first = matched[0]
+            return dataclasses.replace(first, schemes=tuple(n for p in matched for n in p.schemes))
+        if missing_scopes is not None:
+            scope = " ".join(missing_scopes)
+            value = _challenge(context.realm, schemes, names, "insufficient_scope")
+            raise HTTPException(
+                403, "Insufficient scope", {"WWW-Authenticate": f'{value}, scope="{scope}"'}
+            )
+        if anonymous_ok and not presented:
+            return None
+        error = "invalid_token" if presented else None
+        raise HTTPException(
+            401,
+            "Unauthorized",
+            {"WWW-Authenticate": _challenge(context.realm, schemes, names, error)},
+        )
+
+    return dependency
+
+
+async def _check(
+    context: AuthContext, request: Request, spec: SchemeSpec, scopes: tuple[str, ...]
+) -> Principal:
+    principal = await context.principal(request, spec)
+    if not principal.has_scopes(*scopes):
+        raise _Rejected(presented=True, scopes=scopes)
+    return principal
+
+
+def hash_api_key(key: str) -> str:
+    """The SHA-256 hex digest stored in settings instead of the key itself."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def default_api_key_verifier(hashes: Mapping[str, str]) -> ApiKeyVerifier:
+    """Compares a key's hash with every configured `subject -> sha256` entry in constant time."""
+    entries = tuple(hashes.items())
+
+    async def verify(scheme: str, key: str) -> Principal | None:
+        digest = hash_api_key(key).encode()
+        owner = None
+        for subject, expected in entries:  # no early exit: timing does not depend on the match
+            if hmac.compare_digest(digest, expected.lower().encode()):
+                owner = subject
+        return Principal(owner) if owner is not None else None
+
+    return verify
+
+
+def default_basic_verifier(users: Mapping[str, str]) -> BasicVerifier:
+    """Checks a password against configured pwdlib (argon2) hashes; unknown users cost the same."""
+    from pwdlib import PasswordHash
+
+    hasher = PasswordHash.recommended()
+    dummy = hasher.hash("specfirst-dummy-password")
+
+    async def verify(scheme: str, username: str, password: str) -> Principal | None:
+        stored = users.get(username)
+        ok = await run_in_threadpool(hasher.verify, password, stored or dummy)
+        return Principal(username) if ok and stored is not None else None
+
+    return verify

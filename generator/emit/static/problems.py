@@ -1,0 +1,236 @@
+"""Errors of the generated service: one format (problem+json or the contract's), never a traceback."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__.rsplit(".", 1)[0])
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+
+
+@dataclass(frozen=True)
+class ErrorFormat:
+    """How error bodies look: media type and (wire field, role) pairs.
+
+    Roles: type, title, detail, instance, errors, request_id, status:int, status:str, and
+    empty:<kind> for required fields of a contract-defined schema that carry nothing here.
+    """
+
+    media_type: str
+    fields: tuple[tuple[str, str], ...]
+
+    def body(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        errors: Sequence[Mapping[str, str]] | None = None,
+        request_id: str | None = None,
+    ) -> dict[str, Any]:
+        """An error body for `status` with every field the format declares."""
+        values: dict[str, Any] = {
+            "type": "about:blank",
+            "title": title,
+            "status:int": status,
+            "status:str": title.lower().replace(" ", "_"),
+            "detail": detail or title,
+            "instance": None,
+            "errors": list(errors) if errors else None,
+            "request_id": request_id,
+            "empty:str": "",
+            "empty:int": 0,
+            "empty:bool": False,
+            "empty:list": [],
+            "empty:obj": {},
+        }
+        body = {wire: values[role] for wire, role in self.fields if role in values}
+        return {k: v for k, v in body.items() if v is not None}
+
+    def response(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        *,
+        errors: Sequence[Mapping[str, str]] | None = None,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """A complete error response."""
+        content = json.dumps(self.body(status, title, detail, errors, request_id)).encode()
+        return Response(content, status, headers=dict(headers or {}), media_type=self.media_type)
+
+
+def request_id_of(request: Request) -> str | None:
+    """The id the service middleware gave this request."""
+    value = request.scope.get("state", {}).get("request_id")
+    return value if isinstance(value, str) else None
+
+
+def _pointer(loc: Sequence[int | str]) -> str:
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc)
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    """Pydantic errors as {pointer, detail}; the submitted values are never echoed."""
+    return [
+        {"pointer": _pointer(err.get("loc", ())), "detail": str(err.get("msg", "invalid"))}
+        for err in exc.errors()
+    ]
+
+
+def install_error_handlers(
+    app: FastAPI, errors: ErrorFormat, validation_status: Mapping[str, int]
+) -> None:
+    """Answer validation errors, unknown routes and wrong methods in the service's error format."""
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        route = request.scope.get("route")
+        status = validation_status.get(getattr(route, "operation_id", None) or "", 400)
+        title = "Bad Request" if status == 400 else "Unprocessable Content"
+        return errors.response(
+            status,
+            title,
+            "The request does not match the contract.",
+            errors=validation_errors(exc),
+            request_id=request_id_of(request),
+        )
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        titles = {404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large"}
+        title = titles.get(exc.status_code, "Error")
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
+        return errors.response(
+            exc.status_code,
+            title,
+            detail,
+            request_id=request_id_of(request),
+            headers=exc.headers,
+        )
+
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(HTTPException, on_http)
+
+
+def not_implemented(request: Request, errors: ErrorFormat) -> Response:
+    """501: the operation exists in the contract but has no implementation yet."""
+    return errors.response(
+        501,
+        "Not Implemented",
+        "This operation is not implemented yet.",
+        request_id=request_id_of(request),
+    )
+
+
+class _TooLarge(Exception):
+    """The request body grew past the configured limit while it was being read."""
+
+
+class ServiceMiddleware:
+    """Outermost layer: request ids, security headers, a body size limit and a last-resort 500.
+
+    It wraps everything FastAPI does, so even an unhandled exception answers in the service's
+    error format, with the security headers, and without a traceback or the exception's text.
+    """
+
+    def __init__(self, app: ASGIApp, *, errors: ErrorFormat, max_body_bytes: int) -> None:
+        self.app = app
+        self.errors = errors
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = self._request_id(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = False
+        is_docs = str(scope.get("path", "")).rstrip("/").endswith(("/docs", "/redoc"))
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = [*SECURITY_HEADERS] + ([] if is_docs else [API_CSP])
+                headers += [(k, v) for k, v in extra if k not in present]
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            if self._declared_length(scope) > self.max_body_bytes:
+                raise _TooLarge
+            await self.app(scope, self._limited(receive), send_wrapper)
+        except _TooLarge:
+            if not started:
+                await self._send_error(scope, send_wrapper, 413, "Content Too Large", request_id)
+        except Exception:
+            logger.exception("unhandled error (request_id=%s)", request_id)
+            if not started:
+                await self._send_error(
+                    scope, send_wrapper, 500, "Internal Server Error", request_id
+                )
+
+    @staticmethod
+    def _request_id(scope: Scope) -> str:
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id":
+                text = str(value.decode("latin-1"))
+                if _REQUEST_ID.fullmatch(text):
+                    return text
+        return uuid.uuid4().hex
+
+    @staticmethod
+    def _declared_length(scope: Scope) -> int:
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                return int(value) if value.isdigit() else 0
+        return 0
+
+    def _limited(self, receive: Receive) -> Receive:
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body_bytes:
+                    raise _TooLarge
+            return message
+
+        return limited
+
+    async def _send_error(
+        self, scope: Scope, send: Send, status: int, title: str, request_id: str
+    ) -> None:
+        response = self.errors.response(status, title, request_id=request_id)
+        await response(scope, _empty_receive, send)
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}

@@ -1,0 +1,227 @@
+"""What goes over the wire: reading request bodies and styled parameters, rendering results."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError
+from starlette.datastructures import QueryParams, UploadFile
+from starlette.exceptions import HTTPException
+
+
+@dataclasses.dataclass
+class BodySpec:
+    """One accepted request media type: how to read it and what validates it."""
+
+    media_type: str
+    kind: str  # json | form | multipart | binary | text
+    annotation: Any = None
+    files: tuple[str, ...] = ()
+    arrays: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        """Built on first use, so a large contract's app starts fast."""
+        return TypeAdapter(self.annotation)
+
+    def matches(self, content_type: str) -> bool:
+        """True when a request's Content-Type is this media type (wildcards allowed)."""
+        want = self.media_type.split(";", 1)[0].strip().lower()
+        if want in {"*/*", ""}:
+            return True
+        if want.endswith("/*"):
+            return content_type.startswith(want[:-1])
+        return content_type == want
+
+
+@dataclasses.dataclass
+class ResultSpec:
+    """How a result class becomes a response: status, media type, body type, headers."""
+
+    status: int | None  # None: the result carries `status_code` (a `default` response)
+    media_type: str | None
+    kind: str | None  # json | text | binary | None (no body)
+    annotation: Any = None
+    headers: tuple[tuple[str, str], ...] = ()  # (attribute, wire name)
+
+    @functools.cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        """Built on first use, so a large contract's app starts fast."""
+        return TypeAdapter(self.annotation)
+
+
+def _invalid(loc: tuple[str | int, ...], message: str, kind: str = "value_error") -> Exception:
+    return RequestValidationError([{"type": kind, "loc": loc, "msg": message}])
+
+
+def _prefixed(exc: ValidationError, *prefix: str | int) -> Exception:
+    errors = [{**e, "loc": (*prefix, *e.get("loc", ())), "input": None} for e in exc.errors()]
+    return RequestValidationError(errors)
+
+
+async def read_body(request: Request, accepted: Sequence[BodySpec], required: bool) -> Any:
+    """Read and validate a request body in whichever accepted media type it came."""
+    raw = await request.body()
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not raw and not content_type:
+        if required:
+            raise _invalid(("body",), "Field required", "missing")
+        return None
+    spec = next((s for s in accepted if s.matches(content_type)), None)
+    if spec is None:
+        raise HTTPException(415, f"Unsupported media type; expected {accepted[0].media_type}")
+    if spec.kind == "binary":
+        return raw
+    if spec.kind == "text":
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _invalid(("body",), "Body is not valid UTF-8") from None
+    try:
+        if spec.kind == "json":
+            return spec.adapter.validate_json(raw)
+        return spec.adapter.validate_python(await _form_data(request, spec))
+    except ValidationError as exc:
+        raise _prefixed(exc, "body") from None
+
+
+async def _form_data(request: Request, spec: BodySpec) -> dict[str, Any]:
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for key in form:
+        values = [await _part(v) for v in form.getlist(key)]
+        data[key] = values if key in spec.arrays else values[-1]
+    return _coerce_strings(data, spec)
+
+
+async def _part(value: UploadFile | str) -> Any:
+    if isinstance(value, str):
+        return value
+    return await value.read()
+
+
+def _coerce_strings(data: dict[str, Any], spec: BodySpec) -> dict[str, Any]:
+    """Form fields arrive as text: parse the ones that are JSON scalars, keep files as bytes."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in spec.files:
+            out[key] = value
+        elif isinstance(value, list):
+            out[key] = [_scalar(v) for v in value]
+        else:
+            out[key] = _scalar(value)
+    return out
+
+
+def _scalar(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return value
+    return parsed if isinstance(parsed, int | float | bool) else value
+
+
+def implementation(request: Request, tag: str, method: str) -> Any:
+    """The hand-written method for an operation, or None when it is not implemented."""
+    impl = request.app.state.implementations.get(tag)
+    return getattr(impl, method, None) if impl is not None else None
+
+
+def parse_delimited(
+    raw: str | None, delimiter: str, adapter: TypeAdapter[Any], loc: tuple[str, str]
+) -> Any:
+    """`a,b,c` (or `|`, space) into a validated list; None stays None."""
+    if raw is None:
+        return None
+    items: list[Any] = [_scalar(p) for p in raw.split(delimiter)] if raw != "" else []
+    try:
+        return adapter.validate_python(items)
+    except ValidationError as exc:
+        raise _prefixed(exc, *loc) from None
+
+
+def parse_deep_object(
+    query: QueryParams, name: str, adapter: TypeAdapter[Any], required: bool
+) -> Any:
+    """`name[key]=value` query pairs into a validated object."""
+    prefix = name + "["
+    data = {
+        k[len(prefix) : -1]: _scalar(v)
+        for k, v in query.multi_items()
+        if k.startswith(prefix) and k.endswith("]")
+    }
+    if not data:
+        if required:
+            raise _invalid(("query", name), "Field required", "missing")
+        return None
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        raise _prefixed(exc, "query", name) from None
+
+
+def header_text(value: Any) -> str:
+    """A header value as text (lists comma-joined, booleans lower-case, dates ISO 8601)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(header_text(v) for v in value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, BaseModel):
+        return value.model_dump_json(by_alias=True)
+    return str(value)
+
+
+class ContractViolation(Exception):
+    """An implementation returned something the contract does not allow for this operation."""
+
+
+def render(result: object, specs: Mapping[type, ResultSpec]) -> Response:
+    """Turn a typed result into the HTTP response the contract documents for it."""
+    spec = specs.get(type(result))
+    if spec is None:
+        raise ContractViolation(f"{type(result).__name__} is not a result of this operation")
+    payload: Any = result  # a generated result dataclass: `body`, headers, maybe `status_code`
+    status = spec.status if spec.status is not None else int(payload.status_code)
+    headers = {
+        wire: header_text(value)
+        for attr, wire in spec.headers
+        if (value := getattr(result, attr)) is not None
+    }
+    if spec.kind is None:
+        return Response(status_code=status, headers=headers)
+    body = payload.body
+    if spec.kind == "json":
+        content = spec.adapter.dump_json(body, by_alias=True, exclude_unset=True)
+    elif spec.kind == "text":
+        content = str(body).encode()
+    else:
+        content = bytes(body)
+    return Response(content, status, headers=headers, media_type=spec.media_type)
+
+
+def matches(pattern: str) -> AfterValidator:
+    """A pattern check with Python's `re`, for patterns pydantic's regex engine rejects."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.search(value):
+            raise ValueError("String should match the documented pattern")
+        return value
+
+    return AfterValidator(check)

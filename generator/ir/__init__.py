@@ -1,0 +1,1 @@
+"""The intermediate representation: what to generate, with every name and import decided."""

@@ -1,0 +1,202 @@
+"""build_api: the only reader of the raw contract; turns it into the frozen IR the emitters use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.ir.errors import build_error_shape
+from generator.ir.messages import build_bodies, build_responses
+from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecurityScheme, Tag
+from generator.ir.params import build_parameters
+from generator.ir.refs import as_mapping, deref
+from generator.ir.types import qualify
+from generator.naming import Namespace, class_name, snake_name, words
+from generator.spec.document import join_pointer
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+DEFAULT_TAG = "default"
+_TEMPLATE = re.compile(r"\{([^{}]*)\}")
+
+
+def derived_operation_id(method: str, path: str) -> str:
+    """The name used when an operation has no operationId.
+
+    >>> derived_operation_id("get", "/users/{user_id}/posts")
+    'get_users_by_user_id_posts'
+    """
+    parts = [method]
+    for segment in path.strip("/").split("/"):
+        match = _TEMPLATE.fullmatch(segment)
+        parts.extend(["by", *words(match[1])] if match else words(segment))
+    return "_".join(p for p in parts if p)
+
+
+def mount_prefix(root: Mapping[str, Any]) -> str:
+    """The path of the first server URL, e.g. `/api/v1` (variables take their defaults)."""
+    servers = root.get("servers")
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], Mapping):
+        return ""
+    server = servers[0]
+    url = str(server.get("url") or "")
+    for name, var in as_mapping(server.get("variables")).items():
+        url = url.replace("{" + name + "}", str(as_mapping(var).get("default", "")))
+    path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+    path = "/" + "/".join(seg for seg in path.split("/") if seg and "{" not in seg)
+    return "" if path == "/" else path
+
+
+def _security(
+    root: Mapping[str, Any], op: Mapping[str, Any], schemes: Mapping[str, str]
+) -> tuple[tuple[SchemeUse, ...], ...]:
+    raw = op["security"] if "security" in op else root.get("security")
+    if not isinstance(raw, list):
+        return ()
+    alternatives: list[tuple[SchemeUse, ...]] = []
+    for requirement in raw:
+        uses = tuple(
+            SchemeUse(schemes[name], tuple(str(s) for s in scopes if isinstance(s, str)))
+            for name, scopes in as_mapping(requirement).items()
+            if name in schemes and isinstance(scopes, list)
+        )
+        alternatives.append(uses)
+    return tuple(alternatives)
+
+
+def scheme_identifiers(root: Mapping[str, Any]) -> dict[str, str]:
+    """Security scheme name -> identifier used in security.py, in contract order."""
+    names = Namespace()
+    components = as_mapping(root.get("components"))
+    return {k: names.claim(snake_name(k)) for k in as_mapping(components.get("securitySchemes"))}
+
+
+def build_schemes(
+    root: Mapping[str, Any], identifiers: Mapping[str, str]
+) -> tuple[SecurityScheme, ...]:
+    """How each declared scheme is verified: JWT, API key (where), basic, or unsupported."""
+    declared = as_mapping(as_mapping(root.get("components")).get("securitySchemes"))
+    built = []
+    for wire, node in declared.items():
+        raw = as_mapping(deref(root, node, "")[0])
+        kind, http = str(raw.get("type", "")), str(raw.get("scheme", "")).lower()
+        scheme = SecurityScheme(identifiers[wire], wire, "unsupported")
+        if kind in {"oauth2", "openIdConnect"} or (kind == "http" and http == "bearer"):
+            url = raw.get("openIdConnectUrl")
+            scheme = replace(
+                scheme, kind="jwt", discovery_url=url if isinstance(url, str) else None
+            )
+        elif kind == "http" and http == "basic":
+            scheme = replace(scheme, kind="basic")
+        elif kind == "apiKey" and raw.get("in") in {"header", "query", "cookie"}:
+            location, parameter = str(raw["in"]), str(raw.get("name") or "")
+            scheme = replace(scheme, kind="apiKey", location=location, parameter=parameter)
+        built.append(scheme)
+    return tuple(built)
+
+
+def _route_path(path: str, renames: Mapping[str, str]) -> str:
+    return _TEMPLATE.sub(lambda m: "{" + renames.get(m[1], m[1]) + "}", path)
+
+
+def _success(responses: tuple[Response, ...]) -> int:
+    return next((r.status for r in responses if r.status and 200 <= r.status < 300), 200)
+
+
+def _validation_status(op: Mapping[str, Any]) -> int:
+    documented = as_mapping(op.get("responses"))
+    return 422 if "422" in documented and "400" not in documented else 400
+
+
+class _Builder:
+    """Walks `paths` once, collecting operations per tag."""
+
+    def __init__(self, root: Mapping[str, Any], types: Mapping[str, str]) -> None:
+        self.root = root
+        self.types = types
+        self.schemes = scheme_identifiers(root)
+        self.results = Namespace()
+        self.tags: dict[str, list[Operation]] = {}
+        self.methods: dict[str, Namespace] = {}
+
+    def operation(self, path: str, method: str, op: Mapping[str, Any]) -> None:
+        item_ptr = join_pointer("/paths", path)
+        op_ptr = join_pointer(item_ptr, method)
+        tags = op.get("tags")
+        tag = str(tags[0]) if isinstance(tags, list) and tags else DEFAULT_TAG
+        op_id = op.get("operationId")
+        op_id = op_id if isinstance(op_id, str) and op_id else derived_operation_id(method, path)
+        params = build_parameters(self.root, item_ptr, op_ptr, self.types, Namespace())
+        renames = {p.wire: p.name for p in params if p.location == "path"}
+        responses = build_responses(
+            self.root, op, op_ptr, class_name(op_id), self.types, self.results
+        )
+        bodies = build_bodies(self.root, op, op_ptr, self.types)
+        method_names = self.methods.setdefault(tag, Namespace())
+        self.tags.setdefault(tag, []).append(
+            Operation(
+                method=method,
+                path=path,
+                route_path=_route_path(path, renames),
+                name=method_names.claim(snake_name(op_id)),
+                operation_id=op_id,
+                summary=str(op.get("summary") or ""),
+                description=str(op.get("description") or ""),
+                deprecated=op.get("deprecated") is True,
+                parameters=params,
+                body=bodies[0] if bodies else None,
+                bodies=bodies,
+                responses=responses,
+                security=_security(self.root, op, self.schemes),
+                success_status=_success(responses),
+                validation_status=_validation_status(op),
+                body_pointer=op_ptr + "/requestBody" if bodies else "",
+            )
+        )
+
+    def tag_order(self) -> list[str]:
+        declared = [str(as_mapping(t).get("name")) for t in self.root.get("tags") or []]
+        return [t for t in declared if t in self.tags] + [t for t in self.tags if t not in declared]
+
+
+def build_api(
+    root: Mapping[str, Any],
+    *,
+    model_types: Mapping[str, str],
+    model_classes: frozenset[str],
+    contract: str,
+    package: str,
+    requirements: tuple[str, ...] = (),
+) -> Api:
+    """The IR for one contract. `model_types` maps schema pointers to types in models.py."""
+    types = {ptr: qualify(code, model_classes) for ptr, code in model_types.items()}
+    builder = _Builder(root, types)
+    for path, item in as_mapping(root.get("paths")).items():
+        for method in METHODS:
+            op = as_mapping(item).get(method)
+            if isinstance(op, Mapping):
+                builder.operation(str(path), method, op)
+    modules, protocols = Namespace({"models", "results", "interfaces"}), Namespace()
+    tags = tuple(
+        Tag(
+            wire=name,
+            module=modules.claim(snake_name(name)),
+            protocol=protocols.claim(class_name(name) + "Api"),
+            operations=tuple(builder.tags[name]),
+        )
+        for name in builder.tag_order()
+    )
+    info = as_mapping(root.get("info"))
+    return Api(
+        title=str(info.get("title") or package),
+        version=str(info.get("version") or "0"),
+        contract=contract,
+        package=package,
+        mount_prefix=mount_prefix(root),
+        tags=tags,
+        errors=build_error_shape(root, types),
+        requirements=requirements,
+        schemes=build_schemes(root, builder.schemes),
+    )

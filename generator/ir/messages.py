@@ -1,0 +1,176 @@
+"""Request bodies and responses of an operation, with the result class for each status."""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Mapping
+from typing import Any
+
+from generator.ir.nodes import Body, BodyKind, Header, Response
+from generator.ir.refs import as_mapping, deref
+from generator.ir.types import scalar_annotation, schema_types
+from generator.naming import Namespace, class_name, snake_name
+from generator.spec.document import join_pointer
+
+
+def body_kind(media_type: str) -> BodyKind:
+    """How a media type is read or written.
+
+    >>> body_kind("application/vnd.api+json"), body_kind("multipart/form-data")
+    (<BodyKind.JSON: 'json'>, <BodyKind.MULTIPART: 'multipart'>)
+    """
+    base = media_type.split(";", 1)[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return BodyKind.JSON
+    if base == "application/x-www-form-urlencoded":
+        return BodyKind.FORM
+    if base.startswith("multipart/"):
+        return BodyKind.MULTIPART
+    if base.startswith("text/"):
+        return BodyKind.TEXT
+    return BodyKind.BINARY
+
+
+def _annotation(kind: BodyKind, schema_ptr: str, has_schema: bool, types: Mapping[str, str]) -> str:
+    if kind is BodyKind.BINARY:
+        return "bytes"
+    if kind is BodyKind.TEXT:
+        return "str"
+    if not has_schema:
+        return "Any"
+    return types.get(schema_ptr, "Any")
+
+
+def build_bodies(
+    root: Mapping[str, Any], op: Mapping[str, Any], op_ptr: str, types: Mapping[str, str]
+) -> tuple[Body, ...]:
+    """Every media type the operation accepts, JSON first."""
+    node, ptr = deref(root, op.get("requestBody"), op_ptr + "/requestBody")
+    request = as_mapping(node)
+    content = as_mapping(request.get("content"))
+    bodies: list[Body] = []
+    for media_type, media in content.items():
+        media_ptr = join_pointer(ptr, "content", media_type)
+        kind = body_kind(media_type)
+        schema_node = as_mapping(media).get("schema")
+        schema_ptr = media_ptr + "/schema"
+        if isinstance(schema_node, Mapping) and "$ref" in schema_node:
+            _, schema_ptr = deref(root, schema_node, schema_ptr)
+        schema = as_mapping(deref(root, schema_node, schema_ptr)[0])
+        files, arrays = _form_fields(root, schema, schema_ptr)
+        bodies.append(
+            Body(
+                media_type=media_type,
+                kind=kind,
+                annotation=_annotation(kind, schema_ptr, schema_node is not None, types),
+                required=request.get("required") is True,
+                file_fields=files if kind is BodyKind.MULTIPART else (),
+                array_fields=arrays if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
+            )
+        )
+    bodies.sort(key=lambda b: b.kind is not BodyKind.JSON)
+    return tuple(bodies)
+
+
+def _form_fields(
+    root: Mapping[str, Any], schema: Mapping[str, Any], ptr: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    files: list[str] = []
+    arrays: list[str] = []
+    for name, prop_node in as_mapping(schema.get("properties")).items():
+        prop = as_mapping(deref(root, prop_node, join_pointer(ptr, "properties", name))[0])
+        kinds, _ = schema_types(prop)
+        if "array" in kinds:
+            arrays.append(name)
+            prop = as_mapping(deref(root, prop.get("items"), "")[0])
+        if prop.get("format") in {"binary", "base64"} or "contentMediaType" in prop:
+            files.append(name)
+    return tuple(files), tuple(arrays)
+
+
+def status_words(status: str) -> str:
+    """A PascalCase name for a status key.
+
+    >>> status_words("201"), status_words("default"), status_words("4XX"), status_words("299")
+    ('Created', 'Default', 'Status4XX', 'Status299')
+    """
+    if status == "default":
+        return "Default"
+    if status.isdigit():
+        try:
+            return class_name(http.HTTPStatus(int(status)).phrase)
+        except ValueError:
+            pass
+    return "Status" + "".join(ch for ch in status.upper() if ch.isalnum())
+
+
+def build_responses(
+    root: Mapping[str, Any],
+    op: Mapping[str, Any],
+    op_ptr: str,
+    op_class: str,
+    types: Mapping[str, str],
+    classes: Namespace,
+) -> tuple[Response, ...]:
+    """One `Response` per documented status, in contract order with `default` last."""
+    raw = as_mapping(op.get("responses"))
+    keys = [k for k in raw if k != "default"] + (["default"] if "default" in raw else [])
+    built: list[Response] = []
+    for key in keys:
+        node, ptr = deref(root, raw[key], join_pointer(op_ptr, "responses", key))
+        response = as_mapping(node)
+        status = int(key) if key.isdigit() else None
+        media_type, kind, annotation = _response_body(root, response, ptr, types)
+        built.append(
+            Response(
+                status=status,
+                class_name=classes.claim(op_class + status_words(key)),
+                description=str(response.get("description") or ""),
+                media_type=media_type,
+                body_annotation=annotation,
+                body_kind=kind,
+                headers=_headers(root, response, ptr, types),
+            )
+        )
+    return tuple(built)
+
+
+def _response_body(
+    root: Mapping[str, Any], response: Mapping[str, Any], ptr: str, types: Mapping[str, str]
+) -> tuple[str | None, BodyKind | None, str | None]:
+    content = as_mapping(response.get("content"))
+    if not content:
+        return None, None, None
+    media_types = list(content)
+    chosen = next((m for m in media_types if body_kind(m) is BodyKind.JSON), media_types[0])
+    kind = body_kind(chosen)
+    if kind in {BodyKind.FORM, BodyKind.MULTIPART}:
+        kind = BodyKind.BINARY
+    schema_node = as_mapping(content[chosen]).get("schema")
+    schema_ptr = join_pointer(ptr, "content", chosen, "schema")
+    if isinstance(schema_node, Mapping) and "$ref" in schema_node:
+        _, schema_ptr = deref(root, schema_node, schema_ptr)
+    return chosen, kind, _annotation(kind, schema_ptr, schema_node is not None, types)
+
+
+def _headers(
+    root: Mapping[str, Any], response: Mapping[str, Any], ptr: str, types: Mapping[str, str]
+) -> tuple[Header, ...]:
+    names = Namespace({"body", "status_code"})
+    built: list[Header] = []
+    for wire, node in as_mapping(response.get("headers")).items():
+        if wire.lower() == "content-type":
+            continue
+        header_ptr = join_pointer(ptr, "headers", wire)
+        header, header_ptr = deref(root, node, header_ptr)
+        header = as_mapping(header)
+        annotation, _ = scalar_annotation(root, header.get("schema"), header_ptr + "/schema", types)
+        built.append(
+            Header(
+                wire=wire,
+                name=names.claim(snake_name(wire)),
+                annotation=annotation,
+                required=header.get("required") is True,
+            )
+        )
+    return tuple(built)

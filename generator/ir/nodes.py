@@ -1,0 +1,218 @@
+"""IR node types: frozen values the emitters and templates read; nothing here touches raw spec dicts."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Location(enum.StrEnum):
+    """Where a parameter travels (OpenAPI `in`)."""
+
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    COOKIE = "cookie"
+
+
+class Style(enum.StrEnum):
+    """How an array or object parameter is serialised (OpenAPI `style` + `explode`)."""
+
+    SIMPLE = "simple"  # scalars, and path/header arrays "a,b"
+    FORM_EXPLODE = "form_explode"  # ?a=1&a=2 (FastAPI's native list handling)
+    DELIMITED = "delimited"  # ?a=1,2 / a=1|2 / a=1%202: split on `Parameter.delimiter`
+    DEEP_OBJECT = "deep_object"  # ?a[x]=1&a[y]=2
+
+
+class BodyKind(enum.StrEnum):
+    """How a request body is read off the wire."""
+
+    JSON = "json"
+    FORM = "form"
+    MULTIPART = "multipart"
+    BINARY = "binary"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Validation keywords FastAPI's `Query`/`Path`/`Header`/`Cookie` can enforce."""
+
+    ge: float | int | None = None
+    gt: float | int | None = None
+    le: float | int | None = None
+    lt: float | int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+
+    def kwargs(self) -> list[tuple[str, object]]:
+        """The set keywords, in a fixed order."""
+        order = ("ge", "gt", "le", "lt", "min_length", "max_length", "pattern")
+        return [(k, getattr(self, k)) for k in order if getattr(self, k) is not None]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One operation parameter: wire name, Python name, type and how it is parsed."""
+
+    wire: str
+    name: str
+    location: Location
+    required: bool
+    annotation: str  # the parsed Python type, e.g. "int", "list[int]", "models.Color"
+    style: Style = Style.SIMPLE
+    delimiter: str = ","
+    item_annotation: str = "str"  # element type for delimited / deep-object parameters
+    default: str | None = None  # a Python literal (repr) or None
+    constraints: Constraints = field(default_factory=Constraints)
+    item_constraints: Constraints = field(default_factory=Constraints)
+    description: str = ""
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: the media type to accept and the model that validates it."""
+
+    media_type: str
+    kind: BodyKind
+    annotation: str
+    required: bool
+    file_fields: tuple[str, ...] = ()  # multipart parts carrying files (wire names)
+    array_fields: tuple[str, ...] = ()  # form/multipart parts that repeat
+
+
+@dataclass(frozen=True)
+class Header:
+    """A documented response header: wire name, keyword name on the result class, type."""
+
+    wire: str
+    name: str
+    annotation: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented response of an operation, and the result class that stands for it."""
+
+    status: int | None  # None for `default`
+    class_name: str
+    description: str
+    media_type: str | None
+    body_annotation: str | None
+    body_kind: BodyKind | None
+    headers: tuple[Header, ...] = ()
+
+    @property
+    def header_pairs(self) -> tuple[tuple[str, str], ...]:
+        """(attribute, wire name) of each documented header."""
+        return tuple((h.name, h.wire) for h in self.headers)
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status a handler returns (a `default` result carries its own)."""
+        return self.status if self.status is not None else 500
+
+
+@dataclass(frozen=True)
+class SchemeUse:
+    """One security scheme inside a requirement, with the scopes it must carry."""
+
+    scheme: str  # identifier of the scheme in security.py
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path, as the handler interface and the router see it."""
+
+    method: str
+    path: str  # the contract's path template
+    route_path: str  # the same with identifier-safe parameter names, for Starlette
+    name: str  # snake_case method name on the tag's Protocol
+    operation_id: str
+    summary: str
+    description: str
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    bodies: tuple[Body, ...]  # every accepted media type (first one is `body`)
+    responses: tuple[Response, ...]
+    security: tuple[tuple[SchemeUse, ...], ...]  # OR of ANDs; () = public
+    success_status: int
+    validation_status: int  # status a malformed request answers with (400 unless 422 documented)
+    body_pointer: str = ""  # JSON pointer of the requestBody in the bundled contract
+
+    @property
+    def result_union(self) -> str:
+        """The annotation of what the handler returns (classes live in results.py)."""
+        return " | ".join(f"results.{r.class_name}" for r in self.responses) or "None"
+
+    @property
+    def body_union(self) -> str:
+        """The annotation of the body argument: any accepted media type's type."""
+        kinds: list[str] = []
+        for body in self.bodies:
+            if body.annotation not in kinds:
+                kinds.append(body.annotation)
+        union = " | ".join(kinds)
+        required = self.body is not None and self.body.required
+        return union if required or "Any" in kinds else f"{union} | None"
+
+    @property
+    def secured(self) -> bool:
+        return any(self.security) and not any(len(alt) == 0 for alt in self.security)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A group of operations: one Protocol, one router module, one `create_app` keyword."""
+
+    wire: str
+    module: str
+    protocol: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class ErrorShape:
+    """How an error body is built: RFC 9457 problem+json, or the contract's own error schema."""
+
+    media_type: str  # "application/problem+json" or the contract's media type
+    model: str | None  # class in models.py for a contract-defined schema, None for problem+json
+    fields: tuple[
+        tuple[str, str], ...
+    ] = ()  # (wire field, what goes in it: status|title|detail|...)
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A `securitySchemes` entry reduced to how it is verified."""
+
+    identifier: str
+    wire: str
+    kind: str  # jwt | apiKey | basic | unsupported
+    location: str = "header"
+    parameter: str = "Authorization"
+    discovery_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything one generated package needs."""
+
+    title: str
+    version: str
+    contract: str  # contract path as shown in headers (relative, POSIX)
+    package: str
+    mount_prefix: str
+    tags: tuple[Tag, ...]
+    errors: ErrorShape
+    requirements: tuple[str, ...]
+    schemes: tuple[SecurityScheme, ...] = ()
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for tag in self.tags for op in tag.operations)

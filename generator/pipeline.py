@@ -1,0 +1,121 @@
+"""The one place the stages are composed: load → validate → (IR → emit → format → write)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic, Level, has_errors
+from generator.naming import snake_name
+from generator.spec.document import Spec
+from generator.spec.load import load_spec
+from generator.spec.validate import validate_spec
+from generator.write import WriteReport, write_files
+
+
+@dataclass
+class Checked:
+    """A contract after loading and validation; `spec` is None when it could not be read."""
+
+    path: Path
+    spec: Spec | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def ok(self, *, strict: bool = False) -> bool:
+        return self.spec is not None and not has_errors(self.diagnostics, strict=strict)
+
+
+def check_contract(path: Path) -> Checked:
+    """Load and validate one contract, collecting every finding."""
+    loaded = load_spec(path)
+    diagnostics = list(loaded.diagnostics)
+    if loaded.spec is not None:
+        diagnostics.extend(validate_spec(loaded.spec))
+    unique = {(d.rule, d.pointer, d.location, d.message): d for d in diagnostics}
+    ordered = sorted(unique.values(), key=lambda d: d.sort_key())
+    return Checked(path=path, spec=loaded.spec, diagnostics=ordered)
+
+
+@dataclass
+class Generated:
+    """The outcome of generating one contract: diagnostics, files, and what the writer did."""
+
+    checked: Checked
+    files: dict[str, str] = field(default_factory=dict)
+    report: WriteReport | None = None
+
+
+def contract_label(path: Path, root: Path | None = None) -> str:
+    """How the contract is named in generated headers: relative to `root` (or cwd), POSIX."""
+    base = (root or Path.cwd()).resolve()
+    resolved = path.resolve()
+    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else path.name
+
+
+def render_package(
+    checked: Checked, output: Path, *, label: str
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """IR → emit → format for a validated contract; returns files keyed by relative path."""
+    # Imported here so `specfirst validate` does not pay for the code generators' imports.
+    from generator.emit.models import ModelGenerationError, emit_models
+    from generator.emit.package import emit_package, header_line
+    from generator.format import format_files
+    from generator.ir.build import build_api
+    from generator.ir.schemas import plan_models
+
+    assert checked.spec is not None
+    root = checked.spec.root
+    package = output.name
+    try:
+        plan = plan_models(root)
+        models_source = emit_models(plan, header=header_line(label))
+    except ModelGenerationError as exc:
+        return {}, [
+            Diagnostic("model-generation", Level.ERROR, str(exc), "", checked.spec.locate(""))
+        ]
+    api = build_api(
+        root,
+        model_types={ptr: t.code for ptr, t in plan.types.items()},
+        model_classes=frozenset(plan.classes),
+        contract=label,
+        package=package,
+    )
+    files = emit_package(
+        api, models_source=models_source, document=root, env_prefix=env_prefix(package)
+    )
+    return format_files(files), rename_warnings(plan.renames, checked.spec)
+
+
+def env_prefix(package: str) -> str:
+    """Environment variable prefix of a generated package's settings, e.g. `USERS_`."""
+    return snake_name(package, reserved=frozenset()).upper() + "_"
+
+
+def rename_warnings(renames: tuple[tuple[str, str], ...], spec: Spec) -> list[Diagnostic]:
+    """One warning listing schema names that had to change to become Python classes."""
+    if not renames:
+        return []
+    listed = ", ".join(f"{old!r} -> {new}" for old, new in renames[:20])
+    more = f" (and {len(renames) - 20} more)" if len(renames) > 20 else ""
+    return [
+        Diagnostic(
+            "renamed-schemas",
+            Level.INFO,
+            f"schema names changed to become Python classes: {listed}{more}",
+            "/components/schemas",
+            spec.locate("/components/schemas"),
+        )
+    ]
+
+
+def generate_contract(path: Path, output: Path, *, label: str, check: bool = False) -> Generated:
+    """The whole pipeline for one contract; with `check`, compare with disk instead of writing."""
+    checked = check_contract(path)
+    if not checked.ok():
+        return Generated(checked)
+    files, extra = render_package(checked, output, label=label)
+    checked.diagnostics.extend(extra)
+    if not files:
+        return Generated(checked)
+    report = write_files(output, files, check=check)
+    return Generated(checked, files, report)

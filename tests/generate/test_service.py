@@ -1,0 +1,189 @@
+"""A generated service answers as its contract says: 501, typed results, errors, limits, headers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+SECRET = "s" * 40
+PREFIX = "/v1"
+
+
+def token(tasks: ModuleType, scopes: list[str], **extra: Any) -> str:
+    from tasks_pkg.tokens import mint_token  # type: ignore[import-not-found]
+
+    return str(mint_token("alice", scopes, secret=SECRET.encode(), **extra))
+
+
+class TasksImpl:
+    """A hand-written implementation of the generated TasksApi."""
+
+    def __init__(self, results: ModuleType, models: ModuleType) -> None:
+        self.r = results
+        self.m = models
+        self.store: dict[int, Any] = {}
+
+    async def list_tasks(
+        self, *, limit: int, status: str | None, tag: list[str] | None, x_trace: str | None
+    ) -> Any:
+        items = list(self.store.values())[:limit]
+        return self.r.ListTasksOk(body=items, x_total_count=len(self.store))
+
+    async def create_task(self, *, body: Any, principal: Any) -> Any:
+        task_id = len(self.store) + 1
+        task = self.m.Task(id=task_id, title=body.title, done=False)
+        self.store[task_id] = task
+        return self.r.CreateTaskCreated(body=task, location=f"{PREFIX}/tasks/{task_id}")
+
+    async def get_task(self, *, task_id: int) -> Any:
+        if task_id not in self.store:
+            return self.r.GetTaskNotFound(body={"title": "Not Found", "status": 404})
+        return self.r.GetTaskOk(body=self.store[task_id])
+
+
+@pytest.fixture
+def client(tasks: ModuleType) -> TestClient:
+    settings = tasks.Settings(jwt_secret=SECRET, max_body_bytes=2048)
+    app = tasks.create_app(tasks=TasksImpl(tasks.results, tasks.models), settings=settings)
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture
+def bare(tasks: ModuleType) -> TestClient:
+    return TestClient(tasks.create_app(), raise_server_exceptions=False)
+
+
+def test_unimplemented_operation_answers_501_problem(bare: TestClient) -> None:
+    response = bare.get(f"{PREFIX}/tasks/3")
+    assert response.status_code == 501
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 501
+
+
+def test_implemented_operation_renders_typed_result_with_headers(
+    client: TestClient, tasks: ModuleType
+) -> None:
+    auth = {"Authorization": f"Bearer {token(tasks, ['tasks:write'])}"}
+    created = client.post(f"{PREFIX}/tasks", json={"title": "write tests"}, headers=auth)
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == f"{PREFIX}/tasks/1"
+    assert created.json() == {"id": 1, "title": "write tests", "done": False}
+    listed = client.get(f"{PREFIX}/tasks")
+    assert listed.status_code == 200
+    assert listed.headers["x-total-count"] == "1"
+    assert client.get(f"{PREFIX}/tasks/9").status_code == 404
+
+
+def test_validation_errors_are_documented_400_without_echo(
+    client: TestClient, tasks: ModuleType
+) -> None:
+    auth = {"Authorization": f"Bearer {token(tasks, ['tasks:write'])}"}
+    response = client.post(
+        f"{PREFIX}/tasks", json={"title": "x", "secret-ish": "hunter2"}, headers=auth
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "hunter2" not in response.text
+    assert client.get(f"{PREFIX}/tasks?limit=0").status_code == 400
+    assert client.get(f"{PREFIX}/tasks?limit=abc").status_code == 400
+    assert client.get(f"{PREFIX}/tasks/0").status_code == 400
+
+
+def test_request_bodies_are_strict(client: TestClient, tasks: ModuleType) -> None:
+    auth = {"Authorization": f"Bearer {token(tasks, ['tasks:write'])}"}
+    for bad in ({"title": "a", "priority": False}, {"title": "a", "priority": "2"}, {"title": 5}):
+        assert client.post(f"{PREFIX}/tasks", json=bad, headers=auth).status_code == 400, bad
+    assert (
+        client.post(
+            f"{PREFIX}/tasks", json={"title": "a", "priority": None}, headers=auth
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(f"{PREFIX}/tasks", json={"title": "a", "note": None}, headers=auth).status_code
+        == 201
+    )
+
+
+def test_delimited_array_and_python_only_pattern(client: TestClient) -> None:
+    assert client.get(f"{PREFIX}/tasks", params={"tag": "a,b"}).status_code == 200
+    assert client.get(f"{PREFIX}/tasks", params={"tag": "a,bbbbbbbbbbbbbbbbb"}).status_code == 400
+    assert client.get(f"{PREFIX}/tasks", headers={"X-Trace": "abc1"}).status_code == 200
+    assert client.get(f"{PREFIX}/tasks", headers={"X-Trace": "abcd"}).status_code == 400
+
+
+def test_unknown_route_and_wrong_method_are_problems(client: TestClient) -> None:
+    missing = client.get(f"{PREFIX}/nope")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    wrong = client.put(f"{PREFIX}/tasks")
+    assert wrong.status_code == 405
+    assert "GET" in wrong.headers["allow"]
+    assert wrong.headers["content-type"] == "application/problem+json"
+
+
+def test_security_headers_and_request_id_on_every_response(client: TestClient) -> None:
+    for response in (client.get(f"{PREFIX}/tasks"), client.get("/nowhere")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-request-id"]
+
+
+def test_body_over_limit_is_413_problem(client: TestClient, tasks: ModuleType) -> None:
+    auth = {"Authorization": f"Bearer {token(tasks, ['tasks:write'])}"}
+    response = client.post(
+        f"{PREFIX}/tasks",
+        content=b'{"title": "' + b"x" * 5000 + b'"}',
+        headers={**auth, "content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_unhandled_error_is_500_problem_without_details(tasks: ModuleType) -> None:
+    class Broken:
+        async def get_task(self, *, task_id: int) -> Any:
+            raise RuntimeError("secret dsn=postgres://u:p@h")
+
+    client = TestClient(tasks.create_app(tasks=Broken()), raise_server_exceptions=False)
+    response = client.get(f"{PREFIX}/tasks/1")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "postgres" not in response.text and "Traceback" not in response.text
+    assert response.json()["status"] == 500
+
+
+def test_serves_the_contract_itself(bare: TestClient, tasks: ModuleType) -> None:
+    served = bare.get("/openapi.json").json()
+    on_disk = json.loads((Path(tasks.__file__).parent / "openapi.json").read_text())
+    assert served == on_disk
+    assert served["paths"]["/tasks"]["get"]["operationId"] == "listTasks"
+    assert bare.get("/docs").status_code == 200
+
+
+def test_auth_missing_invalid_and_scope(client: TestClient, tasks: ModuleType) -> None:
+    url = f"{PREFIX}/tasks"
+    none = client.post(url, json={"title": "a"})
+    assert none.status_code == 401
+    assert none.headers["www-authenticate"].startswith("Bearer realm=")
+    assert "error=" not in none.headers["www-authenticate"]
+    bad = client.post(url, json={"title": "a"}, headers={"Authorization": "Bearer abc.def.ghi"})
+    assert bad.status_code == 401
+    assert 'error="invalid_token"' in bad.headers["www-authenticate"]
+    weak = client.post(
+        url, json={"title": "a"}, headers={"Authorization": f"Bearer {token(tasks, [])}"}
+    )
+    assert weak.status_code == 403
+    assert 'error="insufficient_scope"' in weak.headers["www-authenticate"]
+    expired = token(tasks, ["tasks:write"], ttl_seconds=-120)
+    assert (
+        client.post(
+            url, json={"title": "a"}, headers={"Authorization": f"Bearer {expired}"}
+        ).status_code
+        == 401
+    )
