@@ -163,6 +163,35 @@ def _generate_one(spec: Path, output: Path, root: Path | None, check: bool) -> i
     return EXIT_INVALID if check and report.changed else EXIT_OK
 
 
+@app.command()
+def token(
+    subject: Annotated[str, typer.Option("--sub", help="The token's subject (user id).")],
+    scopes: Annotated[
+        list[str] | None, typer.Option("--scope", "-s", help="A scope to grant (repeatable).")
+    ] = None,
+    secret_env: Annotated[
+        str, typer.Option("--secret-env", help="Environment variable holding the HS256 secret.")
+    ] = "SPECFIRST_JWT_SECRET",
+    issuer: Annotated[str | None, typer.Option("--issuer", help="`iss` claim.")] = None,
+    audience: Annotated[str | None, typer.Option("--audience", help="`aud` claim.")] = None,
+    ttl: Annotated[int, typer.Option("--ttl", help="Lifetime in seconds.")] = 900,
+) -> None:
+    """Mint a development JWT (HS256) with the service's test secret; print it to stdout."""
+    import os
+
+    from generator.devtoken import mint
+
+    secret = os.environ.get(secret_env, "")
+    try:
+        value = mint(
+            subject, scopes or [], secret=secret, issuer=issuer, audience=audience, ttl_seconds=ttl
+        )
+    except ValueError as exc:
+        typer.echo(f"error: {exc} (set {secret_env})", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    typer.echo(value)
+
+
 def main() -> None:
     """Console-script entry point: never lets a traceback reach the user unless --debug."""
     try:
