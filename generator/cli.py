@@ -60,6 +60,12 @@ def root(
     State.debug = debug
 
 
+def _shown(path: Path) -> Path:
+    """`path` relative to the working directory when it is below it (for messages)."""
+    cwd = Path.cwd()
+    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+
+
 def _contracts_or_default(contracts: list[Path] | None) -> list[Path]:
     if contracts:
         return contracts
@@ -69,8 +75,7 @@ def _contracts_or_default(contracts: list[Path] | None) -> list[Path]:
             "error: no contract given and none found in the configured specs folder", err=True
         )
         raise typer.Exit(EXIT_USAGE)
-    cwd = Path.cwd()
-    return [p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in found]
+    return [_shown(p) for p in found]
 
 
 def _exit_code(results: list[Checked], strict: bool) -> int:
@@ -133,7 +138,7 @@ def generate(
             typer.echo("error: --output needs a CONTRACT", err=True)
             raise typer.Exit(EXIT_USAGE)
         pairs: list[tuple[Path, Path, Path | None]] = [
-            (c.spec, c.output, config.root) for c in config.contracts()
+            (_shown(c.spec), _shown(c.output), config.root) for c in config.contracts()
         ]
         if not pairs:
             typer.echo("error: no contracts found in the configured specs folder", err=True)

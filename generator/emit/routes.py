@@ -98,7 +98,7 @@ def _body_specs(bodies: tuple[Body, ...]) -> str:
         )
         specs.append(
             f"BodySpec({b.media_type!r}, {b.kind.value!r}, {annotation}, "
-            f"files={b.file_fields!r}, arrays={b.array_fields!r})"
+            f"files={b.file_fields!r}, arrays={b.array_fields!r}, scalars={b.scalar_fields!r})"
         )
     return "(" + ", ".join(specs) + ",)"
 

@@ -57,7 +57,7 @@ def build_bodies(
         if isinstance(schema_node, Mapping) and "$ref" in schema_node:
             _, schema_ptr = deref(root, schema_node, schema_ptr)
         schema = as_mapping(deref(root, schema_node, schema_ptr)[0])
-        files, arrays = _form_fields(root, schema, schema_ptr)
+        files, arrays, scalars = _form_fields(root, schema, schema_ptr)
         bodies.append(
             Body(
                 media_type=media_type,
@@ -66,6 +66,7 @@ def build_bodies(
                 required=request.get("required") is True,
                 file_fields=files if kind is BodyKind.MULTIPART else (),
                 array_fields=arrays if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
+                scalar_fields=scalars if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
             )
         )
     bodies.sort(key=lambda b: b.kind is not BodyKind.JSON)
@@ -74,18 +75,23 @@ def build_bodies(
 
 def _form_fields(
     root: Mapping[str, Any], schema: Mapping[str, Any], ptr: str
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Which form parts are files, which repeat, and which carry numbers or booleans as text."""
     files: list[str] = []
     arrays: list[str] = []
+    scalars: list[tuple[str, str]] = []
     for name, prop_node in as_mapping(schema.get("properties")).items():
         prop = as_mapping(deref(root, prop_node, join_pointer(ptr, "properties", name))[0])
         kinds, _ = schema_types(prop)
         if "array" in kinds:
             arrays.append(name)
             prop = as_mapping(deref(root, prop.get("items"), "")[0])
+            kinds, _ = schema_types(prop)
         if prop.get("format") in {"binary", "base64"} or "contentMediaType" in prop:
             files.append(name)
-    return tuple(files), tuple(arrays)
+        elif len(kinds) == 1 and kinds[0] in {"integer", "number", "boolean"}:
+            scalars.append((name, kinds[0]))
+    return tuple(files), tuple(arrays), tuple(scalars)
 
 
 def status_words(status: str) -> str:

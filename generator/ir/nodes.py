@@ -81,6 +81,9 @@ class Body:
     required: bool
     file_fields: tuple[str, ...] = ()  # multipart parts carrying files (wire names)
     array_fields: tuple[str, ...] = ()  # form/multipart parts that repeat
+    scalar_fields: tuple[
+        tuple[str, str], ...
+    ] = ()  # (part, integer|number|boolean) parsed from text
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,9 @@ class ServiceMiddleware:
         except _TooLarge:
             if not started:
                 await self._send_error(scope, send_wrapper, 413, "Content Too Large", request_id)
+        except NotImplementedError:  # a scaffolded method nobody has written yet
+            if not started:
+                await self._send_error(scope, send_wrapper, 501, "Not Implemented", request_id)
         except Exception:
             logger.exception("unhandled error (request_id=%s)", request_id)
             if not started:

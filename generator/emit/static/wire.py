@@ -28,6 +28,7 @@ class BodySpec:
     annotation: Any = None
     files: tuple[str, ...] = ()
     arrays: tuple[str, ...] = ()
+    scalars: tuple[tuple[str, str], ...] = ()  # (part, integer|number|boolean)
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
@@ -111,16 +112,30 @@ async def _part(value: UploadFile | str) -> Any:
 
 
 def _coerce_strings(data: dict[str, Any], spec: BodySpec) -> dict[str, Any]:
-    """Form fields arrive as text: parse the ones that are JSON scalars, keep files as bytes."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in spec.files:
-            out[key] = value
-        elif isinstance(value, list):
-            out[key] = [_scalar(v) for v in value]
-        else:
-            out[key] = _scalar(value)
+    """Form parts arrive as text: parse the ones the contract types as numbers or booleans."""
+    kinds = dict(spec.scalars)
+    out = dict(data)
+    for key, kind in kinds.items():
+        if key in out:
+            value = out[key]
+            out[key] = (
+                [_typed(v, kind) for v in value] if isinstance(value, list) else _typed(value, kind)
+            )
     return out
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """`"3"` as 3 for an integer part, `"true"` as True for a boolean; anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(value, value)
+    parsed = _scalar(value)
+    if kind == "integer" and isinstance(parsed, int) and not isinstance(parsed, bool):
+        return parsed
+    if kind == "number" and isinstance(parsed, int | float) and not isinstance(parsed, bool):
+        return parsed
+    return value
 
 
 def _scalar(value: Any) -> Any:
@@ -145,7 +160,7 @@ def parse_delimited(
     """`a,b,c` (or `|`, space) into a validated list; None stays None."""
     if raw is None:
         return None
-    items: list[Any] = [_scalar(p) for p in raw.split(delimiter)] if raw != "" else []
+    items = raw.split(delimiter) if raw != "" else []  # the adapter's lax types parse the text
     try:
         return adapter.validate_python(items)
     except ValidationError as exc:
@@ -158,7 +173,7 @@ def parse_deep_object(
     """`name[key]=value` query pairs into a validated object."""
     prefix = name + "["
     data = {
-        k[len(prefix) : -1]: _scalar(v)
+        k[len(prefix) : -1]: v
         for k, v in query.multi_items()
         if k.startswith(prefix) and k.endswith("]")
     }
@@ -167,7 +182,7 @@ def parse_deep_object(
             raise _invalid(("query", name), "Field required", "missing")
         return None
     try:
-        return adapter.validate_python(data)
+        return adapter.validate_strings(data)
     except ValidationError as exc:
         raise _prefixed(exc, "query", name) from None
 
