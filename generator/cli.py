@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from generator import __version__
+from generator.commands import register_all
 from generator.config import ProjectConfig
 from generator.pipeline import Checked, check_contract, contract_label, generate_contract
 from generator.report import SourceCache, render_github, render_json, render_text, summary_line
@@ -195,6 +196,9 @@ def token(
         typer.echo(f"error: {exc} (set {secret_env})", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     typer.echo(value)
+
+
+register_all(app)
 
 
 def main() -> None:
