@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.naming import snake_name
@@ -11,6 +12,10 @@ from generator.spec.document import Spec
 from generator.spec.load import load_spec
 from generator.spec.validate import validate_spec
 from generator.write import WriteReport, write_files
+
+if TYPE_CHECKING:
+    from generator.ir.nodes import Api
+    from generator.ir.schemas import ModelPlan
 
 
 @dataclass
@@ -52,6 +57,22 @@ def contract_label(path: Path, root: Path | None = None) -> str:
     return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else path.name
 
 
+def build_ir(spec: Spec, *, label: str, package: str) -> tuple[ModelPlan, Api]:
+    """The model plan and the IR of a validated contract (no files yet)."""
+    from generator.ir.build import build_api
+    from generator.ir.schemas import plan_models
+
+    plan = plan_models(spec.root)
+    api = build_api(
+        spec.root,
+        model_types={ptr: t.code for ptr, t in plan.types.items()},
+        model_classes=frozenset(plan.classes),
+        contract=label,
+        package=package,
+    )
+    return plan, api
+
+
 def render_package(
     checked: Checked, output: Path, *, label: str
 ) -> tuple[dict[str, str], list[Diagnostic]]:
@@ -60,28 +81,19 @@ def render_package(
     from generator.emit.models import ModelGenerationError, emit_models
     from generator.emit.package import emit_package, header_line
     from generator.format import format_files
-    from generator.ir.build import build_api
-    from generator.ir.schemas import plan_models
 
     assert checked.spec is not None
-    root = checked.spec.root
-    package = output.name
     try:
-        plan = plan_models(root)
+        plan, api = build_ir(checked.spec, label=label, package=output.name)
         models_source = emit_models(plan, header=header_line(label))
     except ModelGenerationError as exc:
-        return {}, [
-            Diagnostic("model-generation", Level.ERROR, str(exc), "", checked.spec.locate(""))
-        ]
-    api = build_api(
-        root,
-        model_types={ptr: t.code for ptr, t in plan.types.items()},
-        model_classes=frozenset(plan.classes),
-        contract=label,
-        package=package,
-    )
+        location = checked.spec.locate("")
+        return {}, [Diagnostic("model-generation", Level.ERROR, str(exc), "", location)]
     files = emit_package(
-        api, models_source=models_source, document=root, env_prefix=env_prefix(package)
+        api,
+        models_source=models_source,
+        document=checked.spec.root,
+        env_prefix=env_prefix(output.name),
     )
     return format_files(files), rename_warnings(plan.renames, checked.spec)
 
