@@ -75,6 +75,7 @@ class JwtVerifier:
         audience: str | None = None,
         leeway: int = 30,
         max_token_bytes: int = 8192,
+        jwks_refresh_cooldown: float = 30.0,
     ) -> None:
         asymmetric = bool(public_key or jwks_json or jwks_url or discovery_url)
         self.algorithms = list(
@@ -90,6 +91,7 @@ class JwtVerifier:
         self.audience = audience
         self.leeway = leeway
         self.max_token_bytes = max_token_bytes
+        self.jwks_refresh_cooldown = jwks_refresh_cooldown
 
     @property
     def configured(self) -> bool:
@@ -108,8 +110,15 @@ class JwtVerifier:
             return keys[0].key
         if self._client is None:
             url = self.jwks_url or _discover_jwks_uri(str(self.discovery_url))
-            # PyJWKClient caches the set and refetches it once when a kid is unknown.
-            self._client = PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
+            # PyJWKClient caches the set and refetches it once when a kid is unknown (at most
+            # once per cooldown, so a flood of made-up kids cannot hammer the provider).
+            self._client = PyJWKClient(
+                url,
+                cache_keys=True,
+                lifespan=3600,
+                timeout=5,
+                cooldown_duration=self.jwks_refresh_cooldown,
+            )
         return self._client.get_signing_key_from_jwt(token).key
 
     def verify(self, token: str) -> dict[str, Any]:

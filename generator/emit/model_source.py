@@ -1,0 +1,171 @@
+"""Assemble models.py from datamodel-code-generator's output: our imports, prelude and fixes.
+
+The generator's module is parsed, adjusted as a syntax tree and written back with
+`ast.unparse`, so every string in it is re-quoted with `repr()` (control, bidi and
+line-separator characters come out escaped) and no comment of its own survives.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from string import Template
+
+from generator.ir.schemas import BASE_CLASS, ModelGenerationError
+
+TEMPLATES = Path(__file__).parent / "templates" / "models"
+DOCSTRING = '"""Pydantic models for the contract\'s schemas."""'
+# Lax pydantic reads a JSON number as one of these (a timestamp, an IP address as int):
+# the generated aliases accept text only, as the contract's string formats say.
+TEXT_TYPES = {
+    "AwareDatetime": "TextDatetime",
+    "NaiveDatetime": "TextLocalDatetime",
+    "date": "TextDate",
+    "time": "TextTime",
+    "timedelta": "TextDuration",
+    "IPv4Address": "TextIPv4",
+    "IPv6Address": "TextIPv6",
+}
+_LEGACY = {"Dict": "dict", "List": "list"}  # ruff UP006
+_PRELUDE_IMPORTS: dict[str, tuple[str, str | None]] = {
+    "Annotated": ("typing", "Annotated"),
+    "Any": ("typing", "Any"),
+    "BaseModel": ("pydantic", "BaseModel"),
+    "BeforeValidator": ("pydantic", "BeforeValidator"),
+    "ConfigDict": ("pydantic", "ConfigDict"),
+    "json": ("json", None),
+    "model_validator": ("pydantic", "model_validator"),
+}
+
+
+class _Fixer(ast.NodeTransformer):
+    """Renames lax and legacy type names and moves `None` to the end of unions (RUF036)."""
+
+    def __init__(self) -> None:
+        self.text_used: set[str] = set()
+        self.foreign: set[str] = set()
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if not node.id.isascii():
+            self.foreign.add(node.id)
+        if isinstance(node.ctx, ast.Load) and node.id in TEXT_TYPES:
+            self.text_used.add(node.id)
+            return ast.copy_location(ast.Name(TEXT_TYPES[node.id], ast.Load()), node)
+        if isinstance(node.ctx, ast.Load) and node.id in _LEGACY:
+            return ast.copy_location(ast.Name(_LEGACY[node.id], ast.Load()), node)
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.BitOr):
+            return node
+        members = _union_members(node)
+        nones = [m for m in members if isinstance(m, ast.Constant) and m.value is None]
+        if not nones or members[-1] is nones[-1] and len(nones) == 1:
+            return node
+        ordered = [m for m in members if m not in nones] + [nones[0]]
+        result: ast.expr = ordered[0]
+        for member in ordered[1:]:
+            result = ast.BinOp(result, ast.BitOr(), member)
+        return ast.copy_location(result, node)
+
+
+def _union_members(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union_members(node.left) + _union_members(node.right)
+    return [node]
+
+
+def assemble(
+    source: str, *, header: str, unique: Mapping[str, tuple[str, ...]], required: Iterable[str]
+) -> str:
+    """The final models.py text; `required` are class names that must be defined."""
+    tree = ast.parse(source)
+    imported: dict[str, tuple[str, str | None]] = {}
+    body: list[ast.stmt] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module and stmt.module != "__future__":
+            imported.update({a.asname or a.name: (stmt.module, a.name) for a in stmt.names})
+        elif isinstance(stmt, ast.Import):
+            imported.update({a.asname or a.name: (a.name, None) for a in stmt.names})
+        elif not isinstance(stmt, ast.ImportFrom):
+            body.append(stmt)
+    imported.pop(BASE_CLASS, None)
+    fixer = _Fixer()
+    fixed = ast.Module(body=[fixer.visit(stmt) for stmt in body], type_ignores=[])
+    if fixer.foreign:
+        raise ModelGenerationError(f"non-ASCII identifiers in models: {sorted(fixer.foreign)[:5]}")
+    defined = {s.name for s in fixed.body if isinstance(s, ast.ClassDef)} | {
+        t.id
+        for s in fixed.body
+        if isinstance(s, ast.Assign)
+        for t in s.targets
+        if isinstance(t, ast.Name)
+    }
+    missing = [name for name in required if name not in defined]
+    if missing:
+        raise ModelGenerationError(f"datamodel-code-generator did not define {missing[:5]}")
+    prelude = render_prelude(unique, sorted(fixer.text_used))
+    code = ast.unparse(fixed)
+    used = _names(ast.parse(prelude)) | _names(fixed)
+    imports = {k: v for k, v in (_PRELUDE_IMPORTS | imported).items() if k in used}
+    parts = [header, DOCSTRING, "", "from __future__ import annotations", ""]
+    return "\n".join([*parts, render_imports(imports), "", "", prelude, "", "", code, ""])
+
+
+def render_prelude(unique: Mapping[str, tuple[str, ...]], text_bases: list[str]) -> str:
+    """ContractModel, plus the uniqueItems check and text-only aliases when needed."""
+    blocks: list[str] = []
+    base = (TEMPLATES / "base.py.tmpl").read_text(encoding="utf-8").rstrip("\n")
+    if unique:
+        registry = repr({k: tuple(v) for k, v in sorted(unique.items())})
+        helpers = (TEMPLATES / "unique.py.tmpl").read_text(encoding="utf-8")
+        blocks.append(Template(helpers).substitute(registry=registry).rstrip("\n"))
+        base += "\n" + (TEMPLATES / "unique_method.py.tmpl").read_text(encoding="utf-8").rstrip()
+    blocks.append(base)
+    if text_bases:
+        blocks.append((TEMPLATES / "text.py.tmpl").read_text(encoding="utf-8").rstrip("\n"))
+        aliases = [
+            f"{TEXT_TYPES[b]} = Annotated[{b}, BeforeValidator(_text_only)]" for b in text_bases
+        ]
+        blocks.append("\n".join(aliases))
+    return "\n\n\n".join(blocks)
+
+
+def render_imports(imports: Mapping[str, tuple[str, str | None]]) -> str:
+    """Imports in ruff's isort order: stdlib then third party, `import x` before `from`."""
+    sections: list[str] = []
+    for stdlib in (True, False):
+        plain: set[str] = set()
+        named: dict[str, set[tuple[str, str]]] = {}
+        for local, (module, name) in imports.items():
+            if (module.split(".")[0] in sys.stdlib_module_names) is not stdlib:
+                continue
+            if name is None:
+                plain.add(module)
+            else:
+                named.setdefault(module, set()).add((name, local))
+        lines = [f"import {m}" for m in sorted(plain, key=str.lower)]
+        for module in sorted(named, key=str.lower):
+            direct = sorted((n for n, local in named[module] if n == local), key=_name_order)
+            if direct:
+                lines.append(f"from {module} import {', '.join(direct)}")
+            lines += [
+                f"from {module} import {n} as {a}" for n, a in sorted(named[module]) if n != a
+            ]
+        if lines:
+            sections.append("\n".join(lines))
+    return "\n\n".join(sections)
+
+
+def _name_order(name: str) -> tuple[int, str]:
+    """isort's order-by-type: CONSTANTS, then Classes, then functions."""
+    if name.isupper() and len(name) > 1:
+        return 0, name
+    return (1 if name[:1].isupper() else 2), name
+
+
+def _names(tree: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}

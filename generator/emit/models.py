@@ -1,0 +1,160 @@
+"""models.py from a model plan: the one module that calls datamodel-code-generator.
+
+Choices, each to keep request validation as strict as the contract:
+
+* optional non-nullable properties use pydantic's `MISSING` sentinel: unset fields are
+  left out of responses, and an explicit `null` is refused (nullable ones accept it);
+* strict `str`/`int`/`float`/`bool` (`"1"` is not an int, `false` not a number; an int is
+  still a number); dates, times, durations and IP addresses refuse JSON numbers too;
+* string enums are `StrEnum` classes, other enums `Literal[...]` (an IntEnum takes `"1"`);
+* `readOnly`/`writeOnly` properties are optional (one model serves both directions) and
+  carry the flag in `Field(json_schema_extra=...)`;
+* look-around patterns get `regex_engine="python-re"` on their model (the generator's own
+  detection); other models keep pydantic's linear-time Rust engine.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from datamodel_code_generator import InputFileType, PythonVersion, generate
+from datamodel_code_generator.enums import (
+    DataModelType,
+    DefaultValueType,
+    StrictTypes,
+    TargetPydanticVersion,
+)
+from datamodel_code_generator.format import DatetimeClassType, Formatter
+
+from generator.emit.model_source import assemble
+from generator.ir.schema_python import COMPONENT_PREFIX
+from generator.ir.schemas import BASE_CLASS, ModelGenerationError, ModelPlan
+
+__all__ = ["ModelGenerationError", "emit_models"]
+
+# Formats whose Python type would not serialize back to the schema's JSON type or value:
+# Decimal (a JSON string), SecretStr ("**********"), Base64Str (decoded), AnyUrl (adds a
+# trailing slash), datetimes read from numbers (ISO strings), ints read from strings, and
+# ULID/Path (extra dependencies). They stay the plain JSON type.
+TYPE_MAPPINGS = [
+    "number+decimal=number",
+    "number+date-time=number",
+    "number+time=number",
+    "number+time-delta=number",
+    "number+unixtime=number",
+    "integer+date-time=integer",
+    "integer+unix-time=integer",
+    "integer+unixtime=integer",
+    "string+decimal=string",
+    "string+integer=string",
+    "string+unixtime=string",
+    "string+password=string",
+    "string+byte=string",
+    "string+uri=string",
+    "string+ulid=string",
+    "string+path=string",
+]
+
+
+def emit_models(plan: ModelPlan, *, header: str) -> str:
+    """The full source of models.py, starting with `header`; deterministic for a plan."""
+    schemas = plan.document["components"]["schemas"]
+    source = _generate(plan) if schemas else ""
+    return assemble(source, header=header, unique=unique_items(schemas), required=list(schemas))
+
+
+def _generate(plan: ModelPlan) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            result = generate(plan.document, **_options(plan))
+        except Exception as exc:  # the generator's own errors carry no stable type
+            raise _failure(exc, plan) from None
+    if not isinstance(result, str):
+        raise ModelGenerationError("datamodel-code-generator returned no single module")
+    return result
+
+
+def _options(plan: ModelPlan) -> dict[str, Any]:
+    return {
+        "input_file_type": InputFileType.OpenAPI,
+        "output_model_type": DataModelType.PydanticV2BaseModel,
+        "target_python_version": PythonVersion.PY_311,
+        "target_pydantic_version": TargetPydanticVersion.V2_14,
+        "base_class": BASE_CLASS,
+        "use_annotated": True,
+        "field_constraints": True,
+        "use_standard_collections": True,
+        "use_union_operator": True,
+        "use_missing_sentinel": True,
+        "strict_nullable": True,
+        "strict_types": [StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
+        "use_type_alias_type": True,
+        "output_datetime_class": DatetimeClassType.Awaredatetime,
+        "deserialize_default_values": [DefaultValueType.Enum],
+        "use_enum_values_in_discriminator": True,
+        "type_mappings": TYPE_MAPPINGS,
+        "field_extra_keys": {"readOnly", "writeOnly"},
+        "aliases": dict(plan.field_names),
+        "disable_timestamp": True,
+        "allow_remote_refs": False,
+        "strict_refs": True,
+        "formatters": [Formatter.BUILTIN],
+    }
+
+
+def _failure(exc: Exception, plan: ModelPlan) -> ModelGenerationError:
+    """A short message naming the schema when the generator's message mentions a class."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    pointer = next(
+        (p for name, p in plan.origins.items() if f"'{name}'" in text or f"/{name}" in text), ""
+    )
+    return ModelGenerationError(f"datamodel-code-generator failed: {text}", pointer)
+
+
+def unique_items(schemas: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Wire names of `uniqueItems` arrays per class, inherited ones included."""
+    registry: dict[str, tuple[str, ...]] = {}
+    for name in schemas:
+        wires = list(dict.fromkeys(_unique_wires(schemas, name, set())))
+        if wires:
+            registry[name] = tuple(wires)
+    return registry
+
+
+def _unique_wires(schemas: Mapping[str, Any], name: str, seen: set[str]) -> list[str]:
+    if name in seen:
+        return []
+    seen.add(name)
+    body = schemas.get(name)
+    if not isinstance(body, Mapping):
+        return []
+    found: list[str] = []
+    for part in [body, *(body.get("allOf") or [])]:
+        if not isinstance(part, Mapping):
+            continue
+        if "$ref" in part:
+            found += _unique_wires(schemas, str(part["$ref"]).removeprefix(COMPONENT_PREFIX), seen)
+        props = part.get("properties")
+        for wire, prop in props.items() if isinstance(props, Mapping) else []:
+            if _is_unique_array(schemas, prop, set()):
+                found.append(wire)
+    return found
+
+
+def _is_unique_array(schemas: Mapping[str, Any], node: Any, seen: set[str]) -> bool:
+    """Follow references and lone `allOf` wrappers down to an array with `uniqueItems`."""
+    if not isinstance(node, Mapping):
+        return False
+    if node.get("type") == "array":
+        return node.get("uniqueItems") is True
+    ref = node.get("$ref")
+    parts = node.get("allOf")
+    if ref is None and isinstance(parts, list) and len(parts) == 1:
+        ref = parts[0].get("$ref") if isinstance(parts[0], Mapping) else None
+    if not isinstance(ref, str) or ref in seen:
+        return False
+    seen.add(ref)
+    return _is_unique_array(schemas, schemas.get(ref.removeprefix(COMPONENT_PREFIX)), seen)
