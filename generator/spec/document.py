@@ -70,13 +70,17 @@ class SourceMap:
     """
 
     mounts: list[Mount] = field(default_factory=list)
+    _sorted: bool = False
 
     def mount(self, prefix: str, source_prefix: str, resolver: PointerResolver) -> None:
         self.mounts.append(Mount(prefix, source_prefix, resolver))
-        self.mounts.sort(key=lambda m: len(m.prefix), reverse=True)
+        self._sorted = False
 
     def locate(self, pointer: str) -> Location | None:
         """Best known position for `pointer`, or None when nothing is mounted."""
+        if not self._sorted:  # longest prefix first; sorted once, not on every mount
+            self.mounts.sort(key=lambda m: len(m.prefix), reverse=True)
+            self._sorted = True
         for mount in self.mounts:
             if pointer == mount.prefix or pointer.startswith(mount.prefix + "/"):
                 rest = pointer[len(mount.prefix) :]
