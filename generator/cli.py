@@ -152,6 +152,9 @@ def generate(
 
 def _generate_one(spec: Path, output: Path, root: Path | None, check: bool) -> int:
     result = generate_contract(spec, output, label=contract_label(spec, root), check=check)
+    if result.skipped:
+        typer.echo(f"{output}: up to date")
+        return EXIT_OK
     diagnostics = result.checked.diagnostics
     if diagnostics:
         typer.echo(render_text(diagnostics))

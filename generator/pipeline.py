@@ -11,6 +11,7 @@ from generator.naming import snake_name
 from generator.spec.document import Spec
 from generator.spec.load import load_spec
 from generator.spec.validate import validate_spec
+from generator.stamp import make_stamp, up_to_date
 from generator.write import WriteReport, write_files
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Generated:
     checked: Checked
     files: dict[str, str] = field(default_factory=dict)
     report: WriteReport | None = None
+    skipped: bool = False  # inputs and outputs matched the stamp: nothing was redone
 
 
 def contract_label(path: Path, root: Path | None = None) -> str:
@@ -122,6 +124,8 @@ def rename_warnings(renames: tuple[tuple[str, str], ...], spec: Spec) -> list[Di
 
 def generate_contract(path: Path, output: Path, *, label: str, check: bool = False) -> Generated:
     """The whole pipeline for one contract; with `check`, compare with disk instead of writing."""
+    if not check and up_to_date(output, label):
+        return Generated(Checked(path, None), report=WriteReport(), skipped=True)
     checked = check_contract(path)
     if not checked.ok():
         return Generated(checked)
@@ -129,5 +133,7 @@ def generate_contract(path: Path, output: Path, *, label: str, check: bool = Fal
     checked.diagnostics.extend(extra)
     if not files:
         return Generated(checked)
-    report = write_files(output, files, check=check)
+    assert checked.spec is not None
+    stamp = make_stamp(output, label, checked.spec.files or [path], files)
+    report = write_files(output, files, check=check, stamp=stamp)
     return Generated(checked, files, report)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-MARKER = ".specfirst"  # lists the files a package's last generation wrote
+from generator.stamp import STAMP, Stamp, read_stamp
 
 
 class UnsafePath(ValueError):
@@ -48,16 +48,17 @@ def safe_target(root: Path, relative: str) -> Path:
 
 
 def _previous(root: Path) -> set[str]:
-    marker = root / MARKER
-    if not marker.is_file():
-        return set()
-    return {line for line in marker.read_text(encoding="utf-8").splitlines() if line}
+    stamp = read_stamp(root)
+    return set(stamp.files) if stamp else set()
 
 
-def write_files(root: Path, files: Mapping[str, str], *, check: bool = False) -> WriteReport:
+def write_files(
+    root: Path, files: Mapping[str, str], *, check: bool = False, stamp: Stamp | None = None
+) -> WriteReport:
     """Make `root` hold exactly `files`: rewrite changed ones, remove ones we wrote before.
 
-    With `check=True` nothing is touched and the report carries unified diffs instead.
+    With `check=True` nothing is touched and the report carries unified diffs instead; the
+    `stamp` (what the files were made from) is written last, so an interrupted run redoes all.
     """
     report = WriteReport()
     targets = {name: safe_target(root, name) for name in sorted(files)}
@@ -86,11 +87,11 @@ def write_files(root: Path, files: Mapping[str, str], *, check: bool = False) ->
                 report.diffs.append(_diff(name, target.read_text(encoding="utf-8"), ""))
             else:
                 target.unlink()
-    if not check:
-        listing = "".join(f"{name}\n" for name in sorted(files))
-        marker = root / MARKER
-        if not marker.is_file() or marker.read_text(encoding="utf-8") != listing:
-            marker.write_text(listing, encoding="utf-8")
+    if not check and stamp is not None:
+        text = stamp.to_text()
+        marker = root / STAMP
+        if not marker.is_file() or marker.read_text(encoding="utf-8") != text:
+            marker.write_text(text, encoding="utf-8")
     return report
 
 
