@@ -1,0 +1,177 @@
+"""Example and default rules: values written in the contract must match their schema.
+
+Checked with openapi-schema-validator (the dialect of each OpenAPI version, so 3.0 `nullable`
+is honoured) and the bundled document as the one resource `$ref`s resolve in. jsonschema-rs
+screens all values first, in one batch (one compiled schema, so shared components compile
+once): only what it rejects is re-checked, and explained, by openapi-schema-validator, so its
+stricter view of 3.0 (it knows no `nullable`) never shows. The price: a value only an
+OpenAPI format would reject (`int32` range, `byte`) passes the screen unreported. A schema
+that cannot be compiled or resolved is skipped: the standard check reports why.
+
+* `example-mismatch` (warning): `example` / `examples[*].value` of a media type, parameter or
+  header against its `schema`; a schema's own `example` (3.0) or `examples` (3.1+).
+* `default-mismatch` (error, as openapi-spec-validator has it): a schema's `default`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import jsonschema_rs
+from openapi_schema_validator import (
+    OAS30Validator,
+    OAS31Validator,
+    OAS32Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+    oas32_format_checker,
+)
+from referencing import Registry, Resource
+
+from generator.diagnostics import Diagnostic, Level
+from generator.spec.document import join_pointer
+from generator.spec.rules.contract import Contract
+from generator.spec.rules.schema_errors import (
+    describe,
+    from_jsonschema,
+    leaves,
+    split_unexpected,
+    to_pointer,
+)
+from generator.spec.rules.walk import Node
+
+_URI = "urn:specfirst:contract"
+# (draft, validator class, keyword validating a list position by position)
+_DRAFTS: dict[str, tuple[Any, Any, str]] = {
+    "3.0": (jsonschema_rs.Draft4, jsonschema_rs.Draft4Validator, "items"),
+    "3.1": (jsonschema_rs.Draft202012, jsonschema_rs.Draft202012Validator, "prefixItems"),
+    "3.2": (jsonschema_rs.Draft202012, jsonschema_rs.Draft202012Validator, "prefixItems"),
+}
+_DIALECTS: dict[str, tuple[Any, Any]] = {
+    "3.0": (OAS30Validator, oas30_format_checker),
+    "3.1": (OAS31Validator, oas31_format_checker),
+    "3.2": (OAS32Validator, oas32_format_checker),
+}
+# Bounds the work on huge contracts; each check is one value against one schema.
+MAX_CHECKS = 20_000
+
+# (pointer of the schema, pointer of the value, the value, pointer of the referencing site)
+Check = tuple[str, str, Any, str | None]
+
+
+def check_examples(contract: Contract) -> list[Diagnostic]:
+    """Examples and defaults that break their schema."""
+    checks = list(itertools.islice(_values(contract), MAX_CHECKS))
+    checker = _Checker(contract)
+    found: list[Diagnostic] = []
+    for index in _suspects(contract, checks):
+        rule, (schema_ptr, value_ptr, value, site) = checks[index]
+        failure = checker.first_failure(schema_ptr, value)
+        if failure is None:
+            continue
+        pointer = to_pointer(value_ptr, value, failure.path)
+        what = "default" if rule == "default-mismatch" else "example"
+        message = f"{what} does not match its schema: {describe(failure)}"
+        level = Level.ERROR if rule == "default-mismatch" else Level.WARNING
+        found.append(contract.diag(rule, level, message, pointer, (site,) if site else ()))
+    return found
+
+
+def _suspects(contract: Contract, checks: list[tuple[str, Check]]) -> list[int]:
+    """Indexes of the checks jsonschema-rs rejects; all of them when it cannot screen."""
+    if not checks:
+        return []
+    draft, screen_cls, positional = _DRAFTS[contract.version]
+    refs = [{"$ref": _ref(schema_ptr)} for _, (schema_ptr, *_rest) in checks]
+    try:
+        registry = jsonschema_rs.Registry([(_URI, contract.root)], draft=draft)
+        screen = screen_cls({positional: refs}, registry=registry, validate_formats=True)
+        values = [value for _, (_s, _v, value, _site) in checks]
+        failed = {e.instance_path[0] for e in screen.iter_errors(values) if e.instance_path}
+    except Exception:  # a schema rs cannot compile: check every value the exact way
+        return list(range(len(checks)))
+    return sorted(i for i in failed if isinstance(i, int))
+
+
+def _ref(schema_ptr: str) -> str:
+    return f"{_URI}#{quote(schema_ptr, safe='/~')}"
+
+
+def _values(c: Contract) -> Iterator[tuple[str, Check]]:
+    seen: set[tuple[str, str]] = set()
+    for node in [*c.index["mediatype"], *c.index["parameter"]]:
+        if not isinstance(node.value.get("schema"), (dict, bool)):
+            continue
+        schema_ptr = join_pointer(node.pointer, "schema")
+        for check in _examples_of(c, node, schema_ptr):
+            if (check[0], check[1]) not in seen:
+                seen.add((check[0], check[1]))
+                yield "example-mismatch", check
+    for node in c.index["schema"]:
+        schema = node.value
+        if "example" in schema:
+            yield (
+                "example-mismatch",
+                (node.pointer, join_pointer(node.pointer, "example"), schema["example"], None),
+            )
+        if c.version != "3.0" and isinstance(schema.get("examples"), list):
+            for i, value in enumerate(schema["examples"]):
+                yield (
+                    "example-mismatch",
+                    (node.pointer, join_pointer(node.pointer, "examples", i), value, None),
+                )
+        if "default" in schema and not (
+            schema["default"] is None and schema.get("nullable") is True
+        ):
+            yield (
+                "default-mismatch",
+                (node.pointer, join_pointer(node.pointer, "default"), schema["default"], None),
+            )
+
+
+def _examples_of(c: Contract, node: Node, schema_ptr: str) -> Iterator[Check]:
+    if "example" in node.value:
+        yield schema_ptr, join_pointer(node.pointer, "example"), node.value["example"], None
+    examples = node.value.get("examples")
+    if not isinstance(examples, dict):
+        return
+    for name, raw in examples.items():
+        site = join_pointer(node.pointer, "examples", str(name))
+        target = c.deref(Node(site, raw))
+        if isinstance(target.value, dict) and "value" in target.value:
+            elsewhere = site if target.pointer != site else None
+            yield (
+                schema_ptr,
+                join_pointer(target.pointer, "value"),
+                target.value["value"],
+                elsewhere,
+            )
+
+
+class _Checker:
+    """Validates values against schemas of the contract, compiling each schema once."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.cls, self.formats = _DIALECTS[contract.version]
+        self.registry: Registry[Any] = Registry().with_resource(
+            _URI, Resource.opaque(contract.root)
+        )
+        self.validators: dict[str, Any] = {}
+
+    def first_failure(self, schema_ptr: str, value: Any) -> Any:
+        """The most useful failure of `value` against the schema at `schema_ptr`, or None."""
+        try:
+            validator = self.validators.get(schema_ptr)
+            if validator is None:
+                ref = {"$ref": _ref(schema_ptr)}
+                validator = self.cls(ref, registry=self.registry, format_checker=self.formats)
+                self.validators[schema_ptr] = validator
+            error = next(iter(validator.iter_errors(value)), None)
+            if error is None:
+                return None
+            return split_unexpected(leaves(from_jsonschema(error))[0])[0]
+        except Exception:  # an unresolvable or uncompilable schema: the standard check says why
+            return None

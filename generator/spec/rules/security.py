@@ -1,0 +1,93 @@
+"""Security rules: requirements name defined schemes, and oauth2 scopes their flows declare.
+
+OpenAPI 3.x, Security Requirement Object: "Each name MUST correspond to a security scheme
+which is declared in the Security Schemes under the Components Object", and for oauth2 the
+list holds the scope names required. openIdConnect scopes come from the provider's discovery
+document, so they cannot be checked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Level
+from generator.spec.document import join_pointer
+from generator.spec.rules.contract import Contract
+from generator.spec.rules.walk import Node
+
+_LISTED = 6
+
+
+def check_security(contract: Contract) -> list[Diagnostic]:
+    """Undefined schemes and undeclared oauth2 scopes in every security requirement."""
+    c = contract
+    components = c.root.get("components")
+    raw = components.get("securitySchemes") if isinstance(components, dict) else None
+    raw = raw if isinstance(raw, dict) else {}
+    schemes = {
+        name: c.deref(Node(join_pointer("/components/securitySchemes", str(name)), value)).value
+        for name, value in raw.items()
+    }
+    found: list[Diagnostic] = []
+    for pointer, name, scopes in _requirements(c):
+        if name not in schemes:
+            message = f'security scheme "{name}" is not defined in components.securitySchemes'
+            found.append(
+                c.diag(
+                    "undefined-security-scheme", Level.ERROR, message + _listing(schemes), pointer
+                )
+            )
+            continue
+        declared = _oauth2_scopes(schemes[name])
+        if declared is None or not isinstance(scopes, list):
+            continue
+        for i, scope in enumerate(scopes):
+            if isinstance(scope, str) and scope not in declared:
+                message = (
+                    f'scope "{scope}" is not declared by any flow of the oauth2 scheme "{name}"'
+                )
+                found.append(
+                    c.diag(
+                        "undeclared-scope",
+                        Level.ERROR,
+                        message + _listing(declared),
+                        join_pointer(pointer, i),
+                    )
+                )
+    return found
+
+
+def _requirements(c: Contract) -> Iterator[tuple[str, str, Any]]:
+    """`(pointer, scheme name, scopes)` of every requirement, top level first."""
+    sites = [("/security", c.root.get("security"))]
+    for op in [*c.operations, *c.callback_operations]:
+        sites.append((join_pointer(op.pointer, "security"), op.node.get("security")))
+    for pointer, requirements in sites:
+        if not isinstance(requirements, list):
+            continue
+        for i, requirement in enumerate(requirements):
+            if isinstance(requirement, dict):
+                for name, scopes in requirement.items():
+                    yield join_pointer(pointer, i, str(name)), str(name), scopes
+
+
+def _oauth2_scopes(scheme: Any) -> dict[str, Any] | None:
+    """Scopes declared by any flow of an oauth2 scheme; None for other scheme types."""
+    if not isinstance(scheme, dict) or scheme.get("type") != "oauth2":
+        return None
+    flows = scheme.get("flows")
+    declared: dict[str, Any] = {}
+    for flow in flows.values() if isinstance(flows, dict) else ():
+        scopes = flow.get("scopes") if isinstance(flow, dict) else None
+        if isinstance(scopes, dict):
+            declared.update(scopes)
+    return declared
+
+
+def _listing(names: dict[str, Any]) -> str:
+    if not names:
+        return " (there are none)"
+    shown = ", ".join(sorted(str(n) for n in names)[:_LISTED])
+    more = ", ..." if len(names) > _LISTED else ""
+    return f" (declared: {shown}{more})"

@@ -1,0 +1,115 @@
+"""Valid OpenAPI that the generator cannot turn into a faithful FastAPI service.
+
+`unsupported-feature` (error, nothing is generated) — the table below is the whole list:
+
+| feature | where | why |
+| --- | --- | --- |
+| `in: querystring` (3.2) | parameter | FastAPI has no whole-query-string parameter |
+| `style: matrix` / `label` | parameter | FastAPI path parameters are plain `{name}` segments |
+| `multipart/mixed` | request body | FastAPI parses form data, not mixed multipart |
+| `$ref` with sibling keywords (3.0) | schema | 3.0 ignores them; tools disagree, so refuse to guess |
+
+A parameter `content` with several media types is not listed: every meta-schema already
+rejects it (`schema-max-properties`). Annotations beside a 3.0 `$ref` (description, example,
+readOnly...) are harmless and allowed; the fix for the rest is `allOf: [{$ref: ...}]`.
+
+`not-generated` (warning, output is still written): `webhooks` and operation `callbacks` are
+described in the contract but produce no code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Level
+from generator.spec.document import join_pointer
+from generator.spec.rules.contract import Contract
+from generator.spec.rules.walk import Node
+
+# Beside a 3.0 `$ref` these only annotate; anything else would change validation.
+_ANNOTATIONS = frozenset(
+    {
+        "description",
+        "summary",
+        "title",
+        "example",
+        "examples",
+        "externalDocs",
+        "xml",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "default",
+    }
+)
+
+Finder = Callable[[Contract, Node], Iterator[tuple[str, str]]]
+
+
+def _querystring(c: Contract, node: Node) -> Iterator[tuple[str, str]]:
+    if node.value.get("in") == "querystring":
+        yield (
+            join_pointer(node.pointer, "in"),
+            "querystring parameters (in: querystring) are not supported",
+        )
+
+
+def _path_styles(c: Contract, node: Node) -> Iterator[tuple[str, str]]:
+    style = node.value.get("style")
+    if style in ("matrix", "label"):
+        message = f"parameter style {style!r} is not supported: FastAPI path parameters are plain segments"
+        yield join_pointer(node.pointer, "style"), message
+
+
+def _mixed_multipart(c: Contract, node: Node) -> Iterator[tuple[str, str]]:
+    content = node.value.get("content")
+    for media_type in content if isinstance(content, dict) else ():
+        if str(media_type).split(";")[0].strip().lower() == "multipart/mixed":
+            pointer = join_pointer(node.pointer, "content", str(media_type))
+            yield pointer, "multipart/mixed request bodies are not supported"
+
+
+def _ref_siblings(c: Contract, node: Node) -> Iterator[tuple[str, str]]:
+    if c.version != "3.0" or "$ref" not in node.value:
+        return
+    for key in node.value:
+        if key != "$ref" and key not in _ANNOTATIONS and not str(key).startswith("x-"):
+            message = (
+                f'"{key}" beside a $ref is not supported: OpenAPI 3.0 ignores it, '
+                "so wrap the reference in allOf: [{$ref: ...}]"
+            )
+            yield join_pointer(node.pointer, str(key)), message
+
+
+FEATURES: tuple[tuple[str, Finder], ...] = (
+    ("parameter", _querystring),
+    ("parameter", _path_styles),
+    ("requestbody", _mixed_multipart),
+    ("schema", _ref_siblings),
+)
+
+
+def check_unsupported(contract: Contract) -> list[Diagnostic]:
+    """Unsupported features (errors) and parts that are not generated (warnings)."""
+    found: list[Diagnostic] = []
+    for kind, finder in FEATURES:
+        for node in contract.index[kind]:
+            for pointer, message in finder(contract, node):
+                found.append(contract.diag("unsupported-feature", Level.ERROR, message, pointer))
+    found.extend(_not_generated(contract))
+    return found
+
+
+def _not_generated(c: Contract) -> Iterator[Diagnostic]:
+    webhooks: Any = c.root.get("webhooks")
+    if isinstance(webhooks, dict) and webhooks:
+        message = f"{len(webhooks)} webhook(s) described here are not generated"
+        yield c.diag("not-generated", Level.WARNING, message, "/webhooks")
+    for op in c.operations:
+        callbacks = op.node.get("callbacks")
+        if isinstance(callbacks, dict) and callbacks:
+            message = f"{op.label}: callbacks are not generated"
+            yield c.diag(
+                "not-generated", Level.WARNING, message, join_pointer(op.pointer, "callbacks")
+            )

@@ -1,0 +1,212 @@
+"""Example and default rules: values in the contract must match their schema."""
+
+from __future__ import annotations
+
+from tests.spec.helpers import doc, summary, validate_yaml
+
+ITEM = """\
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer}
+        name: {type: string, nullable: true}
+      additionalProperties: false
+"""
+
+
+def test_media_type_example_points_at_the_wrong_value() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /items:
+                get:
+                  operationId: listItems
+                  responses:
+                    "200":
+                      description: ok
+                      content:
+                        application/json:
+                          schema:
+                            type: array
+                            items: {$ref: "#/components/schemas/Item"}
+                          example:
+                            - {id: 1, name: null}
+                            - {id: "2", name: Pen}
+            """
+        )
+        + ITEM
+    )
+    assert summary(found) == [
+        (
+            "example-mismatch",
+            "warning",
+            "/paths/~1items/get/responses/200/content/application~1json/example/1/id",
+            19,
+        )
+    ]
+    assert found[0].message == "example does not match its schema: '2' is not of type 'integer'"
+
+
+def test_named_examples_and_component_examples() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /items:
+                post:
+                  operationId: addItem
+                  requestBody:
+                    content:
+                      application/json:
+                        schema: {$ref: "#/components/schemas/Item"}
+                        examples:
+                          good: {value: {id: 1}}
+                          extra: {value: {id: 1, colour: red}}
+                          shared: {$ref: "#/components/examples/NoId"}
+                  responses: {"201": {description: ok}}
+            """
+        )
+        + ITEM
+        + """\
+  examples:
+    NoId:
+      value: {name: Pen}
+"""
+    )
+    assert summary(found) == [
+        (
+            "example-mismatch",
+            "warning",
+            "/paths/~1items/post/requestBody/content/application~1json/examples/extra/value/colour",
+            15,
+        ),
+        ("example-mismatch", "warning", "/components/examples/NoId/value", 29),
+    ]
+    assert "unknown key 'colour'" in found[0].message
+    assert "'id' is a required property" in found[1].message
+    # the component example names the place that used it
+    assert [r.line for r in found[1].related] == [16]
+
+
+def test_parameter_header_and_schema_examples() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /items:
+                get:
+                  operationId: listItems
+                  parameters:
+                    - name: limit
+                      in: query
+                      schema: {type: integer, maximum: 100, example: 500}
+                      example: 10
+                    - name: since
+                      in: query
+                      schema: {type: string, format: date}
+                      example: yesterday
+                  responses:
+                    "200":
+                      description: ok
+                      headers:
+                        X-Rate: {schema: {type: integer}, example: many}
+            """
+        )
+    )
+    assert [(d.rule, d.pointer, d.location.line if d.location else 0) for d in found] == [
+        ("example-mismatch", "/paths/~1items/get/parameters/0/schema/example", 12),
+        ("example-mismatch", "/paths/~1items/get/parameters/1/example", 17),
+        ("example-mismatch", "/paths/~1items/get/responses/200/headers/X-Rate/example", 22),
+    ]
+
+
+def test_nullable_is_honoured_in_3_0_and_type_null_in_3_1() -> None:
+    body = """\
+        paths:
+          /items:
+            get:
+              operationId: listItems
+              responses:
+                "200":
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {SCHEMA}
+                      example: null
+        """
+    assert validate_yaml(doc(body.replace("{SCHEMA}", "{type: string, nullable: true}"))) == []
+    assert validate_yaml(doc(body.replace("{SCHEMA}", "{type: [string, 'null']}"), "3.1.0")) == []
+    found = validate_yaml(doc(body.replace("{SCHEMA}", "{type: string}")))
+    assert [d.rule for d in found] == ["example-mismatch"]
+
+
+def test_default_mismatch_is_an_error() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths: {}
+            components:
+              schemas:
+                Size:
+                  type: string
+                  enum: [small, large]
+                  default: medium
+                Maybe: {type: string, nullable: true, default: null}
+            """
+        )
+    )
+    assert summary(found) == [("default-mismatch", "error", "/components/schemas/Size/default", 11)]
+    assert found[0].message == (
+        "default does not match its schema: 'medium' is not one of 'small', 'large'"
+    )
+
+
+def test_schema_examples_list_in_3_1() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths: {}
+            components:
+              schemas:
+                Age: {type: integer, minimum: 0, examples: [3, -1]}
+            """,
+            "3.1.0",
+        )
+    )
+    assert summary(found) == [
+        ("example-mismatch", "warning", "/components/schemas/Age/examples/1", 8)
+    ]
+
+
+def test_an_uncompilable_schema_is_skipped() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths: {}
+            components:
+              schemas:
+                Code: {type: string, pattern: "(", example: abc}
+            """
+        )
+    )
+    assert "example-mismatch" not in [d.rule for d in found]
+
+
+def test_long_values_are_cut_short_in_messages() -> None:
+    long_list = "[" + ", ".join(str(i) for i in range(500)) + "]"
+    found = validate_yaml(
+        doc(
+            f"""\
+            paths: {{}}
+            components:
+              schemas:
+                Word: {{type: string, example: {long_list}}}
+            """
+        )
+    )
+    assert [d.rule for d in found] == ["example-mismatch"]
+    assert len(found[0].message) < 120

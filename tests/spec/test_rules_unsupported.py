@@ -1,0 +1,106 @@
+"""Unsupported features (errors) and what is described but not generated (warnings)."""
+
+from __future__ import annotations
+
+from tests.spec.helpers import doc, summary, validate_yaml
+
+
+def test_path_styles_and_mixed_multipart() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /files/{name}:
+                put:
+                  operationId: putFile
+                  parameters:
+                    - {name: name, in: path, required: true, style: label, schema: {type: string}}
+                  requestBody:
+                    content:
+                      multipart/mixed; boundary=x: {schema: {type: string}}
+                      application/json: {schema: {type: string}}
+                  responses: {"204": {description: ok}}
+            """
+        )
+    )
+    assert summary(found) == [
+        ("unsupported-feature", "error", "/paths/~1files~1{name}/put/parameters/0/style", 10),
+        (
+            "unsupported-feature",
+            "error",
+            "/paths/~1files~1{name}/put/requestBody/content/multipart~1mixed; boundary=x",
+            13,
+        ),
+    ]
+    assert found[0].message.startswith("parameter style 'label' is not supported")
+
+
+def test_querystring_parameter_in_3_2() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /search:
+                get:
+                  operationId: search
+                  parameters:
+                    - name: q
+                      in: querystring
+                      content: {application/x-www-form-urlencoded: {schema: {type: object}}}
+                  responses: {"200": {description: ok}}
+            """,
+            "3.2.0",
+        )
+    )
+    assert summary(found) == [
+        ("unsupported-feature", "error", "/paths/~1search/get/parameters/0/in", 11)
+    ]
+
+
+def test_ref_siblings_in_3_0_but_not_annotations() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths: {}
+            components:
+              schemas:
+                Base: {type: object}
+                Fine: {$ref: "#/components/schemas/Base", description: Fine.}
+                Nullable: {$ref: "#/components/schemas/Base", nullable: true}
+            """
+        )
+    )
+    assert summary(found) == [
+        ("unsupported-feature", "error", "/components/schemas/Nullable/nullable", 10)
+    ]
+    assert "allOf" in found[0].message
+
+
+def test_webhooks_and_callbacks_are_not_generated() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /subscribe:
+                post:
+                  operationId: subscribe
+                  responses: {"201": {description: ok}}
+                  callbacks:
+                    event:
+                      "{$request.body#/url}":
+                        post:
+                          operationId: onEvent
+                          responses: {"200": {description: ok}}
+            webhooks:
+              newItem:
+                post:
+                  operationId: newItem
+                  responses: {"200": {description: ok}}
+            """,
+            "3.1.0",
+        )
+    )
+    assert summary(found) == [
+        ("not-generated", "warning", "/paths/~1subscribe/post/callbacks", 10),
+        ("not-generated", "warning", "/webhooks", 16),
+    ]
