@@ -210,3 +210,38 @@ def test_long_values_are_cut_short_in_messages() -> None:
     )
     assert [d.rule for d in found] == ["example-mismatch"]
     assert len(found[0].message) < 120
+
+
+def test_read_only_and_write_only_properties_may_be_missing_from_examples() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /members:
+                post:
+                  operationId: addMember
+                  requestBody:
+                    content:
+                      application/json:
+                        schema: {$ref: "#/components/schemas/Member"}
+                        example: {name: Ann, password: secret}
+                  responses:
+                    "200":
+                      description: ok
+                      content:
+                        application/json:
+                          schema: {$ref: "#/components/schemas/Member"}
+                          example: {id: 7, name: Ann}
+            components:
+              schemas:
+                Member:
+                  type: object
+                  required: [id, name, password]
+                  properties:
+                    id: {type: integer, readOnly: true}
+                    name: {type: string}
+                    password: {type: string, writeOnly: true}
+            """
+        )
+    )
+    assert [d for d in found if d.rule == "example-mismatch"] == []

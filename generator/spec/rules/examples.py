@@ -70,7 +70,7 @@ def check_examples(contract: Contract) -> list[Diagnostic]:
     for index in _suspects(contract, checks):
         rule, (schema_ptr, value_ptr, value, site) = checks[index]
         failure = checker.first_failure(schema_ptr, value)
-        if failure is None:
+        if failure is None or _one_way_required(contract.root, schema_ptr, failure):
             continue
         pointer = to_pointer(value_ptr, value, failure.path)
         what = "default" if rule == "default-mismatch" else "example"
@@ -175,3 +175,40 @@ class _Checker:
             return split_unexpected(leaves(from_jsonschema(error))[0])[0]
         except Exception:  # an unresolvable or uncompilable schema: the standard check says why
             return None
+
+
+def _one_way_required(root: Any, schema_ptr: str, failure: Any) -> bool:
+    """A missing property that is readOnly or writeOnly: required in one direction only.
+
+    OpenAPI lets a request omit readOnly properties and a response omit writeOnly ones, so an
+    example shared by both directions may lack them; the direction of an example is not
+    always known, so such a miss is not reported.
+    """
+    if failure.keyword != "required" or not isinstance(failure.detail, str):
+        return False
+    seen: set[str] = set()
+    stack = [schema_ptr]
+    while stack and len(seen) < 200:
+        pointer = stack.pop()
+        if pointer in seen:
+            continue
+        seen.add(pointer)
+        node: Any = root
+        for token in pointer.lstrip("/").split("/") if pointer else []:
+            token = token.replace("~1", "/").replace("~0", "~")
+            node = node.get(token) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            continue
+        prop = (node.get("properties") or {}).get(failure.detail)
+        if isinstance(prop, dict) and (
+            prop.get("readOnly") is True or prop.get("writeOnly") is True
+        ):
+            return True
+        if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+            stack.append(node["$ref"][1:])
+        for key in ("allOf", "oneOf", "anyOf"):
+            for index, _ in enumerate(node.get(key) or []):
+                stack.append(f"{pointer}/{key}/{index}")
+        if isinstance(prop, dict) and isinstance(prop.get("$ref"), str):
+            stack.append(prop["$ref"][1:])
+    return False
