@@ -63,7 +63,7 @@ class _Fixer(ast.NodeTransformer):
             return node
         members = _union_members(node)
         nones = [m for m in members if isinstance(m, ast.Constant) and m.value is None]
-        if not nones or members[-1] is nones[-1] and len(nones) == 1:
+        if not nones or (members[-1] is nones[-1] and len(nones) == 1):
             return node
         ordered = [m for m in members if m not in nones] + [nones[0]]
         result: ast.expr = ordered[0]

@@ -10,7 +10,13 @@ Choices, each to keep request validation as strict as the contract:
 * `readOnly`/`writeOnly` properties are optional (one model serves both directions) and
   carry the flag in `Field(json_schema_extra=...)`;
 * look-around patterns get `regex_engine="python-re"` on their model (the generator's own
-  detection); other models keep pydantic's linear-time Rust engine.
+  detection); other models keep pydantic's linear-time Rust engine;
+* schemas that are not models (primitives, arrays, maps, unions) become `TypeAliasType`s,
+  so a field typed `Email` holds a plain `str`, never a `RootModel` with `.root`;
+* `allOf` is merged into one flat model (`schema_merge`): no model subclasses another.
+
+The generator's output then goes through `model_source.assemble` (imports, prelude,
+re-quoting of every literal).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.emit.render import render
 from generator.emit.routes import route_view
-from generator.ir.nodes import Api
+from generator.ir.nodes import Api, BodyKind
 from generator.naming import Namespace
 
 STATIC = Path(__file__).parent / "static"
@@ -46,13 +46,10 @@ def _exports(api: Api) -> list[str]:
 
 
 def _requirements(api: Api, models_source: str) -> str:
-    needed = {
-        "fastapi>=0.115",
-        "pydantic>=2.12",
-        "pydantic-settings>=2.6",
-        "pyjwt[crypto]>=2.13",
-        "python-multipart>=0.0.20",
-    }
+    needed = {"fastapi>=0.115", "pydantic>=2.14", "pydantic-settings>=2.6", "pyjwt[crypto]>=2.13"}
+    form_kinds = {BodyKind.FORM, BodyKind.MULTIPART}
+    if any(b.kind in form_kinds for op in api.operations for b in op.bodies):
+        needed.add("python-multipart>=0.0.20")
     if "EmailStr" in models_source:
         needed.add("email-validator>=2.2")
     if any(s.kind == "basic" for s in api.schemes):

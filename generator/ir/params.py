@@ -9,6 +9,7 @@ from typing import Any
 
 from generator.ir.nodes import Constraints, Location, Parameter, Style
 from generator.ir.refs import as_mapping, deref, resolve_pointer
+from generator.ir.schema_keywords import ecma_pattern
 from generator.ir.types import scalar_annotation, schema_types
 from generator.naming import Namespace, snake_name
 from generator.spec.document import join_pointer
@@ -156,13 +157,8 @@ def constraints_of(schema: Mapping[str, Any]) -> Constraints:
 
 
 def ecma_to_python(pattern: str) -> str | None:
-    """An ECMA-262 pattern as Python `re`, or None if Python cannot compile it.
-
-    JSON Schema's `\\d` means ASCII digits; Python's matches any Unicode digit.
-    >>> ecma_to_python(r"^\\d{3}$")
-    '^[0-9]{3}$'
-    """
-    translated = re.sub(r"(?<!\\)((?:\\\\)*)\\d", r"\1[0-9]", pattern)
+    """An ECMA-262 pattern as Python `re` (ASCII `\\d`/`\\w`), or None if Python cannot compile it."""
+    translated = ecma_pattern(pattern)
     try:
         re.compile(translated)
     except (re.error, RecursionError, OverflowError):

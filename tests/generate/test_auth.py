@@ -50,10 +50,11 @@ def sign(payload: dict[str, Any], key: str | bytes = SECRET, alg: str = "HS256")
 class Impl:
     def __init__(self, results: ModuleType) -> None:
         self.r = results
+        self.m = results.models
 
     async def create_task(self, *, body: Any, principal: Any) -> Any:
         return self.r.CreateTaskCreated(
-            body={"id": 1, "title": body.title, "done": False}, location="/v1/tasks/1"
+            body=self.m.Task(id=1, title=body.title, done=False), location="/v1/tasks/1"
         )
 
     async def delete_task(self, *, task_id: int, principal: Any) -> Any:

@@ -42,7 +42,7 @@ class TasksImpl:
 
     async def get_task(self, *, task_id: int) -> Any:
         if task_id not in self.store:
-            return self.r.GetTaskNotFound(body={"title": "Not Found", "status": 404})
+            return self.r.GetTaskNotFound(body=self.m.Problem(title="Not Found", status=404))
         return self.r.GetTaskOk(body=self.store[task_id])
 
 
