@@ -132,7 +132,12 @@ def snake_name(text: str, *, reserved: frozenset[str] = RESERVED_FIELDS) -> str:
     name = name[:MAX_IDENTIFIER].rstrip("_")
     if name[0].isdigit():
         name = "n" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _BUILTINS or name in reserved:
+    if (
+        keyword.iskeyword(name)
+        or keyword.issoftkeyword(name)
+        or name in _BUILTINS
+        or name in reserved
+    ):
         name += "_"
     return name
 
@@ -150,6 +155,22 @@ def class_name(text: str, *, reserved: frozenset[str] = RESERVED_CLASSES) -> str
     if name in reserved or name.lower() in reserved or keyword.iskeyword(name):
         name += "Model"
     return name
+
+
+_TEMPLATE = re.compile(r"\{([^{}]*)\}")
+
+
+def derived_operation_name(method: str, path: str) -> str:
+    """The snake_case name of an operation that has no operationId (one rule for every stage).
+
+    >>> derived_operation_name("get", "/users/{user_id}/posts"), derived_operation_name("post", "/")
+    ('get_users_by_user_id_posts', 'post_root')
+    """
+    parts = [method.lower()]
+    for segment in path.strip("/").split("/"):
+        match = _TEMPLATE.fullmatch(segment)
+        parts.extend(["by", *words(match[1])] if match else words(segment))
+    return snake_name("_".join(parts if len(parts) > 1 else [*parts, "root"]))
 
 
 @dataclass

@@ -74,7 +74,11 @@ def render_text(diagnostics: Sequence[Diagnostic], sources: SourceCache | None =
         lines = [f"{where}{diag.level.value}[{diag.rule}] {printable(diag.message)}"]
         lines.extend(_excerpt(diag, sources))
         if diag.pointer:
-            pointer = diag.pointer if len(diag.pointer) <= MAX_EXCERPT else diag.pointer[:MAX_EXCERPT] + "..."
+            pointer = (
+                diag.pointer
+                if len(diag.pointer) <= MAX_EXCERPT
+                else diag.pointer[:MAX_EXCERPT] + "..."
+            )
             lines.append(f"  at #{printable(pointer)}")
         lines.extend(f"  note: see {related}" for related in diag.related)
         blocks.append("\n".join(lines))

@@ -30,7 +30,9 @@ def _fixtures() -> list[Path]:
 
 
 def _snapshot_path(fixture: Path) -> Path:
-    base = fixture.parent if fixture.name == "openapi.yaml" and fixture.parent != BROKEN else fixture
+    base = (
+        fixture.parent if fixture.name == "openapi.yaml" and fixture.parent != BROKEN else fixture
+    )
     return base.with_name(base.name + ".out")
 
 

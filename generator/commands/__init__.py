@@ -7,7 +7,13 @@ import importlib
 import typer
 
 # One entry per module under generator/commands/ (keep one name per line: helpers add theirs).
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "test",
+    "scaffold",
+    "serve",
+    "watch",
+    "drift",
+)
 
 
 def register_all(app: typer.Typer) -> None:

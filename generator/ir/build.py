@@ -14,25 +14,12 @@ from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecuritySche
 from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping, deref
 from generator.ir.types import qualify
-from generator.naming import Namespace, class_name, snake_name, words
+from generator.naming import Namespace, class_name, derived_operation_name, snake_name
 from generator.spec.document import join_pointer
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DEFAULT_TAG = "default"
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
-
-
-def derived_operation_id(method: str, path: str) -> str:
-    """The name used when an operation has no operationId.
-
-    >>> derived_operation_id("get", "/users/{user_id}/posts")
-    'get_users_by_user_id_posts'
-    """
-    parts = [method]
-    for segment in path.strip("/").split("/"):
-        match = _TEMPLATE.fullmatch(segment)
-        parts.extend(["by", *words(match[1])] if match else words(segment))
-    return "_".join(p for p in parts if p)
 
 
 def mount_prefix(root: Mapping[str, Any]) -> str:
@@ -127,7 +114,7 @@ class _Builder:
         tags = op.get("tags")
         tag = str(tags[0]) if isinstance(tags, list) and tags else DEFAULT_TAG
         op_id = op.get("operationId")
-        op_id = op_id if isinstance(op_id, str) and op_id else derived_operation_id(method, path)
+        op_id = op_id if isinstance(op_id, str) and op_id else derived_operation_name(method, path)
         params = build_parameters(self.root, item_ptr, op_ptr, self.types, Namespace())
         renames = {p.wire: p.name for p in params if p.location == "path"}
         responses = build_responses(

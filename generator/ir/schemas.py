@@ -29,7 +29,7 @@ from typing import Any
 from generator.ir.schema_fields import field_names
 from generator.ir.schema_normalize import ModelGenerationError, Normalizer
 from generator.ir.schema_python import CLASS_RESERVED, ExprBuilder, TypeExpr
-from generator.naming import class_name, snake_name, words
+from generator.naming import class_name, derived_operation_name, snake_name, words
 from generator.spec.document import join_pointer
 
 __all__ = ["ModelGenerationError", "ModelPlan", "TypeExpr", "operation_name", "plan_models"]
@@ -79,11 +79,7 @@ def _operation_id(method: str, path: str, operation: Mapping[str, Any]) -> str:
     op_id = operation.get("operationId")
     if isinstance(op_id, str) and words(op_id):
         return op_id
-    parts = [method.lower()]
-    for segment in path.strip("/").split("/"):
-        match = _TEMPLATE.fullmatch(segment)
-        parts.extend(["by", *words(match[1])] if match else words(segment))
-    return "_".join(parts if len(parts) > 1 else [*parts, "root"])
+    return derived_operation_name(method, path)
 
 
 def status_name(status: str) -> str:

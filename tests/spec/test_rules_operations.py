@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.spec.rules.operations import derived_operation_name
+from generator.naming import derived_operation_name
 from tests.spec.helpers import doc, summary, validate_yaml
 
 

@@ -10,28 +10,12 @@ from __future__ import annotations
 import re
 
 from generator.diagnostics import Diagnostic, Level
-from generator.naming import snake_name
+from generator.naming import derived_operation_name
 from generator.spec.document import join_pointer
 from generator.spec.rules.contract import Contract, Operation
 from generator.spec.rules.walk import Node
 
 _PARAM_SEGMENT = re.compile(r"\{(.+)\}")
-
-
-def derived_operation_name(method: str, path: str) -> str:
-    """The function name used for an operation without an operationId.
-
-    >>> derived_operation_name("get", "/users/{id}"), derived_operation_name("post", "/")
-    ('get_users_by_id', 'post_root')
-    """
-    words = [method]
-    for segment in path.split("/"):
-        match = _PARAM_SEGMENT.fullmatch(segment)
-        if match:
-            words += ["by", match.group(1)]
-        elif segment:
-            words.append(segment)
-    return snake_name(" ".join(words if len(words) > 1 else [method, "root"]))
 
 
 def check_operations(contract: Contract) -> list[Diagnostic]:

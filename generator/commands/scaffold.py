@@ -1,0 +1,67 @@
+"""`specfirst scaffold`: write hand-written implementation stubs once, then only add to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from generator.commands.checked import EXIT_OK, default_package, fail, refuse, show
+from generator.diagnostics import Level
+from generator.pipeline import contract_label
+from generator.scaffold import ScaffoldReport, scaffold_contract
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `scaffold` to the CLI."""
+    app.command("scaffold")(scaffold)
+
+
+def scaffold(
+    contract: Annotated[Path, typer.Argument(help="The contract the stubs implement.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder of the hand-written package.")
+    ],
+    package: Annotated[
+        str | None,
+        typer.Option(
+            "--package",
+            help="Import path of the generated package (default: [tool.specfirst] output "
+            "folder / contract stem, e.g. generated.users).",
+        ),
+    ] = None,
+) -> None:
+    """Write one stub class per tag ([bold]DIR/<tag>.py[/bold]) and [bold]DIR/__init__.py[/bold].
+
+    Each class subclasses the tag's generated Protocol; every method raises NotImplementedError
+    (the service answers 501) until you write it. Existing files are never overwritten: when
+    the contract gains operations, only the missing methods are appended to the class, and mypy
+    points at any method whose signature no longer matches the contract.
+    """
+    package = package or default_package(contract)
+    if package is None or not all(p.isidentifier() for p in package.split(".")):
+        fail("cannot tell the generated package's import path; pass --package")
+    result = scaffold_contract(contract, output, package=package, label=contract_label(contract))
+    if result.report is None:
+        refuse(contract, result.checked.diagnostics, "scaffolded")
+    show([d for d in result.checked.diagnostics if d.level is Level.WARNING])
+    for line in report_lines(output, result.report):
+        typer.echo(line)
+    raise typer.Exit(EXIT_OK)
+
+
+def report_lines(output: Path, report: ScaffoldReport) -> list[str]:
+    """What scaffold did, one line per file, then a summary."""
+    lines = [f"created {output / name}" for name in report.created]
+    for added in report.added:
+        methods = ", ".join(f"{added.impl}.{m}" for m in added.methods)
+        imports = f" (imported {', '.join(added.imports)})" if added.imports else ""
+        lines.append(f"added to {output / added.file}: {methods}{imports}")
+    lines += [f"note: {note}" for note in report.notes]
+    count = sum(len(a.methods) for a in report.added)
+    lines.append(
+        f"{output}: {len(report.created)} created, {count} method{'s' * (count != 1)} added, "
+        f"{len(report.unchanged)} unchanged"
+    )
+    return lines

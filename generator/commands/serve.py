@@ -1,0 +1,71 @@
+"""`specfirst serve`: run a contract's service (or a generated package) locally with uvicorn."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from generator.apps import AppLoadError
+from generator.commands.checked import EXIT_OK, fail, refuse
+from generator.serve import NotGenerated, Service, prepare_service, run
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `serve` to the CLI."""
+    app.command("serve")(serve)
+
+
+def serve(
+    target: Annotated[
+        str, typer.Argument(help="A contract file, or a generated package's import path.")
+    ],
+    mock: Annotated[
+        bool,
+        typer.Option(
+            "--mock", help="Answer unimplemented operations with the contract's examples."
+        ),
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8000,
+    impl: Annotated[
+        str | None,
+        typer.Option("--impl", help="App factory with your implementations, as module:factory."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Generate a contract here (default: a temp folder)."),
+    ] = None,
+) -> None:
+    """Serve the API on [bold]http://127.0.0.1:8000[/bold]; the contract is at /openapi.json.
+
+    A contract is generated first. With [bold]--mock[/bold] every operation without an
+    implementation (missing, or raising NotImplementedError) answers its success status with a
+    schema-valid body: the contract's own examples first, else data built from the schema.
+    """
+    try:
+        prepared = prepare_service(target, mock=mock, impl=impl, output=output)
+    except AppLoadError as exc:
+        fail(str(exc))
+    if isinstance(prepared, NotGenerated):
+        checked = prepared.generated.checked
+        refuse(Path(target), checked.diagnostics, "served")
+    try:
+        typer.echo(banner(prepared, host, port))
+        run(prepared.app, host=host, port=port)
+    finally:
+        if prepared.temporary is not None:
+            shutil.rmtree(prepared.temporary, ignore_errors=True)
+    raise typer.Exit(EXIT_OK)
+
+
+def banner(service: Service, host: str, port: int) -> str:
+    """One line saying what is served where."""
+    base = f"http://{host}:{port}"
+    mode = "mock answers for unimplemented operations" if service.mock else "501 when unimplemented"
+    return (
+        f"serving {service.title} ({service.package}; {mode}) at {base}{service.prefix}; "
+        f"contract at {base}/openapi.json, docs at {base}/docs"
+    )

@@ -1,0 +1,1 @@
+"""Checking a service against its contract: contract test runs and route drift."""

@@ -1,0 +1,162 @@
+"""What a contract-test run reports, as plain values: the CLI renders them, nothing here prints.
+
+A run yields `ServiceStarting`/`ServiceReady` (when it starts the service itself), then
+`RunStarted`, per phase `PhaseStarted` … `ScenarioFinished` … `PhaseFinished`, any `Problem`s,
+and ends with exactly one of `RunFinished` (carrying the `Summary`) or `RunAborted` (the run
+could not start: bad contract, bad settings, service did not come up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from generator.diagnostics import Diagnostic
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed check on one request, with a curl line that reproduces it."""
+
+    check: str  # schemathesis check name, e.g. `status_code_conformance`
+    code: str  # stable failure code, e.g. `ST103`
+    kind: str  # failure class, e.g. `UndefinedStatusCode`
+    title: str
+    message: str
+    operation: str  # `METHOD /path`
+    curl: str
+    occurrences: int = 1
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """One request sent: which operation, the status that came back (None: no response)."""
+
+    operation: str
+    status: int | None
+    checked: bool
+
+
+@dataclass(frozen=True)
+class ServiceStarting:
+    app: str  # `module:factory`
+
+
+@dataclass(frozen=True)
+class ServiceReady:
+    url: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    base_url: str
+    operations: tuple[str, ...]
+    seed: int
+    phases: tuple[str, ...]
+    checks: tuple[str, ...]
+    identities: tuple[str, ...]
+    peers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhaseStarted:
+    phase: str
+    expected: int  # operations to test; for `stateful`, the links it can follow
+
+
+@dataclass(frozen=True)
+class ScenarioFinished:
+    phase: str
+    label: str | None  # the operation; None for a stateful sequence
+    status: str  # success | failure | error | skip | interrupted
+    cases: tuple[CaseOutcome, ...]
+    findings: tuple[Finding, ...]
+    links: frozenset[str] = frozenset()  # stateful links this scenario followed
+    skip_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PhaseFinished:
+    phase: str
+    status: str
+    skip_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that kept part of the run from testing (an error, not a contract violation)."""
+
+    message: str
+    operation: str | None = None
+
+
+@dataclass(frozen=True)
+class EngineFinished:
+    seconds: float
+    stop_reason: str  # completed | interrupted | failure_limit | max_time | server_unavailable
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The outcome of a run: coverage, cases, unique failures and everything that went wrong."""
+
+    contract: str
+    base_url: str
+    seed: int
+    seconds: float
+    operations: tuple[str, ...]
+    tested: tuple[str, ...]
+    cases: int
+    links_covered: int
+    links_total: int
+    phases: Mapping[str, str]
+    failures: tuple[Finding, ...]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    stop_reason: str = "completed"
+    identities: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures and not self.errors and self.stop_reason == "completed"
+
+    @property
+    def cases_per_second(self) -> float:
+        return self.cases / self.seconds if self.seconds > 0 else 0.0
+
+    def by_check(self) -> dict[str, list[Finding]]:
+        """Unique failures grouped by check, checks in first-seen order."""
+        grouped: dict[str, list[Finding]] = {}
+        for finding in self.failures:
+            grouped.setdefault(finding.check, []).append(finding)
+        return grouped
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class RunAborted:
+    """The run could not start; `diagnostics` for a bad contract, `log` for a failed service."""
+
+    reason: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    log: str = ""
+    hints: tuple[str, ...] = field(default_factory=tuple)
+
+
+Event = (
+    ServiceStarting
+    | ServiceReady
+    | RunStarted
+    | PhaseStarted
+    | ScenarioFinished
+    | PhaseFinished
+    | Problem
+    | EngineFinished
+    | RunFinished
+    | RunAborted
+)

@@ -1,0 +1,265 @@
+"""The contract runner: the one module that talks to schemathesis (pinned to 4.32).
+
+It builds a schemathesis configuration (the `schemathesis.toml` format, validated by
+schemathesis itself), loads the bundled contract with `schemathesis.openapi.from_dict`,
+registers the test identities through the schema's auth extension point, drives
+`schemathesis.engine.from_schema(schema).execute()` and turns the engine's events into
+`generator.contract.events` values. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import schemathesis
+from schemathesis.config import ConfigError
+from schemathesis.core.errors import LoaderError
+from schemathesis.engine import events as st_events
+from schemathesis.engine import from_schema
+from schemathesis.engine.recorder import ScenarioRecorder
+
+from generator.contract.credentials import CredentialPlan, Credentials, Identity, operation_security
+from generator.contract.events import (
+    CaseOutcome,
+    EngineFinished,
+    Event,
+    Finding,
+    PhaseFinished,
+    PhaseStarted,
+    Problem,
+    RunStarted,
+    ScenarioFinished,
+)
+from generator.contract.options import CHECKS, PHASES, TestOptions
+
+TESTING_PHASES = frozenset(PHASES)
+
+
+class RunnerError(Exception):
+    """Schemathesis refused the configuration or the contract (the run cannot start)."""
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """One run: the bundled contract, where the service is, how to test, who to be."""
+
+    document: Mapping[str, Any]
+    base_url: str
+    options: TestOptions
+    credentials: CredentialPlan
+
+
+def selected_operations(document: Mapping[str, Any], options: TestOptions) -> tuple[str, ...]:
+    """Operation labels (`GET /notes/{id}`) in contract order, after the include/exclude filters."""
+    chosen = []
+    for label in operation_security(document):
+        method, _, path = label.partition(" ")
+        operation = document["paths"][path][method.lower()]
+        op_id, tags = operation.get("operationId"), set(operation.get("tags") or ())
+        included = not (options.include_operation_ids or options.include_tags) or (
+            op_id in options.include_operation_ids or bool(tags & set(options.include_tags))
+        )
+        excluded = op_id in options.exclude_operation_ids or bool(tags & set(options.exclude_tags))
+        if included and not excluded:
+            chosen.append(label)
+    return tuple(chosen)
+
+
+def build_config(plan: RunPlan, seed: int) -> dict[str, Any]:
+    """The run's settings in `schemathesis.toml` form (what `[tool.specfirst.test]` maps to)."""
+    options = plan.options
+    enabled = set(options.enabled_checks)
+    checks: dict[str, Any] = {name: {"enabled": name in enabled} for name in CHECKS}
+    if options.max_response_time is not None:
+        checks["max_response_time"] = options.max_response_time
+    config: dict[str, Any] = {
+        **dict(options.schemathesis),  # the escape hatch; everything below wins over it
+        "seed": seed,
+        "base-url": plan.base_url,
+        "workers": options.workers,
+        "request-timeout": options.request_timeout,
+        "continue-on-failure": options.continue_on_failure,
+        # Runs must not depend on what earlier runs left in `.schemathesis/` or `.hypothesis/`.
+        "cache": {"enabled": False},
+        "generation": {
+            **dict(options.schemathesis.get("generation", {})),
+            "max-examples": options.max_examples,
+            "mode": options.mode,
+            "database": "none",
+        },
+        "phases": {name: {"enabled": name in options.phases} for name in PHASES},
+        "checks": {**dict(options.schemathesis.get("checks", {})), **checks},
+        # Credentials come from the runner; never sign up or log in through the contract.
+        "auth": {"auto-signup": False},
+    }
+    return config
+
+
+def _apply(case: schemathesis.Case[Any], credentials: Credentials) -> None:
+    for name, value in credentials.headers.items():
+        case.headers[name] = value
+    for name, value in credentials.query.items():
+        case.query[name] = value
+    for name, value in credentials.cookies.items():
+        case.cookies[name] = value
+
+
+def _provider_class(plan: CredentialPlan, identity: Identity) -> type[Any]:
+    """An `AuthProvider` sending `identity`'s credentials for each operation's requirement."""
+
+    class ContractCredentials:
+        def get(self, case: schemathesis.Case[Any], context: schemathesis.AuthContext) -> Any:
+            return plan.credentials(context.operation.label, identity)
+
+        def set(
+            self, case: schemathesis.Case[Any], data: Credentials, context: schemathesis.AuthContext
+        ) -> None:
+            _apply(case, data)
+
+    ContractCredentials.__name__ = f"ContractCredentials[{identity.name}]"
+    return ContractCredentials
+
+
+def _escalating_provider_type() -> Any | None:
+    """Schemathesis 4.32's multi-identity provider, which `object_level_authorization` looks for.
+
+    4.32 exposes peers only through `[auth.wfc]` documents, whose fixed headers cannot carry
+    per-operation scopes or query/cookie keys; so the runner registers the provider that
+    `[auth.wfc]` would, over its own identities. If a later schemathesis moves it, the run
+    goes on with one identity and `object_level_authorization` has nothing to compare.
+    """
+    try:
+        module = importlib.import_module("schemathesis.wfc.escalation")
+    except ImportError:
+        return None
+    return getattr(module, "EscalatingAuthProvider", None)
+
+
+def register_auth(schema: Any, plan: CredentialPlan) -> tuple[str, ...]:
+    """Attach the plan's identities to `schema`; returns the peers object-level checks compare."""
+    classes = [_provider_class(plan, identity) for identity in plan.identities]
+    escalating = _escalating_provider_type()
+    if plan.peers and escalating is not None:
+        names = [identity.name for identity in plan.identities]
+        # Pinned to the first identity: every request is hers; the peer only replays reads.
+        schema.auth.providers.append(
+            escalating([cls() for cls in classes], names, peers=plan.peers, pinned=names[0])
+        )
+        return plan.peers
+    schema.auth(refresh_interval=None)(classes[0])
+    return ()
+
+
+def load_schema(plan: RunPlan, seed: int) -> Any:
+    """The contract as a schemathesis schema, filtered, with credentials attached."""
+    try:
+        config = schemathesis.Config.from_dict(build_config(plan, seed))
+        schema = schemathesis.openapi.from_dict(dict(plan.document), config=config)
+    except (ConfigError, LoaderError) as exc:
+        raise RunnerError(str(exc)) from None
+    selected = set(selected_operations(plan.document, plan.options))
+    return schema.include(lambda ctx: ctx.operation.label in selected)
+
+
+def run_schemathesis(plan: RunPlan, seed: int) -> Iterator[Event]:
+    """Run every selected phase against the service; raises RunnerError before the first event."""
+    schema = load_schema(plan, seed)
+    peers = register_auth(schema, plan.credentials)
+    yield RunStarted(
+        base_url=plan.base_url,
+        operations=selected_operations(plan.document, plan.options),
+        seed=seed,
+        phases=plan.options.phases,
+        checks=plan.options.enabled_checks,
+        identities=tuple(i.name for i in plan.credentials.identities),
+        peers=peers,
+    )
+    for event in from_schema(schema).execute():
+        yield from translate(event)
+
+
+def translate(event: st_events.EngineEvent) -> Iterator[Event]:
+    """Our events for one schemathesis engine event (most produce none)."""
+    if isinstance(event, st_events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
+        payload = event.payload
+        total = payload.transitions_total if payload is not None else len(event.operations or ())
+        yield PhaseStarted(event.phase.name.value, total)
+    elif isinstance(event, st_events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
+        reason = event.phase.skip_reason
+        yield PhaseFinished(
+            event.phase.name.value, event.status.value, reason.value if reason else None
+        )
+    elif isinstance(event, st_events.ScenarioFinished) and event.is_test_scenario:
+        yield _scenario(event)
+    elif isinstance(event, st_events.NonFatalError):
+        where = event.label if event.related_to_operation else None
+        yield Problem(f"{event.info.title}: {event.info.message}".strip(), where)
+    elif isinstance(event, st_events.FatalError):
+        yield Problem(f"schemathesis stopped: {type(event.exception).__name__}: {event.exception}")
+        yield EngineFinished(0.0, "error")
+    elif isinstance(event, st_events.EngineFinished):
+        if event.failures:
+            yield ScenarioFinished("after_run", None, "failure", (), tuple(_after_run(event)))
+        yield EngineFinished(event.running_time, event.stop_reason.value)
+
+
+def _scenario(event: st_events.ScenarioFinished) -> ScenarioFinished:
+    recorder: ScenarioRecorder = event.recorder
+    links = frozenset(
+        str(node.transition.id)
+        for node in recorder.cases.values()
+        if node.transition is not None and node.is_transition_applied
+    )
+    return ScenarioFinished(
+        event.phase.value,
+        event.label,
+        event.status.value,
+        tuple(_outcomes(recorder)),
+        tuple(_findings(recorder)),
+        links,
+        event.skip_reason,
+    )
+
+
+def _outcomes(recorder: ScenarioRecorder) -> Iterator[CaseOutcome]:
+    for case_id, node in recorder.cases.items():
+        interaction = recorder.interactions.get(case_id)
+        response = interaction.response if interaction is not None else None
+        status = response.status_code if response is not None else None
+        yield CaseOutcome(node.value.operation.label, status, bool(recorder.checks.get(case_id)))
+
+
+def _findings(recorder: ScenarioRecorder) -> Iterator[Finding]:
+    for case_id, checks in recorder.checks.items():
+        case = recorder.cases.get(case_id)
+        label = case.value.operation.label if case is not None else ""
+        for check in checks:
+            info = check.failure_info
+            if info is None:
+                continue
+            failure = info.failure
+            yield Finding(
+                check=check.name,
+                code=failure.code,
+                kind=type(failure).__name__,
+                title=failure.title,
+                message=failure.message,
+                operation=failure.operation or label,
+                curl=info.code_sample,
+            )
+
+
+def _after_run(event: st_events.EngineFinished) -> Iterator[Finding]:
+    for failure in event.failures:
+        yield Finding(
+            check="after_run",
+            code=failure.code,
+            kind=type(failure).__name__,
+            title=failure.title,
+            message=failure.message,
+            operation=failure.operation or "",
+            curl="",
+        )

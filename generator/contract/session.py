@@ -1,0 +1,215 @@
+"""One `specfirst test` run, start to finish: contract → credentials → service → schemathesis → summary.
+
+`run_contract_test` is a generator of `events`: the CLI renders them as they come. The
+contract file is the source of truth (loaded and bundled by our own loader, so multi-file
+contracts work), never the service's own `/openapi.json`. With `app`, the service is started
+with fresh test credentials in its environment; with `url`, it is already running and the
+credentials come from the caller (the JWT secret from an environment variable).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import time
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.contract.credentials import (
+    CredentialPlan,
+    Identity,
+    generated_identities,
+    plan_credentials,
+    service_env,
+)
+from generator.contract.events import (
+    EngineFinished,
+    Event,
+    Problem,
+    RunAborted,
+    RunFinished,
+    ServiceReady,
+    ServiceStarting,
+)
+from generator.contract.options import TestOptions
+from generator.contract.report import Tally
+from generator.contract.runner import RunnerError, RunPlan, run_schemathesis
+from generator.contract.service import (
+    ServiceError,
+    ServiceSpec,
+    answers,
+    log_tail,
+    running_service,
+)
+from generator.pipeline import check_contract, env_prefix
+
+# Module names that say nothing about the package: `myservice.main:create_app` → `myservice`.
+GENERIC_MODULES = frozenset({"app", "application", "main", "asgi", "server", "service", "api"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to test: `app` (`module:factory`, started here) or `url` (already running)."""
+
+    app: str | None = None
+    url: str | None = None
+    env_prefix: str | None = None
+    jwt_secret_env: str | None = None
+    credentials: Mapping[str, str] = field(default_factory=dict)  # scheme → key | user:password
+    peer_credentials: Mapping[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
+
+
+def env_prefixes(target: Target, contract: Path) -> tuple[str, ...]:
+    """Settings prefixes of the generated package: `--env-prefix`, else guessed.
+
+    The guesses are the package named by the module path (`generated.users:create_app` →
+    `USERS_`) and the contract's file name (`specs/users.yaml` → `USERS_`); both get the
+    test credentials, so either naming works.
+
+    >>> env_prefixes(Target(app="generated.users:create_app"), Path("specs/notes.yaml"))
+    ('USERS_', 'NOTES_')
+    """
+    if target.env_prefix:
+        given = target.env_prefix
+        return (given if given.endswith("_") else f"{given}_",)
+    module = (target.app or "").partition(":")[0]
+    parts = [p for p in module.split(".") if p and p.lower() not in GENERIC_MODULES]
+    names = [*parts[-1:], contract.stem]
+    return tuple(dict.fromkeys(env_prefix(name) for name in names))
+
+
+def server_path(document: Mapping[str, Any]) -> str:
+    """The path of the contract's first server URL, variables at their defaults (`/api/v1`).
+
+    >>> server_path({"servers": [{"url": "https://x.test/{v}/", "variables": {"v": {"default": "v2"}}}]})
+    '/v2'
+    """
+    servers = document.get("servers") or [{}]
+    first = servers[0] if isinstance(servers[0], Mapping) else {}
+    url = str(first.get("url", ""))
+    for name, variable in (first.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return urlsplit(url).path.rstrip("/")
+
+
+def _from_environment(prefixes: tuple[str, ...], name: str) -> str | None:
+    return next((os.environ[p + name] for p in prefixes if os.environ.get(p + name)), None)
+
+
+def _started_plan(document: Mapping[str, Any], prefixes: tuple[str, ...]) -> CredentialPlan:
+    return plan_credentials(
+        document,
+        identities=generated_identities(document),
+        jwt_secret=secrets.token_urlsafe(48),
+        issuer=_from_environment(prefixes, "JWT_ISSUER"),
+        audience=_from_environment(prefixes, "JWT_AUDIENCE"),
+    )
+
+
+def _given_plan(
+    document: Mapping[str, Any], target: Target, prefixes: tuple[str, ...]
+) -> CredentialPlan:
+    secret_env = target.jwt_secret_env
+    secret = os.environ.get(secret_env) if secret_env else _from_environment(prefixes, "JWT_SECRET")
+    identities = (
+        Identity("alice", dict(target.credentials)),
+        Identity("bob", dict(target.peer_credentials)),
+    )
+    return plan_credentials(
+        document,
+        identities=identities,
+        jwt_secret=secret or None,
+        issuer=_from_environment(prefixes, "JWT_ISSUER"),
+        audience=_from_environment(prefixes, "JWT_AUDIENCE"),
+    )
+
+
+def run_contract_test(
+    contract: Path, target: Target, options: TestOptions
+) -> Generator[Event, None, None]:
+    """Every event of one run; the last is `RunFinished` or `RunAborted`."""
+    checked = check_contract(contract)
+    if not checked.ok() or checked.spec is None:
+        errors = tuple(d for d in checked.diagnostics if d.is_error)
+        yield RunAborted("the contract is invalid", diagnostics=errors)
+        return
+    document = checked.spec.root
+    prefixes = env_prefixes(target, contract)
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
+    if target.url is not None:
+        yield from _against_url(contract, document, target, prefixes, options, seed)
+        return
+    assert target.app is not None
+    plan = _started_plan(document, prefixes)
+    env: dict[str, str] = {}
+    unset: list[str] = []
+    for prefix in prefixes:
+        values, removed = service_env(plan, prefix)
+        env.update(values)
+        unset.extend(removed)
+    spec = ServiceSpec(target.app, env, tuple(unset), options.startup_timeout, target.cwd)
+    yield ServiceStarting(target.app)
+    try:
+        with running_service(spec) as service:
+            yield ServiceReady(service.url, service.startup_seconds)
+            base_url = service.url + server_path(document)
+            for event in _run(contract, RunPlan(document, base_url, options, plan), seed):
+                if isinstance(event, EngineFinished) and event.stop_reason == "server_unavailable":
+                    yield Problem(
+                        f"the service stopped answering; its last output:\n{log_tail(service.log)}"
+                    )
+                yield event
+    except ServiceError as exc:
+        hints = (
+            "is the module importable from the current directory (or PYTHONPATH)?",
+            "does the factory build the app without arguments (settings come from the environment)?",
+        )
+        yield RunAborted(f"the service did not come up: {exc}", log=exc.log, hints=hints)
+
+
+def _against_url(
+    contract: Path,
+    document: Mapping[str, Any],
+    target: Target,
+    prefixes: tuple[str, ...],
+    options: TestOptions,
+    seed: int,
+) -> Iterator[Event]:
+    assert target.url is not None
+    parts = urlsplit(target.url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        yield RunAborted(f"--url must be an http(s) URL, not {target.url!r}")
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    deadline = time.monotonic() + options.startup_timeout
+    while not answers(parts.hostname, port):
+        if time.monotonic() > deadline:
+            yield RunAborted(
+                f"nothing answers at {target.url} (waited {options.startup_timeout:g} s)"
+            )
+            return
+        time.sleep(0.2)
+    plan = _given_plan(document, target, prefixes)
+    base_url = target.url.rstrip("/") + server_path(document)
+    yield from _run(contract, RunPlan(document, base_url, options, plan), seed)
+
+
+def _run(contract: Path, plan: RunPlan, seed: int) -> Iterator[Event]:
+    secured = frozenset(label for label, req in plan.credentials.requirements.items() if req)
+    tally = Tally(str(contract), secured)
+    for label in plan.credentials.unsatisfied:
+        tally.notes.append(f"{label}: sent without credentials; none satisfy its security")
+    try:
+        events = run_schemathesis(plan, seed)
+        for event in events:
+            tally.add(event)
+            yield event
+    except RunnerError as exc:
+        yield RunAborted(f"schemathesis refused the run: {exc}")
+        return
+    yield RunFinished(tally.summary())

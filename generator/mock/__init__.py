@@ -1,0 +1,1 @@
+"""`serve --mock`: implementations that answer every operation with a schema-valid example."""

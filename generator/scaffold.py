@@ -1,0 +1,170 @@
+"""scaffold: hand-written implementation stubs, written once and only ever added to.
+
+`specfirst scaffold CONTRACT -o DIR` writes `DIR/<tag>.py` with a class `<Tag>Impl` per tag,
+subclassing the generated Protocol (so mypy reports a method whose signature no longer matches
+the contract on that method's own line), and `DIR/__init__.py` with `create_app()`. A file that
+exists is never rewritten: methods the contract gained are appended to the class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.ir.nodes import Api, Tag
+from generator.pipeline import Checked, build_ir, check_contract
+from generator.stub_merge import merge_methods, sort_imports
+
+INIT = "__init__.py"
+
+
+@dataclass(frozen=True)
+class Stub:
+    """One tag's stub module: file stem, class name and the Protocol it implements."""
+
+    module: str
+    impl: str
+    protocol: str
+
+
+@dataclass(frozen=True)
+class Added:
+    """Methods appended to an existing stub class (and names its imports gained)."""
+
+    file: str
+    impl: str
+    methods: tuple[str, ...]
+    imports: tuple[str, ...] = ()
+
+
+@dataclass
+class ScaffoldReport:
+    """What a scaffold run created, added, and could not do (as notes)."""
+
+    created: list[str] = field(default_factory=list)
+    added: list[Added] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.added)
+
+
+@dataclass
+class Scaffolded:
+    """The outcome of `scaffold_contract`: the checked contract and, when valid, the report."""
+
+    checked: Checked
+    report: ScaffoldReport | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def impl_name(protocol: str) -> str:
+    """The stub class for a Protocol.
+
+    >>> impl_name("UsersApi"), impl_name("UsersApi_2")
+    ('UsersImpl', 'UsersApi_2Impl')
+    """
+    return protocol[: -len("Api")] + "Impl" if protocol.endswith("Api") else protocol + "Impl"
+
+
+def stub_of(tag: Tag) -> Stub:
+    """The stub module and class standing for `tag`."""
+    return Stub(module=tag.module, impl=impl_name(tag.protocol), protocol=tag.protocol)
+
+
+def render_stubs(api: Api, package: str) -> dict[str, str]:
+    """Every stub file as it would be written today, formatted; keyed by relative path."""
+    from generator.emit.render import render
+    from generator.format import format_files
+
+    files = {
+        f"{tag.module}.py": render(
+            "scaffold_module.py.jinja", tag=tag, impl=impl_name(tag.protocol), package=package
+        )
+        for tag in api.tags
+    }
+    stubs = [stub_of(tag) for tag in api.tags]
+    files[INIT] = render("scaffold_init.py.jinja", api=api, package=package, stubs=stubs)
+    # Sorted again so the generated package is first-party, as in the project that imports it.
+    return sort_imports(format_files(files), first_party=package.split(".", 1)[0])
+
+
+def plan_scaffold(
+    api: Api, fresh: dict[str, str], existing: dict[str, str], package: str
+) -> tuple[dict[str, str], ScaffoldReport]:
+    """Decide what to write: absent files whole, missing methods appended to existing ones."""
+    report = ScaffoldReport()
+    writes: dict[str, str] = {}
+    for tag in api.tags:
+        stub = stub_of(tag)
+        name = f"{stub.module}.py"
+        if name not in existing:
+            writes[name] = fresh[name]
+            report.created.append(name)
+            if INIT in existing:
+                report.notes.append(
+                    f"{name}: new tag {tag.wire!r}; pass {stub.module}={stub.impl}() to "
+                    f"create_service in {INIT}"
+                )
+            continue
+        merged = merge_methods(existing[name], fresh[name], stub.impl, first_party=package)
+        if merged.problem:
+            report.notes.append(f"{name}: {merged.problem}")
+        if merged.added:
+            writes[name] = merged.text
+            report.added.append(Added(name, stub.impl, merged.added, merged.imports))
+        elif not merged.problem:
+            report.unchanged.append(name)
+    if INIT in existing:
+        report.unchanged.append(INIT)
+    else:
+        writes[INIT] = fresh[INIT]
+        report.created.append(INIT)
+    return writes, report
+
+
+def write_stubs(root: Path, writes: dict[str, str], created: list[str]) -> None:
+    """The one place scaffold touches disk; a file meant to be new is never overwritten."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in writes.items():
+        target = root / name
+        mode = "x" if name in created else "w"
+        with target.open(mode, encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+
+def read_existing(root: Path, names: list[str]) -> dict[str, str]:
+    """The stub files already in `root` (any of `names`)."""
+    return {
+        name: (root / name).read_text(encoding="utf-8") for name in names if (root / name).is_file()
+    }
+
+
+def scaffold_contract(path: Path, output: Path, *, package: str, label: str) -> Scaffolded:
+    """Check the contract, render today's stubs and add what `output` lacks."""
+    checked = check_contract(path)
+    if not checked.ok() or checked.spec is None:
+        return Scaffolded(checked)
+    _, api = build_ir(checked.spec, label=label, package=package.rsplit(".", 1)[-1])
+    fresh = render_stubs(api, package)
+    existing = read_existing(output, list(fresh))
+    writes, report = plan_scaffold(api, fresh, existing, package)
+    write_stubs(output, writes, report.created)
+    return Scaffolded(checked, report, writes)
+
+
+def default_package(generated: Path, root: Path) -> str | None:
+    """The import path of a generated package folder below the project root, if it has one.
+
+    >>> default_package(Path("/p/generated/users"), Path("/p"))
+    'generated.users'
+    """
+    try:
+        parts = generated.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        return None
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    return ".".join(parts)

@@ -1,0 +1,122 @@
+"""Failures never answer 2xx; limits, probes, shutdown and logs behave as documented."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from examples.users.logs import JsonFormatter
+
+from .backends import scalar
+from .service import API, PASSWORD, Service
+
+
+def _failing_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def commit(self: AsyncSession) -> None:
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(AsyncSession, "commit", commit)
+
+
+def test_failed_commit_answers_500_and_stores_nothing(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_commit(monkeypatch)
+    response = service.client.post(
+        f"{API}/users", json={"email": "lost@example.com", "password": PASSWORD, "display_name": "L"}
+    )
+    assert response.status_code == 500
+    assert "disk" not in response.text and "COMMIT" not in response.text  # no details leak
+    assert response.headers["x-request-id"]
+    monkeypatch.undo()
+    count = scalar(service.settings.database_url, "SELECT count(*) FROM users WHERE email_key = :e", e="lost@example.com")
+    assert count == 0
+
+
+def test_failed_commit_on_update_and_delete_is_never_2xx(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    me, headers = service.user("steady@example.com")
+    _failing_commit(monkeypatch)
+    url = f"{API}/users/{me['id']}"
+    assert service.client.patch(url, headers=headers, json={"display_name": "Changed"}).status_code == 500
+    assert service.client.delete(url, headers=headers).status_code == 500
+    assert service.token_response("steady@example.com").status_code == 500
+    monkeypatch.undo()
+    assert service.client.get(url, headers=headers).json() == me
+
+
+def test_body_limit_is_16_kib(service: Service) -> None:
+    big = {"email": "big@example.com", "password": PASSWORD, "display_name": "x" * 17_000}
+    response = service.client.post(f"{API}/users", json=big)
+    assert response.status_code == 413
+
+
+def test_wrong_media_type_is_415(service: Service) -> None:
+    response = service.client.post(
+        f"{API}/users", content=b"email=a@example.com", headers={"content-type": "text/plain"}
+    )
+    assert response.status_code == 415
+
+
+def test_probes(service: Service) -> None:
+    live = service.client.get(f"{API}/health/live")
+    assert live.status_code == 200 and live.json() == {"status": "ok"}
+    ready = service.client.get(f"{API}/health/ready")
+    assert ready.status_code == 200 and ready.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+def test_readiness_reports_a_database_outage(start: Callable[..., Service], tmp_path: object) -> None:
+    service = start(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", admin_email=None, admin_password=None)
+    ready = service.client.get(f"{API}/health/ready")
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "checks": {"database": "unavailable"}}
+    assert service.client.get(f"{API}/health/live").status_code == 200  # liveness ignores it
+
+
+def test_shutdown_disposes_the_engine_and_flags_liveness(start: Callable[..., Service]) -> None:
+    service = start()
+    service.client.__exit__(None, None, None)  # runs the lifespan's shutdown
+    assert service.app.state.lifecycle.stopping is True
+    assert service.app.state.database.engine.pool.checkedout() == 0
+
+
+def test_security_headers_request_id_and_cors(start: Callable[..., Service]) -> None:
+    service = start(cors_origins=["https://app.example.com"])
+    response = service.client.get(
+        f"{API}/health/live",
+        headers={"Origin": "https://app.example.com", "X-Request-Id": "req-123"},
+    )
+    assert response.headers["x-request-id"] == "req-123"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["access-control-allow-origin"] == "https://app.example.com"
+    other = service.client.get(f"{API}/health/live", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_logs_are_json_with_request_id_and_no_secrets(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    tokens = service.tokens("root@example.com", "root password 1234")
+    headers = {"Authorization": f"Bearer {tokens['access_token']}", "X-Request-Id": "trace-42"}
+    service.client.post(
+        f"{API}/users/me/password",
+        headers=headers,
+        json={"current_password": "root password 1234", "new_password": "rotated secret 98765"},
+    )
+    service.client.post(f"{API}/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    logging.getLogger("examples.users").warning("probe")
+    formatter = JsonFormatter()
+    lines = [json.loads(formatter.format(record)) for record in caplog.records]
+    text = json.dumps(lines)
+    for secret in ("root password 1234", "rotated secret 98765", tokens["access_token"], tokens["refresh_token"]):
+        assert secret not in text
+    access = [line for line in lines if line["logger"] == "examples.users.access"]
+    assert any(line.get("request_id") == "trace-42" and line["status"] == 204 for line in access)
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
