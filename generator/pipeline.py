@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.naming import snake_name
 from generator.spec.document import Spec
-from generator.spec.load import load_spec
-from generator.spec.validate import validate_spec
 from generator.stamp import make_stamp, up_to_date
 from generator.write import WriteReport, write_files
 
@@ -33,6 +31,10 @@ class Checked:
 
 def check_contract(path: Path) -> Checked:
     """Load and validate one contract, collecting every finding."""
+    # Imported on first use: an up-to-date `generate` never needs the validators.
+    from generator.spec.load import load_spec
+    from generator.spec.validate import validate_spec
+
     loaded = load_spec(path)
     diagnostics = list(loaded.diagnostics)
     if loaded.spec is not None:

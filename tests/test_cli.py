@@ -1,0 +1,100 @@
+"""The command line as a user meets it: exit codes, formats, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+BROKEN = ROOT / "tests" / "data" / "broken"
+
+
+def specfirst(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_version_and_help() -> None:
+    assert specfirst("--version").stdout.startswith("specfirst ")
+    assert "validate" in specfirst("--help").stdout
+
+
+def test_clean_contracts_exit_zero() -> None:
+    result = specfirst("validate", "specs/users.yaml")
+    assert result.returncode == 0, result.stdout
+    assert "no problems" in result.stdout
+
+
+def test_errors_exit_one_and_warnings_only_under_strict() -> None:
+    assert specfirst("validate", "tests/data/broken/duplicate-operation-id.yaml").returncode == 1
+    warning_only = "tests/data/broken/missing-operation-id.yaml"
+    assert specfirst("validate", warning_only).returncode == 0
+    assert specfirst("validate", "--strict", warning_only).returncode == 1
+
+
+def test_missing_file_is_a_usage_error() -> None:
+    result = specfirst("validate", "no/such/file.yaml")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_json_format_lists_every_finding() -> None:
+    result = specfirst(
+        "validate", "--format", "json", "tests/data/broken/ambiguous-path.yaml", "specs/users.yaml"
+    )
+    data = json.loads(result.stdout)
+    first, second = data["contracts"]
+    assert first["valid"] is False and second["valid"] is True
+    finding = first["diagnostics"][0]
+    assert (
+        finding["rule"] == "ambiguous-path"
+        and finding["line"] == 18
+        and finding["pointer"].startswith("/paths")
+    )
+
+
+def test_github_annotations() -> None:
+    result = specfirst("validate", "--format", "github", "tests/data/broken/undeclared-scope.yaml")
+    assert result.stdout.startswith(
+        "::error file=tests/data/broken/undeclared-scope.yaml,line=12,col=15,title=undeclared-scope::"
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe\x00garbage",
+        b"openapi: 3.0.0\n" + b"x" * 200_000,
+        b"{" * 5000,
+        b"openapi: [1, 2\n",
+        b"- - - - -",
+        b"openapi: 3.1.0\ninfo: 7\npaths: []\n",
+        b"openapi: 3.0.0\ninfo: {title: t, version: v}\npaths:\n  /a/{b}:\n    get: 5\n",
+        b"\x00\x01\x02",
+    ],
+)
+def test_malformed_input_never_prints_a_traceback(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "contract.yaml"
+    path.write_bytes(content)
+    result = specfirst("validate", str(path))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"{path}:" in result.stdout
+
+
+def test_generate_refuses_an_invalid_contract_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    result = specfirst("generate", "tests/data/broken/ambiguous-path.yaml", "-o", str(out))
+    assert result.returncode == 1
+    assert not out.exists()
