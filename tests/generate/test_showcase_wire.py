@@ -20,6 +20,7 @@ with warnings.catch_warnings():
 
 SECRET = "showcase-test-secret-long-enough-32b"
 BASE = "/showcase/v2"
+FORMAT = "csv"
 
 
 class Recorder:
@@ -170,3 +171,33 @@ def _token(scopes: list[str]) -> str:
     from generator.devtoken import mint
 
     return mint("staff-1", scopes, secret=SECRET)
+
+
+def test_basic_and_api_key_together_with_pwdlib_hashes() -> None:
+    from pwdlib import PasswordHash
+
+    class Imports:
+        async def start_import(self, **kwargs: Any) -> Any:
+            raise NotImplementedError
+
+    hashed = PasswordHash.recommended().hash("correct horse")
+    settings = Settings(
+        jwt_secret=SECRET,
+        api_key_hashes={"partner": hash_api_key("partner-key")},
+        basic_users={"importer": hashed},
+    )
+    client = TestClient(
+        create_app(imports=Imports(), settings=settings), raise_server_exceptions=False
+    )  # type: ignore[arg-type]
+    url = f"{BASE}/imports"
+    body = {"source_url": "https://example.com/feed.csv", "format": FORMAT}
+    both = {"X-API-Key": "partner-key"}
+    good = client.post(url, json=body, headers=both, auth=("importer", "correct horse"))
+    assert good.status_code == 501, good.text  # past authentication, into the handler
+    wrong = client.post(url, json=body, headers=both, auth=("importer", "wrong"))
+    assert wrong.status_code == 401
+    assert "Basic realm=" in wrong.headers["www-authenticate"]
+    unknown = client.post(url, json=body, headers=both, auth=("nobody", "correct horse"))
+    assert unknown.status_code == 401
+    only_key = client.post(url, json=body, headers=both)
+    assert only_key.status_code == 401
