@@ -71,8 +71,10 @@ def _role(name: str, schema: Mapping[str, Any]) -> str:
 def build_error_shape(root: Mapping[str, Any], model_types: Mapping[str, str]) -> ErrorShape:
     """Problem+json unless every documented error body uses one non-problem schema."""
     candidates = _error_schemas(root)
-    if not candidates:
-        return ErrorShape(media_type=PROBLEM, model=None, fields=PROBLEM_FIELDS)
+    if not candidates:  # nothing declared: RFC 9457 with a request id extension member
+        return ErrorShape(
+            media_type=PROBLEM, model=None, fields=(*PROBLEM_FIELDS, ("request_id", "request_id"))
+        )
     media_type, schema, schema_ptr = candidates[0]
     props = as_mapping(schema.get("properties"))
     if media_type == PROBLEM or {"title", "status"} <= set(props):

@@ -187,3 +187,29 @@ def test_auth_missing_invalid_and_scope(client: TestClient, tasks: ModuleType) -
         ).status_code
         == 401
     )
+
+
+def test_problem_bodies_carry_the_request_id_when_the_contract_has_no_error_schema(
+    generate_package: Any, tmp_path: Path
+) -> None:
+    contract = tmp_path / "bare.yaml"
+    contract.write_text(
+        "openapi: 3.0.3\ninfo: {title: Bare, version: '1'}\n"
+        "paths:\n  /boom:\n    get:\n      operationId: boom\n      responses:\n        '200': {description: ok}\n"
+    )
+    bare = generate_package(contract, "bare_pkg")
+
+    class Broken:
+        async def boom(self) -> Any:
+            raise RuntimeError("internal detail")
+
+    client = TestClient(bare.create_app(default=Broken()), raise_server_exceptions=False)
+    response = client.get("/boom", headers={"X-Request-Id": "req-42"})
+    assert response.status_code == 500
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "Internal Server Error",
+        "request_id": "req-42",
+    }
