@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,17 +52,32 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pat
     return Backend("postgresql", url)
 
 
+@contextmanager
+def process_wide_settings() -> Iterator[None]:
+    """Undo what `build_app` sets for the whole process (logging, email-validator's default),
+    so the rest of the test session is not affected."""
+    root = logging.getLogger()
+    loggers = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.error", "uvicorn.access")]
+    saved = [(lg, lg.handlers[:], lg.level, lg.propagate, lg.disabled) for lg in [root, *loggers]]
+    test_environment = email_validator.TEST_ENVIRONMENT
+    try:
+        yield
+    finally:
+        for logger, handlers, level, propagate, disabled in saved:
+            logger.handlers, logger.propagate, logger.disabled = handlers, propagate, disabled
+            logger.setLevel(level)
+        email_validator.TEST_ENVIRONMENT = test_environment
+
+
 @pytest.fixture
 def start(backend: Backend) -> Iterator[Callable[..., Service]]:
     """Start the service on the test's database with settings overrides; stopped afterwards."""
-    before = email_validator.TEST_ENVIRONMENT  # build_app sets this process-wide default
-    with ExitStack() as stack:
+    with process_wide_settings(), ExitStack() as stack:
 
         def make(**overrides: Any) -> Service:
             return Service(settings_for(backend.url, **overrides), stack)
 
         yield make
-    email_validator.TEST_ENVIRONMENT = before
 
 
 @pytest.fixture

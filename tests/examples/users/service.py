@@ -76,7 +76,8 @@ class Service:
         form = {"grant_type": "password", "username": email, "password": password}
         if scope is not None:
             form["scope"] = scope
-        return self.client.post(f"{API}/auth/token", data=form)
+        response: httpx.Response = self.client.post(f"{API}/auth/token", data=form)
+        return response
 
     def tokens(
         self, email: str, password: str = PASSWORD, scope: str | None = None

@@ -37,8 +37,3 @@ def test_unknown_account_is_checked_against_a_dummy_hash() -> None:
     # One full Argon2 verification per attempt, the unknown account's included.
     assert len(hasher.verified) == 3
     assert hasher.verified[2].startswith("$argon2id$")
-
-
-def test_default_hasher_is_the_recommended_argon2id() -> None:
-    passwords = Passwords()
-    assert passwords._hasher.hashers[0].__class__ is Argon2Hasher

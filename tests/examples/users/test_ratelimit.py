@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 
+import httpx
 import pytest
 
 from examples.users.ratelimit import MemoryRateLimiter, RedisRateLimiter
@@ -15,10 +16,7 @@ from .service import API, PASSWORD, Service
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
-def _assert_429(response: object) -> int:
-    import httpx
-
-    assert isinstance(response, httpx.Response)
+def _assert_429(response: httpx.Response) -> int:
     assert response.status_code == 429, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == 429
@@ -57,7 +55,10 @@ def test_registration_and_password_change_are_limited(start: Callable[..., Servi
     _, headers = service.user("limited@example.com")
     body = {"current_password": "wrong", "new_password": "a long new passphrase"}
     for _ in range(2):
-        assert service.client.post(f"{API}/users/me/password", headers=headers, json=body).status_code == 403
+        assert (
+            service.client.post(f"{API}/users/me/password", headers=headers, json=body).status_code
+            == 403
+        )
     _assert_429(service.client.post(f"{API}/users/me/password", headers=headers, json=body))
     again = {"email": "limited@example.com", "password": PASSWORD, "display_name": "L"}
     assert service.client.post(f"{API}/users", json=again).status_code == 409  # 2nd try

@@ -28,13 +28,18 @@ def test_failed_commit_answers_500_and_stores_nothing(
 ) -> None:
     _failing_commit(monkeypatch)
     response = service.client.post(
-        f"{API}/users", json={"email": "lost@example.com", "password": PASSWORD, "display_name": "L"}
+        f"{API}/users",
+        json={"email": "lost@example.com", "password": PASSWORD, "display_name": "L"},
     )
     assert response.status_code == 500
     assert "disk" not in response.text and "COMMIT" not in response.text  # no details leak
     assert response.headers["x-request-id"]
     monkeypatch.undo()
-    count = scalar(service.settings.database_url, "SELECT count(*) FROM users WHERE email_key = :e", e="lost@example.com")
+    count = scalar(
+        service.settings.database_url,
+        "SELECT count(*) FROM users WHERE email_key = :e",
+        e="lost@example.com",
+    )
     assert count == 0
 
 
@@ -44,7 +49,10 @@ def test_failed_commit_on_update_and_delete_is_never_2xx(
     me, headers = service.user("steady@example.com")
     _failing_commit(monkeypatch)
     url = f"{API}/users/{me['id']}"
-    assert service.client.patch(url, headers=headers, json={"display_name": "Changed"}).status_code == 500
+    assert (
+        service.client.patch(url, headers=headers, json={"display_name": "Changed"}).status_code
+        == 500
+    )
     assert service.client.delete(url, headers=headers).status_code == 500
     assert service.token_response("steady@example.com").status_code == 500
     monkeypatch.undo()
@@ -68,11 +76,20 @@ def test_probes(service: Service) -> None:
     live = service.client.get(f"{API}/health/live")
     assert live.status_code == 200 and live.json() == {"status": "ok"}
     ready = service.client.get(f"{API}/health/ready")
-    assert ready.status_code == 200 and ready.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert ready.status_code == 200 and ready.json() == {
+        "status": "ok",
+        "checks": {"database": "ok"},
+    }
 
 
-def test_readiness_reports_a_database_outage(start: Callable[..., Service], tmp_path: object) -> None:
-    service = start(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", admin_email=None, admin_password=None)
+def test_readiness_reports_a_database_outage(
+    start: Callable[..., Service], tmp_path: object
+) -> None:
+    service = start(
+        database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none",
+        admin_email=None,
+        admin_password=None,
+    )
     ready = service.client.get(f"{API}/health/ready")
     assert ready.status_code == 503
     assert ready.json() == {"status": "unavailable", "checks": {"database": "unavailable"}}
@@ -115,7 +132,12 @@ def test_logs_are_json_with_request_id_and_no_secrets(
     formatter = JsonFormatter()
     lines = [json.loads(formatter.format(record)) for record in caplog.records]
     text = json.dumps(lines)
-    for secret in ("root password 1234", "rotated secret 98765", tokens["access_token"], tokens["refresh_token"]):
+    for secret in (
+        "root password 1234",
+        "rotated secret 98765",
+        tokens["access_token"],
+        tokens["refresh_token"],
+    ):
         assert secret not in text
     access = [line for line in lines if line["logger"] == "examples.users.access"]
     assert any(line.get("request_id") == "trace-42" and line["status"] == 204 for line in access)

@@ -1,0 +1,1 @@
+"""Example services built on packages specfirst generated from the contracts in `specs/`."""

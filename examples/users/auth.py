@@ -1,0 +1,142 @@
+"""`AuthApi`: the OAuth2 password grant and refresh-token rotation."""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import MISSING
+
+from generated.users import models, results
+
+from .accounts import commit_or_conflict, find_by_email, set_password_hash
+from .db import Database
+from .passwords import Passwords
+from .problems import INVALID_TOKEN, problem, too_many
+from .ratelimit import RateLimiter
+from .tables import UserRow, email_key, utcnow
+from .tokens import (
+    AccessTokenIssuer,
+    RefreshTokens,
+    entitled_scopes,
+    revoke_family,
+)
+
+logger = logging.getLogger(__name__)
+MAX_FORM_PARAMETERS = 8  # TokenRequest `maxProperties`
+NO_STORE = {"cache_control": "no-store", "pragma": "no-cache"}  # RFC 6749 §5.1
+
+
+def _oauth_error(code: models.OAuthErrorError, description: str) -> results.IssueTokenBadRequest:
+    return results.IssueTokenBadRequest(
+        body=models.OAuthError(error=code, error_description=description)
+    )
+
+
+def _invalid_refresh() -> results.RefreshTokenUnauthorized:
+    return results.RefreshTokenUnauthorized(
+        body=problem(401, "Unauthorized", "The refresh token is not valid."),
+        www_authenticate=INVALID_TOKEN,
+    )
+
+
+class AuthHandlers:
+    """Token endpoints. Credentials failures all look alike, so accounts cannot be enumerated."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        passwords: Passwords,
+        access: AccessTokenIssuer,
+        refresh: RefreshTokens,
+        limiter: RateLimiter,
+        per_account: int,
+    ) -> None:
+        self.db = db
+        self.passwords = passwords
+        self.access = access
+        self.refresh = refresh
+        self.limiter = limiter
+        self.per_account = per_account
+
+    def _pair(self, user: UserRow, scopes: tuple[str, ...], refresh: str) -> models.TokenResponse:
+        return models.TokenResponse(
+            access_token=self.access.mint(user.id, scopes),
+            token_type=models.TokenResponseTokenType.BEARER,
+            expires_in=self.access.ttl_seconds,
+            refresh_token=refresh,
+            scope=" ".join(scopes),
+        )
+
+    async def issue_token(
+        self, *, body: models.TokenRequest
+    ) -> results.IssueTokenOk | results.IssueTokenBadRequest | results.IssueTokenTooManyRequests:
+        """POST /auth/token: password grant (RFC 6749 §4.3)."""
+        if len(body.model_fields_set) > MAX_FORM_PARAMETERS:  # extras are in the set too
+            return _oauth_error(
+                models.OAuthErrorError.INVALID_REQUEST, "The form has too many parameters."
+            )
+        decision = await self.limiter.hit(f"token:{email_key(body.username)}", self.per_account)
+        if not decision.allowed:
+            return results.IssueTokenTooManyRequests(
+                body=too_many(decision.retry_after), retry_after=decision.retry_after
+            )
+        async with self.db.session() as session:
+            user = await find_by_email(session, body.username)
+        # Hash work happens with no database connection held: it is the slow part.
+        verdict = await self.passwords.verify(body.password, user.password_hash if user else None)
+        if user is None or not verdict.valid or not user.is_active:
+            return _oauth_error(
+                models.OAuthErrorError.INVALID_GRANT,
+                "The email address or password is incorrect.",
+            )
+        entitled = entitled_scopes(user)
+        requested = set(body.scope.split()) if body.scope is not MISSING else set(entitled)
+        if not requested <= set(entitled):
+            return _oauth_error(
+                models.OAuthErrorError.INVALID_SCOPE,
+                "A requested scope is not available to this account.",
+            )
+        scopes = tuple(s for s in entitled if s in requested)
+        async with self.db.session() as session:
+            if verdict.new_hash is not None:  # hashing parameters changed: upgrade the hash
+                await set_password_hash(session, user.id, verdict.new_hash)
+            refresh = self.refresh.issue(session, user.id, " ".join(scopes), None)
+            if not await commit_or_conflict(session):  # the account was deleted meanwhile
+                return _oauth_error(
+                    models.OAuthErrorError.INVALID_GRANT,
+                    "The email address or password is incorrect.",
+                )
+        return results.IssueTokenOk(body=self._pair(user, scopes, refresh), **NO_STORE)
+
+    async def refresh_token(
+        self, *, body: models.RefreshTokenRequest
+    ) -> (
+        results.RefreshTokenOk
+        | results.RefreshTokenUnauthorized
+        | results.RefreshTokenTooManyRequests
+    ):
+        """POST /auth/refresh: rotate a refresh token; a replayed one revokes its sign-in."""
+        async with self.db.session() as session:
+            row = await self.refresh.find(session, body.refresh_token)
+            if row is None:
+                return _invalid_refresh()
+            decision = await self.limiter.hit(f"refresh:{row.user_id}", self.per_account)
+            if not decision.allowed:
+                return results.RefreshTokenTooManyRequests(
+                    body=too_many(decision.retry_after), retry_after=decision.retry_after
+                )
+            now = utcnow()
+            if row.revoked_at is not None or not await self.refresh.consume(session, row, now):
+                logger.warning("revoked refresh token presented; revoking its sign-in")
+                await revoke_family(session, row.family_id)
+                await session.commit()
+                return _invalid_refresh()
+            user = await session.get(UserRow, row.user_id)
+            if row.expires_at <= now or user is None or not user.is_active:
+                return _invalid_refresh()  # rolls back the consumption: nothing changed
+            # Same scopes as the grant, less any the account has lost since (a demoted admin).
+            scopes = tuple(s for s in entitled_scopes(user) if s in row.scope.split())
+            refresh = self.refresh.issue(session, user.id, " ".join(scopes), row.family_id)
+            await session.commit()
+        return results.RefreshTokenOk(body=self._pair(user, scopes, refresh), **NO_STORE)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the users service (`python -m examples.users migrate`)."""
