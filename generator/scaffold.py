@@ -48,6 +48,7 @@ class ScaffoldReport:
 
     @property
     def changed(self) -> bool:
+        """True when a file was created or added to."""
         return bool(self.created or self.added)
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.types import Lifespan
 
 from .auth import ApiKeyVerifier, BasicVerifier
-from .contract import ERRORS, MOUNT_PREFIX, VALIDATION_STATUS, contract
+from .contract import ERRORS, MOUNT_PREFIX, VALIDATION, contract
 from .interfaces import BooksApi, CategoriesApi, ImportsApi, LoansApi, MembersApi
 from .problems import ServiceMiddleware, install_error_handlers
 from .routers import ROUTERS
@@ -61,7 +61,7 @@ def create_app(
     app.include_router(service)
     if settings.docs_enabled:
         _add_docs(app)
-    install_error_handlers(app, ERRORS, VALIDATION_STATUS)
+    install_error_handlers(app, ERRORS, VALIDATION)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -13,22 +13,37 @@ from .problems import ErrorFormat
 CONTRACT_FILE = Path(__file__).with_name("openapi.json")
 MOUNT_PREFIX = "/api/v1"
 ERRORS = ErrorFormat(
-    media_type="application/json",
-    fields=(("error", "title"), ("error_description", "detail")),
+    media_type="application/problem+json",
+    fields=(
+        ("type", "type"),
+        ("title", "title"),
+        ("status", "status:int"),
+        ("detail", "detail"),
+        ("instance", "instance"),
+        ("errors", "errors"),
+        ("request_id", "request_id"),
+    ),
 )
-VALIDATION_STATUS: dict[str, int] = {
-    "issueToken": 400,
-    "refreshToken": 400,
-    "registerUser": 400,
-    "getCurrentUser": 400,
-    "updateCurrentUser": 400,
-    "changePassword": 400,
-    "getUser": 400,
-    "deleteUser": 400,
-    "updateUser": 400,
-    "listUsers": 400,
-    "checkLiveness": 400,
-    "checkReadiness": 400,
+# operationId -> (status, error format) for requests that do not match the contract
+VALIDATION: dict[str, tuple[int, ErrorFormat]] = {
+    "issueToken": (
+        400,
+        ErrorFormat(
+            "application/json",
+            (("error", "const:invalid_request"), ("error_description", "detail")),
+        ),
+    ),
+    "refreshToken": (400, ERRORS),
+    "registerUser": (400, ERRORS),
+    "getCurrentUser": (400, ERRORS),
+    "updateCurrentUser": (400, ERRORS),
+    "changePassword": (400, ERRORS),
+    "getUser": (400, ERRORS),
+    "deleteUser": (400, ERRORS),
+    "updateUser": (400, ERRORS),
+    "listUsers": (400, ERRORS),
+    "checkLiveness": (400, ERRORS),
+    "checkReadiness": (400, ERRORS),
 }
 REQUEST_BODIES: dict[str, str] = {
     "issueToken": "/paths/~1auth~1token/post/requestBody",

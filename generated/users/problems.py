@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -64,7 +65,10 @@ class ErrorFormat:
             "empty:list": [],
             "empty:obj": {},
         }
-        body = {wire: values[role] for wire, role in self.fields if role in values}
+        body = {
+            wire: role[6:] if role.startswith("const:") else values.get(role)
+            for wire, role in self.fields
+        }
         return {k: v for k, v in body.items() if v is not None}
 
     def response(
@@ -101,16 +105,19 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
 
 
 def install_error_handlers(
-    app: FastAPI, errors: ErrorFormat, validation_status: Mapping[str, int]
+    app: FastAPI, errors: ErrorFormat, validation: Mapping[str, tuple[int, ErrorFormat]]
 ) -> None:
-    """Answer validation errors, unknown routes and wrong methods in the service's error format."""
+    """Answer validation errors, unknown routes and wrong methods in the service's error format.
+
+    A malformed request gets the status and error body its operation documents (`validation`).
+    """
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         route = request.scope.get("route")
-        status = validation_status.get(getattr(route, "operation_id", None) or "", 400)
+        status, fmt = validation.get(getattr(route, "operation_id", None) or "", (400, errors))
         title = "Bad Request" if status == 400 else "Unprocessable Content"
-        return errors.response(
+        return fmt.response(
             status,
             title,
             "The request does not match the contract.",
@@ -120,8 +127,7 @@ def install_error_handlers(
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        titles = {404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large"}
-        title = titles.get(exc.status_code, "Error")
+        title = _phrase(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
         return errors.response(
             exc.status_code,
@@ -133,6 +139,16 @@ def install_error_handlers(
 
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
+
+
+def _phrase(status: int) -> str:
+    """The reason phrase of a status (RFC 9110 wording), e.g. `Content Too Large` for 413."""
+    if status == 413:
+        return "Content Too Large"
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def not_implemented(request: Request, errors: ErrorFormat) -> Response:

@@ -13,6 +13,7 @@ MODULES: tuple[str, ...] = (
     "serve",
     "watch",
     "drift",
+    "diff",
 )
 
 

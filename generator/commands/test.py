@@ -141,10 +141,15 @@ class Renderer:
             self.progress.start()
 
     def _phase_started(self, event: PhaseStarted) -> None:
-        self.counts[event.phase] = [0, 0]
-        if self.progress is not None and event.phase not in self.tasks:
-            total = None if event.phase == "stateful" else event.expected
+        self.counts.setdefault(event.phase, [0, 0])
+        if self.progress is None:
+            return
+        total = None if event.phase == "stateful" else event.expected
+        task = self.tasks.get(event.phase)
+        if task is None:
             self.tasks[event.phase] = self.progress.add_task(event.phase, total=total, stats="")
+        else:  # fuzzing and stateful may run again while they keep finding new behaviour
+            self.progress.reset(task, total=total)
 
     def _scenario(self, event: ScenarioFinished) -> None:
         counts = self.counts.setdefault(event.phase, [0, 0])
@@ -192,7 +197,9 @@ class Renderer:
                 )
                 for text in finding.message.splitlines()[:8]:
                     self.line(f"      {text}")
-                self.line(f"      $ {finding.curl}", "cyan")
+                for command in finding.curl.splitlines():
+                    prompt = "" if command.startswith("#") else "$ "
+                    self.line(f"      {prompt}{command}", "cyan")
         for title, items, style in (
             ("Warnings", summary.warnings, "yellow"),
             ("Errors", summary.errors, "red"),
@@ -204,6 +211,8 @@ class Renderer:
                     self.line(f"  {item}", style)
         self.line("")
         verdict = "PASSED" if summary.passed else f"FAILED: {len(summary.failures)} failures"
+        if summary.stop_reason != "completed":
+            verdict = f"STOPPED ({summary.stop_reason}): {len(summary.failures)} failures so far"
         self.line(verdict, "bold green" if summary.passed else "bold red")
 
     def aborted(self, event: RunAborted) -> None:

@@ -62,10 +62,12 @@ class Endpoint:
 
     @property
     def key(self) -> tuple[str, str]:
+        """What matches an operation across the two documents: method and path shape."""
         return self.method, route_shape(self.path)
 
     @property
     def label(self) -> str:
+        """`GET /users/{id}`, as messages name the operation."""
         return f"{self.method.upper()} {self.path}"
 
 

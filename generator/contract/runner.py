@@ -69,14 +69,17 @@ def selected_operations(document: Mapping[str, Any], options: TestOptions) -> tu
 
 
 def build_config(plan: RunPlan, seed: int) -> dict[str, Any]:
-    """The run's settings in `schemathesis.toml` form (what `[tool.specfirst.test]` maps to)."""
+    """The run's settings in `schemathesis.toml` form (what `[tool.specfirst.test]` maps to).
+
+    The `schemathesis` table of the options is the base (the escape hatch for what specfirst
+    has no option for); every setting specfirst owns is merged over it, key by key.
+    """
     options = plan.options
     enabled = set(options.enabled_checks)
     checks: dict[str, Any] = {name: {"enabled": name in enabled} for name in CHECKS}
     if options.max_response_time is not None:
         checks["max_response_time"] = options.max_response_time
-    config: dict[str, Any] = {
-        **dict(options.schemathesis),  # the escape hatch; everything below wins over it
+    ours: dict[str, Any] = {
         "seed": seed,
         "base-url": plan.base_url,
         "workers": options.workers,
@@ -85,17 +88,32 @@ def build_config(plan: RunPlan, seed: int) -> dict[str, Any]:
         # Runs must not depend on what earlier runs left in `.schemathesis/` or `.hypothesis/`.
         "cache": {"enabled": False},
         "generation": {
-            **dict(options.schemathesis.get("generation", {})),
             "max-examples": options.max_examples,
             "mode": options.mode,
             "database": "none",
         },
         "phases": {name: {"enabled": name in options.phases} for name in PHASES},
-        "checks": {**dict(options.schemathesis.get("checks", {})), **checks},
+        "checks": checks,
         # Credentials come from the runner; never sign up or log in through the contract.
         "auth": {"auto-signup": False},
     }
-    return config
+    return merge_tables(options.schemathesis, ours)
+
+
+def merge_tables(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """`over` merged into `base`: tables key by key, anything else replaced.
+
+    >>> merge_tables({"checks": {"a": {"x": 1}}, "seed": 1}, {"checks": {"a": {"enabled": True}}, "seed": 2})
+    {'checks': {'a': {'x': 1, 'enabled': True}}, 'seed': 2}
+    """
+    merged = dict(base)
+    for key, value in over.items():
+        below = merged.get(key)
+        if isinstance(below, Mapping) and isinstance(value, Mapping):
+            merged[key] = merge_tables(below, value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _apply(case: schemathesis.Case[Any], credentials: Credentials) -> None:

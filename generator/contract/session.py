@@ -24,6 +24,7 @@ from generator.contract.credentials import (
     Identity,
     generated_identities,
     plan_credentials,
+    read_schemes,
     service_env,
 )
 from generator.contract.events import (
@@ -194,6 +195,14 @@ def _against_url(
             )
             return
         time.sleep(0.2)
+    known = read_schemes(document)
+    unknown = sorted((set(target.credentials) | set(target.peer_credentials)) - set(known))
+    if unknown:
+        names = ", ".join(known) or "none"
+        yield RunAborted(
+            f"no security scheme named {', '.join(unknown)} (the contract has: {names})"
+        )
+        return
     plan = _given_plan(document, target, prefixes)
     base_url = target.url.rstrip("/") + server_path(document)
     yield from _run(contract, RunPlan(document, base_url, options, plan), seed)

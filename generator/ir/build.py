@@ -8,9 +8,9 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.ir.errors import build_error_shape
+from generator.ir.errors import build_error_shape, response_error_bodies, shape_of
 from generator.ir.messages import build_bodies, build_responses
-from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecurityScheme, Tag
+from generator.ir.nodes import Api, ErrorShape, Operation, Response, SchemeUse, SecurityScheme, Tag
 from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping, deref
 from generator.ir.types import qualify
@@ -104,6 +104,7 @@ class _Builder:
         self.root = root
         self.types = types
         self.schemes = scheme_identifiers(root)
+        self.errors = build_error_shape(root, types)
         self.results = Namespace()
         self.tags: dict[str, list[Operation]] = {}
         self.methods: dict[str, Namespace] = {}
@@ -140,8 +141,20 @@ class _Builder:
                 success_status=_success(responses),
                 validation_status=_validation_status(op),
                 body_pointer=op_ptr + "/requestBody" if bodies else "",
+                validation_error=self._validation_error(op, op_ptr),
             )
         )
+
+    def _validation_error(self, op: Mapping[str, Any], op_ptr: str) -> ErrorShape | None:
+        """The error body the operation documents for a malformed request, if not the API's."""
+        status = str(_validation_status(op))
+        node = as_mapping(op.get("responses")).get(status)
+        if node is None:
+            return None
+        ptr = join_pointer(op_ptr, "responses", status)
+        bodies = response_error_bodies(self.root, node, ptr)
+        shape = shape_of(self.root, bodies[0], self.types) if bodies else None
+        return None if shape == self.errors else shape
 
     def tag_order(self) -> list[str]:
         declared = [str(as_mapping(t).get("name")) for t in self.root.get("tags") or []]
@@ -183,7 +196,7 @@ def build_api(
         package=package,
         mount_prefix=mount_prefix(root),
         tags=tags,
-        errors=build_error_shape(root, types),
+        errors=builder.errors,
         requirements=requirements,
         schemes=build_schemes(root, builder.schemes),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,29 +36,39 @@ _ROLES = {
 }
 
 
-def _error_schemas(root: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any], str]]:
-    found: list[tuple[str, Mapping[str, Any], str]] = []
+ErrorBody = tuple[str, Mapping[str, Any], str]  # media type, schema, schema pointer
+
+
+def response_error_bodies(root: Mapping[str, Any], node: Any, ptr: str) -> list[ErrorBody]:
+    """The JSON bodies one response documents."""
+    response, ptr = deref(root, node, ptr)
+    found: list[ErrorBody] = []
+    for media_type, media in as_mapping(as_mapping(response).get("content")).items():
+        if body_kind(media_type) is BodyKind.JSON:
+            schema_ptr = join_pointer(ptr, "content", media_type, "schema")
+            schema, schema_ptr = deref(root, as_mapping(media).get("schema"), schema_ptr)
+            found.append((media_type, as_mapping(schema), schema_ptr))
+    return found
+
+
+def _error_schemas(root: Mapping[str, Any]) -> list[ErrorBody]:
+    found: list[ErrorBody] = []
     for path, item in as_mapping(root.get("paths")).items():
         for method, op in as_mapping(item).items():
             responses = as_mapping(as_mapping(op).get("responses"))
             for status, node in responses.items():
-                if not (status.startswith(("4", "5")) or status == "default"):
-                    continue
-                ptr = join_pointer("/paths", path, method, "responses", status)
-                response = as_mapping(deref(root, node, ptr)[0])
-                for media_type, media in as_mapping(response.get("content")).items():
-                    if body_kind(media_type) is BodyKind.JSON:
-                        schema_ptr = join_pointer(ptr, "content", media_type, "schema")
-                        schema, schema_ptr = deref(
-                            root, as_mapping(media).get("schema"), schema_ptr
-                        )
-                        found.append((media_type, as_mapping(schema), schema_ptr))
+                if status.startswith(("4", "5")) or status == "default":
+                    ptr = join_pointer("/paths", path, method, "responses", status)
+                    found.extend(response_error_bodies(root, node, ptr))
     return found
 
 
 def _role(name: str, schema: Mapping[str, Any]) -> str:
     key = name.lower().replace("-", "_")
     kinds, _ = schema_types(schema)
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and isinstance(enum[0], str):
+        return "const:" + enum[0]  # e.g. OAuth2's `error`: the first documented code
     if key in {"status", "code", "status_code", "statuscode"}:
         return "status:int" if "integer" in kinds or "number" in kinds else "status:str"
     if key in _ROLES:
@@ -68,14 +79,16 @@ def _role(name: str, schema: Mapping[str, Any]) -> str:
     )
 
 
-def build_error_shape(root: Mapping[str, Any], model_types: Mapping[str, str]) -> ErrorShape:
-    """Problem+json unless every documented error body uses one non-problem schema."""
-    candidates = _error_schemas(root)
-    if not candidates:  # nothing declared: RFC 9457 with a request id extension member
-        return ErrorShape(
-            media_type=PROBLEM, model=None, fields=(*PROBLEM_FIELDS, ("request_id", "request_id"))
-        )
-    media_type, schema, schema_ptr = candidates[0]
+DEFAULT_PROBLEM = ErrorShape(
+    media_type=PROBLEM, model=None, fields=(*PROBLEM_FIELDS, ("request_id", "request_id"))
+)
+
+
+def shape_of(
+    root: Mapping[str, Any], body: ErrorBody, model_types: Mapping[str, str]
+) -> ErrorShape:
+    """How to fill one documented error body."""
+    media_type, schema, schema_ptr = body
     props = as_mapping(schema.get("properties"))
     if media_type == PROBLEM or {"title", "status"} <= set(props):
         return ErrorShape(media_type=media_type, model=None, fields=_problem_fields(root, schema))
@@ -86,6 +99,17 @@ def build_error_shape(root: Mapping[str, Any], model_types: Mapping[str, str]) -
     if isinstance(required, list):  # only required and recognised fields are filled
         fields = tuple(f for f in fields if f[0] in required or not f[1].startswith("empty"))
     return ErrorShape(media_type=media_type, model=model_types.get(schema_ptr), fields=fields)
+
+
+def build_error_shape(root: Mapping[str, Any], model_types: Mapping[str, str]) -> ErrorShape:
+    """The service-wide error format: the error body most responses document, else problem+json."""
+    bodies = _error_schemas(root)
+    if not bodies:  # nothing declared: RFC 9457 with a request id extension member
+        return DEFAULT_PROBLEM
+    counts = Counter(ptr for _, _, ptr in bodies)
+    top = max(counts.values())
+    chosen = next(b for b in bodies if counts[b[2]] == top)  # ties: the first in the contract
+    return shape_of(root, chosen, model_types)
 
 
 def _problem_fields(

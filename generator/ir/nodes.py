@@ -147,6 +147,9 @@ class Operation:
     success_status: int
     validation_status: int  # status a malformed request answers with (400 unless 422 documented)
     body_pointer: str = ""  # JSON pointer of the requestBody in the bundled contract
+    validation_error: ErrorShape | None = (
+        None  # the body its validation status documents, if not the API's
+    )
 
     @property
     def result_union(self) -> str:

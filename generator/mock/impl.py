@@ -72,6 +72,7 @@ class Canned:
             yield from self.synthesized(schema_node, pointer)
 
     def valid(self, pointer: str | None, value: Any) -> bool:
+        """True when `value` fits the schema at `pointer` (anything fits where there is none)."""
         return pointer is None or self.conformance.accepts(pointer, value)
 
     def result(self, op: Operation) -> object | None:
@@ -94,7 +95,7 @@ class Canned:
             kwargs["body"] = body[0]
         for header in response.headers:
             if header.required:
-                value = self.header(raw, header.wire, at)
+                value = self.header(header.wire, at)
                 if value is None:
                     return None
                 kwargs[header.name] = value[0]
@@ -132,7 +133,7 @@ class Canned:
             return (b"",)
         return None
 
-    def header(self, raw: Mapping[str, Any], wire: str, at: str) -> tuple[Any] | None:
+    def header(self, wire: str, at: str) -> tuple[Any] | None:
         """A value for a required response header: its examples, else one from its schema."""
         header_at = join_pointer(at, "headers", wire)
         found = resolve_pointer(self.document, header_at)

@@ -201,3 +201,20 @@ def test_basic_and_api_key_together_with_pwdlib_hashes() -> None:
     assert unknown.status_code == 401
     only_key = client.post(url, json=body, headers=both)
     assert only_key.status_code == 401
+
+
+def test_each_operation_answers_malformed_requests_in_its_documented_error_body() -> None:
+    from generated.users import create_app as users_app
+    from generated.users.settings import Settings as UsersSettings
+
+    client = TestClient(
+        users_app(settings=UsersSettings(jwt_secret=SECRET)), raise_server_exceptions=False
+    )
+    token = client.post("/api/v1/auth/token", data={"grant_type": "nope"})
+    assert token.status_code == 400
+    assert token.headers["content-type"] == "application/json"
+    assert token.json()["error"] == "invalid_request"  # OAuth2's error body, as documented there
+    register = client.post("/api/v1/users", json={"email": 5})
+    assert register.status_code == 400
+    assert register.headers["content-type"] == "application/problem+json"  # the API's default
+    assert register.json()["status"] == 400

@@ -1,0 +1,1 @@
+"""Breaking-change detection between two versions of a contract (`specfirst diff`)."""

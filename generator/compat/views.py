@@ -1,0 +1,176 @@
+"""Reading a bundled contract for comparison: following local `$ref`s and flattening `allOf`.
+
+A `SchemaView` is what a schema means once its `$ref` chain is followed and its `allOf`
+members are merged in: keywords (first definition wins), properties, `required`, `items`,
+`additionalProperties` and `oneOf`/`anyOf` branches, each with the pointer it came from so
+a change can be located in the file that defines it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.spec.document import join_pointer, split_pointer, unescape_token
+
+MAX_REF_CHAIN = 64
+
+# An absent `additionalProperties` means "anything"; a schema is kept as its pointer.
+Additional = bool | str
+
+
+def at(root: Any, pointer: str) -> Any:
+    """The node at a JSON pointer in `root`, or None when there is none.
+
+    >>> at({"a": [{"b": 1}]}, "/a/0/b")
+    1
+    """
+    node = root
+    for token in split_pointer(pointer):
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def deref(root: Any, pointer: str) -> tuple[Any, str]:
+    """Follow `$ref`s from the node at `pointer`: the target node and its pointer.
+
+    A broken or cyclic chain ends where it stops making progress (the loader already
+    reported it), so callers always get a node back.
+    """
+    node = at(root, pointer)
+    for _ in range(MAX_REF_CHAIN):
+        if not isinstance(node, dict):
+            break
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            break
+        target = ref[1:]
+        found = at(root, target)
+        if found is None:
+            break
+        node, pointer = found, target
+    return node, pointer
+
+
+def ref_name(root: Any, pointer: str) -> str | None:
+    """The last token of the `$ref` at `pointer` (a component's name), if it is a reference."""
+    node = at(root, pointer)
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        return unescape_token(node["$ref"].rsplit("/", 1)[-1])
+    return None
+
+
+@dataclass
+class SchemaView:
+    """One schema with its references followed and `allOf` merged in."""
+
+    pointer: str
+    keywords: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+    required: set[str] = field(default_factory=set)
+    items: str | None = None
+    additional: Additional = True
+    one_of: list[str] = field(default_factory=list)
+    any_of: list[str] = field(default_factory=list)
+
+    def value(self, keyword: str) -> Any:
+        """The keyword's value (None when absent)."""
+        found = self.keywords.get(keyword)
+        return None if found is None else found[0]
+
+    def where(self, keyword: str) -> str:
+        """The pointer of the keyword, or of the schema when it is absent."""
+        found = self.keywords.get(keyword)
+        return self.pointer if found is None else join_pointer(found[1], keyword)
+
+    def names(self) -> list[str]:
+        """Every property name, declared or only listed in `required`, in declaration order."""
+        return [*self.properties, *sorted(self.required - self.properties.keys())]
+
+
+_STRUCTURAL = frozenset(
+    {"$ref", "allOf", "properties", "required", "items", "additionalProperties", "oneOf", "anyOf"}
+)
+
+
+class Views:
+    """Builds (and caches) the `SchemaView` of every schema pointer of one contract.
+
+    Subschema nodes met while merging are remembered by pointer, so walking down a deep
+    schema never re-resolves a long pointer from the root.
+    """
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self._cache: dict[str, SchemaView] = {}
+        self._seen: dict[str, SchemaView] = {}
+        self._nodes: dict[str, Any] = {}
+
+    def view(self, pointer: str) -> SchemaView:
+        """The view of the schema at `pointer` (a `$ref` is followed first)."""
+        known = self._seen.get(pointer)
+        if known is not None:
+            return known
+        node, target = self._deref(pointer)
+        cached = self._cache.get(target)
+        if cached is None:
+            cached = SchemaView(target)
+            self._merge(cached, node, target, {target})
+            self._cache[target] = cached
+        self._seen[pointer] = cached
+        return cached
+
+    def _deref(self, pointer: str) -> tuple[Any, str]:
+        node = self._nodes.get(pointer)
+        if node is None:
+            return deref(self.root, pointer)
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(ref, str) and ref.startswith("#"):
+            return deref(self.root, pointer)
+        return node, pointer
+
+    def _child(self, pointer: str, node: Any) -> str:
+        self._nodes[pointer] = node
+        return pointer
+
+    def _merge(self, view: SchemaView, node: Any, pointer: str, active: set[str]) -> None:
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            if key not in _STRUCTURAL:
+                view.keywords.setdefault(key, (value, pointer))
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name, schema in properties.items():
+                if name not in view.properties:
+                    child = join_pointer(pointer, "properties", name)
+                    view.properties[name] = self._child(child, schema)
+        required = node.get("required")
+        if isinstance(required, list):
+            view.required.update(name for name in required if isinstance(name, str))
+        items = node.get("items")
+        if items is not None and view.items is None and not isinstance(items, list):
+            view.items = self._child(join_pointer(pointer, "items"), items)
+        extra = node.get("additionalProperties")
+        if extra is False:
+            view.additional = False
+        elif isinstance(extra, dict) and view.additional is True:
+            view.additional = self._child(join_pointer(pointer, "additionalProperties"), extra)
+        for key, branches in (("oneOf", view.one_of), ("anyOf", view.any_of)):
+            listed = node.get(key)
+            if isinstance(listed, list) and not branches:
+                branches.extend(
+                    self._child(join_pointer(pointer, key, i), b) for i, b in enumerate(listed)
+                )
+        members = node.get("allOf")
+        if isinstance(members, list):
+            for index, member in enumerate(members):
+                self._child(join_pointer(pointer, "allOf", index), member)
+                member, target = self._deref(join_pointer(pointer, "allOf", index))
+                if target not in active:
+                    self._merge(view, member, target, active | {target})
