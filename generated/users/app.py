@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.types import Lifespan
 
 from .auth import ApiKeyVerifier, BasicVerifier
@@ -73,7 +76,13 @@ def create_app(
 
 
 def _add_docs(app: FastAPI) -> None:
-    """Serve the contract itself (not FastAPI's derived schema) and Swagger UI over it."""
+    """Serve the contract itself (not FastAPI's derived schema) and Swagger UI over it.
+
+    Swagger UI's assets come from the installed fastapi-offline package, so /docs works
+    without internet access.
+    """
+    assets = files("fastapi_offline") / "static"
+    app.mount("/docs-assets", StaticFiles(directory=str(assets)), name="docs-assets")
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi_document() -> JSONResponse:
@@ -81,4 +90,10 @@ def _add_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=TITLE)
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=TITLE,
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon.png",
+        )

@@ -96,6 +96,15 @@ def answers(host: str, port: int, timeout: float = 1.0) -> bool:
     return True
 
 
+def reachable(host: str, port: int, timeout: float = 1.0) -> bool:
+    """Whether something accepts TCP connections there (for services we did not start: TLS too)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def log_tail(log: Path) -> str:
     """The last few KB of the service's output."""
     try:

@@ -42,8 +42,8 @@ from generator.contract.runner import RunnerError, RunPlan, run_schemathesis
 from generator.contract.service import (
     ServiceError,
     ServiceSpec,
-    answers,
     log_tail,
+    reachable,
     running_service,
 )
 from generator.pipeline import check_contract, env_prefix
@@ -188,7 +188,7 @@ def _against_url(
         return
     port = parts.port or (443 if parts.scheme == "https" else 80)
     deadline = time.monotonic() + options.startup_timeout
-    while not answers(parts.hostname, port):
+    while not reachable(parts.hostname, port):
         if time.monotonic() > deadline:
             yield RunAborted(
                 f"nothing answers at {target.url} (waited {options.startup_timeout:g} s)"

@@ -46,7 +46,13 @@ def _exports(api: Api) -> list[str]:
 
 
 def _requirements(api: Api, models_source: str) -> str:
-    needed = {"fastapi>=0.115", "pydantic>=2.14", "pydantic-settings>=2.6", "pyjwt[crypto]>=2.13"}
+    needed = {
+        "fastapi>=0.115",
+        "fastapi-offline>=1.7,<2",
+        "pydantic>=2.14",
+        "pydantic-settings>=2.6",
+        "pyjwt[crypto]>=2.13",
+    }
     form_kinds = {BodyKind.FORM, BodyKind.MULTIPART}
     if any(b.kind in form_kinds for op in api.operations for b in op.bodies):
         needed.add("python-multipart>=0.0.20")

@@ -163,7 +163,11 @@ def test_serves_the_contract_itself(bare: TestClient, tasks: ModuleType) -> None
     on_disk = json.loads((Path(tasks.__file__).parent / "openapi.json").read_text())
     assert served == on_disk
     assert served["paths"]["/tasks"]["get"]["operationId"] == "listTasks"
-    assert bare.get("/docs").status_code == 200
+    docs = bare.get("/docs")
+    assert docs.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text.lower()
+    asset = bare.get("/docs-assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.content) > 100_000  # served locally, offline
 
 
 def test_auth_missing_invalid_and_scope(client: TestClient, tasks: ModuleType) -> None:
