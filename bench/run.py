@@ -49,7 +49,9 @@ print(time.perf_counter() - t, errors)
 def child(code: str, *args: str, python: str = PY) -> tuple[float, str]:
     """Run `code` in a fresh interpreter; returns (wall seconds, stdout). Peak RSS via rusage."""
     start = time.perf_counter()
-    out = subprocess.run([python, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [python, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     return time.perf_counter() - start, out.stdout.strip() or out.stderr.strip()[-300:]
 
 
@@ -69,8 +71,15 @@ def bench_validate(contracts: list[Path]) -> list[dict[str, object]]:
         _, ours = child(CHILD_VALIDATE_OURS, str(path))
         _, osv = child(CHILD_VALIDATE_OSV, str(path))
         t_ours, t_osv = float(ours.split()[0]), float(osv.split()[0])
-        rows.append({"contract": path.name, "specfirst_s": round(t_ours, 2), "osv_s": round(t_osv, 2),
-                     "ratio": round(t_ours / t_osv, 2), "target": "<= 1.5"})
+        rows.append(
+            {
+                "contract": path.name,
+                "specfirst_s": round(t_ours, 2),
+                "osv_s": round(t_osv, 2),
+                "ratio": round(t_ours / t_osv, 2),
+                "target": "<= 1.5",
+            }
+        )
     return rows
 
 
@@ -83,13 +92,27 @@ def bench_generate(contracts: list[Path]) -> list[dict[str, object]]:
             out = Path(tmp) / "pkg"
             cold, code, peak = timed([specfirst, "generate", str(path), "-o", str(out)])
             warm, _, _ = timed([specfirst, "generate", str(path), "-o", str(out)])
-            row: dict[str, object] = {"contract": path.name, "cold_s": round(cold, 2), "exit": code,
-                                      "peak_mib": peak, "unchanged_s": round(warm, 2),
-                                      "unchanged_vs_startup": round(warm / startup, 2)}
+            row: dict[str, object] = {
+                "contract": path.name,
+                "cold_s": round(cold, 2),
+                "exit": code,
+                "peak_mib": peak,
+                "unchanged_s": round(warm, 2),
+                "unchanged_vs_startup": round(warm / startup, 2),
+            }
             peer = PEER_VENV / "bin" / "fastapi-codegen"
             if peer.exists():
-                fcg, fcg_code, fcg_peak = timed([str(peer), "-i", str(path), "-o", str(Path(tmp) / "fcg")])
-                row.update({"fcg_s": round(fcg, 2), "fcg_exit": fcg_code, "fcg_vs_ours": round(fcg / cold, 2)})
+                fcg, fcg_code, fcg_peak_mib = timed(
+                    [str(peer), "-i", str(path), "-o", str(Path(tmp) / "fcg")]
+                )
+                row.update(
+                    {
+                        "fcg_s": round(fcg, 2),
+                        "fcg_exit": fcg_code,
+                        "fcg_peak_mib": fcg_peak_mib,
+                        "fcg_vs_ours": round(fcg / cold, 2),
+                    }
+                )
             rows.append(row)
     return rows
 
@@ -113,8 +136,13 @@ def main() -> None:
     wanted = [w for w in args.contracts.split(",") if w]
     contracts = sorted(p for p in LARGE.iterdir() if not wanted or any(w in p.name for w in wanted))
     suites: dict[str, Callable[[list[Path]], list[dict[str, object]]]] = {
-        "validate": bench_validate, "generate": bench_generate}
-    report: dict[str, object] = {"machine": platform.platform(), "python": platform.python_version()}
+        "validate": bench_validate,
+        "generate": bench_generate,
+    }
+    report: dict[str, object] = {
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+    }
     text = ["# specfirst benchmarks", "", f"{report['machine']}, Python {report['python']}", ""]
     for name in args.only.split(","):
         rows = suites[name](contracts)
