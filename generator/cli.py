@@ -128,12 +128,27 @@ def generate(
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if generated code is stale.")
     ] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            "-w",
+            help="Regenerate on every save of the contract or a file it references (Ctrl-C stops).",
+        ),
+    ] = False,
 ) -> None:
     """Generate a FastAPI package per contract: models, interfaces, routers, security, app.
 
     Only changed files are rewritten and files the contract no longer needs are removed.
     """
     config = ProjectConfig.from_pyproject()
+    if watch:
+        if contract is None or check:
+            typer.echo("error: --watch needs a CONTRACT and does not go with --check", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        from generator.commands.watch import watch_loop
+
+        watch_loop(contract, output or config.output / contract.stem)
     if contract is None:
         if output is not None:
             typer.echo("error: --output needs a CONTRACT", err=True)

@@ -68,3 +68,35 @@ def format_files(files: Mapping[str, str]) -> dict[str, str]:
         for name in python:
             out[name] = (root / name).read_text(encoding="utf-8")
         return out
+
+
+def sort_imports(files: Mapping[str, str], *, first_party: str) -> dict[str, str]:
+    """`files` with their import blocks sorted by ruff's isort (I001), nothing else touched.
+
+    `first_party` (the generated package's top-level name) sorts as the project's own code.
+    """
+    with tempfile.TemporaryDirectory(prefix="specfirst-isort-") as tmp:
+        root = Path(tmp)
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+        subprocess.run(
+            [
+                find_ruff_bin(),
+                "check",
+                "--isolated",
+                "--no-cache",
+                "--quiet",
+                "--fix",
+                "--exit-zero",
+                "--select=I001",
+                f"--line-length={LINE_LENGTH}",
+                f"--config=lint.isort.known-first-party = [{first_party!r}]",
+                ".",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return {name: (root / name).read_text(encoding="utf-8") for name in files}

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.format import sort_imports
 from generator.ir.nodes import Api, Tag
 from generator.pipeline import Checked, build_ir, check_contract
-from generator.stub_merge import merge_methods, sort_imports
+from generator.stub_merge import merge_methods
 
 INIT = "__init__.py"
 

@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import ast
 import builtins
-import subprocess
-import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from ruff.__main__ import find_ruff_bin
-
-from generator.format import LINE_LENGTH
+from generator.format import sort_imports
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -123,35 +117,3 @@ def merge_methods(existing: str, fresh: str, class_name: str, *, first_party: st
     top = first_party.split(".", 1)[0]
     text = sort_imports({"module.py": "".join(lines)}, first_party=top)["module.py"]
     return Merge(text, added, tuple(sorted(imports)))
-
-
-def sort_imports(files: Mapping[str, str], *, first_party: str) -> dict[str, str]:
-    """`files` with their import blocks sorted by ruff's isort (I001), nothing else touched.
-
-    `first_party` (the generated package's top-level name) sorts as the project's own code.
-    """
-    with tempfile.TemporaryDirectory(prefix="specfirst-isort-") as tmp:
-        root = Path(tmp)
-        for name, text in files.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_text(text, encoding="utf-8")
-        subprocess.run(
-            [
-                find_ruff_bin(),
-                "check",
-                "--isolated",
-                "--no-cache",
-                "--quiet",
-                "--fix",
-                "--exit-zero",
-                "--select=I001",
-                f"--line-length={LINE_LENGTH}",
-                f"--config=lint.isort.known-first-party = [{first_party!r}]",
-                ".",
-            ],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return {name: (root / name).read_text(encoding="utf-8") for name in files}

@@ -55,7 +55,9 @@ def watch_contract(
     yield run
     files = watched_files(contract, run.generated)
     while stop is None or not stop.is_set():
-        folders = sorted({f.parent for f in files})
+        folders = sorted({f.parent for f in files if f.parent.is_dir()})
+        if not folders:  # nothing left to watch (the folders were removed)
+            return
         restart = False
         for changes in watchfiles.watch(
             *folders,

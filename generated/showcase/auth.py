@@ -200,6 +200,11 @@ def authenticate(
             {"WWW-Authenticate": _challenge(context.realm, schemes, names, error)},
         )
 
+    # What `specfirst drift` compares with the contract: wire scheme names and their scopes.
+    dependency.__dict__["specfirst_security"] = tuple(
+        tuple((schemes[name].name, scopes) for name, scopes in alternative)
+        for alternative in alternatives
+    )
     return dependency
 
 

@@ -52,6 +52,13 @@ def diff(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 on changes at least this serious.")
     ] = FailOn.BREAKING,
+    validate: Annotated[
+        bool,
+        typer.Option(
+            "--validate/--no-validate",
+            help="Validate both contracts first (loading errors stop the diff either way).",
+        ),
+    ] = True,
 ) -> None:
     """Report every change from OLD to NEW as [bold]breaking[/bold], warning or info.
 
@@ -67,7 +74,7 @@ def diff(
             fail(str(exc))
         except OSError as exc:
             fail(f"cannot prepare the contracts: {exc}")
-        old_spec, new_spec = _checked(old_side), _checked(new_side)
+        old_spec, new_spec = _checked(old_side, validate), _checked(new_side, validate)
         changes = relabel(diff_specs(old_spec, new_spec), old_side, new_side)
     if output_format is DiffFormat.JSON:
         typer.echo(render_json(changes, old, new))
@@ -82,17 +89,23 @@ def diff(
     raise typer.Exit(EXIT_FOUND if fails(changes, Severity(fail_on.value)) else EXIT_OK)
 
 
-def _checked(side: Side) -> Spec:
-    """Load and validate one side; exit 2 with its findings when it has errors."""
+def _checked(side: Side, validate: bool) -> Spec:
+    """Load (and validate) one side; exit 2 with its findings when it has errors."""
     from generator.pipeline import check_contract
+    from generator.spec.load import load_spec
 
-    checked = check_contract(side.path)
-    if checked.ok() and checked.spec is not None:
-        return checked.spec
-    errors = [_shown(d, side) for d in checked.diagnostics if d.is_error]
+    if validate:
+        checked = check_contract(side.path)
+        spec, diagnostics = checked.spec, checked.diagnostics
+    else:
+        loaded = load_spec(side.path)
+        spec, diagnostics = loaded.spec, loaded.diagnostics
+    errors = [_shown(d, side) for d in diagnostics if d.is_error]
+    if spec is not None and not errors:
+        return spec
     sources = SourceCache()
     if side.prefix:  # a git side's files are shown under their git:REF:path names
-        for path in [side.path, *(checked.spec.files if checked.spec else [])]:
+        for path in [side.path, *(spec.files if spec else [])]:
             _remember(sources, side, Path(path))
     typer.echo(render_diagnostics(errors, sources), err=True)
     typer.echo(f"{side.argument}: cannot be compared ({len(errors)} errors)", err=True)

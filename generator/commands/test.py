@@ -99,6 +99,7 @@ class Renderer:
         self.progress: Progress | None = None
         self.tasks: dict[str, TaskID] = {}
         self.counts: dict[str, list[int]] = {}  # phase → [cases, failures]
+        self.links: set[str] = set()
 
     def line(self, text: str, style: str = "") -> None:
         """Print service- or contract-supplied text inertly: no markup, control characters escaped."""
@@ -106,6 +107,7 @@ class Renderer:
             self.console.print(Text(printable(part), style=style), highlight=False)
 
     def show(self, event: Event) -> None:
+        """Render one event as it arrives."""
         if isinstance(event, ServiceStarting):
             self.line(f"Starting {event.app} with uvicorn on 127.0.0.1 …", "dim")
         elif isinstance(event, ServiceReady):
@@ -141,23 +143,30 @@ class Renderer:
             self.progress.start()
 
     def _phase_started(self, event: PhaseStarted) -> None:
+        """One bar per phase: operations done, or for `stateful` the links followed so far."""
         self.counts.setdefault(event.phase, [0, 0])
         if self.progress is None:
             return
-        total = None if event.phase == "stateful" else event.expected
         task = self.tasks.get(event.phase)
         if task is None:
-            self.tasks[event.phase] = self.progress.add_task(event.phase, total=total, stats="")
-        else:  # fuzzing and stateful may run again while they keep finding new behaviour
-            self.progress.reset(task, total=total)
+            self.tasks[event.phase] = self.progress.add_task(
+                event.phase, total=event.expected or None, stats=""
+            )
+        elif event.phase != "stateful":  # fuzzing runs again while it keeps finding behaviour
+            self.progress.reset(task, total=event.expected or None)
 
     def _scenario(self, event: ScenarioFinished) -> None:
         counts = self.counts.setdefault(event.phase, [0, 0])
         counts[0] += len(event.cases)
         counts[1] += len(event.findings)
+        self.links |= event.links
         task = self.tasks.get(event.phase)
-        if self.progress is not None and task is not None:
-            stats = f"{counts[0]} cases, {counts[1]} failures"
+        if self.progress is None or task is None:
+            return
+        stats = f"{counts[0]} cases, {counts[1]} failures"
+        if event.phase == "stateful":
+            self.progress.update(task, completed=len(self.links), stats=stats)
+        else:
             self.progress.update(task, advance=1 if event.label else 0, stats=stats)
 
     def _phase_finished(self, event: PhaseFinished) -> None:
@@ -169,11 +178,13 @@ class Renderer:
             )
 
     def stop(self) -> None:
+        """End the live display (idempotent)."""
         if self.progress is not None:
             self.progress.stop()
             self.progress = None
 
     def summary(self, summary: Summary) -> None:
+        """Coverage, speed, failures grouped by check with curl lines, warnings, the verdict."""
         self.stop()
         rate = f"{summary.cases_per_second:.0f}/s"
         self.line("")
@@ -216,6 +227,7 @@ class Renderer:
         self.line(verdict, "bold green" if summary.passed else "bold red")
 
     def aborted(self, event: RunAborted) -> None:
+        """Why the run could not start: diagnostics, the service's output, hints."""
         self.stop()
         if event.diagnostics:
             self.console.print(render_text(list(event.diagnostics)), markup=False, highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from generator.commands.checked import EXIT_OK
+from generator.commands.checked import EXIT_OK, fail
 from generator.config import ProjectConfig
 from generator.pipeline import contract_label
 from generator.report import render_text, summary_line
@@ -35,6 +35,8 @@ def watch(
 
 def watch_loop(contract: Path, output: Path) -> NoReturn:
     """Render every run of `watch_contract` until Ctrl-C, then exit 0."""
+    if not contract.parent.is_dir():
+        fail(f"{contract.parent} is not a folder; nothing to watch")
     try:
         for run in watch_contract(contract, output, label=contract_label(contract)):
             for line in run_lines(contract, output, run):

@@ -28,9 +28,18 @@ def _covered(media: str, offered: dict[str, tuple[str, str]]) -> bool:
     return media in offered or f"{kind}/*" in offered or "*/*" in offered
 
 
+def _distinct(root: Any, content: dict[str, tuple[str, str]]) -> bool:
+    """True when media types carry different schemas (then messages name the media type)."""
+    targets = set()
+    for _, pointer in content.values():
+        schema = _schema(root, pointer)
+        targets.add(deref(root, schema)[1] if schema else None)
+    return len(targets) > 1
+
+
 def _schema(root: Any, pointer: str) -> str | None:
-    node = deref(root, pointer)[0]
-    return join_pointer(pointer, "schema") if isinstance(node, dict) and "schema" in node else None
+    node, target = deref(root, pointer)
+    return join_pointer(target, "schema") if isinstance(node, dict) and "schema" in node else None
 
 
 def compare_content(
@@ -42,7 +51,7 @@ def compare_content(
         media_types(contracts.old.root, old_pointer),
         media_types(contracts.new.root, new_pointer),
     )
-    several = len(old) > 1 or len(new) > 1
+    several = _distinct(contracts.old.root, old) or _distinct(contracts.new.root, new)
     side = direction.value
     for media, (written, pointer) in old.items():
         label = f"{where} ({written})" if several else where
@@ -156,11 +165,18 @@ def _headers(
     new: tuple[dict[str, Any], str],
 ) -> None:
     before, after = _header_names(*old), _header_names(*new)
+    root_old, root_new = pair.contracts.old.root, pair.contracts.new.root
     for name, (written, pointer) in before.items():
         if name not in after:
             pair.report(
                 "response-header-removed", f"header {written!r} removed", pointer, new[1], where
             )
+            continue
+        old_header, new_header = deref(root_old, pointer)[1], deref(root_new, after[name][1])[1]
+        old_schema, new_schema = _schema(root_old, old_header), _schema(root_new, new_header)
+        if old_schema is not None and new_schema is not None:
+            label = f"{where} header {written!r}"
+            pair.compare_schemas(Direction.RESPONSE, label, old_schema, new_schema)
     for name, (written, pointer) in after.items():
         if name not in before:
             pair.report(

@@ -8,6 +8,7 @@ from typing import Any
 from generator.compat.changes import Collector
 from generator.compat.keywords import Direction
 from generator.compat.schemas import SchemaDiffer
+from generator.compat.unchanged import Unchanged
 from generator.compat.views import Views
 from generator.spec.document import Spec
 
@@ -25,7 +26,8 @@ class Contracts:
     def from_specs(cls, old: Spec, new: Spec) -> Contracts:
         """Start a comparison of `old` with `new`."""
         old_views, new_views = Views(old.root), Views(new.root)
-        differs = {d: SchemaDiffer(old_views, new_views, d) for d in Direction}
+        unchanged = Unchanged(old.root, new.root)
+        differs = {d: SchemaDiffer(old_views, new_views, d, unchanged) for d in Direction}
         return cls(old_views, new_views, Collector(old, new), differs)
 
 

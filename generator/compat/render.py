@@ -84,12 +84,12 @@ def render_markdown(changes: Sequence[Change], old: str, new: str) -> str:
     title = f"### API changes: `{_cell(old)}` → `{_cell(new)}`"
     if not changes:
         return f"{title}\n\nNo changes."
-    breaking = counts[Severity.BREAKING]
+    breaking, warnings = counts[Severity.BREAKING], counts[Severity.WARNING]
     verdict = f"**{breaking} breaking**" if breaking else "No breaking changes"
     rows = [
         title,
         "",
-        f"{verdict} · {summary(changes)}",
+        f"{verdict}, {warnings} warning{'s' * (warnings != 1)}, {counts[Severity.INFO]} info",
         "",
         "| level | rule | change | old | new |",
         "| --- | --- | --- | --- | --- |",
@@ -98,7 +98,7 @@ def render_markdown(changes: Sequence[Change], old: str, new: str) -> str:
         level = f"**{c.level.value}**" if c.level is Severity.BREAKING else c.level.value
         rows.append(
             f"| {level} | `{_cell(c.rule)}` | {_cell(c.message)} "
-            f"| {_cell(_where(c.old))} | {_cell(_where(c.new))} |"
+            f"| `{_cell(_where(c.old))}` | `{_cell(_where(c.new))}` |"
         )
     return "\n".join(rows)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from generator.compat.keywords import Direction, compare_values, show
+from generator.compat.unchanged import Unchanged
 from generator.compat.views import SchemaView, Views, deref
 from generator.spec.document import split_pointer
 
@@ -33,8 +34,8 @@ class SchemaChange:
         return replace(self, path=(segment, *self.path))
 
     def text(self) -> str:
-        """The change in words, e.g. `property 'email' maxLength 254 → 100`."""
-        return f"{describe(self.path)} {self.detail}" if self.path else self.detail
+        """The change in words, e.g. `property 'email' maxLength 254 → 100` or `schema type ...`."""
+        return f"{describe(self.path)} {self.detail}" if self.path else f"schema {self.detail}"
 
 
 def describe(path: tuple[str, ...]) -> str:
@@ -64,13 +65,18 @@ def component_name(views: Views, pointer: str) -> str | None:
 class SchemaDiffer:
     """Compares schemas of the old and new contract for one direction, with a memo."""
 
-    def __init__(self, old: Views, new: Views, direction: Direction) -> None:
+    def __init__(
+        self, old: Views, new: Views, direction: Direction, unchanged: Unchanged | None = None
+    ) -> None:
         self.old, self.new, self.direction = old, new, direction
+        self.unchanged = unchanged or Unchanged(old.root, new.root)
         self._memo: dict[tuple[str, str], tuple[SchemaChange, ...]] = {}
         self._active: set[tuple[str, str]] = set()
 
     def compare(self, old_pointer: str, new_pointer: str) -> tuple[SchemaChange, ...]:
         """Every change from the old schema at `old_pointer` to the new one at `new_pointer`."""
+        if self.unchanged.same(self.old.node(old_pointer), self.new.node(new_pointer)):
+            return ()
         old_view, new_view = self.old.view(old_pointer), self.new.view(new_pointer)
         key = (old_view.pointer, new_view.pointer)
         found = self._memo.get(key)

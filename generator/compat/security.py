@@ -86,6 +86,14 @@ def _satisfies(held: Alternative, wanted: Alternative) -> bool:
     return all(sig in held and wanted[sig][0] <= held[sig][0] for sig in wanted)
 
 
+def _scopes(alt: Alternative) -> dict[Signature, frozenset[str]]:
+    return {sig: scopes for sig, (scopes, _) in alt.items()}
+
+
+def _names(alt: Alternative) -> frozenset[str]:
+    return frozenset(name for _, name in alt.values())
+
+
 def _describe(alts: list[Alternative]) -> str:
     def one(alt: Alternative) -> str:
         parts = [
@@ -131,24 +139,16 @@ def diff_security(pair: OperationPair) -> None:
             pair.report("security-scopes-added", text, old_ptr, new_ptr)
         else:
             _scheme_changed(pair, held, (old_ptr, new_ptr), new)
+    old_scopes, old_names = [_scopes(held) for held in old], [_names(held) for held in old]
     for wanted in new:
         same = [held for held in old if held.keys() == wanted.keys()]
         if not same:
-            pair.report(
-                "security-alternative-added",
-                f"also accepts {_describe([wanted])}",
-                old_ptr,
-                new_ptr,
-            )
-        elif (
-            any(_satisfies(held, wanted) and held != wanted for held in same) and wanted not in old
-        ):
-            pair.report(
-                "security-scopes-removed",
-                f"requires {_describe([wanted])} (was {_describe(same)})",
-                old_ptr,
-                new_ptr,
-            )
+            if _names(wanted) not in old_names:  # else a redefined scheme, reported above
+                text = f"also accepts {_describe([wanted])}"
+                pair.report("security-alternative-added", text, old_ptr, new_ptr)
+        elif _scopes(wanted) not in old_scopes and any(_satisfies(h, wanted) for h in same):
+            text = f"requires {_describe([wanted])} (was {_describe(same)})"
+            pair.report("security-scopes-removed", text, old_ptr, new_ptr)
 
 
 def _scheme_changed(

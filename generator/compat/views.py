@@ -125,6 +125,11 @@ class Views:
         self._seen[pointer] = cached
         return cached
 
+    def node(self, pointer: str) -> Any:
+        """The raw node at `pointer` (a `$ref` is not followed)."""
+        known = self._nodes.get(pointer)
+        return at(self.root, pointer) if known is None else known
+
     def _deref(self, pointer: str) -> tuple[Any, str]:
         node = self._nodes.get(pointer)
         if node is None:

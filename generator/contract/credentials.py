@@ -4,7 +4,9 @@ Two identities, `alice` (every request) and `bob` (her peer, for object-level au
 probes). Per operation the first security alternative the identities can satisfy is chosen
 (a non-empty one before `{}`), and its scopes are granted: a JWT minted per request for
 bearer, OAuth2 and OpenID Connect schemes; the identity's key or password for API-key and
-HTTP basic schemes, placed where the contract says (header, query or cookie).
+HTTP basic schemes, placed where the contract says (header, query or cookie). Given
+`user:password` for an OAuth2 scheme with a password flow, tokens come from the service's own
+token endpoint instead (`login`), for services whose subjects must be real accounts.
 
 >>> doc = {"paths": {"/a": {"get": {"security": [{"t": ["a:read"]}]}}},
 ...        "components": {"securitySchemes": {"t": {"type": "http", "scheme": "bearer"}}}}
@@ -19,7 +21,7 @@ import base64
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,6 +45,7 @@ class Scheme:
     kind: Kind
     location: str = "header"  # apiKey: header | query | cookie
     parameter: str = "Authorization"
+    token_url: str | None = None  # OAuth2 password flow: where to log in
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,10 @@ class Credentials:
     cookies: Mapping[str, str]
 
 
+# (identity, scheme, scopes) -> an access token from the service, None if it refused.
+TokenSource = Callable[[Identity, str, tuple[str, ...]], str | None]
+
+
 @dataclass(frozen=True)
 class CredentialPlan:
     """Schemes, identities and, per operation label (`GET /notes/{id}`), the requirement to meet."""
@@ -73,6 +80,7 @@ class CredentialPlan:
     issuer: str | None = None
     audience: str | None = None
     unsatisfied: tuple[str, ...] = ()  # secured operations no alternative could be met for
+    login: TokenSource | None = None
 
     @property
     def peers(self) -> tuple[str, ...]:
@@ -92,7 +100,11 @@ class CredentialPlan:
         cookies: dict[str, str] = {}
         for name, scopes in requirement:
             scheme = self.schemes[name]
-            if scheme.kind == "jwt":
+            if scheme.kind == "jwt" and name in identity.secrets and self.login is not None:
+                token = self.login(identity, name, scopes)
+                if token is not None:
+                    headers["Authorization"] = f"Bearer {token}"
+            elif scheme.kind == "jwt":
                 assert self.jwt_secret is not None
                 token = mint(
                     identity.name,
@@ -119,7 +131,11 @@ def read_schemes(document: Mapping[str, Any]) -> dict[str, Scheme]:
         kind_of = spec.get("type") if isinstance(spec, Mapping) else None
         http = str(spec.get("scheme", "")).lower() if isinstance(spec, Mapping) else ""
         if kind_of in {"oauth2", "openIdConnect"} or (kind_of == "http" and http == "bearer"):
-            schemes[name] = Scheme(name, "jwt")
+            password_flow = (spec.get("flows") or {}).get("password") or {}
+            token_url = (
+                password_flow.get("tokenUrl") if isinstance(password_flow, Mapping) else None
+            )
+            schemes[name] = Scheme(name, "jwt", token_url=str(token_url) if token_url else None)
         elif kind_of == "http" and http == "basic":
             schemes[name] = Scheme(name, "basic")
         elif kind_of == "apiKey":
@@ -192,15 +208,21 @@ def plan_credentials(
     jwt_secret: str | None,
     issuer: str | None = None,
     audience: str | None = None,
+    login: TokenSource | None = None,
 ) -> CredentialPlan:
     """Choose every operation's requirement; a peer that cannot meet them all is dropped."""
     schemes = read_schemes(document)
+    # JWT schemes the first identity logs in to: the others must log in too, not mint.
+    logins = {
+        s.name for s in schemes.values() if s.kind == "jwt" and s.name in identities[0].secrets
+    }
 
     def usable(identity: Identity) -> set[str]:
         return {
             s.name
             for s in schemes.values()
-            if (s.kind == "jwt" and jwt_secret) or s.name in identity.secrets
+            if (s.kind == "jwt" and s.name not in logins and jwt_secret)
+            or (s.name in identity.secrets and (s.kind != "jwt" or (login and s.token_url)))
         }
 
     primary = usable(identities[0])
@@ -215,7 +237,7 @@ def plan_credentials(
     needed = {name for r in requirements.values() if r for name, _ in r}
     kept = tuple(i for i in identities if i is identities[0] or needed <= usable(i))
     return CredentialPlan(
-        schemes, kept, requirements, jwt_secret, issuer, audience, tuple(unsatisfied)
+        schemes, kept, requirements, jwt_secret, issuer, audience, tuple(unsatisfied), login
     )
 
 
@@ -234,6 +256,10 @@ def service_env(plan: CredentialPlan, prefix: str) -> tuple[dict[str, str], tupl
     if plan.jwt_secret is not None and "jwt" in kinds:
         env[f"{prefix}JWT_SECRET"] = plan.jwt_secret
         env[f"{prefix}JWT_ALGORITHMS"] = json.dumps(["HS256"])
+        if plan.issuer:
+            env[f"{prefix}JWT_ISSUER"] = plan.issuer
+        if plan.audience:
+            env[f"{prefix}JWT_AUDIENCE"] = plan.audience
     keys = {s.name for s in plan.schemes.values() if s.kind == "apiKey"}
     basic = {s.name for s in plan.schemes.values() if s.kind == "basic"}
     hashes = {

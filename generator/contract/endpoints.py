@@ -108,6 +108,21 @@ def _security(raw: Any) -> Security:
     return frozenset(alternatives) or PUBLIC
 
 
+def status_key(key: object) -> str:
+    """A response key as compared: ranges upper-cased, `default` lower-cased.
+
+    >>> status_key("2xx"), status_key("Default"), status_key(200)
+    ('2XX', 'default', '200')
+    """
+    text = str(key)
+    return "default" if text.lower() == "default" else text.upper()
+
+
+def _statuses(root: Mapping[str, Any], op: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    responses = as_mapping(op.get("responses"))
+    return {status_key(k): as_mapping(deref(root, v, "")[0]) for k, v in responses.items()}
+
+
 def read_security(root: Mapping[str, Any], op: Mapping[str, Any]) -> Security:
     """The operation's requirements (its own, else the document's); absent or `[]` is public."""
     return _security(op["security"] if "security" in op else root.get("security"))
@@ -129,7 +144,6 @@ def read_endpoints(
                 continue
             parameters, deep = _parameters(root, item, op)
             body = as_mapping(deref(root, op.get("requestBody"), "")[0])
-            responses = as_mapping(op.get("responses"))
             found.append(
                 Endpoint(
                     method=method,
@@ -138,16 +152,11 @@ def read_endpoints(
                     pointer=join_pointer("/paths", str(path), method),
                     parameters=parameters,
                     deep_objects=deep,
-                    body_media_types=frozenset(as_mapping(body.get("content")))
-                    if "requestBody" in op
-                    else None,
+                    body_media_types=(
+                        frozenset(as_mapping(body.get("content"))) if "requestBody" in op else None
+                    ),
                     body_required=body.get("required") is True,
-                    statuses={
-                        str(k).upper() if str(k).lower() != "default" else "default": as_mapping(
-                            deref(root, v, "")[0]
-                        )
-                        for k, v in responses.items()
-                    },
+                    statuses=_statuses(root, op),
                     security=read_security(root, op) if with_security else None,
                 )
             )

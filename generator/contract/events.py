@@ -39,17 +39,23 @@ class CaseOutcome:
 
 @dataclass(frozen=True)
 class ServiceStarting:
+    """The runner is starting the service itself."""
+
     app: str  # `module:factory`
 
 
 @dataclass(frozen=True)
 class ServiceReady:
+    """The service answers HTTP at `url`, after `seconds`."""
+
     url: str
     seconds: float
 
 
 @dataclass(frozen=True)
 class RunStarted:
+    """Schemathesis accepted the contract and settings; testing begins."""
+
     base_url: str
     operations: tuple[str, ...]
     seed: int
@@ -61,12 +67,16 @@ class RunStarted:
 
 @dataclass(frozen=True)
 class PhaseStarted:
+    """A phase (examples, coverage, fuzzing, stateful) begins a pass."""
+
     phase: str
     expected: int  # operations to test; for `stateful`, the links it can follow
 
 
 @dataclass(frozen=True)
 class ScenarioFinished:
+    """One operation tested in one phase (or one stateful sequence), with what it found."""
+
     phase: str
     label: str | None  # the operation; None for a stateful sequence
     status: str  # success | failure | error | skip | interrupted
@@ -78,6 +88,8 @@ class ScenarioFinished:
 
 @dataclass(frozen=True)
 class PhaseFinished:
+    """A phase pass ended; `skip_reason` says why it did not run."""
+
     phase: str
     status: str
     skip_reason: str | None = None
@@ -93,6 +105,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class EngineFinished:
+    """Schemathesis is done; why it stopped."""
+
     seconds: float
     stop_reason: str  # completed | interrupted | failure_limit | max_time | server_unavailable
 
@@ -116,13 +130,17 @@ class Summary:
     warnings: tuple[str, ...] = ()
     stop_reason: str = "completed"
     identities: tuple[str, ...] = ()
+    # Per operation, how often each status code came back: where the cases actually went.
+    statuses: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
+        """No failures, no errors, and the run was not cut short."""
         return not self.failures and not self.errors and self.stop_reason == "completed"
 
     @property
     def cases_per_second(self) -> float:
+        """Requests checked per second of testing (service start-up excluded)."""
         return self.cases / self.seconds if self.seconds > 0 else 0.0
 
     def by_check(self) -> dict[str, list[Finding]]:
@@ -135,6 +153,8 @@ class Summary:
 
 @dataclass(frozen=True)
 class RunFinished:
+    """The last event of a run that started."""
+
     summary: Summary
 
 

@@ -109,6 +109,7 @@ class Tally:
         return found
 
     def summary(self) -> Summary:
+        """The `Summary` of everything added so far."""
         started = self.started
         return Summary(
             contract=self.contract,
@@ -126,6 +127,7 @@ class Tally:
             warnings=tuple(self.warnings()),
             stop_reason=self.stop_reason,
             identities=started.identities if started else (),
+            statuses={op: dict(sorted(seen.items())) for op, seen in self.statuses.items()},
         )
 
 
@@ -158,6 +160,10 @@ def as_dict(summary: Summary) -> dict[str, Any]:
         "links": {"covered": summary.links_covered, "total": summary.links_total},
         "phases": dict(summary.phases),
         "identities": list(summary.identities),
+        "statuses": {
+            op: {str(code): count for code, count in seen.items()}
+            for op, seen in summary.statuses.items()
+        },
         "failures_by_check": {check: len(items) for check, items in grouped.items()},
         "failures": [dataclasses.asdict(f) for f in summary.failures],
         "errors": list(summary.errors),
@@ -167,6 +173,7 @@ def as_dict(summary: Summary) -> dict[str, Any]:
 
 
 def render_json(summary: Summary) -> str:
+    """`as_dict` as indented JSON."""
     return json.dumps(as_dict(summary), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -186,9 +186,10 @@ def run_schemathesis(plan: RunPlan, seed: int) -> Iterator[Event]:
     """Run every selected phase against the service; raises RunnerError before the first event."""
     schema = load_schema(plan, seed)
     peers = register_auth(schema, plan.credentials)
+    operations = selected_operations(plan.document, plan.options)
     yield RunStarted(
         base_url=plan.base_url,
-        operations=selected_operations(plan.document, plan.options),
+        operations=operations,
         seed=seed,
         phases=plan.options.phases,
         checks=plan.options.enabled_checks,
@@ -196,14 +197,17 @@ def run_schemathesis(plan: RunPlan, seed: int) -> Iterator[Event]:
         peers=peers,
     )
     for event in from_schema(schema).execute():
-        yield from translate(event)
+        yield from translate(event, len(operations))
 
 
-def translate(event: st_events.EngineEvent) -> Iterator[Event]:
+def translate(event: st_events.EngineEvent, operations: int) -> Iterator[Event]:
     """Our events for one schemathesis engine event (most produce none)."""
     if isinstance(event, st_events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
         payload = event.payload
-        total = payload.transitions_total if payload is not None else len(event.operations or ())
+        if payload is not None:  # stateful: the links it can follow
+            total = payload.transitions_total
+        else:  # a pass may be limited to some operations; None means all of them
+            total = operations if event.operations is None else len(event.operations)
         yield PhaseStarted(event.phase.name.value, total)
     elif isinstance(event, st_events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
         reason = event.phase.skip_reason

@@ -46,6 +46,7 @@ class ServiceSpec:
     cwd: Path | None = None
 
     def command(self, port: int) -> list[str]:
+        """The uvicorn command line for `port`."""
         return [
             sys.executable,
             "-m",

@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.contract.credentials import (
+    PEER,
+    PRIMARY,
     CredentialPlan,
     Identity,
     generated_identities,
@@ -36,6 +38,7 @@ from generator.contract.events import (
     ServiceReady,
     ServiceStarting,
 )
+from generator.contract.login import PasswordGrant, token_urls
 from generator.contract.options import TestOptions
 from generator.contract.report import Tally
 from generator.contract.runner import RunnerError, RunPlan, run_schemathesis
@@ -50,6 +53,8 @@ from generator.pipeline import check_contract, env_prefix
 
 # Module names that say nothing about the package: `myservice.main:create_app` → `myservice`.
 GENERIC_MODULES = frozenset({"app", "application", "main", "asgi", "server", "service", "api"})
+# A started service is told these (services often default `iss`/`aud` to their own names).
+TEST_ISSUER, TEST_AUDIENCE = "specfirst-contract-test", "specfirst-contract-test-api"
 
 
 @dataclass(frozen=True)
@@ -102,24 +107,33 @@ def _from_environment(prefixes: tuple[str, ...], name: str) -> str | None:
     return next((os.environ[p + name] for p in prefixes if os.environ.get(p + name)), None)
 
 
-def _started_plan(document: Mapping[str, Any], prefixes: tuple[str, ...]) -> CredentialPlan:
+def _started_plan(
+    document: Mapping[str, Any], target: Target, prefixes: tuple[str, ...], login: PasswordGrant
+) -> CredentialPlan:
+    """Fresh secrets; `iss`/`aud` from the environment, else test values the service is given too."""
+    alice, bob = generated_identities(document)
+    identities = (
+        Identity(alice.name, {**alice.secrets, **target.credentials}),
+        Identity(bob.name, {**bob.secrets, **target.peer_credentials}),
+    )
     return plan_credentials(
         document,
-        identities=generated_identities(document),
+        identities=identities,
         jwt_secret=secrets.token_urlsafe(48),
-        issuer=_from_environment(prefixes, "JWT_ISSUER"),
-        audience=_from_environment(prefixes, "JWT_AUDIENCE"),
+        issuer=_from_environment(prefixes, "JWT_ISSUER") or TEST_ISSUER,
+        audience=_from_environment(prefixes, "JWT_AUDIENCE") or TEST_AUDIENCE,
+        login=login,
     )
 
 
 def _given_plan(
-    document: Mapping[str, Any], target: Target, prefixes: tuple[str, ...]
+    document: Mapping[str, Any], target: Target, prefixes: tuple[str, ...], login: PasswordGrant
 ) -> CredentialPlan:
     secret_env = target.jwt_secret_env
     secret = os.environ.get(secret_env) if secret_env else _from_environment(prefixes, "JWT_SECRET")
     identities = (
-        Identity("alice", dict(target.credentials)),
-        Identity("bob", dict(target.peer_credentials)),
+        Identity(PRIMARY, dict(target.credentials)),
+        Identity(PEER, dict(target.peer_credentials)),
     )
     return plan_credentials(
         document,
@@ -127,7 +141,17 @@ def _given_plan(
         jwt_secret=secret or None,
         issuer=_from_environment(prefixes, "JWT_ISSUER"),
         audience=_from_environment(prefixes, "JWT_AUDIENCE"),
+        login=login,
     )
+
+
+def _unknown_schemes(document: Mapping[str, Any], target: Target) -> RunAborted | None:
+    known = read_schemes(document)
+    unknown = sorted((set(target.credentials) | set(target.peer_credentials)) - set(known))
+    if not unknown:
+        return None
+    names = ", ".join(known) or "none"
+    return RunAborted(f"no security scheme named {', '.join(unknown)} (the contract has: {names})")
 
 
 def run_contract_test(
@@ -140,13 +164,18 @@ def run_contract_test(
         yield RunAborted("the contract is invalid", diagnostics=errors)
         return
     document = checked.spec.root
+    refused = _unknown_schemes(document, target)
+    if refused is not None:
+        yield refused
+        return
     prefixes = env_prefixes(target, contract)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     if target.url is not None:
         yield from _against_url(contract, document, target, prefixes, options, seed)
         return
     assert target.app is not None
-    plan = _started_plan(document, prefixes)
+    login = PasswordGrant({}, options.request_timeout)
+    plan = _started_plan(document, target, prefixes, login)
     env: dict[str, str] = {}
     unset: list[str] = []
     for prefix in prefixes:
@@ -159,7 +188,8 @@ def run_contract_test(
         with running_service(spec) as service:
             yield ServiceReady(service.url, service.startup_seconds)
             base_url = service.url + server_path(document)
-            for event in _run(contract, RunPlan(document, base_url, options, plan), seed):
+            login.urls = token_urls(plan.schemes, base_url)
+            for event in _run(contract, RunPlan(document, base_url, options, plan), seed, login):
                 if isinstance(event, EngineFinished) and event.stop_reason == "server_unavailable":
                     yield Problem(
                         f"the service stopped answering; its last output:\n{log_tail(service.log)}"
@@ -195,20 +225,14 @@ def _against_url(
             )
             return
         time.sleep(0.2)
-    known = read_schemes(document)
-    unknown = sorted((set(target.credentials) | set(target.peer_credentials)) - set(known))
-    if unknown:
-        names = ", ".join(known) or "none"
-        yield RunAborted(
-            f"no security scheme named {', '.join(unknown)} (the contract has: {names})"
-        )
-        return
-    plan = _given_plan(document, target, prefixes)
     base_url = target.url.rstrip("/") + server_path(document)
-    yield from _run(contract, RunPlan(document, base_url, options, plan), seed)
+    login = PasswordGrant({}, options.request_timeout)
+    plan = _given_plan(document, target, prefixes, login)
+    login.urls = token_urls(plan.schemes, base_url)
+    yield from _run(contract, RunPlan(document, base_url, options, plan), seed, login)
 
 
-def _run(contract: Path, plan: RunPlan, seed: int) -> Iterator[Event]:
+def _run(contract: Path, plan: RunPlan, seed: int, login: PasswordGrant) -> Iterator[Event]:
     secured = frozenset(label for label, req in plan.credentials.requirements.items() if req)
     tally = Tally(str(contract), secured)
     for label in plan.credentials.unsatisfied:
@@ -221,4 +245,5 @@ def _run(contract: Path, plan: RunPlan, seed: int) -> Iterator[Event]:
     except RunnerError as exc:
         yield RunAborted(f"schemathesis refused the run: {exc}")
         return
+    tally.notes.extend(dict.fromkeys(login.refusals))
     yield RunFinished(tally.summary())

@@ -166,7 +166,7 @@ def _item_list(p: Parameter) -> str:
 
 def _decorator(op: Operation) -> list[str]:
     responses = ", ".join(
-        f"{r.status if r.status is not None else 'default'!r}: {{'description': {r.description!r}}}"
+        f"{r.status if r.status is not None else r.key!r}: {{'description': {r.description!r}}}"
         for r in op.responses
     )
     kwargs = [
@@ -181,6 +181,19 @@ def _decorator(op: Operation) -> list[str]:
         kwargs.append(f"description={op.description!r}")
     if op.deprecated:
         kwargs.append("deprecated=True")
-    if op.bodies:
+    # FastAPI's derived schema cannot see what the route reads itself: say it (for drift).
+    extra = [f"**request_body({op.operation_id!r})"] if op.bodies else []
+    deep = [_deep_object(p) for p in op.parameters if p.style is Style.DEEP_OBJECT]
+    if deep:
+        extra.append(f"'parameters': [{', '.join(deep)}]")
+    if op.bodies and not deep:
         kwargs.append(f"openapi_extra=request_body({op.operation_id!r})")
+    elif extra:
+        kwargs.append("openapi_extra={" + ", ".join(extra) + "}")
     return kwargs
+
+
+def _deep_object(p: Parameter) -> str:
+    """The parameter object of a deepObject query parameter, as a Python literal."""
+    declared = {"name": p.wire, "in": "query", "required": p.required, "style": "deepObject"}
+    return repr({**declared, "explode": True, "schema": {"type": "object"}})

@@ -136,6 +136,7 @@ def build_responses(
                 body_annotation=annotation,
                 body_kind=kind,
                 headers=_headers(root, response, ptr, types),
+                key=key,
             )
         )
     return tuple(built)

@@ -100,13 +100,14 @@ class Header:
 class Response:
     """One documented response of an operation, and the result class that stands for it."""
 
-    status: int | None  # None for `default`
+    status: int | None  # None for `default` and ranges like `4XX`
     class_name: str
     description: str
     media_type: str | None
     body_annotation: str | None
     body_kind: BodyKind | None
     headers: tuple[Header, ...] = ()
+    key: str = ""  # the status as the contract writes it: "200", "4XX", "default"
 
     @property
     def header_pairs(self) -> tuple[tuple[str, str], ...]:

@@ -51,12 +51,13 @@ def test_no_drift_for_our_contracts(stem: str, root: Path) -> None:
 
 
 def test_deep_object_parameters_are_noted_not_reported(root: Path) -> None:
-    """FastAPI's schema cannot show a parameter the route parses itself (issue 4 report)."""
+    """A parameter the route parses itself is invisible to FastAPI's schema unless the router
+    declares it in `openapi_extra` (proposed in issue 4): a note then, never a difference."""
     contract = SPECS / "showcase.yaml"
     package = generate_and_import(contract, root, "drift_showcase_notes")
     found = find_drift(_spec(contract), package.create_app())
-    assert [(d.rule, d.level) for d in found] == [("drift-unverified", Level.INFO)]
-    assert "'published' (deepObject)" in found[0].message
+    assert {(d.rule, d.level) for d in found} <= {("drift-unverified", Level.INFO)}
+    assert all("'published' (deepObject)" in d.message for d in found)
 
 
 @needs_corpus
@@ -79,7 +80,10 @@ def test_a_route_added_by_hand_is_reported(root: Path) -> None:
 
     found = find_drift(_spec(contract), app)
     assert [(d.rule, d.message) for d in found] == [
-        ("drift-route-extra", "GET /api/v1/users/export: registered by the app, not in the contract")
+        (
+            "drift-route-extra",
+            "GET /api/v1/users/export: registered by the app, not in the contract",
+        )
     ]
     assert found[0].location is not None and found[0].location.file.endswith("users.yaml")
 
@@ -160,13 +164,28 @@ def test_every_kind_of_difference_in_a_hand_written_app(tmp_path: Path) -> None:
     found = {(d.rule, d.message) for d in find_drift(_spec(contract), app)}
     get, post = "GET /items/{id}: ", "POST /items: "
     assert found == {
-        ("drift-param-required", get + "query parameter 'q' is required in the contract, not in the app"),
-        ("drift-param-missing", get + "header parameter 'x-trace' is in the contract, the app does not read it"),
-        ("drift-param-extra", get + "the app reads query parameter 'debug', which the contract lacks"),
+        (
+            "drift-param-required",
+            get + "query parameter 'q' is required in the contract, not in the app",
+        ),
+        (
+            "drift-param-missing",
+            get + "header parameter 'x-trace' is in the contract, the app does not read it",
+        ),
+        (
+            "drift-param-extra",
+            get + "the app reads query parameter 'debug', which the contract lacks",
+        ),
         ("drift-status-missing", get + "status 404 is documented, the app does not declare it"),
         ("drift-security", get + "the contract requires bearer[items:read], the app anonymous"),
-        ("drift-param-extra", post + "the app reads header parameter 'x-trace', which the contract lacks"),
+        (
+            "drift-param-extra",
+            post + "the app reads header parameter 'x-trace', which the contract lacks",
+        ),
         ("drift-body-media-type", post + "the app does not accept application/xml"),
-        ("drift-body-required", post + "the request body is required in the contract, not in the app"),
+        (
+            "drift-body-required",
+            post + "the request body is required in the contract, not in the app",
+        ),
         ("drift-status-extra", post + "the app declares status 409, the contract does not"),
     }

@@ -19,8 +19,9 @@ API_KEY = "test-api-key"
 BASIC = ("tester", "correct horse")
 
 
-def _value(document: Mapping[str, Any], holder: Mapping[str, Any], pointer: str) -> Any:
-    conformance = Conformance(document, skip="readOnly")
+def _value(
+    document: Mapping[str, Any], conformance: Conformance, holder: Mapping[str, Any], pointer: str
+) -> Any:
     for candidate in examples_for(document, holder):
         if conformance.accepts(pointer, candidate):
             return candidate
@@ -32,6 +33,7 @@ def inputs(document: Mapping[str, Any], path: str, method: str) -> dict[str, Any
     """`Case` keyword arguments: every path parameter, required others, a required body."""
     item = as_mapping(as_mapping(document.get("paths")).get(path))
     op = as_mapping(item.get(method))
+    conformance = Conformance(document, skip="readOnly")
     found: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}, "cookie": {}}
     merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
     for level, at in (
@@ -44,7 +46,7 @@ def inputs(document: Mapping[str, Any], path: str, method: str) -> dict[str, Any
             merged[(str(param.get("in")), str(param.get("name")))] = (param, ptr)
     for (location, name), (param, ptr) in merged.items():
         if location in found and (location == "path" or param.get("required") is True):
-            value = _value(document, param, ptr + "/schema")
+            value = _value(document, conformance, param, ptr + "/schema")
             found[location][name] = value if location == "query" else _text(value)
     kwargs: dict[str, Any] = {
         "path_parameters": found["path"],
@@ -60,7 +62,7 @@ def inputs(document: Mapping[str, Any], path: str, method: str) -> dict[str, Any
         media_type, media = next(iter(as_mapping(body["content"]).items()))
         media_at = join_pointer(body_at, "content", media_type)
         kwargs["media_type"] = media_type
-        kwargs["body"] = _value(document, as_mapping(media), media_at + "/schema")
+        kwargs["body"] = _value(document, conformance, as_mapping(media), media_at + "/schema")
     return kwargs
 
 

@@ -78,6 +78,18 @@ UPLOAD_BOOK_FILE_BODIES = (
     response_class=Response,
     summary="Search the catalogue",
     description="Lists books matching every filter given, one page at a time. Authentication is\noptional: anonymous callers see the public catalogue; staff and partners also see\ntitles reserved for members. Credentials that are present but invalid still get `401`.\n\nThe array filters show each serialisation style:\n`genre=fiction&genre=poetry` (form, exploded), `ids=12,15,31` (form, not exploded),\n`languages=en|fr` (pipe-delimited), `tags=award-winner%20classic` (space-delimited),\nand `published[from]=1990-01-01&published[to]=1999-12-31` (deepObject).\n",
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "published",
+                "in": "query",
+                "required": False,
+                "style": "deepObject",
+                "explode": True,
+                "schema": {"type": "object"},
+            }
+        ]
+    },
 )
 async def list_books(
     request: Request,
