@@ -261,10 +261,15 @@ def test(
         str | None, Opt("--jwt-secret-env", help="With --url: variable holding the JWT secret.")
     ] = None,
     credential: Annotated[
-        list[str] | None, Opt("--credential", help="With --url: SCHEME=key or SCHEME=user:pass.")
+        list[str] | None,
+        Opt(
+            "--credential",
+            help="SCHEME=key (API key), SCHEME=user:pass (basic, or log in at an OAuth2 "
+            "password flow's tokenUrl instead of minting).",
+        ),
     ] = None,
     peer_credential: Annotated[
-        list[str] | None, Opt("--peer-credential", help="With --url: the peer's SCHEME=VALUE.")
+        list[str] | None, Opt("--peer-credential", help="The same for the peer identity.")
     ] = None,
     max_examples: Annotated[int | None, Opt("--max-examples", "-n", help="Per operation.")] = None,
     seed: Annotated[str | None, Opt("--seed", help="A number, or 'random'.")] = None,

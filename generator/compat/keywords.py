@@ -17,6 +17,8 @@ from typing import Any
 from generator.compat.views import SchemaView
 
 UPPER = ("maxLength", "maxItems", "maxProperties")
+# Format changes that only widen the set of values (OpenAPI 3.x §4.4 data types).
+WIDER_FORMATS = {("int32", "int64"), ("float", "double")}
 LOWER = ("minLength", "minItems", "minProperties")
 
 
@@ -67,7 +69,11 @@ def types_of(view: SchemaView) -> tuple[frozenset[str] | None, bool]:
         declared = [declared]
     if isinstance(declared, list):
         names = frozenset(t for t in declared if isinstance(t, str))
-        return (names - {"null"}) or None, nullable or "null" in names
+        return names - {"null"}, nullable or "null" in names
+    values = _enum_values(view)
+    if values:  # an enum without `type` allows the types of its values
+        names = frozenset(_json_type(v) for v in values.values())
+        return names - {"null"}, nullable or "null" in names
     if view.properties or view.required or view.additional is not True:
         return frozenset({"object"}), nullable
     if view.items is not None:
@@ -75,12 +81,24 @@ def types_of(view: SchemaView) -> tuple[frozenset[str] | None, bool]:
     return None, nullable
 
 
+def _json_type(value: Any) -> str:
+    """The JSON Schema type of a literal value.
+
+    >>> _json_type(True), _json_type(3), _json_type(3.5), _json_type(None)
+    ('boolean', 'integer', 'number', 'null')
+    """
+    kinds = {bool: "boolean", int: "integer", float: "number", str: "string", dict: "object"}
+    if value is None:
+        return "null"
+    return kinds.get(type(value), "array" if isinstance(value, list) else "string")
+
+
 def _covered(types: frozenset[str], by: frozenset[str]) -> bool:
     return all(t in by or (t == "integer" and "number" in by) for t in types)
 
 
 def _type_text(types: frozenset[str] | None) -> str:
-    return "any" if types is None else "|".join(sorted(types))
+    return "any" if types is None else "|".join(sorted(types)) or "null"
 
 
 def compare_types(old: SchemaView, new: SchemaView, direction: Direction) -> Iterator[Finding]:
@@ -226,7 +244,12 @@ def compare_text_constraints(
         before, after = old.value(name), new.value(name)
         if before != after:
             text = f"{name} {show(before)} → {show(after)}"
-            rule = direction.changed() if before and after else direction.rule(after is not None)
+            if (before, after) in WIDER_FORMATS:
+                rule = direction.rule(tightened=False)
+            elif before is not None and after is not None:
+                rule = direction.changed()
+            else:
+                rule = direction.rule(tightened=after is not None)
             yield Finding(rule, text, old.where(name), new.where(name))
 
 

@@ -29,6 +29,8 @@ from generator.contract.events import (
 )
 
 AUTH_REJECTIONS = frozenset({401, 403})
+# Answers that mean a request got past authentication (the service looked at the resource).
+PAST_AUTH = frozenset({*range(200, 400), 404, 409})
 # Characters XML 1.0 cannot carry even escaped; fuzzed requests and responses contain them.
 XML_INVALID = re.compile("[^\\x09\\x0a\\x0d\\x20-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]")
 
@@ -96,11 +98,14 @@ class Tally:
         """Operations whose results say little: credentials always refused, or never tested."""
         found = list(self.notes)
         for label in sorted(self.secured):
-            seen = self.statuses.get(label)
-            if seen and set(seen) <= AUTH_REJECTIONS:
+            seen = self.statuses.get(label, Counter())
+            refused = sum(seen[code] for code in AUTH_REJECTIONS)
+            if refused and not any(code in PAST_AUTH for code in seen):
                 found.append(
-                    f"{label}: every response was 401/403; the service refused the test "
-                    "credentials (check --env-prefix or --jwt-secret-env)"
+                    f"{label}: no request got past authentication ({refused} of "
+                    f"{seen.total()} answered 401/403); the service refused the test credentials "
+                    "(check --env-prefix or --jwt-secret-env; if tokens must name real accounts, "
+                    "log in with --credential SCHEME=user:password)"
                 )
         operations = self.started.operations if self.started else ()
         untested = [op for op in operations if op not in self.tested]

@@ -121,6 +121,14 @@ def route_view(op: Operation, constants: Namespace) -> RouteView:
             continue
         adapter = f"{const}_{p.name.upper()}"
         module_constants.append(f"{adapter}: TypeAdapter[Any] = TypeAdapter({_item_list(p)})")
+        if p.style is Style.JSON:
+            raw = locals_.claim(f"{p.name}_raw")
+            raw_type = "list[str]" if p.annotation.startswith("list[") else "str"
+            signature.append(_declaration(p, raw, raw_type, constraints=False))
+            prelude.append(
+                f"{p.name} = parse_json_value({raw}, {adapter}, ({p.location.value!r}, {p.wire!r}))"
+            )
+            continue
         if p.style is Style.DEEP_OBJECT:
             prelude.append(
                 f"{p.name} = parse_deep_object(request.query_params, {p.wire!r}, {adapter}, "
@@ -158,6 +166,8 @@ def route_view(op: Operation, constants: Namespace) -> RouteView:
 
 
 def _item_list(p: Parameter) -> str:
+    if p.style is Style.JSON:
+        return p.annotation.removesuffix(" | None")
     if p.style is Style.DEEP_OBJECT:
         return p.annotation.removesuffix(" | None")
     bounds = Constraints(min_length=p.constraints.min_length, max_length=p.constraints.max_length)

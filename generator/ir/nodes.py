@@ -22,6 +22,7 @@ class Style(enum.StrEnum):
     FORM_EXPLODE = "form_explode"  # ?a=1&a=2 (FastAPI's native list handling)
     DELIMITED = "delimited"  # ?a=1,2 / a=1|2 / a=1%202: split on `Parameter.delimiter`
     DEEP_OBJECT = "deep_object"  # ?a[x]=1&a[y]=2
+    JSON = "json"  # objects FastAPI cannot take as parameters: each value parsed as JSON
 
 
 class BodyKind(enum.StrEnum):

@@ -72,6 +72,13 @@ def _parameter(
     schema = as_mapping(schema)
     annotation, is_array = scalar_annotation(root, schema_node, schema_ptr, model_types)
     style, delimiter = _style(param, location, schema, is_array)
+    items = as_mapping(deref(root, schema.get("items"), "")[0]) if is_array else schema
+    if style is not Style.DEEP_OBJECT and _is_structured(root, items):
+        style = Style.JSON
+        # the model plan names inline object schemas; use its type for the whole parameter
+        annotation = model_types.get(schema_ptr, annotation)
+    elif style is Style.DEEP_OBJECT:
+        annotation = model_types.get(schema_ptr, annotation)
     item, item_constraints = annotation, Constraints()
     if is_array:
         item, _ = scalar_annotation(root, schema.get("items"), schema_ptr + "/items", model_types)
@@ -110,6 +117,15 @@ def _style(
     if location is Location.QUERY and explode is True:
         return Style.FORM_EXPLODE, ","
     return Style.DELIMITED, ","
+
+
+def _is_structured(root: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
+    """An object or composition: not something FastAPI can take as a query/header/cookie value."""
+    kinds, _ = schema_types(schema)
+    if "enum" in schema or kinds in (["string"], ["integer"], ["number"], ["boolean"]):
+        return False
+    composed = any(k in schema for k in ("allOf", "oneOf", "anyOf"))
+    return "object" in kinds or "properties" in schema or composed
 
 
 def _default(schema: Mapping[str, Any], annotation: str) -> str | None:

@@ -29,8 +29,9 @@ class TasksImpl:
         self.store: dict[int, Any] = {}
 
     async def list_tasks(
-        self, *, limit: int, status: str | None, tag: list[str] | None, x_trace: str | None
+        self, *, limit: int, status: str | None, tag: list[str] | None, where: Any, x_trace: str | None
     ) -> Any:
+        self.where = where
         items = list(self.store.values())[:limit]
         return self.r.ListTasksOk(body=items, x_total_count=len(self.store))
 
@@ -217,3 +218,13 @@ def test_problem_bodies_carry_the_request_id_when_the_contract_has_no_error_sche
         "detail": "Internal Server Error",
         "request_id": "req-42",
     }
+
+
+def test_object_valued_query_parameters_are_json(tasks: ModuleType) -> None:
+    impl = TasksImpl(tasks.results, tasks.models)
+    client = TestClient(tasks.create_app(tasks=impl), raise_server_exceptions=False)
+    ok = client.get(f"{PREFIX}/tasks", params=[("where", '{"field": "title"}'), ("where", "{}")])
+    assert ok.status_code == 200, ok.text
+    assert [w.model_dump(exclude_unset=True) for w in impl.where] == [{"field": "title"}, {}]
+    assert client.get(f"{PREFIX}/tasks", params={"where": "{not json"}).status_code == 400
+    assert client.get(f"{PREFIX}/tasks", params={"where": '{"other": 1}'}).status_code == 400

@@ -167,6 +167,22 @@ def parse_delimited(
         raise _prefixed(exc, *loc) from None
 
 
+def parse_json_value(
+    raw: str | list[str] | None, adapter: TypeAdapter[Any], loc: tuple[str, str]
+) -> Any:
+    """Object-valued parameters (and lists of them) sent as JSON text; None stays None."""
+    if raw is None:
+        return None
+    try:
+        value = [json.loads(v) for v in raw] if isinstance(raw, list) else json.loads(raw)
+    except ValueError:
+        raise _invalid(loc, "Value is not valid JSON") from None
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        raise _prefixed(exc, *loc) from None
+
+
 def parse_deep_object(
     query: QueryParams, name: str, adapter: TypeAdapter[Any], required: bool
 ) -> Any:
