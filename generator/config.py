@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -24,6 +24,7 @@ class ProjectConfig:
     root: Path
     specs: Path
     output: Path
+    apps: dict[str, str] = field(default_factory=dict)  # contract stem -> "module:factory"
 
     @classmethod
     def from_pyproject(cls, start: Path | None = None) -> ProjectConfig:
@@ -40,10 +41,12 @@ class ProjectConfig:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         section = data.get("tool", {}).get("specfirst", {})
         root = pyproject.parent
+        apps = section.get("apps", {})
         return cls(
             root=root,
             specs=root / str(section.get("specs", "specs")),
             output=root / str(section.get("output", "generated")),
+            apps={str(k): str(v) for k, v in apps.items()} if isinstance(apps, dict) else {},
         )
 
     def contracts(self) -> list[Contract]:

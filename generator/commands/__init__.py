@@ -8,6 +8,7 @@ import typer
 
 # One entry per module under generator/commands/ (keep one name per line: helpers add theirs).
 MODULES: tuple[str, ...] = (
+    "check",
     "test",
     "scaffold",
     "serve",
