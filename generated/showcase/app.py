@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Lifespan
 
 from .auth import ApiKeyVerifier, BasicVerifier
-from .contract import ERRORS, MOUNT_PREFIX, VALIDATION, contract
+from .contract import ERRORS, MOUNT_PREFIX, ROUTE_METHODS, VALIDATION, contract
 from .interfaces import BooksApi, CategoriesApi, ImportsApi, LoansApi, MembersApi
 from .problems import ServiceMiddleware, install_error_handlers
 from .routers import ROUTERS
@@ -64,7 +64,7 @@ def create_app(
     app.include_router(service)
     if settings.docs_enabled:
         _add_docs(app)
-    install_error_handlers(app, ERRORS, VALIDATION)
+    install_error_handlers(app, ERRORS, VALIDATION, MOUNT_PREFIX, ROUTE_METHODS)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -40,6 +40,25 @@ VALIDATION: dict[str, tuple[int, ErrorFormat]] = {
     "startImport": (400, ERRORS),
     "getImport": (400, ERRORS),
 }
+# route path (below MOUNT_PREFIX) -> the methods the contract documents, for `Allow` on a 405
+ROUTE_METHODS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("/books", ("GET", "POST")),
+    ("/books/{book_id}", ("GET", "PUT", "DELETE")),
+    ("/books/{book_id}/citation", ("GET",)),
+    ("/books/{book_id}/media", ("PUT",)),
+    ("/books/{book_id}/file", ("GET", "PUT")),
+    ("/search", ("GET",)),
+    ("/categories", ("GET",)),
+    ("/categories/{slug}", ("GET",)),
+    ("/members", ("POST",)),
+    ("/members/me", ("GET", "PATCH")),
+    ("/loans", ("POST",)),
+    ("/loans/{loan_id}", ("GET",)),
+    ("/loans/{loan_id}/renewals", ("POST",)),
+    ("/loans/{loan_id}/return", ("POST",)),
+    ("/imports", ("POST",)),
+    ("/imports/{import_id}", ("GET",)),
+)
 REQUEST_BODIES: dict[str, str] = {
     "createBook": "/paths/~1books/post/requestBody",
     "replaceBook": "/paths/~1books~1{book_id}/put/requestBody",

@@ -12,11 +12,11 @@ from uuid import UUID
 
 from pydantic import (
     MISSING,
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StrictBool,
     StrictFloat,
@@ -79,7 +79,28 @@ TextIPv4 = Annotated[IPv4Address, BeforeValidator(_text_only)]
 TextDate = Annotated[date, BeforeValidator(_text_only)]
 
 
-BookId = TypeAliasType("BookId", Annotated[StrictInt, Field(ge=1, le=2147483647)])
+def _email_syntax(value: str) -> str:
+    """`format: email` asks for an address's syntax, not its deliverability or domain kind."""
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain or len(value) > 254 or any(c.isspace() for c in value):
+        raise ValueError("value is not a valid email address")
+    return value
+
+
+EmailText = Annotated[StrictStr, AfterValidator(_email_syntax)]
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema's `integer` is any number without a fraction: 28.0 is 28."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeInt = Annotated[StrictInt, BeforeValidator(_whole_number)]
+
+
+BookId = TypeAliasType("BookId", Annotated[WholeInt, Field(ge=1, le=2147483647)])
 Slug = TypeAliasType(
     "Slug",
     Annotated[StrictStr, Field(max_length=60, min_length=1, pattern="^[a-z0-9]+(-[a-z0-9]+)*$")],
@@ -112,12 +133,12 @@ class DateRange(ContractModel):
 
 
 Author = TypeAliasType("Author", Annotated[StrictStr, Field(max_length=100, min_length=1)])
-Edition = TypeAliasType("Edition", Annotated[StrictInt, Field(ge=1, le=1000)])
+Edition = TypeAliasType("Edition", Annotated[WholeInt, Field(ge=1, le=1000)])
 Edition1 = TypeAliasType("Edition1", Annotated[StrictStr, Field(max_length=50, min_length=1)])
 CopiesByBranchAdditionalProperty = TypeAliasType(
-    "CopiesByBranchAdditionalProperty", Annotated[StrictInt, Field(ge=0, le=999)]
+    "CopiesByBranchAdditionalProperty", Annotated[WholeInt, Field(ge=0, le=999)]
 )
-Edition2 = TypeAliasType("Edition2", Annotated[StrictInt, Field(ge=1, le=1000)])
+Edition2 = TypeAliasType("Edition2", Annotated[WholeInt, Field(ge=1, le=1000)])
 Edition3 = TypeAliasType("Edition3", Annotated[StrictStr, Field(max_length=50, min_length=1)])
 
 
@@ -140,11 +161,11 @@ class Category(ContractModel):
     slug: Slug
     name: StrictStr
     parent_slug: Annotated[Slug | None, Field(...)]
-    book_count: Annotated[StrictInt, Field(ge=0)]
+    book_count: Annotated[WholeInt, Field(ge=0)]
     children: Annotated[list[Category], Field(max_length=100)]
 
 
-LoanDays = TypeAliasType("LoanDays", Annotated[StrictInt, Field(ge=7, le=28, multiple_of=7)])
+LoanDays = TypeAliasType("LoanDays", Annotated[WholeInt, Field(ge=7, le=28, multiple_of=7)])
 
 
 class PickupDelivery(ContractModel):
@@ -156,7 +177,7 @@ class PickupDelivery(ContractModel):
 class DigitalDelivery(ContractModel):
     model_config = ConfigDict(extra="forbid")
     method: Literal["digital"]
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[EmailText, Field(max_length=254)]
 
 
 class PostalAddress(ContractModel):
@@ -224,9 +245,9 @@ class ImportJobStatus(StrEnum):
 
 class ImportJobCounts(ContractModel):
     model_config = ConfigDict(extra="forbid")
-    created: Annotated[StrictInt, Field(ge=0)]
-    updated: Annotated[StrictInt, Field(ge=0)]
-    skipped: Annotated[StrictInt, Field(ge=0)]
+    created: Annotated[WholeInt, Field(ge=0)]
+    updated: Annotated[WholeInt, Field(ge=0)]
+    skipped: Annotated[WholeInt, Field(ge=0)]
 
 
 class ListBooksSortParam(StrEnum):
@@ -307,7 +328,7 @@ class Book(ContractModel):
     homepage: Annotated[StrictStr | MISSING, Field(max_length=2000)] = MISSING
     copies_by_branch: Annotated[dict[str, CopiesByBranchAdditionalProperty], Field(max_length=20)]
     id: Annotated[BookId, Field(json_schema_extra={"readOnly": True})]
-    available_copies: Annotated[StrictInt, Field(ge=0, json_schema_extra={"readOnly": True})]
+    available_copies: Annotated[WholeInt, Field(ge=0, json_schema_extra={"readOnly": True})]
     has_file: Annotated[StrictBool, Field(json_schema_extra={"readOnly": True})]
     created_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
     updated_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
@@ -316,15 +337,15 @@ class Book(ContractModel):
 class BookPage(ContractModel):
     model_config = ConfigDict(extra="forbid")
     items: Annotated[list[Book], Field(max_length=100)]
-    limit: Annotated[StrictInt, Field(ge=1, le=100)]
-    offset: Annotated[StrictInt, Field(ge=0)]
-    total: Annotated[StrictInt, Field(ge=0)]
+    limit: Annotated[WholeInt, Field(ge=1, le=100)]
+    offset: Annotated[WholeInt, Field(ge=0)]
+    total: Annotated[WholeInt, Field(ge=0)]
 
 
 class Member(ContractModel):
     model_config = ConfigDict(extra="forbid", regex_engine="python-re")
     id: Annotated[UUID | MISSING, Field(json_schema_extra={"readOnly": True})] = MISSING
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[EmailText, Field(max_length=254)]
     display_name: Annotated[StrictStr, Field(max_length=100, min_length=1)]
     password: Annotated[
         StrictStr | MISSING,
@@ -395,7 +416,7 @@ class Loan(ContractModel):
     borrowed_at: TextDatetime
     due_on: TextDate
     returned_at: Annotated[TextDatetime | None, Field(...)]
-    renewals: Annotated[StrictInt, Field(ge=0, le=3)]
+    renewals: Annotated[WholeInt, Field(ge=0, le=3)]
     status: LoanStatus
 
 

@@ -45,6 +45,17 @@ VALIDATION: dict[str, tuple[int, ErrorFormat]] = {
     "checkLiveness": (400, ERRORS),
     "checkReadiness": (400, ERRORS),
 }
+# route path (below MOUNT_PREFIX) -> the methods the contract documents, for `Allow` on a 405
+ROUTE_METHODS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("/auth/token", ("POST",)),
+    ("/auth/refresh", ("POST",)),
+    ("/users", ("POST", "GET")),
+    ("/users/me", ("GET", "PATCH")),
+    ("/users/me/password", ("POST",)),
+    ("/users/{user_id}", ("GET", "DELETE", "PATCH")),
+    ("/health/live", ("GET",)),
+    ("/health/ready", ("GET",)),
+)
 REQUEST_BODIES: dict[str, str] = {
     "issueToken": "/paths/~1auth~1token/post/requestBody",
     "refreshToken": "/paths/~1auth~1refresh/post/requestBody",

@@ -10,11 +10,11 @@ from uuid import UUID
 
 from pydantic import (
     MISSING,
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StrictBool,
     StrictInt,
@@ -70,6 +70,27 @@ def _text_only(value: Any) -> Any:
 TextDatetime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 
 
+def _email_syntax(value: str) -> str:
+    """`format: email` asks for an address's syntax, not its deliverability or domain kind."""
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain or len(value) > 254 or any(c.isspace() for c in value):
+        raise ValueError("value is not a valid email address")
+    return value
+
+
+EmailText = Annotated[StrictStr, AfterValidator(_email_syntax)]
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema's `integer` is any number without a fraction: 28.0 is 28."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeInt = Annotated[StrictInt, BeforeValidator(_whole_number)]
+
+
 class ValidationIssue(ContractModel):
     model_config = ConfigDict(extra="forbid")
     pointer: StrictStr | MISSING = MISSING
@@ -93,7 +114,7 @@ class Role(StrEnum):
 
 
 RoleSet = TypeAliasType("RoleSet", Annotated[list[Role], Field(max_length=2, min_length=1)])
-EmailAddress = TypeAliasType("EmailAddress", Annotated[EmailStr, Field(max_length=254)])
+EmailAddress = TypeAliasType("EmailAddress", Annotated[EmailText, Field(max_length=254)])
 DisplayName = TypeAliasType(
     "DisplayName",
     Annotated[StrictStr, Field(max_length=100, min_length=1, pattern="^\\S(.*\\S)?$")],
@@ -144,7 +165,7 @@ class Problem(ContractModel):
     model_config = ConfigDict(extra="forbid")
     type: StrictStr
     title: StrictStr
-    status: Annotated[StrictInt, Field(ge=100, le=599)]
+    status: Annotated[WholeInt, Field(ge=100, le=599)]
     detail: StrictStr | MISSING = MISSING
     instance: StrictStr | MISSING = MISSING
     errors: Annotated[list[ValidationIssue] | MISSING, Field(min_length=1)] = MISSING
@@ -177,7 +198,7 @@ class TokenResponse(ContractModel):
     model_config = ConfigDict(extra="forbid")
     access_token: StrictStr
     token_type: TokenResponseTokenType
-    expires_in: Annotated[StrictInt, Field(ge=1, le=86400)]
+    expires_in: Annotated[WholeInt, Field(ge=1, le=86400)]
     refresh_token: StrictStr
     scope: StrictStr
 
@@ -227,9 +248,9 @@ class PasswordChange(ContractModel):
 class UserPage(ContractModel):
     model_config = ConfigDict(extra="forbid")
     items: Annotated[list[User], Field(max_length=100)]
-    page: Annotated[StrictInt, Field(ge=1, le=10000)]
-    per_page: Annotated[StrictInt, Field(ge=1, le=100)]
-    total: Annotated[StrictInt, Field(ge=0)]
+    page: Annotated[WholeInt, Field(ge=1, le=10000)]
+    per_page: Annotated[WholeInt, Field(ge=1, le=100)]
+    total: Annotated[WholeInt, Field(ge=0)]
 
 
 class HealthStatus(ContractModel):

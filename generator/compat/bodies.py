@@ -46,12 +46,9 @@ def compare_content(
     pair: OperationPair, direction: Direction, where: str, old_pointer: str, new_pointer: str
 ) -> None:
     """Media types removed or added, and the schema of each one kept."""
-    contracts = pair.contracts
-    old, new = (
-        media_types(contracts.old.root, old_pointer),
-        media_types(contracts.new.root, new_pointer),
-    )
-    several = _distinct(contracts.old.root, old) or _distinct(contracts.new.root, new)
+    old_root, new_root = pair.contracts.old.root, pair.contracts.new.root
+    old, new = media_types(old_root, old_pointer), media_types(new_root, new_pointer)
+    several = _distinct(old_root, old) or _distinct(new_root, new)
     side = direction.value
     for media, (written, pointer) in old.items():
         label = f"{where} ({written})" if several else where
@@ -67,11 +64,8 @@ def compare_content(
             )
             continue
         new_media = new[media][1]
-        old_schema, new_schema = (
-            _schema(contracts.old.root, pointer),
-            _schema(contracts.new.root, new_media),
-        )
-        pair.compare_schemas(direction, label, old_schema, new_schema, (pointer, new_media))
+        schemas = _schema(old_root, pointer), _schema(new_root, new_media)
+        pair.compare_schemas(direction, label, *schemas, (pointer, new_media))
     for media, (written, pointer) in new.items():
         if media not in old:
             pair.report(
@@ -83,35 +77,33 @@ def compare_content(
             )
 
 
+def _body(root: Any, operation: dict[str, Any], pointer: str) -> tuple[Any, str]:
+    """The operation's request body (None when it has none) and its pointer."""
+    where = join_pointer(pointer, "requestBody")
+    node, target = deref(root, where) if "requestBody" in operation else (None, where)
+    return (node if isinstance(node, dict) else None), target
+
+
 def diff_request_body(pair: OperationPair) -> None:
     """Request body added, removed, made required, or changed in media types or schema."""
-    root_old, root_new = pair.contracts.old.root, pair.contracts.new.root
-    old_ptr, new_ptr = (
-        join_pointer(pair.old_pointer, "requestBody"),
-        join_pointer(pair.new_pointer, "requestBody"),
-    )
-    old, old_ptr = deref(root_old, old_ptr) if "requestBody" in pair.old else (None, old_ptr)
-    new, new_ptr = deref(root_new, new_ptr) if "requestBody" in pair.new else (None, new_ptr)
-    if not isinstance(old, dict) and not isinstance(new, dict):
-        return
+    old, old_ptr = _body(pair.contracts.old.root, pair.old, pair.old_pointer)
+    new, new_ptr = _body(pair.contracts.new.root, pair.new, pair.new_pointer)
     where = "request body"
-    if not isinstance(old, dict):
-        required = isinstance(new, dict) and new.get("required") is True
-        rule = "request-body-added-required" if required else "request-body-added"
-        pair.report(
-            rule, "added as required" if required else "added", pair.old_pointer, new_ptr, where
-        )
-        return
-    if not isinstance(new, dict):
+    if old is None and new is not None:
+        required = new.get("required") is True
+        rule = "request-body-added" + ("-required" if required else "")
+        text = "added as required" if required else "added"
+        pair.report(rule, text, pair.old_pointer, new_ptr, where)
+    elif new is None and old is not None:
         pair.report("request-body-removed", "removed", old_ptr, pair.new_pointer, where)
-        return
-    was, now = old.get("required") is True, new.get("required") is True
-    if was != now:
-        verb = "required" if now else "optional"
-        pair.report(f"request-body-made-{verb}", f"made {verb}", old_ptr, new_ptr, where)
-    if old.get("description") != new.get("description"):
-        pair.report("description-changed", "description changed", old_ptr, new_ptr, where)
-    compare_content(pair, Direction.REQUEST, where, old_ptr, new_ptr)
+    elif old is not None and new is not None:
+        was, now = old.get("required") is True, new.get("required") is True
+        if was != now:
+            verb = "required" if now else "optional"
+            pair.report(f"request-body-made-{verb}", f"made {verb}", old_ptr, new_ptr, where)
+        if old.get("description") != new.get("description"):
+            pair.report("description-changed", "description changed", old_ptr, new_ptr, where)
+        compare_content(pair, Direction.REQUEST, where, old_ptr, new_ptr)
 
 
 def _responses(root: Any, operation: dict[str, Any], pointer: str) -> dict[str, str]:
@@ -133,10 +125,8 @@ def diff_responses(pair: OperationPair) -> None:
         if code not in new:
             pair.report("response-status-removed", "removed", pointer, responses_new, where)
             continue
-        (old_node, old_ptr), (new_node, new_ptr) = (
-            deref(root_old, pointer),
-            deref(root_new, new[code]),
-        )
+        old_node, old_ptr = deref(root_old, pointer)
+        new_node, new_ptr = deref(root_new, new[code])
         if not isinstance(old_node, dict) or not isinstance(new_node, dict):
             continue
         if old_node.get("description") != new_node.get("description"):

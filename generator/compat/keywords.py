@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -218,11 +219,8 @@ def compare_bounds(old: SchemaView, new: SchemaView, direction: Direction) -> It
 
 def _multiple_of(old: SchemaView, new: SchemaView, direction: Direction) -> Iterator[Finding]:
     before, after = _number(old.value("multipleOf")), _number(new.value("multipleOf"))
-    if (
-        before == after
-        or (before is not None and before <= 0)
-        or (after is not None and after <= 0)
-    ):
+    usable = all(v is None or (0 < v < math.inf) for v in (before, after))
+    if before == after or not usable:
         return
     text = f"multipleOf {show(before)} → {show(after)}"
     where = old.where("multipleOf"), new.where("multipleOf")
@@ -244,7 +242,11 @@ def compare_text_constraints(
         before, after = old.value(name), new.value(name)
         if before != after:
             text = f"{name} {show(before)} → {show(after)}"
-            if (before, after) in WIDER_FORMATS:
+            if (
+                isinstance(before, str)
+                and isinstance(after, str)
+                and (before, after) in WIDER_FORMATS
+            ):
                 rule = direction.rule(tightened=False)
             elif before is not None and after is not None:
                 rule = direction.changed()

@@ -83,70 +83,44 @@ def _key(location: str, name: str) -> Key:
 
 def diff_parameters(pair: OperationPair) -> None:
     """Report parameters removed, added, moved, made required or changed in shape or schema."""
-    contracts = pair.contracts
-    old = _positional(
-        parameters(contracts.old.root, pair.old_item, (pair.old, pair.old_pointer)), pair, old=True
-    )
-    new = _positional(
-        parameters(contracts.new.root, pair.new_item, (pair.new, pair.new_pointer)), pair, old=False
-    )
+    old_root, new_root = pair.contracts.old.root, pair.contracts.new.root
+    old = _renamed(parameters(old_root, pair.old_item, (pair.old, pair.old_pointer)), pair)
+    new = parameters(new_root, pair.new_item, (pair.new, pair.new_pointer))
     moved: set[Key] = set()
     for key, before in old.items():
         if key in new:
             _compare(pair, before, new[key])
             continue
-        target = next(
-            (
-                k
-                for k, p in new.items()
-                if k not in old
-                and k not in moved
-                and p.location != before.location
-                and p.name.lower() == before.name.lower()
-            ),
-            None,
+        target = _moved_to(
+            before, {k: p for k, p in new.items() if k not in old and k not in moved}
         )
-        if target is not None:
-            moved.add(target)
-            text = f"moved from {before.location} to {new[target].location}"
-            pair.report(
-                "request-parameter-location-changed",
-                text,
-                before.pointer,
-                new[target].pointer,
-                before.label,
-            )
-        else:
-            pair.report(
-                "request-parameter-removed",
-                "removed",
-                before.pointer,
-                pair.new_pointer,
-                before.label,
-            )
-    for key, after in new.items():
-        if key in old or key in moved:
+        if target is None:
+            where = before.pointer, pair.new_pointer
+            pair.report("request-parameter-removed", "removed", *where, before.label)
             continue
-        if after.required:
-            pair.report(
-                "request-parameter-added-required",
-                "added as required",
-                pair.old_pointer,
-                after.pointer,
-                after.label,
-            )
-        else:
-            pair.report(
-                "request-parameter-added", "added", pair.old_pointer, after.pointer, after.label
-            )
+        moved.add(target)
+        after = new[target]
+        text = f"moved from {before.location} to {after.location}"
+        where = before.pointer, after.pointer
+        pair.report("request-parameter-location-changed", text, *where, before.label)
+    for key, after in new.items():
+        if key not in old and key not in moved:
+            rule = "request-parameter-added" + ("-required" if after.required else "")
+            text = "added as required" if after.required else "added"
+            pair.report(rule, text, pair.old_pointer, after.pointer, after.label)
 
 
-def _positional(
-    found: dict[Key, Parameter], pair: OperationPair, *, old: bool
-) -> dict[Key, Parameter]:
-    """Key path parameters by the new name they correspond to, so renames still match."""
-    if not old:
-        return found
+def _moved_to(before: Parameter, candidates: dict[Key, Parameter]) -> Key | None:
+    """The new parameter of the same name in another location, if there is one."""
+    name = before.name.lower()
+    for key, after in candidates.items():
+        if after.location != before.location and after.name.lower() == name:
+            return key
+    return None
+
+
+def _renamed(found: dict[Key, Parameter], pair: OperationPair) -> dict[Key, Parameter]:
+    """Old parameters with path ones keyed by their new names, so renames still match."""
     renamed = {before: after for after, before in pair.path_names.items()}
     return {
         (("path", renamed.get(key[1], key[1])) if key[0] == "path" else key): value
@@ -163,7 +137,10 @@ def _compare(pair: OperationPair, before: Parameter, after: Parameter) -> None:
         )
     if before.style() != after.style():
         (old_style, old_explode), (new_style, new_explode) = before.style(), after.style()
-        text = f"serialised as {old_style}{' exploded' * old_explode} → {new_style}{' exploded' * new_explode}"
+        text = (
+            f"serialised as {old_style}{' exploded' * old_explode}"
+            f" → {new_style}{' exploded' * new_explode}"
+        )
         pair.report("request-parameter-style-changed", text, before.pointer, after.pointer, where)
     if before.node.get("description") != after.node.get("description"):
         pair.report(

@@ -1,16 +1,15 @@
 """Comparing two schemas in one direction, following `$ref`s, properties, items and branches.
 
-Results are memoised per pair of schema pointers, so a shared component is compared once per
-direction however many operations use it; a pair already being compared higher up the stack
-(a recursive schema) contributes nothing the second time.
+Each pair of schemas is compared once per direction however many operations use it, and
+every walk visits a pair at most once, so recursive schemas end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
 from dataclasses import dataclass, replace
 
-from generator.compat.keywords import Direction, compare_values, show
+from generator.compat.keywords import Direction, compare_values, show, types_of
 from generator.compat.unchanged import Unchanged
 from generator.compat.views import SchemaView, Views, deref
 from generator.spec.document import split_pointer
@@ -29,9 +28,9 @@ class SchemaChange:
     old_pointer: str
     new_pointer: str
 
-    def under(self, segment: str) -> SchemaChange:
-        """The same change seen from the parent schema (`segment` prepended to the path)."""
-        return replace(self, path=(segment, *self.path))
+    def under(self, *segments: str) -> SchemaChange:
+        """The same change seen from an enclosing schema (`segments` prepended to the path)."""
+        return replace(self, path=(*segments, *self.path)) if segments else self
 
     def text(self) -> str:
         """The change in words, e.g. `property 'email' maxLength 254 → 100` or `schema type ...`."""
@@ -48,7 +47,7 @@ def describe(path: tuple[str, ...]) -> str:
     for segment in path:
         glue = "" if not text or segment.startswith(("[", "(")) else "."
         text += glue + segment
-    named = any(not s.startswith(("[", "(")) and s != "*" for s in path)
+    named = any(not s.startswith(("[", "(")) for s in path)  # "*": additionalProperties
     if named:
         return f"property {text!r}"
     return "items" if path == ("[]",) else f"schema {text!r}"
@@ -62,67 +61,93 @@ def component_name(views: Views, pointer: str) -> str | None:
     return None
 
 
+# One edge from a schema pair to a subschema pair: the path segment, both pointers (None:
+# absent, i.e. "anything") and where an absent side is located.
+Edge = tuple[str, str | None, str | None, tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Local:
+    """What one schema pair says by itself: its own changes and the subschema pairs below it."""
+
+    changes: tuple[SchemaChange, ...]
+    edges: tuple[Edge, ...]
+
+
 class SchemaDiffer:
-    """Compares schemas of the old and new contract for one direction, with a memo."""
+    """Compares schemas of the old and new contract for one direction.
+
+    Each schema pair is looked at once (its `Local` result is memoised); a comparison walks
+    the pairs reachable from its root breadth-first, each pair once, so recursive schemas end,
+    a component reached twice is reported at its shortest path, and nothing depends on which
+    operation happened to be compared first.
+    """
 
     def __init__(
         self, old: Views, new: Views, direction: Direction, unchanged: Unchanged | None = None
     ) -> None:
         self.old, self.new, self.direction = old, new, direction
         self.unchanged = unchanged or Unchanged(old.root, new.root)
-        self._memo: dict[tuple[str, str], tuple[SchemaChange, ...]] = {}
-        self._active: set[tuple[str, str]] = set()
+        self._memo: dict[tuple[str, str], Local] = {}
 
-    def compare(self, old_pointer: str, new_pointer: str) -> tuple[SchemaChange, ...]:
+    def compare(self, old_pointer: str, new_pointer: str) -> list[SchemaChange]:
         """Every change from the old schema at `old_pointer` to the new one at `new_pointer`."""
-        if self.unchanged.same(self.old.node(old_pointer), self.new.node(new_pointer)):
-            return ()
-        old_view, new_view = self.old.view(old_pointer), self.new.view(new_pointer)
-        key = (old_view.pointer, new_view.pointer)
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        if key in self._active or len(self._active) > MAX_DEPTH:
-            return ()
-        self._active.add(key)
-        try:
-            found = tuple(self._views(old_view, new_view))
-        finally:
-            self._active.discard(key)
-        self._memo[key] = found
-        return found
+        return self.compare_optional(old_pointer, new_pointer, (old_pointer, new_pointer))
 
     def compare_optional(
         self, old: str | None, new: str | None, anchors: tuple[str, str]
-    ) -> Iterator[SchemaChange]:
+    ) -> list[SchemaChange]:
         """Compare two optional schemas; a missing one stands for "anything" (at its anchor)."""
-        if old is not None and new is not None:
-            yield from self.compare(old, new)
-        elif old is not None or new is not None:
-            old_view = self.old.view(old) if old is not None else SchemaView(anchors[0])
-            new_view = self.new.view(new) if new is not None else SchemaView(anchors[1])
-            yield from self._views(old_view, new_view)
+        found: list[SchemaChange] = []
+        seen: set[tuple[str, str]] = set()
+        queue: deque[tuple[tuple[str, ...], Edge]] = deque([((), ("", old, new, anchors))])
+        while queue:
+            path, (_, old_ptr, new_ptr, where) = queue.popleft()
+            if len(path) > MAX_DEPTH or self._same(old_ptr, new_ptr):
+                continue
+            old_view = self.old.view(old_ptr) if old_ptr is not None else SchemaView(where[0])
+            new_view = self.new.view(new_ptr) if new_ptr is not None else SchemaView(where[1])
+            key = (_key(old_view, old_ptr), _key(new_view, new_ptr))
+            if key in seen:
+                continue
+            seen.add(key)
+            local = self._memo.get(key)
+            if local is None:
+                local = self._local(old_view, new_view)
+                self._memo[key] = local
+            found.extend(change.under(*path) for change in local.changes)
+            queue.extend(((*path, edge[0]), edge) for edge in local.edges)
+        return found
 
-    def _views(self, old: SchemaView, new: SchemaView) -> Iterator[SchemaChange]:
+    def _same(self, old: str | None, new: str | None) -> bool:
+        """True when both schemas are absent, or present and unchanged."""
+        if old is None or new is None:
+            return old is None and new is None
+        return self.unchanged.same(self.old.node(old), self.new.node(new))
+
+    def _local(self, old: SchemaView, new: SchemaView) -> Local:
+        changes: list[SchemaChange] = []
+        edges: list[Edge] = []
         old_branches, new_branches = old.one_of or old.any_of, new.one_of or new.any_of
         if bool(old_branches) != bool(new_branches):  # only the alternatives are comparable
-            yield from self._branches(old, new)
-            return
+            self._branches(old, new, changes, edges)
+            return Local(tuple(changes), tuple(edges))
         for finding in compare_values(old, new, self.direction):
-            yield SchemaChange(
-                finding.rule, (), finding.detail, finding.old_pointer, finding.new_pointer
-            )
+            where = finding.old_pointer, finding.new_pointer
+            changes.append(SchemaChange(finding.rule, (), finding.detail, *where))
         for keyword in ("description", "title"):
             if old.value(keyword) != new.value(keyword):
                 where = old.where(keyword), new.where(keyword)
-                yield SchemaChange("description-changed", (), f"{keyword} changed", *where)
-        yield from self._properties(old, new)
-        yield from self._additional(old, new)
+                changes.append(
+                    SchemaChange("description-changed", (), f"{keyword} changed", *where)
+                )
+        self._properties(old, new, changes, edges)
+        self._additional(old, new, changes, edges)
         if old.items is not None or new.items is not None:
-            anchors = (old.pointer, new.pointer)
-            yield from (c.under("[]") for c in self.compare_optional(old.items, new.items, anchors))
+            edges.append(("[]", old.items, new.items, (old.pointer, new.pointer)))
         if old_branches:
-            yield from self._branches(old, new)
+            self._branches(old, new, changes, edges)
+        return Local(tuple(changes), tuple(edges))
 
     def _hidden(self, views: Views, pointer: str | None) -> bool:
         """True for a property this direction never carries (readOnly in requests and so on)."""
@@ -131,28 +156,29 @@ class SchemaDiffer:
         flag = "readOnly" if self.direction is Direction.REQUEST else "writeOnly"
         return views.view(pointer).value(flag) is True
 
-    def _properties(self, old: SchemaView, new: SchemaView) -> Iterator[SchemaChange]:
+    def _properties(
+        self, old: SchemaView, new: SchemaView, changes: list[SchemaChange], edges: list[Edge]
+    ) -> None:
         side = self.direction.value
         new_names = set(new.names())
         for name in old.names():
             old_ptr, new_ptr = old.properties.get(name), new.properties.get(name)
             if name not in new_names:
                 if not self._hidden(self.old, old_ptr):
-                    yield SchemaChange(
-                        f"{side}-property-removed",
-                        (name,),
-                        "removed",
-                        old_ptr or old.pointer,
-                        new.pointer,
+                    where = old_ptr or old.pointer, new.pointer
+                    changes.append(
+                        SchemaChange(f"{side}-property-removed", (name,), "removed", *where)
                     )
                 continue
             was, now = name in old.required, name in new.required
             if was != now and not self._hidden(self.new, new_ptr):
                 verb = "required" if now else "optional"
                 where = old_ptr or old.pointer, new_ptr or new.pointer
-                yield SchemaChange(f"{side}-property-made-{verb}", (name,), f"made {verb}", *where)
+                changes.append(
+                    SchemaChange(f"{side}-property-made-{verb}", (name,), f"made {verb}", *where)
+                )
             if old_ptr is not None and new_ptr is not None:
-                yield from (c.under(name) for c in self.compare(old_ptr, new_ptr))
+                edges.append((name, old_ptr, new_ptr, (old_ptr, new_ptr)))
         old_names = set(old.names())
         for name in new.names():
             new_ptr = new.properties.get(name)
@@ -161,61 +187,102 @@ class SchemaDiffer:
             required = name in new.required and self.direction is Direction.REQUEST
             rule = f"{side}-property-added" + ("-required" if required else "")
             detail = "added as required" if required else "added"
-            yield SchemaChange(rule, (name,), detail, old.pointer, new_ptr or new.pointer)
+            changes.append(SchemaChange(rule, (name,), detail, old.pointer, new_ptr or new.pointer))
 
-    def _additional(self, old: SchemaView, new: SchemaView) -> Iterator[SchemaChange]:
+    def _additional(
+        self, old: SchemaView, new: SchemaView, changes: list[SchemaChange], edges: list[Edge]
+    ) -> None:
         before, after = old.additional, new.additional
         where = old.pointer, new.pointer
         if after is False and before is not False:
             request = self.direction is Direction.REQUEST
             rule = "request-additional-properties-closed" if request else self.direction.rule(True)
-            yield SchemaChange(rule, (), "additionalProperties closed", *where)
+            changes.append(SchemaChange(rule, (), "additionalProperties closed", *where))
         elif before is False and after is not False:
-            yield SchemaChange(
-                self.direction.rule(False), (), "additionalProperties opened", *where
-            )
+            rule = self.direction.rule(False)
+            changes.append(SchemaChange(rule, (), "additionalProperties opened", *where))
         elif isinstance(before, str) or isinstance(after, str):
             old_ptr = before if isinstance(before, str) else None
             new_ptr = after if isinstance(after, str) else None
-            yield from (c.under("*") for c in self.compare_optional(old_ptr, new_ptr, where))
+            edges.append(("*", old_ptr, new_ptr, where))
 
-    def _branches(self, old: SchemaView, new: SchemaView) -> Iterator[SchemaChange]:
-        """oneOf/anyOf alternatives matched by component name, inline ones by position."""
+    def _branches(
+        self, old: SchemaView, new: SchemaView, changes: list[SchemaChange], edges: list[Edge]
+    ) -> None:
+        """oneOf/anyOf alternatives, matched by component name, else by type, else in order."""
         old_list = old.one_of or old.any_of or [old.pointer]
         new_list = new.one_of or new.any_of or [new.pointer]
         kind = "oneOf" if (old.one_of or new.one_of) else "anyOf"
-        old_names = [component_name(self.old, p) for p in old_list]
-        new_names = [component_name(self.new, p) for p in new_list]
-        pairs: list[tuple[int, int]] = []
-        free_new = list(range(len(new_list)))
-        for i, name in enumerate(old_names):
-            match = next((j for j in free_new if new_names[j] == name), None)
-            if match is not None:
-                pairs.append((i, match))
-                free_new.remove(match)
-        free_old = [i for i in range(len(old_list)) if i not in {p[0] for p in pairs}]
-        side = self.direction.value
+        old_keys = [self._branch_key(self.old, p) for p in old_list]
+        new_keys = [self._branch_key(self.new, p) for p in new_list]
+        pairs, free_old, free_new = match_branches(old_keys, new_keys)
         for i, j in pairs:
-            label = f"({old_names[i] or f'#{j + 1}'})"
+            label = f"({f'#{j + 1}' if old_keys[i].startswith('type:') else old_keys[i]})"
             if old_list[i] != old.pointer or new_list[j] != new.pointer:
-                yield from (c.under(label) for c in self.compare(old_list[i], new_list[j]))
+                edges.append((label, old_list[i], new_list[j], (old_list[i], new_list[j])))
+        side = self.direction.value
         for i in free_old:
-            yield SchemaChange(
-                f"{side}-schema-branch-removed",
-                (),
-                f"{kind} alternative {_branch(old_names[i], i)} removed",
-                old_list[i],
-                new.pointer,
-            )
+            where = old_list[i], new.pointer
+            changes.append(self._lost_or_gained(side, kind, "removed", old_keys[i], i, *where))
         for j in free_new:
-            yield SchemaChange(
-                f"{side}-schema-branch-added",
-                (),
-                f"{kind} alternative {_branch(new_names[j], j)} added",
-                old.pointer,
-                new_list[j],
+            where = old.pointer, new_list[j]
+            changes.append(self._lost_or_gained(side, kind, "added", new_keys[j], j, *where))
+
+    def _branch_key(self, views: Views, pointer: str) -> str:
+        """A component's name, or `type:...` for an inline alternative."""
+        name = component_name(views, pointer)
+        if name is not None:
+            return name
+        types, nullable = types_of(views.view(pointer))
+        listed = (
+            "any" if types is None else ",".join(sorted(types | ({"null"} if nullable else set())))
+        )
+        return f"type:{listed}"
+
+    def _lost_or_gained(
+        self, side: str, kind: str, verb: str, key: str, index: int, old: str, new: str
+    ) -> SchemaChange:
+        """An unmatched alternative; a lone `type: 'null'` one means nullability changed."""
+        if key == "type:null":
+            return SchemaChange(
+                f"{side}-nullable-{verb}", (), f"nullable {verb} ({kind} null)", old, new
             )
+        shown = show(key) if not key.startswith("type:") else f"#{index + 1}"
+        return SchemaChange(
+            f"{side}-schema-branch-{verb}", (), f"{kind} alternative {shown} {verb}", old, new
+        )
 
 
-def _branch(name: str | None, index: int) -> str:
-    return show(name) if name is not None else f"#{index + 1}"
+def _key(view: SchemaView, pointer: str | None) -> str:
+    """A schema's identity in the walk; an absent one is "anything" at its anchor."""
+    return view.pointer if pointer is not None else "-" + view.pointer
+
+
+def match_branches(
+    old: list[str], new: list[str]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pairs of equal keys first, then leftover inline alternatives in order.
+
+    >>> match_branches(["Cat", "type:string"], ["type:integer", "Cat", "Dog"])
+    ([(0, 1), (1, 0)], [], [2])
+    """
+    pairs: list[tuple[int, int]] = []
+    free_new = list(range(len(new)))
+    for i, key in enumerate(old):
+        match = next((j for j in free_new if new[j] == key), None)
+        if match is not None:
+            pairs.append((i, match))
+            free_new.remove(match)
+    paired = {i for i, _ in pairs}
+    inline_old = [i for i in range(len(old)) if i not in paired and _inline(old[i])]
+    inline_new = [j for j in free_new if _inline(new[j])]
+    for i, j in zip(inline_old, inline_new, strict=False):
+        pairs.append((i, j))
+        free_new.remove(j)
+        paired.add(i)
+    return pairs, [i for i in range(len(old)) if i not in paired], free_new
+
+
+def _inline(key: str) -> bool:
+    """An inline alternative other than `type: 'null'` (which stands for nullability)."""
+    return key.startswith("type:") and key != "type:null"

@@ -9,7 +9,6 @@ scope beyond those of an old alternative it could use.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from generator.compat.pairs import OperationPair
@@ -36,21 +35,9 @@ def signature(root: Any, name: str) -> Signature:
         return (kind, where, key.lower() if where == "header" else key)
     if kind == "http":
         return (kind, str(node.get("scheme", "")).lower())
-    if kind == "oauth2":
-        return (kind, json.dumps(_token_urls(node.get("flows")), sort_keys=True))
-    if kind == "openIdConnect":
-        return (kind, str(node.get("openIdConnectUrl", "")))
+    if kind in {"oauth2", "openIdConnect"}:  # a bearer token either way; flows may be added
+        return (kind,)
     return (kind, name)
-
-
-def _token_urls(flows: Any) -> dict[str, Any]:
-    if not isinstance(flows, dict):
-        return {}
-    return {
-        flow: {k: v.get(k) for k in ("tokenUrl", "authorizationUrl")}
-        for flow, v in flows.items()
-        if isinstance(v, dict)
-    }
 
 
 def alternatives(
@@ -61,21 +48,19 @@ def alternatives(
         listed, where = operation["security"], join_pointer(pointer, "security")
     else:
         listed, where = root.get("security", []), "/security"
-    found: list[Alternative] = []
-    for requirement in listed if isinstance(listed, list) else []:
-        if isinstance(requirement, dict):
-            found.append(
-                {
-                    signature(root, name): (
-                        frozenset(s for s in scopes if isinstance(s, str))
-                        if isinstance(scopes, list)
-                        else frozenset(),
-                        name,
-                    )
-                    for name, scopes in requirement.items()
-                }
-            )
-    return found, where
+    requirements = listed if isinstance(listed, list) else []
+    return [_alternative(root, r) for r in requirements if isinstance(r, dict)], where
+
+
+def _alternative(root: Any, requirement: dict[str, Any]) -> Alternative:
+    """One Security Requirement Object keyed by what its schemes mean."""
+    found: Alternative = {}
+    for name, scopes in requirement.items():
+        listed = scopes if isinstance(scopes, list) else []
+        sig = signature(root, name)
+        scopes_held = frozenset(s for s in listed if isinstance(s, str))
+        found[sig] = (scopes_held | found.get(sig, (frozenset(), name))[0], name)
+    return found
 
 
 def _public(alts: list[Alternative]) -> bool:
@@ -107,48 +92,50 @@ def _describe(alts: list[Alternative]) -> str:
 
 def diff_security(pair: OperationPair) -> None:
     """Security added to a public operation, scopes extended, schemes changed, or relaxed."""
-    root_old, root_new = pair.contracts.old.root, pair.contracts.new.root
-    old, old_ptr = alternatives(root_old, pair.old, pair.old_pointer)
-    new, new_ptr = alternatives(root_new, pair.new, pair.new_pointer)
-    if _public(old) != _public(new):
-        if _public(old):
-            pair.report(
-                "security-added", f"now requires {_describe(new)} (was public)", old_ptr, new_ptr
-            )
-        else:
-            pair.report(
-                "security-removed",
-                f"no longer requires credentials (was {_describe(old)})",
-                old_ptr,
-                new_ptr,
-            )
-        return
-    if _public(old):
-        return
+    old, old_ptr = alternatives(pair.contracts.old.root, pair.old, pair.old_pointer)
+    new, new_ptr = alternatives(pair.contracts.new.root, pair.new, pair.new_pointer)
+    where = old_ptr, new_ptr
+    if _public(old) and not _public(new):
+        pair.report("security-added", f"now requires {_describe(new)} (was public)", *where)
+    elif _public(new) and not _public(old):
+        text = f"no longer requires credentials (was {_describe(old)})"
+        pair.report("security-removed", text, *where)
+    elif not _public(old):
+        _lost(pair, old, new, where)
+        _gained(pair, old, new, where)
+
+
+def _lost(
+    pair: OperationPair, old: list[Alternative], new: list[Alternative], where: tuple[str, str]
+) -> None:
+    """Old alternatives no new one is satisfied by: more scopes, or other schemes."""
     for held in old:
         if any(_satisfies(held, wanted) for wanted in new):
             continue
         same = [wanted for wanted in new if wanted.keys() == held.keys()]
-        if same:
-            extra = sorted(
-                set().union(*(wanted[s][0] - held[s][0] for wanted in same for s in wanted))
-            )
-            text = (
-                f"scopes {', '.join(repr(s) for s in extra)} now required (was {_describe([held])})"
-            )
-            pair.report("security-scopes-added", text, old_ptr, new_ptr)
-        else:
-            _scheme_changed(pair, held, (old_ptr, new_ptr), new)
+        if not same:
+            _scheme_changed(pair, held, where, new)
+            continue
+        extra = set().union(*(wanted[s][0] - held[s][0] for wanted in same for s in wanted))
+        listed = ", ".join(repr(scope) for scope in sorted(extra))
+        text = f"scopes {listed} now required (was {_describe([held])})"
+        pair.report("security-scopes-added", text, *where)
+
+
+def _gained(
+    pair: OperationPair, old: list[Alternative], new: list[Alternative], where: tuple[str, str]
+) -> None:
+    """New alternatives: other credentials accepted, or the same ones with fewer scopes."""
     old_scopes, old_names = [_scopes(held) for held in old], [_names(held) for held in old]
     for wanted in new:
         same = [held for held in old if held.keys() == wanted.keys()]
         if not same:
-            if _names(wanted) not in old_names:  # else a redefined scheme, reported above
+            if _names(wanted) not in old_names:  # else a redefined scheme, reported as lost
                 text = f"also accepts {_describe([wanted])}"
-                pair.report("security-alternative-added", text, old_ptr, new_ptr)
+                pair.report("security-alternative-added", text, *where)
         elif _scopes(wanted) not in old_scopes and any(_satisfies(h, wanted) for h in same):
             text = f"requires {_describe([wanted])} (was {_describe(same)})"
-            pair.report("security-scopes-removed", text, old_ptr, new_ptr)
+            pair.report("security-scopes-removed", text, *where)
 
 
 def _scheme_changed(
@@ -170,5 +157,4 @@ def _scheme_changed(
 
 def _wire(sig: Signature) -> str:
     """A scheme signature in words, e.g. `apiKey header x-api-key`."""
-    text = " ".join(sig)
-    return text if len(text) <= 80 else text[:79] + "…"
+    return " ".join(sig)

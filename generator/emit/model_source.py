@@ -28,12 +28,18 @@ TEXT_TYPES = {
     "IPv4Address": "TextIPv4",
     "IPv6Address": "TextIPv6",
 }
+# Types whose pydantic meaning is narrower than the contract's: replaced by aliases whose
+# definitions (templates/models/<template>) go into the prelude when used.
+CONTRACT_TYPES = {"EmailStr": ("EmailText", "email"), "StrictInt": ("WholeInt", "whole")}
 _LEGACY = {"Dict": "dict", "List": "list"}  # ruff UP006
 _PRELUDE_IMPORTS: dict[str, tuple[str, str | None]] = {
     "Annotated": ("typing", "Annotated"),
     "Any": ("typing", "Any"),
     "BaseModel": ("pydantic", "BaseModel"),
+    "AfterValidator": ("pydantic", "AfterValidator"),
     "BeforeValidator": ("pydantic", "BeforeValidator"),
+    "StrictInt": ("pydantic", "StrictInt"),
+    "StrictStr": ("pydantic", "StrictStr"),
     "ConfigDict": ("pydantic", "ConfigDict"),
     "json": ("json", None),
     "model_validator": ("pydantic", "model_validator"),
@@ -45,6 +51,7 @@ class _Fixer(ast.NodeTransformer):
 
     def __init__(self) -> None:
         self.text_used: set[str] = set()
+        self.contract_used: set[str] = set()
         self.foreign: set[str] = set()
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
@@ -53,6 +60,9 @@ class _Fixer(ast.NodeTransformer):
         if isinstance(node.ctx, ast.Load) and node.id in TEXT_TYPES:
             self.text_used.add(node.id)
             return ast.copy_location(ast.Name(TEXT_TYPES[node.id], ast.Load()), node)
+        if isinstance(node.ctx, ast.Load) and node.id in CONTRACT_TYPES:
+            self.contract_used.add(node.id)
+            return ast.copy_location(ast.Name(CONTRACT_TYPES[node.id][0], ast.Load()), node)
         if isinstance(node.ctx, ast.Load) and node.id in _LEGACY:
             return ast.copy_location(ast.Name(_LEGACY[node.id], ast.Load()), node)
         return node
@@ -107,7 +117,7 @@ def assemble(
     missing = [name for name in required if name not in defined]
     if missing:
         raise ModelGenerationError(f"datamodel-code-generator did not define {missing[:5]}")
-    prelude = render_prelude(unique, sorted(fixer.text_used))
+    prelude = render_prelude(unique, sorted(fixer.text_used), sorted(fixer.contract_used))
     code = ast.unparse(fixed)
     used = _names(ast.parse(prelude)) | _names(fixed)
     imports = {k: v for k, v in (_PRELUDE_IMPORTS | imported).items() if k in used}
@@ -115,8 +125,12 @@ def assemble(
     return "\n".join([*parts, render_imports(imports), "", "", prelude, "", "", code, ""])
 
 
-def render_prelude(unique: Mapping[str, tuple[str, ...]], text_bases: list[str]) -> str:
-    """ContractModel, plus the uniqueItems check and text-only aliases when needed."""
+def render_prelude(
+    unique: Mapping[str, tuple[str, ...]],
+    text_bases: list[str],
+    contract_types: Iterable[str] = (),
+) -> str:
+    """ContractModel, plus the uniqueItems check, text-only and contract-type aliases when needed."""
     blocks: list[str] = []
     base = (TEMPLATES / "base.py.tmpl").read_text(encoding="utf-8").rstrip("\n")
     if unique:
@@ -131,6 +145,9 @@ def render_prelude(unique: Mapping[str, tuple[str, ...]], text_bases: list[str])
             f"{TEXT_TYPES[b]} = Annotated[{b}, BeforeValidator(_text_only)]" for b in text_bases
         ]
         blocks.append("\n".join(aliases))
+    for name in contract_types:
+        template = TEMPLATES / f"{CONTRACT_TYPES[name][1]}.py.tmpl"
+        blocks.append(template.read_text(encoding="utf-8").rstrip("\n"))
     return "\n\n\n".join(blocks)
 
 

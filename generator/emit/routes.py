@@ -82,6 +82,8 @@ def _declaration(param: Parameter, name: str, annotation: str, *, constraints: b
     args, python_pattern = _marker_args(param, with_constraints=constraints)
     marker = f"{_MARKERS[param.location]}({', '.join(args)})"
     extra = f", matches({python_pattern!r})" if python_pattern else ""
+    if annotation.removesuffix(" | None") in {"datetime", "date", "time"}:
+        extra += ", NOT_A_NUMBER"
     required = param.required and param.default is None
     if required:
         return f"{name}: Annotated[{annotation}, {marker}{extra}]"

@@ -224,3 +224,11 @@ class Api:
     @property
     def operations(self) -> tuple[Operation, ...]:
         return tuple(op for tag in self.tags for op in tag.operations)
+
+    @property
+    def route_methods(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each route path with every method the contract gives it (for `Allow` on 405)."""
+        table: dict[str, list[str]] = {}
+        for op in self.operations:
+            table.setdefault(op.route_path, []).append(op.method.upper())
+        return tuple((path, tuple(methods)) for path, methods in table.items())

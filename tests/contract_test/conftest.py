@@ -17,10 +17,6 @@ from generator.pipeline import generate_contract
 
 DATA = Path(__file__).parents[1] / "data" / "contract_test"
 CONTRACT = DATA / "notes.yaml"
-# Generator bug, reported with issue 6: a 405 lists only one route's methods in `Allow`
-# (`PUT /api/notes/1` → `Allow: GET`, the contract has GET and DELETE). Excluded from the
-# "correct implementation passes" runs until it is fixed; test_known_generator_bugs notices the fix.
-KNOWN_GENERATOR_BUGS = ("allow_header_conformance",)
 FAST = ("--max-examples", "15", "--seed", "7")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.contract.pytest_module import render_pytest_module
-from tests.contract_test.conftest import DATA, KNOWN_GENERATOR_BUGS
+from tests.contract_test.conftest import DATA
 
 ROOT = Path(__file__).parents[2]
 
@@ -22,29 +22,67 @@ def _run_rendered(factory: str, packages: Path, tmp_path: Path) -> subprocess.Co
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(packages), str(DATA)]),
         "CONTRACT_MAX_EXAMPLES": "10",
-        "CONTRACT_EXCLUDE_CHECKS": ",".join(KNOWN_GENERATOR_BUGS),
     }
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W",
-               "ignore::DeprecationWarning", str(module)]
-    return subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore::DeprecationWarning",
+        str(module),
+    ]
+    return subprocess.run(
+        command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_rendered_module_is_clean_python() -> None:
     source = render_pytest_module("specs/users.yaml", "generated.users", "service.app:create_app")
     compile(source, "test_contract.py", "exec")
-    command = [sys.executable, "-m", "ruff", "check", "--isolated", "--line-length", "100",
-               "--select", "E,F,W,I,B,UP,SIM,RUF", "--stdin-filename", "test_contract.py", "-"]
+    command = [
+        sys.executable,
+        "-m",
+        "ruff",
+        "check",
+        "--isolated",
+        "--line-length",
+        "100",
+        "--select",
+        "E,F,W,I,B,UP,SIM,RUF",
+        "--stdin-filename",
+        "test_contract.py",
+        "-",
+    ]
     checked = subprocess.run(command, input=source, capture_output=True, text=True, cwd=ROOT)
     assert checked.returncode == 0, checked.stdout
-    command = [sys.executable, "-m", "ruff", "format", "--isolated", "--line-length", "100",
-               "--check", "--stdin-filename", "test_contract.py", "-"]
+    command = [
+        sys.executable,
+        "-m",
+        "ruff",
+        "format",
+        "--isolated",
+        "--line-length",
+        "100",
+        "--check",
+        "--stdin-filename",
+        "test_contract.py",
+        "-",
+    ]
     formatted = subprocess.run(command, input=source, capture_output=True, text=True, cwd=ROOT)
     assert formatted.returncode == 0, formatted.stdout
 
 
 @pytest.mark.parametrize(
     ("package", "factory"),
-    [("notes; import os", "app:create"), ("notes", "app"), ("notes", "app:create()"), ("notes", "a:b.c")],
+    [
+        ("notes; import os", "app:create"),
+        ("notes", "app"),
+        ("notes", "app:create()"),
+        ("notes", "a:b.c"),
+    ],
 )
 def test_rendering_refuses_what_is_not_an_import_path(package: str, factory: str) -> None:
     with pytest.raises(ValueError):
@@ -56,13 +94,17 @@ def test_contract_path_is_an_inert_literal() -> None:
     assert 'CONTRACT_FILE = "x\\"; import os #\\n"' in source
 
 
-def test_rendered_module_passes_against_a_correct_implementation(packages: Path, tmp_path: Path) -> None:
+def test_rendered_module_passes_against_a_correct_implementation(
+    packages: Path, tmp_path: Path
+) -> None:
     result = _run_rendered("notes_service:create_app", packages, tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "passed" in result.stdout and "failed" not in result.stdout
 
 
-def test_rendered_module_fails_against_a_broken_implementation(packages: Path, tmp_path: Path) -> None:
+def test_rendered_module_fails_against_a_broken_implementation(
+    packages: Path, tmp_path: Path
+) -> None:
     result = _run_rendered("notes_broken:create_app", packages, tmp_path)
     assert result.returncode == 1
     assert "test_contract" in result.stdout

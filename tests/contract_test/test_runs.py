@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.contract.service import answers, free_port, stop
-from tests.contract_test.conftest import CONTRACT, DATA, FAST, KNOWN_GENERATOR_BUGS, Outcome
+from tests.contract_test.conftest import CONTRACT, DATA, FAST, Outcome
 
 RunCli = Callable[..., Outcome]
 EVERY_OPERATION = [
@@ -37,9 +39,7 @@ def _junit_failures(path: Path) -> dict[str, set[str]]:
 
 
 def test_a_correct_implementation_passes(run_cli: RunCli) -> None:
-    excluded = ",".join(KNOWN_GENERATOR_BUGS)
-    outcome = run_cli(str(CONTRACT), "--app", "notes_service:create_app", *FAST,
-                      "--exclude-checks", excluded)
+    outcome = run_cli(str(CONTRACT), "--app", "notes_service:create_app", *FAST)
     assert outcome.exit_code == 0, outcome.output
     summary = outcome.summary
     assert summary["passed"] is True
@@ -75,14 +75,6 @@ def test_a_broken_implementation_is_caught_and_each_failure_named(run_cli: RunCl
     assert "FAILED" in outcome.output and "ignored_auth" in outcome.output
 
 
-@pytest.mark.xfail(strict=True, reason="generator bug: 405 `Allow` lists one route's methods")
-def test_known_generator_bugs(run_cli: RunCli) -> None:
-    """Turns XPASS (and fails, strict) once the generator is fixed: drop KNOWN_GENERATOR_BUGS then."""
-    outcome = run_cli(str(CONTRACT), "--app", "notes_service:create_app", *FAST,
-                      "--phases", "coverage", "--checks", ",".join(KNOWN_GENERATOR_BUGS))
-    assert outcome.exit_code == 0, outcome.output
-
-
 @pytest.fixture
 def running_notes(pythonpath: str) -> Iterator[tuple[str, dict[str, str]]]:
     """notes_service started by hand (as a deployment would), with its own secret and API keys."""
@@ -95,9 +87,20 @@ def running_notes(pythonpath: str) -> Iterator[tuple[str, dict[str, str]]]:
             {name: hashlib.sha256(key.encode()).hexdigest() for name, key in keys.items()}
         ),
     }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "notes_service:create_app",
-               "--port", str(port), "--log-level", "warning"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "notes_service:create_app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         yield f"http://127.0.0.1:{port}", keys
     finally:
@@ -110,9 +113,16 @@ def test_url_mode_tests_a_running_service(
     url, keys = running_notes
     monkeypatch.setenv("DEPLOYED_SECRET", "a-deployment-secret-that-is-long-enough")
     outcome = run_cli(
-        str(CONTRACT), "--url", url, "--jwt-secret-env", "DEPLOYED_SECRET",
-        "--credential", f"apiKey={keys['alice']}", "--peer-credential", f"apiKey={keys['bob']}",
-        *FAST, "--exclude-checks", ",".join(KNOWN_GENERATOR_BUGS),
+        str(CONTRACT),
+        "--url",
+        url,
+        "--jwt-secret-env",
+        "DEPLOYED_SECRET",
+        "--credential",
+        f"apiKey={keys['alice']}",
+        "--peer-credential",
+        f"apiKey={keys['bob']}",
+        *FAST,
     )
     assert outcome.exit_code == 0, outcome.output
     assert outcome.summary["operations"]["tested"] == 5
@@ -121,13 +131,32 @@ def test_url_mode_tests_a_running_service(
     assert answers("127.0.0.1", int(url.rsplit(":", 1)[1]))  # left running: not ours to stop
 
 
+def test_url_mode_refuses_credentials_for_unknown_schemes(
+    run_cli: RunCli, running_notes: tuple[str, dict[str, str]]
+) -> None:
+    outcome = run_cli(str(CONTRACT), "--url", running_notes[0], "--peer-credential", "apikey=x")
+    assert outcome.exit_code == 2
+    assert "no security scheme named apikey" in outcome.output
+
+
 def test_url_mode_with_the_wrong_secret_warns(
     run_cli: RunCli, running_notes: tuple[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, _ = running_notes
     monkeypatch.setenv("WRONG_SECRET", "not-the-secret-the-service-was-started-with")
-    outcome = run_cli(str(CONTRACT), "--url", url, "--jwt-secret-env", "WRONG_SECRET",
-                      "--max-examples", "5", "--phases", "fuzzing", "--include-tag", "notes")
+    outcome = run_cli(
+        str(CONTRACT),
+        "--url",
+        url,
+        "--jwt-secret-env",
+        "WRONG_SECRET",
+        "--max-examples",
+        "5",
+        "--phases",
+        "fuzzing",
+        "--include-tag",
+        "notes",
+    )
     assert any("refused the test credentials" in w for w in outcome.summary["warnings"])
 
 
@@ -148,7 +177,9 @@ def test_a_service_that_does_not_come_up_is_exit_2(run_cli: RunCli) -> None:
 
 
 def test_an_unimportable_factory_is_exit_2(run_cli: RunCli) -> None:
-    outcome = run_cli(str(CONTRACT), "--app", "no_such_module:create_app", "--startup-timeout", "20")
+    outcome = run_cli(
+        str(CONTRACT), "--app", "no_such_module:create_app", "--startup-timeout", "20"
+    )
     assert outcome.exit_code == 2
     assert "exited with code" in outcome.output
 
@@ -168,6 +199,7 @@ def test_an_invalid_contract_is_exit_2(run_cli: RunCli) -> None:
         ("--app", "notes_service:create_app", "--workers", "many"),
         ("--url", "http://127.0.0.1:1", "--credential", "no-equals-sign"),
     ],
+    ids=["app-and-url", "unknown-check", "workers", "credential-syntax"],
 )
 def test_bad_options_are_exit_2(run_cli: RunCli, args: tuple[str, ...]) -> None:
     assert run_cli(str(CONTRACT), *args).exit_code == 2
@@ -188,3 +220,35 @@ def test_project_defaults_come_from_pyproject(
     assert outcome.summary["operations"]["total"] == 1
     assert outcome.summary["phases"]["fuzzing"] == "skip"
     assert outcome.summary["phases"]["coverage"] == "success"
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(child) for child in found.split()]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupting_the_run_stops_the_service(pythonpath: str, sig: signal.Signals) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "test",
+        str(CONTRACT),
+        "--app",
+        "notes_service:create_app",
+        "--max-examples",
+        "1000",
+    ]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert run.stdout is not None
+    for line in run.stdout:  # the service is up and testing has begun
+        if line.startswith("Testing "):
+            break
+    services = _children(run.pid)
+    assert services
+    time.sleep(0.5)
+    run.send_signal(sig)
+    output, _ = run.communicate(timeout=60)
+    assert run.returncode == 130, output
+    assert not any(Path(f"/proc/{pid}").exists() for pid in services)

@@ -29,7 +29,13 @@ class TasksImpl:
         self.store: dict[int, Any] = {}
 
     async def list_tasks(
-        self, *, limit: int, status: str | None, tag: list[str] | None, where: Any, x_trace: str | None
+        self,
+        *,
+        limit: int,
+        status: str | None,
+        tag: list[str] | None,
+        where: Any,
+        x_trace: str | None,
     ) -> Any:
         self.where = where
         items = list(self.store.values())[:limit]

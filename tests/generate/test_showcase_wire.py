@@ -218,3 +218,50 @@ def test_each_operation_answers_malformed_requests_in_its_documented_error_body(
     assert register.status_code == 400
     assert register.headers["content-type"] == "application/problem+json"  # the API's default
     assert register.json()["status"] == 400
+
+
+def test_405_names_every_documented_method() -> None:
+    from generated.users import create_app as users_app
+
+    client = TestClient(users_app(), raise_server_exceptions=False)
+    response = client.put("/api/v1/users/3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+    assert set(client.delete("/api/v1/users").headers["allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_contract_semantics_where_pydantic_is_narrower() -> None:
+    from generated.users import models as users_models
+
+    # format: email is syntax only: special-use domains are valid addresses
+    registration = {"email": "x@y.test", "password": "correct horse battery", "display_name": "X"}
+    assert users_models.UserRegistration.model_validate(registration).email == "x@y.test"
+    with pytest.raises(ValueError):
+        users_models.UserRegistration.model_validate({**registration, "email": "no-at-sign"})
+    # integer means a number without a fraction: 28.0 is 28, 28.5 and "28" are not integers
+    assert models.RenewalRequest.model_validate({"days": 28.0}).days == 28
+    for bad in (28.5, "28", True):
+        with pytest.raises(ValueError):
+            models.RenewalRequest.model_validate({"days": bad})
+
+
+def test_date_time_parameters_refuse_bare_numbers() -> None:
+    from generated.users import Settings as UsersSettings
+    from generated.users import create_app as users_app
+
+    client = TestClient(
+        users_app(settings=UsersSettings(jwt_secret=SECRET)), raise_server_exceptions=False
+    )
+    token = _token(["admin"])
+    headers = {"Authorization": f"Bearer {token}"}
+    for value in ("0.5", "1700000000"):
+        assert (
+            client.get(
+                "/api/v1/users", params={"created_before": value}, headers=headers
+            ).status_code
+            == 400
+        )
+    ok = client.get(
+        "/api/v1/users", params={"created_before": "2024-01-01T00:00:00Z"}, headers=headers
+    )
+    assert ok.status_code == 501

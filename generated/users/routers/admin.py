@@ -16,6 +16,7 @@ from ..problems import not_implemented
 from ..results import RESULTS
 from ..security import SCHEMES
 from ..wire import (
+    NOT_A_NUMBER,
     implementation,
     render,
 )
@@ -77,6 +78,7 @@ async def list_users(
     created_after: Annotated[
         datetime | None,
         Query(alias="created_after", description="Only accounts created at or after this instant."),
+        NOT_A_NUMBER,
     ] = None,
     created_before: Annotated[
         datetime | None,
@@ -84,6 +86,7 @@ async def list_users(
             alias="created_before",
             description="Only accounts created strictly before this instant.",
         ),
+        NOT_A_NUMBER,
     ] = None,
     sort: Annotated[
         Literal["created_at", "-created_at", "email", "-email", "display_name", "-display_name"],

@@ -103,8 +103,24 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     ]
 
 
+def allowed_methods(
+    prefix: str, routes: Sequence[tuple[str, Sequence[str]]]
+) -> list[tuple[re.Pattern[str], str]]:
+    """Compiled route templates with their `Allow` values (`{name}` matches one segment)."""
+    table = []
+    for path, methods in routes:
+        parts = re.split(r"(\{[^{}]*\})", prefix + path)
+        regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+        table.append((re.compile(regex), ", ".join(methods)))
+    return table
+
+
 def install_error_handlers(
-    app: FastAPI, errors: ErrorFormat, validation: Mapping[str, tuple[int, ErrorFormat]]
+    app: FastAPI,
+    errors: ErrorFormat,
+    validation: Mapping[str, tuple[int, ErrorFormat]],
+    prefix: str = "",
+    routes: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> None:
     """Answer validation errors, unknown routes and wrong methods in the service's error format.
 
@@ -124,16 +140,24 @@ def install_error_handlers(
             request_id=request_id_of(request),
         )
 
+    allow = allowed_methods(prefix, routes)
+
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         title = _phrase(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names only the first matching route's method
+            path = request.url.path
+            documented = next((value for regex, value in allow if regex.fullmatch(path)), None)
+            if documented:
+                headers["Allow"] = documented
         return errors.response(
             exc.status_code,
             title,
             detail,
             request_id=request_id_of(request),
-            headers=exc.headers,
+            headers=headers,
         )
 
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, TypeAdapter, ValidationError
 from starlette.datastructures import QueryParams, UploadFile
 from starlette.exceptions import HTTPException
 
@@ -244,6 +244,19 @@ def render(result: object, specs: Mapping[type, ResultSpec]) -> Response:
     else:
         content = bytes(body)
     return Response(content, status, headers=headers, media_type=spec.media_type)
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _not_a_number(value: Any) -> Any:
+    """Text that is a bare number is no date or time (lax pydantic would read a timestamp)."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        raise ValueError("Input should be a date or time in ISO 8601 form")
+    return value
+
+
+NOT_A_NUMBER = BeforeValidator(_not_a_number)
 
 
 def matches(pattern: str) -> AfterValidator:
