@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, replace
 
-from generator.compat.keywords import Direction, compare_values, show, types_of
+from generator.compat.branches import branch_key, match_branches
+from generator.compat.keywords import Direction, compare_values, show
 from generator.compat.unchanged import Unchanged
-from generator.compat.views import SchemaView, Views, deref
-from generator.spec.document import split_pointer
+from generator.compat.views import SchemaView, Views
 
 MAX_DEPTH = 200
-_SCHEMAS = "/components/schemas/"
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,6 @@ def describe(path: tuple[str, ...]) -> str:
     return "items" if path == ("[]",) else f"schema {text!r}"
 
 
-def component_name(views: Views, pointer: str) -> str | None:
-    """The name of the component schema `pointer` ends up at, if any (for branch matching)."""
-    target = deref(views.root, pointer)[1]
-    if target.startswith(_SCHEMAS) and target.count("/") == 3:
-        return split_pointer(target)[-1]
-    return None
-
-
 # One edge from a schema pair to a subschema pair: the path segment, both pointers (None:
 # absent, i.e. "anything") and where an absent side is located.
 Edge = tuple[str, str | None, str | None, tuple[str, str]]
@@ -89,6 +80,7 @@ class SchemaDiffer:
         self.old, self.new, self.direction = old, new, direction
         self.unchanged = unchanged or Unchanged(old.root, new.root)
         self._memo: dict[tuple[str, str], Local] = {}
+        self._walks: dict[tuple[str, str], list[SchemaChange]] = {}
 
     def compare(self, old_pointer: str, new_pointer: str) -> list[SchemaChange]:
         """Every change from the old schema at `old_pointer` to the new one at `new_pointer`."""
@@ -98,12 +90,24 @@ class SchemaDiffer:
         self, old: str | None, new: str | None, anchors: tuple[str, str]
     ) -> list[SchemaChange]:
         """Compare two optional schemas; a missing one stands for "anything" (at its anchor)."""
+        if self._same(old, new):
+            return []
+        if old is None or new is None:
+            return self._walk(("", old, new, anchors))
+        key = (self.old.view(old).pointer, self.new.view(new).pointer)
+        found = self._walks.get(key)
+        if found is None:  # many operations share a component: walk it once
+            found = self._walks[key] = self._walk(("", old, new, anchors))
+        return found
+
+    def _walk(self, start: Edge) -> list[SchemaChange]:
+        """Breadth-first over the schema pairs below `start`, each pair once."""
         found: list[SchemaChange] = []
         seen: set[tuple[str, str]] = set()
-        queue: deque[tuple[tuple[str, ...], Edge]] = deque([((), ("", old, new, anchors))])
+        queue: deque[tuple[tuple[str, ...], Edge]] = deque([((), start)])
         while queue:
             path, (_, old_ptr, new_ptr, where) = queue.popleft()
-            if len(path) > MAX_DEPTH or self._same(old_ptr, new_ptr):
+            if len(path) > MAX_DEPTH:
                 continue
             old_view = self.old.view(old_ptr) if old_ptr is not None else SchemaView(where[0])
             new_view = self.new.view(new_ptr) if new_ptr is not None else SchemaView(where[1])
@@ -126,12 +130,20 @@ class SchemaDiffer:
         return self.unchanged.same(self.old.node(old), self.new.node(new))
 
     def _local(self, old: SchemaView, new: SchemaView) -> Local:
+        """The pair's own changes, and the subschema pairs that may hide more."""
         changes: list[SchemaChange] = []
         edges: list[Edge] = []
         old_branches, new_branches = old.one_of or old.any_of, new.one_of or new.any_of
-        if bool(old_branches) != bool(new_branches):  # only the alternatives are comparable
+        if bool(old_branches) == bool(new_branches):  # else only the alternatives compare
+            self._own(old, new, changes, edges)
+        if old_branches or new_branches:
             self._branches(old, new, changes, edges)
-            return Local(tuple(changes), tuple(edges))
+        kept = tuple(edge for edge in edges if not self._same(edge[1], edge[2]))
+        return Local(tuple(changes), kept)
+
+    def _own(
+        self, old: SchemaView, new: SchemaView, changes: list[SchemaChange], edges: list[Edge]
+    ) -> None:
         for finding in compare_values(old, new, self.direction):
             where = finding.old_pointer, finding.new_pointer
             changes.append(SchemaChange(finding.rule, (), finding.detail, *where))
@@ -145,9 +157,6 @@ class SchemaDiffer:
         self._additional(old, new, changes, edges)
         if old.items is not None or new.items is not None:
             edges.append(("[]", old.items, new.items, (old.pointer, new.pointer)))
-        if old_branches:
-            self._branches(old, new, changes, edges)
-        return Local(tuple(changes), tuple(edges))
 
     def _hidden(self, views: Views, pointer: str | None) -> bool:
         """True for a property this direction never carries (readOnly in requests and so on)."""
@@ -213,8 +222,8 @@ class SchemaDiffer:
         old_list = old.one_of or old.any_of or [old.pointer]
         new_list = new.one_of or new.any_of or [new.pointer]
         kind = "oneOf" if (old.one_of or new.one_of) else "anyOf"
-        old_keys = [self._branch_key(self.old, p) for p in old_list]
-        new_keys = [self._branch_key(self.new, p) for p in new_list]
+        old_keys = [branch_key(self.old, p) for p in old_list]
+        new_keys = [branch_key(self.new, p) for p in new_list]
         pairs, free_old, free_new = match_branches(old_keys, new_keys)
         for i, j in pairs:
             label = f"({f'#{j + 1}' if old_keys[i].startswith('type:') else old_keys[i]})"
@@ -227,17 +236,6 @@ class SchemaDiffer:
         for j in free_new:
             where = old.pointer, new_list[j]
             changes.append(self._lost_or_gained(side, kind, "added", new_keys[j], j, *where))
-
-    def _branch_key(self, views: Views, pointer: str) -> str:
-        """A component's name, or `type:...` for an inline alternative."""
-        name = component_name(views, pointer)
-        if name is not None:
-            return name
-        types, nullable = types_of(views.view(pointer))
-        listed = (
-            "any" if types is None else ",".join(sorted(types | ({"null"} if nullable else set())))
-        )
-        return f"type:{listed}"
 
     def _lost_or_gained(
         self, side: str, kind: str, verb: str, key: str, index: int, old: str, new: str
@@ -256,33 +254,3 @@ class SchemaDiffer:
 def _key(view: SchemaView, pointer: str | None) -> str:
     """A schema's identity in the walk; an absent one is "anything" at its anchor."""
     return view.pointer if pointer is not None else "-" + view.pointer
-
-
-def match_branches(
-    old: list[str], new: list[str]
-) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-    """Pairs of equal keys first, then leftover inline alternatives in order.
-
-    >>> match_branches(["Cat", "type:string"], ["type:integer", "Cat", "Dog"])
-    ([(0, 1), (1, 0)], [], [2])
-    """
-    pairs: list[tuple[int, int]] = []
-    free_new = list(range(len(new)))
-    for i, key in enumerate(old):
-        match = next((j for j in free_new if new[j] == key), None)
-        if match is not None:
-            pairs.append((i, match))
-            free_new.remove(match)
-    paired = {i for i, _ in pairs}
-    inline_old = [i for i in range(len(old)) if i not in paired and _inline(old[i])]
-    inline_new = [j for j in free_new if _inline(new[j])]
-    for i, j in zip(inline_old, inline_new, strict=False):
-        pairs.append((i, j))
-        free_new.remove(j)
-        paired.add(i)
-    return pairs, [i for i in range(len(old)) if i not in paired], free_new
-
-
-def _inline(key: str) -> bool:
-    """An inline alternative other than `type: 'null'` (which stands for nullability)."""
-    return key.startswith("type:") and key != "type:null"

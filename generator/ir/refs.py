@@ -5,22 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generator.spec.document import split_pointer
+from generator.spec.document import resolve_pointer
+
+__all__ = ["MAX_HOPS", "as_mapping", "deref", "resolve_pointer"]
 
 MAX_HOPS = 32
-
-
-def resolve_pointer(root: Mapping[str, Any], pointer: str) -> Any:
-    """The value at `pointer` in `root`, or None when it does not exist."""
-    node: Any = root
-    for token in split_pointer(pointer):
-        if isinstance(node, Mapping):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
 
 
 def deref(root: Mapping[str, Any], node: Any, pointer: str) -> tuple[Any, str]:

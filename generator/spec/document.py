@@ -51,6 +51,23 @@ def split_pointer(pointer: str) -> list[str]:
     return [unescape_token(t) for t in pointer[1:].split("/")]
 
 
+def resolve_pointer(root: Any, pointer: str) -> Any:
+    """The value at `pointer` in `root`, or None when any step is missing.
+
+    >>> resolve_pointer({"a": [{"b": 1}]}, "/a/0/b")
+    1
+    """
+    node: Any = root
+    for token in split_pointer(pointer):
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
 @dataclass(frozen=True)
 class Mount:
     """Content under `prefix` in the bundle came from `resolver`'s file under `source_prefix`."""

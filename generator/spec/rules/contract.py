@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import Spec, join_pointer, split_pointer
+from generator.spec.document import Spec, join_pointer, resolve_pointer, split_pointer
 from generator.spec.rules.walk import METHODS, Node, walk_contract
 
 MAX_REF_HOPS = 32
@@ -58,15 +58,7 @@ class Contract:
 
     def get(self, pointer: str) -> Any:
         """The value at `pointer`, or None when any step is missing."""
-        node: Any = self.root
-        for token in split_pointer(pointer):
-            if isinstance(node, dict):
-                node = node.get(token)
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return None
-        return node
+        return resolve_pointer(self.root, pointer)
 
     def deref(self, node: Node) -> Node:
         """Follow local `$ref`s from `node`; a dangling or cyclic ref gives a None value."""

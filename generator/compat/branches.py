@@ -1,0 +1,61 @@
+"""Matching `oneOf`/`anyOf` alternatives across two versions of a schema.
+
+Alternatives are keyed by the component they name, else by the types they allow
+(`type:string`), so reordering or inserting alternatives does not pair unrelated ones.
+"""
+
+from __future__ import annotations
+
+from generator.compat.keywords import types_of
+from generator.compat.views import Views, deref
+from generator.spec.document import split_pointer
+
+_SCHEMAS = "/components/schemas/"
+
+
+def component_name(views: Views, pointer: str) -> str | None:
+    """The name of the component schema `pointer` ends up at, if any (for branch matching)."""
+    target = deref(views.root, pointer)[1]
+    if target.startswith(_SCHEMAS) and target.count("/") == 3:
+        return split_pointer(target)[-1]
+    return None
+
+
+def branch_key(views: Views, pointer: str) -> str:
+    """A component's name, or `type:...` for an inline alternative."""
+    name = component_name(views, pointer)
+    if name is not None:
+        return name
+    types, nullable = types_of(views.view(pointer))
+    listed = "any" if types is None else ",".join(sorted(types | ({"null"} if nullable else set())))
+    return f"type:{listed}"
+
+
+def match_branches(
+    old: list[str], new: list[str]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pairs of equal keys first, then leftover inline alternatives in order.
+
+    >>> match_branches(["Cat", "type:string"], ["type:integer", "Cat", "Dog"])
+    ([(0, 1), (1, 0)], [], [2])
+    """
+    pairs: list[tuple[int, int]] = []
+    free_new = list(range(len(new)))
+    for i, key in enumerate(old):
+        match = next((j for j in free_new if new[j] == key), None)
+        if match is not None:
+            pairs.append((i, match))
+            free_new.remove(match)
+    paired = {i for i, _ in pairs}
+    inline_old = [i for i in range(len(old)) if i not in paired and _inline(old[i])]
+    inline_new = [j for j in free_new if _inline(new[j])]
+    for i, j in zip(inline_old, inline_new, strict=False):
+        pairs.append((i, j))
+        free_new.remove(j)
+        paired.add(i)
+    return pairs, [i for i in range(len(old)) if i not in paired], free_new
+
+
+def _inline(key: str) -> bool:
+    """An inline alternative other than `type: 'null'` (which stands for nullability)."""
+    return key.startswith("type:") and key != "type:null"
