@@ -1,8 +1,11 @@
 """The `.specfirst` stamp in each generated package: what it was made from, to skip needless work.
 
 Regenerating an unchanged contract should cost about as much as reading it: the stamp records
-the hashes of every input file (the contract and the files it references), of the generator's
-own source, and of every file written. When all of them still match, generation is skipped.
+the hashes of every input file (the contract and the files it references) and of every file
+written. The generator's own fingerprint goes to a separate, untracked file (`.specfirst-generator`,
+git-ignored), since it depends on the installed specfirst: a fresh checkout or another version
+regenerates (and rewrites nothing when the output is the same). When everything matches,
+generation is skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STAMP = ".specfirst"
+GENERATOR_STAMP = ".specfirst-generator"
 GENERATOR = Path(__file__).parent
 
 
@@ -40,14 +44,12 @@ class Stamp:
     """What one generation consumed and produced."""
 
     label: str
-    generator: str
     inputs: Mapping[str, str]  # path relative to the package folder -> digest
     files: Mapping[str, str]  # generated file -> digest
 
     def to_text(self) -> str:
         data = {
             "label": self.label,
-            "generator": self.generator,
             "inputs": dict(sorted(self.inputs.items())),
             "files": dict(sorted(self.files.items())),
         }
@@ -57,18 +59,14 @@ class Stamp:
 def make_stamp(root: Path, label: str, inputs: Iterable[Path], files: Mapping[str, str]) -> Stamp:
     """A stamp for `files` written under `root` from the `inputs` files."""
     hashed = {os.path.relpath(p, root).replace(os.sep, "/"): digest(p.read_bytes()) for p in inputs}
-    return Stamp(
-        label, generator_fingerprint(), hashed, {n: digest(t.encode()) for n, t in files.items()}
-    )
+    return Stamp(label, hashed, {n: digest(t.encode()) for n, t in files.items()})
 
 
 def read_stamp(root: Path) -> Stamp | None:
     """The stamp of a previous generation, or None (absent, old format or unreadable)."""
     try:
         data = json.loads((root / STAMP).read_text(encoding="utf-8"))
-        return Stamp(
-            str(data["label"]), str(data["generator"]), dict(data["inputs"]), dict(data["files"])
-        )
+        return Stamp(str(data["label"]), dict(data["inputs"]), dict(data["files"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -76,9 +74,11 @@ def read_stamp(root: Path) -> Stamp | None:
 def up_to_date(root: Path, label: str) -> bool:
     """True when inputs, generator and every generated file still match the stamp."""
     stamp = read_stamp(root)
-    if stamp is None or stamp.label != label or stamp.generator != generator_fingerprint():
+    if stamp is None or stamp.label != label:
         return False
     try:
+        if (root / GENERATOR_STAMP).read_text(encoding="utf-8").strip() != generator_fingerprint():
+            return False
         for name, expected in stamp.inputs.items():
             if digest((root / name).read_bytes()) != expected:
                 return False

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.stamp import STAMP, Stamp, read_stamp
+from generator.stamp import GENERATOR_STAMP, STAMP, Stamp, generator_fingerprint, read_stamp
 
 
 class UnsafePath(ValueError):
@@ -92,6 +92,7 @@ def write_files(
         marker = root / STAMP
         if not marker.is_file() or marker.read_text(encoding="utf-8") != text:
             marker.write_text(text, encoding="utf-8")
+        (root / GENERATOR_STAMP).write_text(generator_fingerprint() + "\n", encoding="utf-8")
     return report
 
 
