@@ -92,6 +92,10 @@ RESERVED_CLASSES = frozenset(
     }
 )
 _BUILTINS = frozenset(dir(builtins))
+# File names Windows reserves whatever the extension: a module named `con.py` cannot exist there.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 
@@ -140,6 +144,16 @@ def snake_name(text: str, *, reserved: frozenset[str] = RESERVED_FIELDS) -> str:
     ):
         name += "_"
     return name
+
+
+def module_name(text: str) -> str:
+    """A snake_case module name that is also a portable file name.
+
+    >>> module_name("Users"), module_name("CON"), module_name("../../etc")
+    ('users', 'con_', 'etc')
+    """
+    name = snake_name(text)
+    return name + "_" if name in WINDOWS_RESERVED else name
 
 
 def class_name(text: str, *, reserved: frozenset[str] = RESERVED_CLASSES) -> str:

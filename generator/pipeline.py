@@ -99,7 +99,17 @@ def render_package(
         document=checked.spec.root,
         env_prefix=env_prefix(output.name),
     )
-    return format_files(files), rename_warnings(plan.renames, checked.spec)
+    stripped = [
+        Diagnostic(
+            "stripped-extension",
+            Level.WARNING,
+            f"{keyword!r} removed: it would put code from the contract into models.py",
+            pointer,
+            checked.spec.locate(pointer),
+        )
+        for pointer, keyword in plan.stripped
+    ]
+    return format_files(files), [*rename_warnings(plan.renames, checked.spec), *stripped]
 
 
 def env_prefix(package: str) -> str:

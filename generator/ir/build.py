@@ -14,7 +14,7 @@ from generator.ir.nodes import Api, ErrorShape, Operation, Response, SchemeUse, 
 from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping, deref
 from generator.ir.types import qualify
-from generator.naming import Namespace, class_name, derived_operation_name, snake_name
+from generator.naming import Namespace, class_name, derived_operation_name, module_name, snake_name
 from generator.spec.document import join_pointer
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -182,7 +182,7 @@ def build_api(
     tags = tuple(
         Tag(
             wire=name,
-            module=modules.claim(snake_name(name)),
+            module=modules.claim(module_name(name)),
             protocol=protocols.claim(class_name(name) + "Api"),
             operations=tuple(builder.tags[name]),
         )

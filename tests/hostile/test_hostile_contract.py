@@ -116,6 +116,8 @@ def hostile_contract(canary: Path) -> dict[str, object]:
                 "Evil": {
                     "type": "object",
                     "description": p("schemadesc"),
+                    "x-python-type": "str; " + p("xpt"),
+                    "x-python-import": "os\n" + p("xpi"),
                     "properties": {
                         p("prop")[:50]: {
                             "type": "string",
@@ -141,6 +143,12 @@ def test_hostile_contract_generates_safe_typed_code(tmp_path: Path) -> None:
     out = tmp_path / "build" / "hostile_pkg"
     result = generate_contract(contract, out, label="contracts/hostile.json")
     assert result.report is not None, [d.message for d in result.checked.diagnostics if d.is_error]
+    stripped = {
+        d.message.split("'")[1]
+        for d in result.checked.diagnostics
+        if d.rule == "stripped-extension"
+    }
+    assert {"x-python-type", "x-python-import"} <= stripped
     written = {p for p in tmp_path.rglob("*") if p.is_file()}
     assert all(p.is_relative_to(out) or p == contract for p in written), written
     for path in out.rglob("*.py"):
@@ -204,6 +212,15 @@ def test_tag_names_never_become_unsafe_file_names(tmp_path: Path, name: str) -> 
     assert result.report is not None
     routers = sorted(p.name for p in (out / "routers").iterdir())
     assert all(r.isascii() and len(r) <= 80 and r.endswith(".py") for r in routers), routers
+    reserved = {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{i}" for i in range(10)),
+        *(f"lpt{i}" for i in range(10)),
+    }
+    assert not any(r.removesuffix(".py").lower() in reserved for r in routers), routers
     assert {p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(out)} == {
         contract
     }
