@@ -17,6 +17,7 @@ from generator.pipeline import Checked, build_ir, check_contract
 from generator.stub_merge import merge_methods
 
 INIT = "__init__.py"
+TEST = "test_contract.py"  # the developer's contract tests (schemathesis in-process), written once
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,11 @@ def stub_of(tag: Tag) -> Stub:
     return Stub(module=tag.module, impl=impl_name(tag.protocol), protocol=tag.protocol)
 
 
-def render_stubs(api: Api, package: str) -> dict[str, str]:
-    """Every stub file as it would be written today, formatted; keyed by relative path."""
+def render_stubs(api: Api, package: str, test_module: str | None = None) -> dict[str, str]:
+    """Every stub file as it would be written today, formatted; keyed by relative path.
+
+    `test_module` is the source of a pytest module running the contract tests, if any.
+    """
     from generator.emit.render import render
     from generator.format import format_files
 
@@ -89,6 +93,8 @@ def render_stubs(api: Api, package: str) -> dict[str, str]:
     }
     stubs = [stub_of(tag) for tag in api.tags]
     files[INIT] = render("scaffold_init.py.jinja", api=api, package=package, stubs=stubs)
+    if test_module is not None:
+        files[TEST] = test_module
     # Sorted again so the generated package is first-party, as in the project that imports it.
     return sort_imports(format_files(files), first_party=package.split(".", 1)[0])
 
@@ -119,11 +125,14 @@ def plan_scaffold(
             report.added.append(Added(name, stub.impl, merged.added, merged.imports))
         elif not merged.problem:
             report.unchanged.append(name)
-    if INIT in existing:
-        report.unchanged.append(INIT)
-    else:
-        writes[INIT] = fresh[INIT]
-        report.created.append(INIT)
+    for once in (INIT, TEST):  # written when absent, never touched again
+        if once not in fresh:
+            continue
+        if once in existing:
+            report.unchanged.append(once)
+        else:
+            writes[once] = fresh[once]
+            report.created.append(once)
     return writes, report
 
 
@@ -150,11 +159,19 @@ def scaffold_contract(path: Path, output: Path, *, package: str, label: str) -> 
     if not checked.ok() or checked.spec is None:
         return Scaffolded(checked)
     _, api = build_ir(checked.spec, label=label, package=package.rsplit(".", 1)[-1])
-    fresh = render_stubs(api, package)
+    fresh = render_stubs(api, package, _contract_tests(label, package, output))
     existing = read_existing(output, list(fresh))
     writes, report = plan_scaffold(api, fresh, existing, package)
     write_stubs(output, writes, report.created)
     return Scaffolded(checked, report, writes)
+
+
+def _contract_tests(label: str, package: str, output: Path) -> str | None:
+    """The pytest module for the stubs' own package, when `output` is importable from the cwd."""
+    from generator.contract.pytest_module import render_pytest_module
+
+    stubs = default_package(output, Path.cwd())
+    return render_pytest_module(label, package, f"{stubs}:create_app") if stubs else None
 
 
 def default_package(generated: Path, root: Path) -> str | None:

@@ -18,9 +18,9 @@ from typing import Any
 from generator.compat.views import SchemaView
 
 UPPER = ("maxLength", "maxItems", "maxProperties")
+LOWER = ("minLength", "minItems", "minProperties")
 # Format changes that only widen the set of values (OpenAPI 3.x §4.4 data types).
 WIDER_FORMATS = {("int32", "int64"), ("float", "double")}
-LOWER = ("minLength", "minItems", "minProperties")
 
 
 class Direction(enum.StrEnum):
@@ -58,8 +58,20 @@ def show(value: Any) -> str:
         return "none"
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:59] + "…")
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    text = canonical(value)
     return text if len(text) <= 60 else text[:59] + "…"
+
+
+def canonical(value: Any) -> str:
+    """A value as canonical JSON text (for comparing and showing enum values).
+
+    >>> canonical({"b": 1, "a": [True, None]})
+    '{"a": [true, null], "b": 1}'
+    """
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # keys JSON cannot hold
+        return repr(value)
 
 
 def types_of(view: SchemaView) -> tuple[frozenset[str] | None, bool]:
@@ -136,7 +148,7 @@ def _enum_values(view: SchemaView) -> dict[str, Any] | None:
         values = view.value("enum")
     if not isinstance(values, list):
         return None
-    return {json.dumps(v, sort_keys=True, default=str): v for v in values}
+    return {canonical(v): v for v in values}
 
 
 def compare_enum(old: SchemaView, new: SchemaView, direction: Direction) -> Iterator[Finding]:

@@ -28,6 +28,7 @@ class Parameter:
 
     @property
     def required(self) -> bool:
+        """Path parameters always are (OpenAPI 3.x §4.8.12.1)."""
         return self.location == "path" or self.node.get("required") is True
 
     @property

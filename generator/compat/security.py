@@ -79,15 +79,17 @@ def _names(alt: Alternative) -> frozenset[str]:
     return frozenset(name for _, name in alt.values())
 
 
-def _describe(alts: list[Alternative]) -> str:
-    def one(alt: Alternative) -> str:
-        parts = [
-            f"{name}" + (f" [{', '.join(sorted(scopes))}]" if scopes else "")
-            for scopes, name in alt.values()
-        ]
-        return " + ".join(parts) or "no credentials"
+def _one(alt: Alternative) -> str:
+    parts = [
+        name + (f" [{', '.join(sorted(scopes))}]" if scopes else "")
+        for scopes, name in alt.values()
+    ]
+    return " + ".join(parts) or "no credentials"
 
-    return " or ".join(one(alt) for alt in alts) or "no credentials"
+
+def _describe(alts: list[Alternative]) -> str:
+    """Alternatives in words, e.g. `oauth [read] or apiKey`."""
+    return " or ".join(_one(alt) for alt in alts) or "no credentials"
 
 
 def diff_security(pair: OperationPair) -> None:

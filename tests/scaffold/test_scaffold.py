@@ -180,3 +180,23 @@ def test_the_command_needs_a_package_it_can_import(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "pass --package" in result.output
+
+
+def test_scaffold_writes_the_contract_test_module_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    contract = SPECS / "users.yaml"
+    first = scaffold_contract(
+        contract, tmp_path / "impl", package="generated.users", label="specs/users.yaml"
+    )
+    assert first.report is not None and "test_contract.py" in first.report.created
+    module = (tmp_path / "impl" / "test_contract.py").read_text()
+    ast.parse(module)
+    assert "generated.users" in module and "impl:create_app" in module
+    (tmp_path / "impl" / "test_contract.py").write_text(module + "\n# my own edits\n")
+    second = scaffold_contract(
+        contract, tmp_path / "impl", package="generated.users", label="specs/users.yaml"
+    )
+    assert second.report is not None and "test_contract.py" in second.report.unchanged
+    assert (tmp_path / "impl" / "test_contract.py").read_text().endswith("# my own edits\n")
