@@ -84,7 +84,9 @@ def test_corpus_contract_generates_and_imports(contract: Path, package_root: Pat
         method, path = probe
         response = TestClient(app, raise_server_exceptions=False).request(method, path)
         assert response.status_code == 501, (method, path, response.text[:300])
-    RESULTS.setdefault(folder, []).append(f"ok {contract.name}" + (" (501 probed)" if probe else ""))
+    RESULTS.setdefault(folder, []).append(
+        f"ok {contract.name}" + (" (501 probed)" if probe else "")
+    )
 
 
 def teardown_module() -> None:
