@@ -7,16 +7,36 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from tests.examples.users.backends import PG_ADMIN_URL, PG_HOST, postgres_reachable, run
+
 ROOT = Path(__file__).parents[2]
+PG_DATABASE = "specfirst_users_contract"
 
 
-def test_users_service_passes_its_contract_tests(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each kind (PostgreSQL skipped cleanly when none answers)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'users.db'}"
+        return
+    if not postgres_reachable():
+        pytest.skip("no PostgreSQL reachable on 127.0.0.1:5432")
+    drop = f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'
+    run(PG_ADMIN_URL, drop, f'CREATE DATABASE "{PG_DATABASE}"', autocommit=True)
+    yield f"postgresql+asyncpg://postgres@{PG_HOST}:5432/{PG_DATABASE}"
+    run(PG_ADMIN_URL, drop, autocommit=True)
+
+
+def test_users_service_passes_its_contract_tests(tmp_path: Path, database_url: str) -> None:
     password = secrets.token_urlsafe(18)
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'users.db'}",
+        "DATABASE_URL": database_url,
         "USERS_JWT_SECRET": secrets.token_hex(32),
         "USERS_ADMIN_EMAIL": "admin@example.com",
         "USERS_ADMIN_PASSWORD": password,
