@@ -1,0 +1,1 @@
+"""The Lending Library (`specs/showcase.yaml`) implemented over an in-memory store."""

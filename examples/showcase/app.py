@@ -1,0 +1,64 @@
+"""`create_app()`: the Lending Library, as uvicorn runs it (`--factory`)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from pwdlib import PasswordHash
+from starlette.middleware import Middleware
+
+import generated.showcase
+
+from .books import BooksHandlers
+from .categories import CategoriesHandlers
+from .context import RequestContextMiddleware, limits_from
+from .imports import ImportsHandlers
+from .loans import LoansHandlers
+from .members import MembersHandlers
+from .ratelimit import RateLimiter
+from .seed import seed
+from .settings import MIB, ShowcaseSettings
+from .store import Store
+
+
+def create_app(
+    settings: ShowcaseSettings | None = None,
+    *,
+    store: Store | None = None,
+    hasher: PasswordHash | None = None,
+) -> FastAPI:
+    """The service: `uvicorn --factory examples.showcase.app:create_app` (settings from env).
+
+    Tests pass settings, and may pass their own store or a cheaper password hasher.
+    """
+    settings = settings or ShowcaseSettings()
+    if store is None:
+        store = Store()
+        if settings.seed_sample_data:
+            seed(store)
+    limiter = RateLimiter(settings.rate_limit_requests, settings.rate_limit_window_seconds)
+    app = generated.showcase.create_app(
+        books=BooksHandlers(store=store, limiter=limiter, media_base_url=settings.media_base_url),
+        categories=CategoriesHandlers(store=store),
+        members=MembersHandlers(
+            store=store, limiter=limiter, hasher=hasher or PasswordHash.recommended()
+        ),
+        loans=LoansHandlers(store=store, limiter=limiter, loan_limit=settings.member_loan_limit),
+        imports=ImportsHandlers(
+            store=store,
+            limiter=limiter,
+            queue_seconds=settings.import_queue_seconds,
+            run_seconds=settings.import_run_seconds,
+        ),
+        settings=settings,
+    )
+    # Inside the generated middleware, so its 413s carry the request id and security headers.
+    limits = limits_from(
+        settings.json_body_limit_bytes,
+        min(20 * MIB, settings.max_body_bytes),
+        settings.max_body_bytes,
+    )
+    app.user_middleware.append(
+        Middleware(RequestContextMiddleware, limits=limits, public_url=settings.public_url)
+    )
+    app.state.store = store
+    return app

@@ -1,0 +1,91 @@
+"""Checks of a `replaceBookMedia` upload against the contract's `encoding` and size limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import MISSING
+
+from generated.showcase import models
+
+from . import errors
+from .parts import Part
+from .store import Media
+
+MIB = 1024 * 1024
+# Contract, `replaceBookMedia` `encoding`: the media types each part may declare.
+ALLOWED = {
+    "cover": frozenset({"image/png", "image/jpeg"}),
+    "sample_pages": frozenset({"application/pdf"}),
+    "alt_text": frozenset({"text/plain"}),
+}
+LIMITS = {"cover": 2 * MIB, "sample_pages": 5 * MIB}  # per part
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why an upload is refused: 413 (`too_large`) or 415."""
+
+    too_large: bool
+    body: models.Error
+
+
+def check_parts(parts: list[Part], upload: models.BookMediaUpload) -> Rejection | None:
+    """415 for a part with a media type its `encoding` does not list, 413 for an oversized one."""
+    for part in parts:
+        allowed = ALLOWED.get(part.name)
+        if allowed is not None and not _declared_ok(part, allowed):
+            return Rejection(
+                False, errors.unsupported_part(part.name, " or ".join(sorted(allowed)))
+            )
+    sizes = [("cover", len(upload.cover))] + [(p.name, p.size) for p in parts]
+    for name, size in sizes:
+        limit = LIMITS.get(name)
+        if limit is not None and size > limit:
+            return Rejection(True, errors.too_large(f"{limit // MIB} MiB per {name} part"))
+    return None
+
+
+def _declared_ok(part: Part, allowed: frozenset[str]) -> bool:
+    """A text field may leave its type out (RFC 7578 §4.4: `text/plain`), if UTF-8."""
+    if part.content_type is None:
+        return "text/plain" in allowed and not part.is_file
+    if part.media_type not in allowed:
+        return False
+    charset = next(
+        (
+            p.split("=", 1)[1].strip().strip('"')
+            for p in part.content_type.split(";")[1:]
+            if p.strip().startswith("charset=")
+        ),
+        "utf-8",
+    )
+    return part.media_type != "text/plain" or charset.lower() in {"utf-8", "utf8"}
+
+
+def stored(upload: models.BookMediaUpload, parts: list[Part], version: int) -> Media:
+    """What is kept of an upload; leaving `sample_pages` out removes the sample pages."""
+    cover_type = next((p.media_type for p in parts if p.name == "cover"), None)
+    is_jpeg = cover_type == "image/jpeg" or upload.cover.startswith(b"\xff\xd8\xff")
+    pages = [] if upload.sample_pages is MISSING else upload.sample_pages
+    return Media(
+        cover=upload.cover,
+        cover_extension="jpg" if is_jpeg else "png",
+        alt_text=upload.alt_text,
+        sample_pages=[p.encode() for p in pages],
+        version=version,
+    )
+
+
+def to_model(base_url: str, book_id: int, media: Media) -> models.BookMedia:
+    """Where the media are served from (a CDN in front of this service)."""
+    base = base_url.rstrip("/")
+    version = f"?v={media.version}"
+    return models.BookMedia(
+        cover_url=f"{base}/covers/{book_id}.{media.cover_extension}{version}",
+        alt_text=media.alt_text,
+        sample_page_urls=[
+            f"{base}/samples/{book_id}/{n}.pdf{version}"
+            for n in range(1, len(media.sample_pages) + 1)
+        ],
+    )
