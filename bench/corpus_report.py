@@ -28,7 +28,7 @@ from pathlib import Path
 warnings.simplefilter("ignore")
 from generator.pipeline import generate_contract
 contract, out = Path(sys.argv[1]), Path(sys.argv[2])
-row = {"errors": 0, "warnings": 0, "generated": False, "imports": False, "probe": "-"}
+row = {"errors": 0, "warnings": 0, "generated": False, "imports": False, "probe": "-", "drift": "-"}
 start = time.perf_counter()
 result = generate_contract(contract, out / "pkg", label=contract.name)
 row["errors"] = sum(d.level.value == "error" for d in result.checked.diagnostics)
@@ -42,6 +42,8 @@ if result.report is not None:
     package = importlib.import_module("pkg")
     app = package.create_app()
     row["imports"] = True
+    from generator.contract.drift import find_drift
+    row["drift"] = sum(d.is_error for d in find_drift(result.checked.spec, app))
     client = TestClient(app, raise_server_exceptions=False)
     document = package.contract.contract()
     for path, item in document.get("paths", {}).items():
@@ -89,8 +91,8 @@ def main() -> None:
         "",
         "`bench/corpus_report.py` over `../shared/corpus` (contracts written by others).",
         "",
-        "| contract | errors | warnings | generated | imports | unimplemented op answers | s | first error |",
-        "|---|---:|---:|---|---|---|---:|---|",
+        "| contract | errors | warnings | generated | imports | drift | unimplemented op answers | s | first error |",
+        "|---|---:|---:|---|---|---:|---|---:|---|",
     ]
     totals = {"contracts": 0, "generated": 0, "crashed": 0}
     for folder in folders:
@@ -110,7 +112,8 @@ def main() -> None:
             totals["generated"] += bool(row["generated"])
             lines.append(
                 f"| {name} | {row['errors']} | {row['warnings']} | {'yes' if row['generated'] else 'no'} "
-                f"| {'yes' if row['imports'] else '-'} | {row['probe']} | {row['seconds']} | {row['first_error']} |"
+                f"| {'yes' if row['imports'] else '-'} | {row['drift']} | {row['probe']} | {row['seconds']} "
+                f"| {row['first_error']} |"
             )
             print(lines[-1], flush=True)
     lines += [

@@ -9,7 +9,7 @@ from .service import API, PASSWORD, SECRET, Service
 
 def test_register_sign_in_update_and_change_password(service: Service) -> None:
     account = service.register("Ada@Example.com", display_name="Ada Lovelace")
-    assert account["email"] == "Ada@example.com"
+    assert account["email"] == "Ada@Example.com"  # kept as written; uniqueness ignores case
     assert account["roles"] == ["user"] and account["is_active"] is True
     assert set(account) == {
         "id",
