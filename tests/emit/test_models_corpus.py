@@ -19,7 +19,7 @@ from generator.emit.models import emit_models
 from generator.ir.schemas import plan_models
 from tests.emit.models_support import HEADER, import_source
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FOLDERS = ["oai-examples", "real-world"] + (
     ["large"] if os.environ.get("SPECFIRST_LARGE_CORPUS") else []
 )

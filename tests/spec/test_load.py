@@ -17,7 +17,7 @@ from generator.diagnostics import Level, Location
 from generator.spec.load import LoadLimits, LoadResult, load_spec
 
 DATA = Path(__file__).parent.parent / "data" / "load"
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 HEAD = 'openapi: 3.0.3\ninfo:\n  title: T\n  version: "1.0"\n'
 
 

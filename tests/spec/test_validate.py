@@ -29,7 +29,7 @@ from tests.spec.helpers import (
 )
 
 BROKEN = Path(__file__).parents[1] / "data" / "broken"
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 VALID = """\
 paths:
