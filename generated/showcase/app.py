@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -58,10 +58,8 @@ def create_app(
         "imports": imports,
     }
     configure_auth(app, settings, api_key_verifier=api_key_verifier, basic_verifier=basic_verifier)
-    service = APIRouter(prefix=MOUNT_PREFIX)
-    for router in ROUTERS:
-        service.include_router(router)
-    app.include_router(service)
+    for router in ROUTERS:  # one level of routers: each tag's, under the contract's base path
+        app.include_router(router, prefix=MOUNT_PREFIX)
     if settings.docs_enabled:
         _add_docs(app)
     install_error_handlers(app, ERRORS, VALIDATION, MOUNT_PREFIX, ROUTE_METHODS)

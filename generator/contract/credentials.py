@@ -46,6 +46,9 @@ class Scheme:
     location: str = "header"  # apiKey: header | query | cookie
     parameter: str = "Authorization"
     token_url: str | None = None  # OAuth2 password flow: where to log in
+    # schemathesis's `ignored_auth` can only take away apiKey and http credentials; an
+    # OAuth2/OpenID Connect token it leaves in place, so such alternatives come second
+    strippable: bool = True
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ def read_schemes(document: Mapping[str, Any]) -> dict[str, Scheme]:
             token_url = (
                 password_flow.get("tokenUrl") if isinstance(password_flow, Mapping) else None
             )
-            schemes[name] = Scheme(name, "jwt", token_url=str(token_url) if token_url else None)
+            token = str(token_url) if token_url else None
+            schemes[name] = Scheme(name, "jwt", token_url=token, strippable=kind_of == "http")
         elif kind_of == "http" and http == "basic":
             schemes[name] = Scheme(name, "basic")
         elif kind_of == "apiKey":
@@ -178,10 +182,15 @@ def _satisfiable(requirement: Requirement, schemes: Mapping[str, Scheme], usable
 def choose(
     alternatives: list[Requirement], schemes: Mapping[str, Scheme], usable: set[str]
 ) -> Requirement | Literal[False] | None:
-    """The first satisfiable non-empty alternative, None for anonymous, False if none works."""
-    for requirement in alternatives:
-        if requirement and _satisfiable(requirement, schemes, usable):
-            return requirement
+    """The first satisfiable non-empty alternative, None for anonymous, False if none works.
+
+    Alternatives made only of apiKey/http schemes come first: those are the ones schemathesis
+    can remove when it checks that a missing credential is refused.
+    """
+    ok = [r for r in alternatives if r and _satisfiable(r, schemes, usable)]
+    plain = [r for r in ok if all(schemes[name].strippable for name, _ in r)]
+    if plain or ok:
+        return (plain or ok)[0]
     return None if not alternatives or any(not alt for alt in alternatives) else False
 
 
@@ -199,6 +208,34 @@ def generated_identities(document: Mapping[str, Any]) -> tuple[Identity, Identit
         return Identity(name, values)
 
     return make(PRIMARY), make(PEER)
+
+
+def _grant_all_jwt_scopes(
+    chosen: Requirement | None,
+    alternatives: list[Requirement],
+    schemes: Mapping[str, Scheme],
+    logins: set[str],
+) -> Requirement | None:
+    """A minted token also carries the scopes other JWT alternatives name.
+
+    One verifier checks every JWT scheme, and an implementation may ask for a scope even on
+    the alternative that names none (showcase: staff tokens still need `catalog:write`).
+    """
+    if chosen is None:
+        return None
+    extra = [
+        scope
+        for alternative in alternatives
+        for name, scopes in alternative
+        if name in schemes and schemes[name].kind == "jwt"
+        for scope in scopes
+    ]
+
+    def granted(name: str, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        minted = schemes[name].kind == "jwt" and name not in logins
+        return tuple(dict.fromkeys((*scopes, *extra))) if minted else scopes
+
+    return tuple((name, granted(name, scopes)) for name, scopes in chosen)
 
 
 def plan_credentials(
@@ -233,7 +270,7 @@ def plan_credentials(
         if chosen is False:
             unsatisfied.append(label)
             chosen = None
-        requirements[label] = chosen
+        requirements[label] = _grant_all_jwt_scopes(chosen, alternatives, schemes, logins)
     needed = {name for r in requirements.values() if r for name, _ in r}
     kept = tuple(i for i in identities if i is identities[0] or needed <= usable(i))
     return CredentialPlan(

@@ -82,3 +82,37 @@ def test_users_service_passes_its_contract_tests(tmp_path: Path, database_url: s
     assert result["passed"] is True and result["failures"] == []
     assert result["operations"]["tested"] == result["operations"]["total"] == 12
     assert result["cases"] > 1000
+
+
+def test_showcase_service_passes_its_contract_tests(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "test",
+            "specs/showcase.yaml",
+            "--app",
+            "examples.showcase.app:create_app",
+            "--env-prefix",
+            "SHOWCASE_",
+            "--max-examples",
+            "100",
+            "--seed",
+            "20240601",
+            "--json",
+            str(summary),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    result = json.loads(summary.read_text())
+    assert result["passed"] is True and result["failures"] == []
+    assert result["operations"]["tested"] == result["operations"]["total"] == 21
+    assert result["warnings"] == []  # every secured operation got past authentication

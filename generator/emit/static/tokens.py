@@ -94,6 +94,10 @@ class JwtVerifier:
         self.jwks_refresh_cooldown = jwks_refresh_cooldown
 
     @property
+    def _needs_kid(self) -> bool:
+        return self.secret is None and self.public_key is None
+
+    @property
     def configured(self) -> bool:
         return any((self.secret, self.public_key, self.jwks, self.jwks_url, self.discovery_url))
 
@@ -128,9 +132,9 @@ class JwtVerifier:
         if len(token) > self.max_token_bytes or token.count(".") != 2:
             raise InvalidToken("malformed or oversized token")
         try:
-            header = jwt.get_unverified_header(token)
-            if header.get("alg") not in self.algorithms:
-                raise InvalidToken("algorithm not allowed")
+            # Only a key set needs the header first (for `kid`); PyJWT checks `alg` against
+            # the allow-list either way, so the token is parsed once on the common path.
+            header = jwt.get_unverified_header(token) if self._needs_kid else {}
             claims: dict[str, Any] = jwt.decode(
                 token,
                 self._key(token, header),
