@@ -72,7 +72,7 @@ def stored(upload: models.BookMediaUpload, parts: list[Part], version: int) -> M
         cover=upload.cover,
         cover_extension="jpg" if is_jpeg else "png",
         alt_text=upload.alt_text,
-        sample_pages=[p.encode() for p in pages],
+        sample_pages=list(pages),
         version=version,
     )
 

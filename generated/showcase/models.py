@@ -145,7 +145,7 @@ Edition3 = TypeAliasType("Edition3", Annotated[StrictStr, Field(max_length=50, m
 class BookMediaUpload(ContractModel):
     model_config = ConfigDict(extra="forbid")
     cover: bytes
-    sample_pages: Annotated[list[StrictStr] | MISSING, Field(max_length=5)] = MISSING
+    sample_pages: Annotated[list[bytes] | MISSING, Field(max_length=5)] = MISSING
     alt_text: Annotated[StrictStr, Field(max_length=250, min_length=1)]
 
 

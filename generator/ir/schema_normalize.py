@@ -179,6 +179,9 @@ class Normalizer:
                 out[key] = kept
             elif is_dangerous(key):
                 self.stripped.append((at, key))
+        if "contentMediaType" in plain and "contentEncoding" not in plain and "format" not in out:
+            # OAS 3.1 spells raw binary (a file part, an upload) as a media type, not a format
+            out["format"] = "binary"
         if isinstance(out.get("required"), list):
             out["required"] = self.required(out["required"], plain)
         if "allOf" in out and needs_class(out):
