@@ -46,13 +46,16 @@ def load_app(reference: str) -> FastAPI:
     importable()
     try:
         target: object = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise AppLoadError(f"cannot import {module_name!r}: {exc}") from None
+    except Exception as exc:  # ImportError, or the module itself failing while it loads
+        raise AppLoadError(f"cannot import {module_name!r}: {type(exc).__name__}: {exc}") from None
     for part in attribute.split("."):
         if not hasattr(target, part):
             raise AppLoadError(f"{module_name!r} has no attribute {attribute!r}")
         target = getattr(target, part)
-    app = target if isinstance(target, FastAPI) else target() if callable(target) else None
+    try:
+        app = target if isinstance(target, FastAPI) else target() if callable(target) else None
+    except Exception as exc:  # the application's own start-up refused (settings, say)
+        raise AppLoadError(f"{reference} failed: {type(exc).__name__}: {exc}") from None
     if not isinstance(app, FastAPI):
         raise AppLoadError(f"{reference} is not a FastAPI app or a factory returning one")
     return app

@@ -39,8 +39,10 @@ def check(
         raise typer.Exit(EXIT_USAGE)
     failed = False
     for target in targets:
+        cwd = Path.cwd()
+        spec = target.spec.relative_to(cwd) if target.spec.is_relative_to(cwd) else target.spec
         result = check_contract_package(
-            target.spec,
+            spec,
             target.output,
             root=config.root,
             app_reference=config.apps.get(target.spec.stem),
