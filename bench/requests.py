@@ -75,6 +75,20 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Item"}
+  /items/{item_id}:
+    get:
+      operationId: getItem
+      tags: [items]
+      summary: Read an item
+      parameters:
+        - {name: item_id, in: path, required: true, schema: {type: integer, minimum: 0}}
+      responses:
+        "200":
+          description: The item.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Item"}
+        "404": {description: No such item.}
   /secure/items:
     get:
       operationId: listItemsSecure
@@ -131,6 +145,11 @@ class Items:
 
     async def create_item(self, *, body):
         return results.CreateItemCreated(body=body)
+
+    async def get_item(self, *, item_id):
+        if item_id >= len(ITEMS):
+            return results.GetItemNotFound()
+        return results.GetItemOk(body=ITEMS[item_id])
 
     async def list_items_secure(self, *, principal):
         return results.ListItemsSecureOk(body=ITEMS)
@@ -230,6 +249,7 @@ ENDPOINTS = [
     ("POST /items", "POST", "/items", BODY, 201, False),
     ("GET /secure/items (JWT)", "GET", "/secure/items", "", 200, True),
     ("POST /secure/items (JWT)", "POST", "/secure/items", BODY, 201, True),
+    ("GET /items/{id}", "GET", "/items/7", "", 200, False),  # after the pairs used below
 ]
 
 

@@ -13,7 +13,7 @@ import os
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import (
     MISSING,
@@ -97,3 +97,10 @@ async def create_item_secure(
     item: Item, user: Annotated[dict[str, Any], Depends(principal)]
 ) -> Item:
     return item
+
+
+@app.get("/items/{item_id}")
+async def get_item(item_id: Annotated[int, Path(ge=0)]) -> Item:
+    if item_id >= len(ITEMS):
+        raise HTTPException(404, "no such item")
+    return ITEMS[item_id]
