@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,7 +110,10 @@ def render_package(
         )
         for pointer, keyword in plan.stripped
     ]
-    return format_files(files), [*rename_warnings(plan.renames, checked.spec), *stripped]
+    return format_files(files), [
+        *rename_warnings(plan.renames, plan.field_names, checked.spec),
+        *stripped,
+    ]
 
 
 def env_prefix(package: str) -> str:
@@ -117,17 +121,23 @@ def env_prefix(package: str) -> str:
     return snake_name(package, reserved=frozenset()).upper() + "_"
 
 
-def rename_warnings(renames: tuple[tuple[str, str], ...], spec: Spec) -> list[Diagnostic]:
-    """One warning listing schema names that had to change to become Python classes."""
-    if not renames:
+def rename_warnings(
+    renames: tuple[tuple[str, str], ...], fields: Mapping[str, str], spec: Spec
+) -> list[Diagnostic]:
+    """One warning listing the contract names that had to change to become Python names.
+
+    Wire names never change: every renamed field keeps its original as its alias.
+    """
+    pairs = [(old, new) for old, new in renames] + sorted(fields.items())
+    if not pairs:
         return []
-    listed = ", ".join(f"{old!r} -> {new}" for old, new in renames[:20])
-    more = f" (and {len(renames) - 20} more)" if len(renames) > 20 else ""
+    listed = ", ".join(f"{old!r} -> {new}" for old, new in pairs[:20])
+    more = f" (and {len(pairs) - 20} more)" if len(pairs) > 20 else ""
     return [
         Diagnostic(
-            "renamed-schemas",
-            Level.INFO,
-            f"schema names changed to become Python classes: {listed}{more}",
+            "renamed",
+            Level.WARNING,
+            f"names changed to become Python identifiers (wire names unchanged): {listed}{more}",
             "/components/schemas",
             spec.locate("/components/schemas"),
         )

@@ -149,6 +149,12 @@ def test_hostile_contract_generates_safe_typed_code(tmp_path: Path) -> None:
         if d.rule == "stripped-extension"
     }
     assert {"x-python-type", "x-python-import"} <= stripped
+    renamed = [d.message for d in result.checked.diagnostics if d.rule == "renamed"]
+    assert (
+        len(renamed) == 1
+        and "'BaseModel' ->" in renamed[0]
+        and "'Evil.class' -> class_" in renamed[0]
+    )
     written = {p for p in tmp_path.rglob("*") if p.is_file()}
     assert all(p.is_relative_to(out) or p == contract for p in written), written
     for path in out.rglob("*.py"):
