@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.spec.document import join_pointer, split_pointer, unescape_token
+from generator.spec.document import join_pointer, resolve_pointer, unescape_token
 
 MAX_REF_CHAIN = 64
 
@@ -20,20 +20,8 @@ Additional = bool | str
 
 
 def at(root: Any, pointer: str) -> Any:
-    """The node at a JSON pointer in `root`, or None when there is none.
-
-    >>> at({"a": [{"b": 1}]}, "/a/0/b")
-    1
-    """
-    node = root
-    for token in split_pointer(pointer):
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+    """The node at a JSON pointer in `root`, or None when there is none."""
+    return resolve_pointer(root, pointer)
 
 
 def deref(root: Any, pointer: str) -> tuple[Any, str]:

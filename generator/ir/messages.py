@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import http
 from collections.abc import Mapping
 from typing import Any
 
 from generator.ir.nodes import Body, BodyKind, Header, Response
 from generator.ir.refs import as_mapping, deref
+from generator.ir.schemas import status_name
 from generator.ir.types import scalar_annotation, schema_types
-from generator.naming import Namespace, class_name, snake_name
+from generator.naming import Namespace, snake_name
 from generator.spec.document import join_pointer
 
 
@@ -94,22 +94,6 @@ def _form_fields(
     return tuple(files), tuple(arrays), tuple(scalars)
 
 
-def status_words(status: str) -> str:
-    """A PascalCase name for a status key.
-
-    >>> status_words("201"), status_words("default"), status_words("4XX"), status_words("299")
-    ('Created', 'Default', 'Status4XX', 'Status299')
-    """
-    if status == "default":
-        return "Default"
-    if status.isdigit():
-        try:
-            return class_name(http.HTTPStatus(int(status)).phrase)
-        except ValueError:
-            pass
-    return "Status" + "".join(ch for ch in status.upper() if ch.isalnum())
-
-
 def build_responses(
     root: Mapping[str, Any],
     op: Mapping[str, Any],
@@ -130,7 +114,7 @@ def build_responses(
         built.append(
             Response(
                 status=status,
-                class_name=classes.claim(op_class + status_words(key)),
+                class_name=classes.claim(op_class + status_name(key)),
                 description=str(response.get("description") or ""),
                 media_type=media_type,
                 body_annotation=annotation,
