@@ -22,7 +22,7 @@ re-quoting of every literal).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from datamodel_code_generator import InputFileType, PythonVersion, generate
@@ -32,7 +32,7 @@ from datamodel_code_generator.enums import (
     StrictTypes,
     TargetPydanticVersion,
 )
-from datamodel_code_generator.format import DatetimeClassType, Formatter
+from datamodel_code_generator.format import DatetimeClassType
 
 from generator.emit.model_source import assemble
 from generator.ir.schema_python import COMPONENT_PREFIX
@@ -72,15 +72,61 @@ def emit_models(plan: ModelPlan, *, header: str) -> str:
 
 
 def _generate(plan: ModelPlan) -> str:
+    document = dict(plan.document)
+    components = dict(document["components"])
+    components["schemas"] = dependencies_first(components["schemas"])
+    document["components"] = components
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            result = generate(plan.document, **_options(plan))
+            result = generate(document, **_options(plan))
         except Exception as exc:  # the generator's own errors carry no stable type
             raise _failure(exc, plan) from None
     if not isinstance(result, str):
         raise ModelGenerationError("datamodel-code-generator returned no single module")
     return result
+
+
+def dependencies_first(schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """The schemas reordered so that each follows the ones it references (cycles aside).
+
+    Same models either way; the generator resolves a reference to a model it has already
+    built directly, and scans every model built so far for one it has not: in document order
+    Stripe's 1,267 forward references in unions cost a fifth of its model stage.
+    """
+    order: dict[str, None] = {}
+    entered: set[str] = set()
+    for root in schemas:
+        if root in entered:
+            continue
+        entered.add(root)
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(_references(schemas[root])))]
+        while stack:
+            name, pending = stack[-1]
+            nxt = next(pending, None)
+            if nxt is None:
+                stack.pop()
+                order.setdefault(name)
+            elif nxt in schemas and nxt not in entered:
+                entered.add(nxt)
+                stack.append((nxt, iter(_references(schemas[nxt]))))
+    return {name: schemas[name] for name in order}
+
+
+def _references(node: Any) -> list[str]:
+    """Component names referenced anywhere inside a normalized schema, in document order."""
+    found: list[str] = []
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Mapping):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
+                found.append(ref.removeprefix(COMPONENT_PREFIX))
+            todo.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            todo.extend(reversed(item))
+    return found
 
 
 def _options(plan: ModelPlan) -> dict[str, Any]:
@@ -107,7 +153,7 @@ def _options(plan: ModelPlan) -> dict[str, Any]:
         "disable_timestamp": True,
         "allow_remote_refs": False,
         "strict_refs": True,
-        "formatters": [Formatter.BUILTIN],
+        "formatters": [],  # assemble() re-renders the module and ruff formats it: no need
     }
 
 

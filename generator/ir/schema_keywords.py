@@ -149,6 +149,20 @@ def needs_class(schema: Mapping[str, Any]) -> bool:
     return string_enum(schema) is not None
 
 
+def needs_alias(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema in a nested spot (array item, map value, union member) carries
+    constraints (or a discriminator) that datamodel-code-generator can only express through a named alias.
+
+    The generator names such aliases after the enclosing field, and those names can take a
+    component's name (Stripe's `balance_transaction: anyOf [string, BalanceTransaction]`
+    made `BalanceTransaction` a string alias), so we hoist them under names we choose.
+    """
+    if "$ref" in schema:
+        return False
+    tagged = "discriminator" in schema and is_union(schema)  # Annotated[A | B, Field(...)]
+    return tagged or any(k in schema for k in NUMBERS | COUNTS | {"pattern"})
+
+
 def is_union(schema: Mapping[str, Any]) -> bool:
     """A `oneOf`/`anyOf` composition."""
     return any(isinstance(schema.get(k), list) and schema.get(k) for k in ("oneOf", "anyOf"))

@@ -18,6 +18,7 @@ from generator.ir.schema_keywords import (
     is_union,
     json_safe,
     member_names,
+    needs_alias,
     needs_class,
     resolve,
     scalar_keyword,
@@ -37,6 +38,7 @@ class ModelGenerationError(Exception):
 
     def __init__(self, message: str, pointer: str = "") -> None:
         super().__init__(f"{message} (at #{pointer})" if pointer else message)
+        self.message = message
         self.pointer = pointer
 
 
@@ -104,14 +106,17 @@ class Normalizer:
         merged = merge_all_of([*parts, {k: v for k, v in out.items() if k != "allOf"}])
         return out if merged is None else merged
 
-    def child(self, node: Any, pointer: str, hint: str, *, unions: bool = False) -> Any:
-        """Normalize a nested schema, hoisting it into its own class when it needs one."""
+    def child(
+        self, node: Any, pointer: str, hint: str, *, unions: bool = False, nested: bool = False
+    ) -> Any:
+        """Normalize a nested schema, hoisting it into its own class when it needs one
+        (and, in a `nested` spot, into a named alias when it carries constraints)."""
         if not isinstance(node, Mapping):
             return node if isinstance(node, bool) else {}
         plain, is_null = split_null(node)
         if "$ref" in plain:
             return self.site(self.ref(plain["$ref"], pointer), plain, is_null)
-        if needs_class(plain) or (unions and is_union(plain)):
+        if needs_class(plain) or (unions and is_union(plain)) or (nested and needs_alias(plain)):
             name = self.deep.get(pointer)
             if name is None:  # a `$ref` to this very spot may have hoisted it already
                 name = self.deep[pointer] = self.claim(hint)
@@ -207,19 +212,22 @@ class Normalizer:
             suffix = "Item" if key == "items" else "Value"
             if isinstance(value, list):
                 return [
-                    self.child(v, join_pointer(at, i), base + suffix) for i, v in enumerate(value)
+                    self.child(v, join_pointer(at, i), base + suffix, nested=True)
+                    for i, v in enumerate(value)
                 ]
-            return value if isinstance(value, bool) else self.child(value, at, base + suffix)
+            if isinstance(value, bool):
+                return value
+            return self.child(value, at, base + suffix, nested=True)
         if key == "prefixItems" and isinstance(value, list):
             return [
-                self.child(v, join_pointer(at, i), f"{base}Item{i + 1}")
+                self.child(v, join_pointer(at, i), f"{base}Item{i + 1}", nested=True)
                 for i, v in enumerate(value)
             ]
         if key == "allOf" and isinstance(value, list):
             return [self.part(v, join_pointer(at, i), base) for i, v in enumerate(value)]
         if key in {"oneOf", "anyOf"} and isinstance(value, list):
             return [
-                self.child(v, join_pointer(at, i), f"{base}Variant{i + 1}")
+                self.child(v, join_pointer(at, i), f"{base}Variant{i + 1}", nested=True)
                 for i, v in enumerate(value)
             ]
         if key == "discriminator" and isinstance(value, Mapping):

@@ -245,3 +245,55 @@ def test_generator_failures_become_model_generation_errors(monkeypatch: pytest.M
         emit_models(plan, header=HEADER)
     assert info.value.pointer == "/components/schemas/Limits"
     assert "traceback" not in str(info.value)
+
+
+def test_nested_constrained_schemas_never_take_a_component_name(tmp_path: Path) -> None:
+    """Stripe's shape: a field named like a component, typed `anyOf [short string, $ref]`.
+
+    The generator used to name the string branch after the field (`BalanceTransaction`) and
+    rename the component's class, so routes typed with the component got a string alias.
+    """
+    text = {"type": "string", "maxLength": 5}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Charge": {
+                    "type": "object",
+                    "properties": {
+                        "balance_transaction": {
+                            "anyOf": [text, {"$ref": "#/components/schemas/BalanceTransaction"}]
+                        },
+                        "tags": {"type": "array", "items": text},
+                        "labels": {"type": "object", "additionalProperties": text},
+                    },
+                },
+                "BalanceTransaction": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "Tags": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            }
+        },
+    }
+    module = import_source(generate(doc), tmp_path)
+    assert issubclass(module.BalanceTransaction, BaseModel)
+    assert issubclass(module.Tags, BaseModel)
+    charge = module.Charge.model_validate(
+        {"balance_transaction": {"id": "b"}, "tags": ["ab"], "labels": {"k": "v"}}
+    )
+    assert isinstance(charge.balance_transaction, module.BalanceTransaction)
+    assert accepts(module.Charge, {"balance_transaction": "short"})
+    for bad in (
+        {"balance_transaction": "far too long"},
+        {"tags": ["toolong"]},
+        {"labels": {"k": "toolong"}},
+    ):
+        assert not accepts(module.Charge, bad)
+
+
+def test_a_generator_name_taking_a_schema_name_is_refused() -> None:
+    from generator.emit.model_source import assemble
+
+    source = "class ChargeModel(ContractModel):\n    pass\nCharge = int\n"
+    with pytest.raises(ModelGenerationError, match="invented names"):
+        assemble(source, header=HEADER, unique={}, required=["Charge"])
