@@ -16,6 +16,8 @@ from generator.write import WriteReport, write_files
 if TYPE_CHECKING:
     from generator.ir.nodes import Api
     from generator.ir.schemas import ModelPlan
+    from generator.model_worker import ModelWorker
+    from generator.spec.load import LoadResult
 
 
 @dataclass
@@ -34,9 +36,14 @@ def check_contract(path: Path) -> Checked:
     """Load and validate one contract, collecting every finding."""
     # Imported on first use: an up-to-date `generate` never needs the validators.
     from generator.spec.load import load_spec
+
+    return validate_loaded(path, load_spec(path))
+
+
+def validate_loaded(path: Path, loaded: LoadResult) -> Checked:
+    """Validate a loaded contract: the load's findings plus every rule's."""
     from generator.spec.validate import validate_spec
 
-    loaded = load_spec(path)
     diagnostics = list(loaded.diagnostics)
     if loaded.spec is not None:
         diagnostics.extend(validate_spec(loaded.spec))
@@ -79,9 +86,12 @@ def build_ir(spec: Spec, *, label: str, package: str) -> tuple[ModelPlan, Api]:
 
 
 def render_package(
-    checked: Checked, output: Path, *, label: str
+    checked: Checked, output: Path, *, label: str, worker: ModelWorker | None = None
 ) -> tuple[dict[str, str], list[Diagnostic]]:
-    """IR → emit → format for a validated contract; returns files keyed by relative path."""
+    """IR → emit → format for a validated contract; returns files keyed by relative path.
+
+    `worker`, when given, is computing models.py in a second process (`model_worker`).
+    """
     # Imported here so `specfirst validate` does not pay for the code generators' imports.
     from generator.emit.models import ModelGenerationError, emit_models
     from generator.emit.package import emit_package, header_line
@@ -90,8 +100,12 @@ def render_package(
     assert checked.spec is not None
     try:
         plan, api = build_ir(checked.spec, label=label, package=output.name)
-        models_source = emit_models(plan, header=header_line(label))
+        models_source = worker.result() if worker else None
+        if models_source is None:
+            models_source = emit_models(plan, header=header_line(label))
     except ModelGenerationError as exc:
+        if worker:
+            worker.cancel()
         location = checked.spec.locate("")
         return {}, [Diagnostic("model-generation", Level.ERROR, str(exc), "", location)]
     files = emit_package(
@@ -148,10 +162,19 @@ def generate_contract(path: Path, output: Path, *, label: str, check: bool = Fal
     """The whole pipeline for one contract; with `check`, compare with disk instead of writing."""
     if not check and up_to_date(output, label):
         return Generated(Checked(path, None), report=WriteReport(), skipped=True)
-    checked = check_contract(path)
+    from generator.model_worker import start_models
+    from generator.spec.load import load_spec
+
+    loaded = load_spec(path)
+    worker = None
+    if loaded.spec is not None:  # the model stage starts while the contract is validated
+        worker = start_models(loaded.spec, label=label, package=output.name)
+    checked = validate_loaded(path, loaded)
     if not checked.ok():
+        if worker:
+            worker.cancel()
         return Generated(checked)
-    files, extra = render_package(checked, output, label=label)
+    files, extra = render_package(checked, output, label=label, worker=worker)
     checked.diagnostics.extend(extra)
     if not files:
         return Generated(checked)
