@@ -100,6 +100,19 @@ def _whole_number(value: Any) -> Any:
 WholeInt = Annotated[StrictInt, BeforeValidator(_whole_number)]
 
 
+class ErrorDetailsItem(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    field: StrictStr
+    issue: StrictStr
+
+
+class Error(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[StrictStr, Field(max_length=64, pattern="^[a-z][a-z0-9_]*$")]
+    message: StrictStr
+    details: list[ErrorDetailsItem] | MISSING = MISSING
+
+
 BookId = TypeAliasType("BookId", Annotated[WholeInt, Field(ge=1, le=2147483647)])
 Slug = TypeAliasType(
     "Slug",
@@ -132,14 +145,87 @@ class DateRange(ContractModel):
     to: TextDate | MISSING = MISSING
 
 
-Author = TypeAliasType("Author", Annotated[StrictStr, Field(max_length=100, min_length=1)])
-Edition = TypeAliasType("Edition", Annotated[WholeInt, Field(ge=1, le=1000)])
-Edition1 = TypeAliasType("Edition1", Annotated[StrictStr, Field(max_length=50, min_length=1)])
-CopiesByBranchAdditionalProperty = TypeAliasType(
-    "CopiesByBranchAdditionalProperty", Annotated[WholeInt, Field(ge=0, le=999)]
+BookFieldsAuthorsItem = TypeAliasType(
+    "BookFieldsAuthorsItem", Annotated[StrictStr, Field(max_length=100, min_length=1)]
 )
-Edition2 = TypeAliasType("Edition2", Annotated[WholeInt, Field(ge=1, le=1000)])
-Edition3 = TypeAliasType("Edition3", Annotated[StrictStr, Field(max_length=50, min_length=1)])
+
+
+class BookFieldsFormat(StrEnum):
+    HARDCOVER = "hardcover"
+    PAPERBACK = "paperback"
+    EBOOK = "ebook"
+    AUDIOBOOK = "audiobook"
+
+
+BookFieldsEditionVariant1 = TypeAliasType(
+    "BookFieldsEditionVariant1", Annotated[WholeInt, Field(ge=1, le=1000)]
+)
+BookFieldsEditionVariant2 = TypeAliasType(
+    "BookFieldsEditionVariant2", Annotated[StrictStr, Field(max_length=50, min_length=1)]
+)
+BookFieldsCopiesByBranchValue = TypeAliasType(
+    "BookFieldsCopiesByBranchValue", Annotated[WholeInt, Field(ge=0, le=999)]
+)
+
+
+class BookFields(ContractModel):
+    title: Annotated[StrictStr | MISSING, Field(max_length=200, min_length=1)] = MISSING
+    subtitle: Annotated[StrictStr | MISSING | None, Field(max_length=200)] = MISSING
+    authors: Annotated[
+        list[BookFieldsAuthorsItem] | MISSING, Field(max_length=10, min_length=1)
+    ] = MISSING
+    isbn: Annotated[StrictStr | MISSING, Field(pattern="^97[89][0-9]{10}$")] = MISSING
+    class_: Annotated[
+        StrictStr | MISSING, Field(alias="class", pattern="^[0-9]{3}(\\.[0-9]{1,6})?$")
+    ] = MISSING
+    format: BookFieldsFormat = BookFieldsFormat.PAPERBACK
+    edition: BookFieldsEditionVariant1 | BookFieldsEditionVariant2 | MISSING = MISSING
+    language: LanguageCode | MISSING = MISSING
+    genres: Annotated[list[Genre], Field(max_length=5)] = []
+    tags: Annotated[list[Tag], Field(max_length=10)] = []
+    published_on: TextDate | MISSING = MISSING
+    replacement_cost: Annotated[StrictFloat | MISSING, Field(gt=0.0, le=10000.0)] = MISSING
+    homepage: Annotated[StrictStr | MISSING, Field(max_length=2000)] = MISSING
+    copies_by_branch: Annotated[dict[str, BookFieldsCopiesByBranchValue], Field(max_length=20)] = {}
+
+
+class BookInput(BookFields):
+    title: Annotated[StrictStr, Field(max_length=200, min_length=1)]
+    authors: Annotated[list[BookFieldsAuthorsItem], Field(max_length=10, min_length=1)]
+    isbn: Annotated[StrictStr, Field(pattern="^97[89][0-9]{10}$")]
+    language: LanguageCode
+
+
+class Book(ContractModel):
+    title: Annotated[StrictStr, Field(max_length=200, min_length=1)]
+    subtitle: Annotated[StrictStr | None, Field(max_length=200)]
+    authors: Annotated[list[BookFieldsAuthorsItem], Field(max_length=10, min_length=1)]
+    isbn: Annotated[StrictStr, Field(pattern="^97[89][0-9]{10}$")]
+    class_: Annotated[
+        StrictStr | MISSING, Field(alias="class", pattern="^[0-9]{3}(\\.[0-9]{1,6})?$")
+    ] = MISSING
+    format: BookFieldsFormat
+    edition: BookFieldsEditionVariant1 | BookFieldsEditionVariant2 | MISSING = MISSING
+    language: LanguageCode
+    genres: Annotated[list[Genre], Field(max_length=5)]
+    tags: Annotated[list[Tag], Field(max_length=10)]
+    published_on: TextDate | MISSING = MISSING
+    replacement_cost: Annotated[StrictFloat | MISSING, Field(gt=0.0, le=10000.0)] = MISSING
+    homepage: Annotated[StrictStr | MISSING, Field(max_length=2000)] = MISSING
+    copies_by_branch: Annotated[dict[str, BookFieldsCopiesByBranchValue], Field(max_length=20)]
+    id: Annotated[BookId, Field(json_schema_extra={"readOnly": True})]
+    available_copies: Annotated[WholeInt, Field(ge=0, json_schema_extra={"readOnly": True})]
+    has_file: Annotated[StrictBool, Field(json_schema_extra={"readOnly": True})]
+    created_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
+    updated_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
+
+
+class BookPage(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    items: Annotated[list[Book], Field(max_length=100)]
+    limit: Annotated[WholeInt, Field(ge=1, le=100)]
+    offset: Annotated[WholeInt, Field(ge=0)]
+    total: Annotated[WholeInt, Field(ge=0)]
 
 
 class BookMediaUpload(ContractModel):
@@ -165,19 +251,50 @@ class Category(ContractModel):
     children: Annotated[list[Category], Field(max_length=100)]
 
 
-LoanDays = TypeAliasType("LoanDays", Annotated[WholeInt, Field(ge=7, le=28, multiple_of=7)])
+class MemberLocale(StrEnum):
+    EN = "en"
+    FR = "fr"
+    DE = "de"
+
+
+class Member(ContractModel):
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re")
+    id: Annotated[UUID | MISSING, Field(json_schema_extra={"readOnly": True})] = MISSING
+    email: Annotated[EmailText, Field(max_length=254)]
+    display_name: Annotated[StrictStr, Field(max_length=100, min_length=1)]
+    password: Annotated[
+        StrictStr | MISSING,
+        Field(
+            json_schema_extra={"writeOnly": True},
+            max_length=64,
+            min_length=8,
+            pattern="^(?=.*[0-9]).{8,64}$",
+        ),
+    ] = MISSING
+    newsletter: StrictBool = False
+    locale: MemberLocale = MemberLocale.EN
+    created_at: Annotated[TextDatetime | MISSING, Field(json_schema_extra={"readOnly": True})] = (
+        MISSING
+    )
+
+
+class MemberUpdateLocale(StrEnum):
+    EN = "en"
+    FR = "fr"
+    DE = "de"
+
+
+class MemberUpdate(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    display_name: Annotated[StrictStr | MISSING, Field(max_length=100, min_length=1)] = MISSING
+    newsletter: StrictBool | MISSING = MISSING
+    locale: MemberUpdateLocale | MISSING = MISSING
 
 
 class PickupDelivery(ContractModel):
     model_config = ConfigDict(extra="forbid")
     method: Literal["pickup"]
     branch: BranchCode
-
-
-class DigitalDelivery(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    method: Literal["digital"]
-    email: Annotated[EmailText, Field(max_length=254)]
 
 
 class PostalAddress(ContractModel):
@@ -189,51 +306,67 @@ class PostalAddress(ContractModel):
     country: Annotated[StrictStr, Field(pattern="^[A-Z]{2}$")]
 
 
-class ImportFormat(StrEnum):
-    MARC_21 = "marc21"
-    ONIX = "onix"
-    CSV = "csv"
-
-
-class LoanDueEvent(ContractModel):
+class PostalDelivery(ContractModel):
     model_config = ConfigDict(extra="forbid")
-    event: Literal["loan.due"]
-    id: UUID
-    occurred_at: TextDatetime
-    loan_id: UUID
+    method: Literal["post"]
+    address: PostalAddress
+
+
+class DigitalDelivery(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    method: Literal["digital"]
+    email: Annotated[EmailText, Field(max_length=254)]
+
+
+Delivery = TypeAliasType(
+    "Delivery",
+    Annotated[PickupDelivery | PostalDelivery | DigitalDelivery, Field(discriminator="method")],
+)
+LoanDays = TypeAliasType("LoanDays", Annotated[WholeInt, Field(ge=7, le=28, multiple_of=7)])
+
+
+class LoanRequest(ContractModel):
+    model_config = ConfigDict(extra="forbid")
     book_id: BookId
-    due_on: TextDate
+    delivery: Delivery
+    days: LoanDays | None = 14
 
 
-class ErrorDetailsItem(ContractModel):
+class RenewalRequest(ContractModel):
     model_config = ConfigDict(extra="forbid")
-    field: StrictStr
-    issue: StrictStr
-
-
-class BookFieldsFormat(StrEnum):
-    HARDCOVER = "hardcover"
-    PAPERBACK = "paperback"
-    EBOOK = "ebook"
-    AUDIOBOOK = "audiobook"
-
-
-class MemberLocale(StrEnum):
-    EN = "en"
-    FR = "fr"
-    DE = "de"
-
-
-class MemberUpdateLocale(StrEnum):
-    EN = "en"
-    FR = "fr"
-    DE = "de"
+    days: LoanDays | None = 14
 
 
 class LoanStatus(StrEnum):
     ACTIVE = "active"
     OVERDUE = "overdue"
     RETURNED = "returned"
+
+
+class Loan(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    id: UUID
+    book_id: BookId
+    member_id: UUID
+    delivery: Delivery
+    borrowed_at: TextDatetime
+    due_on: TextDate
+    returned_at: Annotated[TextDatetime | None, Field(...)]
+    renewals: Annotated[WholeInt, Field(ge=0, le=3)]
+    status: LoanStatus
+
+
+class ImportFormat(StrEnum):
+    MARC_21 = "marc21"
+    ONIX = "onix"
+    CSV = "csv"
+
+
+class ImportRequest(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    source_url: Annotated[StrictStr, Field(max_length=2000, pattern="^https://")]
+    format: ImportFormat
+    dry_run: StrictBool = False
 
 
 class ImportJobStatus(StrEnum):
@@ -248,6 +381,29 @@ class ImportJobCounts(ContractModel):
     created: Annotated[WholeInt, Field(ge=0)]
     updated: Annotated[WholeInt, Field(ge=0)]
     skipped: Annotated[WholeInt, Field(ge=0)]
+
+
+class ImportJob(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    id: UUID
+    status: ImportJobStatus
+    format: ImportFormat
+    dry_run: StrictBool
+    requested_from: TextIPv4
+    requested_at: TextDatetime
+    finished_at: Annotated[TextDatetime | None, Field(...)]
+    counts: ImportJobCounts
+    error: Annotated[Error | None, Field(...)]
+
+
+class LoanDueEvent(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    event: Literal["loan.due"]
+    id: UUID
+    occurred_at: TextDatetime
+    loan_id: UUID
+    book_id: BookId
+    due_on: TextDate
 
 
 class ListBooksSortParam(StrEnum):
@@ -273,158 +429,6 @@ class ContentLanguageHeader(StrEnum):
     EN = "en"
     FR = "fr"
     DE = "de"
-
-
-class Error(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    code: Annotated[StrictStr, Field(max_length=64, pattern="^[a-z][a-z0-9_]*$")]
-    message: StrictStr
-    details: list[ErrorDetailsItem] | MISSING = MISSING
-
-
-class BookFields(ContractModel):
-    title: Annotated[StrictStr | MISSING, Field(max_length=200, min_length=1)] = MISSING
-    subtitle: Annotated[StrictStr | MISSING | None, Field(max_length=200)] = MISSING
-    authors: Annotated[list[Author] | MISSING, Field(max_length=10, min_length=1)] = MISSING
-    isbn: Annotated[StrictStr | MISSING, Field(pattern="^97[89][0-9]{10}$")] = MISSING
-    class_: Annotated[
-        StrictStr | MISSING, Field(alias="class", pattern="^[0-9]{3}(\\.[0-9]{1,6})?$")
-    ] = MISSING
-    format: BookFieldsFormat = BookFieldsFormat.PAPERBACK
-    edition: Edition | Edition1 | MISSING = MISSING
-    language: LanguageCode | MISSING = MISSING
-    genres: Annotated[list[Genre], Field(max_length=5)] = []
-    tags: Annotated[list[Tag], Field(max_length=10)] = []
-    published_on: TextDate | MISSING = MISSING
-    replacement_cost: Annotated[StrictFloat | MISSING, Field(gt=0.0, le=10000.0)] = MISSING
-    homepage: Annotated[StrictStr | MISSING, Field(max_length=2000)] = MISSING
-    copies_by_branch: Annotated[
-        dict[str, CopiesByBranchAdditionalProperty], Field(max_length=20)
-    ] = {}
-
-
-class BookInput(BookFields):
-    title: Annotated[StrictStr, Field(max_length=200, min_length=1)]
-    authors: Annotated[list[Author], Field(max_length=10, min_length=1)]
-    isbn: Annotated[StrictStr, Field(pattern="^97[89][0-9]{10}$")]
-    language: LanguageCode
-
-
-class Book(ContractModel):
-    title: Annotated[StrictStr, Field(max_length=200, min_length=1)]
-    subtitle: Annotated[StrictStr | None, Field(max_length=200)]
-    authors: Annotated[list[Author], Field(max_length=10, min_length=1)]
-    isbn: Annotated[StrictStr, Field(pattern="^97[89][0-9]{10}$")]
-    class_: Annotated[
-        StrictStr | MISSING, Field(alias="class", pattern="^[0-9]{3}(\\.[0-9]{1,6})?$")
-    ] = MISSING
-    format: BookFieldsFormat
-    edition: Edition2 | Edition3 | MISSING = MISSING
-    language: LanguageCode
-    genres: Annotated[list[Genre], Field(max_length=5)]
-    tags: Annotated[list[Tag], Field(max_length=10)]
-    published_on: TextDate | MISSING = MISSING
-    replacement_cost: Annotated[StrictFloat | MISSING, Field(gt=0.0, le=10000.0)] = MISSING
-    homepage: Annotated[StrictStr | MISSING, Field(max_length=2000)] = MISSING
-    copies_by_branch: Annotated[dict[str, CopiesByBranchAdditionalProperty], Field(max_length=20)]
-    id: Annotated[BookId, Field(json_schema_extra={"readOnly": True})]
-    available_copies: Annotated[WholeInt, Field(ge=0, json_schema_extra={"readOnly": True})]
-    has_file: Annotated[StrictBool, Field(json_schema_extra={"readOnly": True})]
-    created_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
-    updated_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
-
-
-class BookPage(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    items: Annotated[list[Book], Field(max_length=100)]
-    limit: Annotated[WholeInt, Field(ge=1, le=100)]
-    offset: Annotated[WholeInt, Field(ge=0)]
-    total: Annotated[WholeInt, Field(ge=0)]
-
-
-class Member(ContractModel):
-    model_config = ConfigDict(extra="forbid", regex_engine="python-re")
-    id: Annotated[UUID | MISSING, Field(json_schema_extra={"readOnly": True})] = MISSING
-    email: Annotated[EmailText, Field(max_length=254)]
-    display_name: Annotated[StrictStr, Field(max_length=100, min_length=1)]
-    password: Annotated[
-        StrictStr | MISSING,
-        Field(
-            json_schema_extra={"writeOnly": True},
-            max_length=64,
-            min_length=8,
-            pattern="^(?=.*[0-9]).{8,64}$",
-        ),
-    ] = MISSING
-    newsletter: StrictBool = False
-    locale: MemberLocale = MemberLocale.EN
-    created_at: Annotated[TextDatetime | MISSING, Field(json_schema_extra={"readOnly": True})] = (
-        MISSING
-    )
-
-
-class MemberUpdate(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    display_name: Annotated[StrictStr | MISSING, Field(max_length=100, min_length=1)] = MISSING
-    newsletter: StrictBool | MISSING = MISSING
-    locale: MemberUpdateLocale | MISSING = MISSING
-
-
-class RenewalRequest(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    days: LoanDays | None = 14
-
-
-class PostalDelivery(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    method: Literal["post"]
-    address: PostalAddress
-
-
-class ImportRequest(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    source_url: Annotated[StrictStr, Field(max_length=2000, pattern="^https://")]
-    format: ImportFormat
-    dry_run: StrictBool = False
-
-
-class ImportJob(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    id: UUID
-    status: ImportJobStatus
-    format: ImportFormat
-    dry_run: StrictBool
-    requested_from: TextIPv4
-    requested_at: TextDatetime
-    finished_at: Annotated[TextDatetime | None, Field(...)]
-    counts: ImportJobCounts
-    error: Annotated[Error | None, Field(...)]
-
-
-Delivery = TypeAliasType(
-    "Delivery",
-    Annotated[PickupDelivery | PostalDelivery | DigitalDelivery, Field(discriminator="method")],
-)
-
-
-class Loan(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    id: UUID
-    book_id: BookId
-    member_id: UUID
-    delivery: Delivery
-    borrowed_at: TextDatetime
-    due_on: TextDate
-    returned_at: Annotated[TextDatetime | None, Field(...)]
-    renewals: Annotated[WholeInt, Field(ge=0, le=3)]
-    status: LoanStatus
-
-
-class LoanRequest(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    book_id: BookId
-    delivery: Delivery
-    days: LoanDays | None = 14
 
 
 Category.model_rebuild()

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=600)
     jwt_max_token_bytes: int = Field(default=8192, ge=256)
     jwt_jwks_refresh_cooldown_seconds: float = Field(default=30.0, ge=0)
+    jwt_cache_seconds: float = Field(default=60.0, ge=0, le=3600)  # 0: verify every request
     oidc_discovery_url: str | None = None
 
     api_key_hashes: dict[str, str] = Field(default_factory=dict)

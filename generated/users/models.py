@@ -98,69 +98,6 @@ class ValidationIssue(ContractModel):
     detail: StrictStr
 
 
-TokenRequestAdditionalProperty = TypeAliasType(
-    "TokenRequestAdditionalProperty", Annotated[StrictStr, Field(max_length=512)]
-)
-
-
-class RefreshTokenRequest(ContractModel):
-    model_config = ConfigDict(extra="forbid")
-    refresh_token: Annotated[StrictStr, Field(max_length=512, min_length=1)]
-
-
-class Role(StrEnum):
-    USER = "user"
-    ADMIN = "admin"
-
-
-RoleSet = TypeAliasType("RoleSet", Annotated[list[Role], Field(max_length=2, min_length=1)])
-EmailAddress = TypeAliasType("EmailAddress", Annotated[EmailText, Field(max_length=254)])
-DisplayName = TypeAliasType(
-    "DisplayName",
-    Annotated[StrictStr, Field(max_length=100, min_length=1, pattern="^\\S(.*\\S)?$")],
-)
-NewPassword = TypeAliasType(
-    "NewPassword",
-    Annotated[
-        StrictStr, Field(json_schema_extra={"writeOnly": True}, max_length=128, min_length=12)
-    ],
-)
-
-
-class OAuthErrorError(StrEnum):
-    INVALID_REQUEST = "invalid_request"
-    INVALID_GRANT = "invalid_grant"
-    UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type"
-    INVALID_SCOPE = "invalid_scope"
-
-
-class TokenRequestGrantType(StrEnum):
-    PASSWORD = "password"
-
-
-class TokenResponseTokenType(StrEnum):
-    BEARER = "bearer"
-
-
-class HealthStatusStatus(StrEnum):
-    OK = "ok"
-    UNAVAILABLE = "unavailable"
-
-
-class HealthStatusChecksValue(StrEnum):
-    OK = "ok"
-    UNAVAILABLE = "unavailable"
-
-
-class ListUsersSortParam(StrEnum):
-    CREATED_AT = "created_at"
-    CREATED_AT_2 = "-created_at"
-    EMAIL = "email"
-    EMAIL_2 = "-email"
-    DISPLAY_NAME = "display_name"
-    DISPLAY_NAME_2 = "-display_name"
-
-
 class Problem(ContractModel):
     model_config = ConfigDict(extra="forbid")
     type: StrictStr
@@ -172,6 +109,13 @@ class Problem(ContractModel):
     request_id: StrictStr | MISSING = MISSING
 
 
+class OAuthErrorError(StrEnum):
+    INVALID_REQUEST = "invalid_request"
+    INVALID_GRANT = "invalid_grant"
+    UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type"
+    INVALID_SCOPE = "invalid_scope"
+
+
 class OAuthError(ContractModel):
     model_config = ConfigDict(extra="forbid")
     error: OAuthErrorError
@@ -179,9 +123,17 @@ class OAuthError(ContractModel):
     error_uri: StrictStr | MISSING = MISSING
 
 
+class TokenRequestGrantType(StrEnum):
+    PASSWORD = "password"
+
+
+EmailAddress = TypeAliasType("EmailAddress", Annotated[EmailText, Field(max_length=254)])
+TokenRequestValue = TypeAliasType("TokenRequestValue", Annotated[StrictStr, Field(max_length=512)])
+
+
 class TokenRequest(ContractModel):
     model_config = ConfigDict(extra="allow")
-    __annotations__ = {"__pydantic_extra__": dict[str, TokenRequestAdditionalProperty]}
+    __annotations__ = {"__pydantic_extra__": dict[str, TokenRequestValue]}
     grant_type: TokenRequestGrantType
     username: EmailAddress
     password: Annotated[StrictStr, Field(max_length=128, min_length=1)]
@@ -194,6 +146,10 @@ class TokenRequest(ContractModel):
     ] = MISSING
 
 
+class TokenResponseTokenType(StrEnum):
+    BEARER = "bearer"
+
+
 class TokenResponse(ContractModel):
     model_config = ConfigDict(extra="forbid")
     access_token: StrictStr
@@ -203,11 +159,36 @@ class TokenResponse(ContractModel):
     scope: StrictStr
 
 
+class RefreshTokenRequest(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: Annotated[StrictStr, Field(max_length=512, min_length=1)]
+
+
+NewPassword = TypeAliasType(
+    "NewPassword",
+    Annotated[
+        StrictStr, Field(json_schema_extra={"writeOnly": True}, max_length=128, min_length=12)
+    ],
+)
+DisplayName = TypeAliasType(
+    "DisplayName",
+    Annotated[StrictStr, Field(max_length=100, min_length=1, pattern="^\\S(.*\\S)?$")],
+)
+
+
 class UserRegistration(ContractModel):
     model_config = ConfigDict(extra="forbid")
     email: EmailAddress
     password: NewPassword
     display_name: DisplayName
+
+
+class Role(StrEnum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+RoleSet = TypeAliasType("RoleSet", Annotated[list[Role], Field(max_length=2, min_length=1)])
 
 
 class User(ContractModel):
@@ -253,7 +234,26 @@ class UserPage(ContractModel):
     total: Annotated[WholeInt, Field(ge=0)]
 
 
+class HealthStatusStatus(StrEnum):
+    OK = "ok"
+    UNAVAILABLE = "unavailable"
+
+
+class HealthStatusChecksValue(StrEnum):
+    OK = "ok"
+    UNAVAILABLE = "unavailable"
+
+
 class HealthStatus(ContractModel):
     model_config = ConfigDict(extra="forbid")
     status: HealthStatusStatus
     checks: Annotated[dict[str, HealthStatusChecksValue] | MISSING, Field(max_length=20)] = MISSING
+
+
+class ListUsersSortParam(StrEnum):
+    CREATED_AT = "created_at"
+    CREATED_AT_2 = "-created_at"
+    EMAIL = "email"
+    EMAIL_2 = "-email"
+    DISPLAY_NAME = "display_name"
+    DISPLAY_NAME_2 = "-display_name"

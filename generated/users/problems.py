@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -28,6 +28,8 @@ SECURITY_HEADERS = (
     (b"cross-origin-opener-policy", b"same-origin"),
 )
 API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+_DOCS_HEADERS = SECURITY_HEADERS  # Swagger UI needs its scripts: no API CSP on /docs
+_API_HEADERS = (*SECURITY_HEADERS, API_CSP)
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,7 @@ class ServiceMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
         is_docs = str(scope.get("path", "")).rstrip("/").endswith(("/docs", "/redoc"))
+        extra = _DOCS_HEADERS if is_docs else _API_HEADERS
 
         async def send_wrapper(message: Message) -> None:
             nonlocal started
@@ -216,16 +219,18 @@ class ServiceMiddleware:
                 started = True
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = [*SECURITY_HEADERS] + ([] if is_docs else [API_CSP])
                 headers += [(k, v) for k, v in extra if k not in present]
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
         try:
-            if self._declared_length(scope) > self.max_body_bytes:
+            declared = self._declared_length(scope)
+            if declared > self.max_body_bytes:
                 raise _TooLarge
-            await self.app(scope, self._limited(receive), send_wrapper)
+            # A request without a body (no length, not chunked) needs no byte counting.
+            bodiless = declared == 0 and not self._chunked(scope)
+            await self.app(scope, receive if bodiless else self._limited(receive), send_wrapper)
         except _TooLarge:
             if not started:
                 await self._send_error(scope, send_wrapper, 413, "Content Too Large", request_id)
@@ -246,7 +251,11 @@ class ServiceMiddleware:
                 text = str(value.decode("latin-1"))
                 if _REQUEST_ID.fullmatch(text):
                     return text
-        return uuid.uuid4().hex
+        return os.urandom(16).hex()  # as random as uuid4().hex, without the UUID object
+
+    @staticmethod
+    def _chunked(scope: Scope) -> bool:
+        return any(name == b"transfer-encoding" for name, _ in scope.get("headers", []))
 
     @staticmethod
     def _declared_length(scope: Scope) -> int:

@@ -57,6 +57,7 @@ def configure_auth(
         leeway=settings.jwt_leeway_seconds,
         max_token_bytes=settings.jwt_max_token_bytes,
         jwks_refresh_cooldown=settings.jwt_jwks_refresh_cooldown_seconds,
+        cache_seconds=settings.jwt_cache_seconds,
     )
     basic = basic_verifier or _nobody
     if basic_verifier is None and USES_BASIC:

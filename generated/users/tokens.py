@@ -7,6 +7,7 @@ import json
 import logging
 import time
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -77,6 +78,8 @@ class JwtVerifier:
         leeway: int = 30,
         max_token_bytes: int = 8192,
         jwks_refresh_cooldown: float = 30.0,
+        cache_seconds: float = 60.0,
+        cache_size: int = 1024,
     ) -> None:
         asymmetric = bool(public_key or jwks_json or jwks_url or discovery_url)
         self.algorithms = list(
@@ -93,6 +96,13 @@ class JwtVerifier:
         self.leeway = leeway
         self.max_token_bytes = max_token_bytes
         self.jwks_refresh_cooldown = jwks_refresh_cooldown
+        # Tokens already verified, by their exact text: a client sends the same token on every
+        # request, and a signature check costs more than a trivial endpoint. An entry lives
+        # `cache_seconds` at most (a key removed from a JWKS stops working within that time)
+        # and never past the moment the token itself would be refused (`exp` + leeway).
+        self.cache_seconds = cache_seconds
+        self.cache_size = cache_size
+        self._verified: OrderedDict[str, tuple[dict[str, Any], float]] = OrderedDict()
 
     @property
     def _needs_kid(self) -> bool:
@@ -128,6 +138,22 @@ class JwtVerifier:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The token's claims, or InvalidToken; `exp` is required, `iss`/`aud` when configured."""
+        now = time.time()
+        cached = self._verified.get(token)
+        if cached is not None:
+            if now < cached[1]:
+                return dict(cached[0])
+            self._verified.pop(token, None)
+        claims = self._verify(token)
+        exp = claims.get("exp")
+        if self.cache_seconds > 0 and isinstance(exp, int | float) and not isinstance(exp, bool):
+            until = min(now + self.cache_seconds, exp + self.leeway)
+            self._verified[token] = (dict(claims), until)
+            while len(self._verified) > self.cache_size:
+                self._verified.popitem(last=False)
+        return claims
+
+    def _verify(self, token: str) -> dict[str, Any]:
         if not self.configured:
             raise InvalidToken("no JWT key is configured")
         if len(token) > self.max_token_bytes or token.count(".") != 2:

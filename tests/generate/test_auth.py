@@ -238,3 +238,46 @@ def test_default_api_key_verifier_compares_every_entry(
     assert asyncio.run(verify("apiKey", "k1")).subject == "a"
     assert len(calls) == 3  # no early exit on the first match
     assert asyncio.run(verify("apiKey", "nope")) is None
+
+
+def test_verified_tokens_are_cached_until_they_expire(
+    tasks: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks_pkg import tokens  # type: ignore[import-not-found]
+
+    verifier = tokens.JwtVerifier(secret=SECRET.encode(), leeway=0, cache_seconds=60)
+    decoded: list[str] = []
+    real_decode = jwt.decode
+
+    def counting(token: str, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(token)
+        return real_decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(tokens.jwt, "decode", counting)
+    now = time.time()
+    token = sign(claims(exp=int(now) + 10, iss=None, aud=None))
+    first = verifier.verify(token)
+    first["sub"] = "mallory"  # callers get copies: the cached claims stay as verified
+    assert verifier.verify(token)["sub"] == "alice"
+    assert len(decoded) == 1  # the second call skipped the signature check
+    with pytest.raises(tokens.InvalidToken):
+        verifier.verify(token[:-2] + "xx")  # another text is never a cache hit
+    decoded.clear()
+    monkeypatch.setattr(tokens.time, "time", lambda: now + 11)
+    verifier.verify(token)  # past `exp` (+ leeway) the cache has no say: PyJWT decides again
+    assert decoded == [token]
+    monkeypatch.setattr(tokens.time, "time", lambda: now)
+    uncached = tokens.JwtVerifier(secret=SECRET.encode(), cache_seconds=0)
+    decoded.clear()
+    uncached.verify(token)
+    uncached.verify(token)
+    assert len(decoded) == 2
+
+
+def test_the_token_cache_is_bounded(tasks: ModuleType) -> None:
+    from tasks_pkg import tokens
+
+    verifier = tokens.JwtVerifier(secret=SECRET.encode(), cache_size=3)
+    for n in range(5):
+        verifier.verify(sign(claims(sub=f"user{n}", iss=None, aud=None)))
+    assert len(verifier._verified) == 3
