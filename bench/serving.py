@@ -1,28 +1,27 @@
 """Requests and start-up: a generated service vs the same endpoints hand-written in FastAPI.
 
-    .venv/bin/python bench/requests.py [--requests 2000] [--concurrency 16] [--rounds 2]
+    .venv/bin/python bench/serving.py [--seconds 5] [--concurrency 16] [--rounds 2]
 
 Both apps run under uvicorn on 127.0.0.1 (one worker each, no access log, log level warning)
-at the same time on two ports; a bounded httpx loop in a separate process drives one of them
-at a time, alternating generated/hand-written per endpoint and per round (A/B/A/B). Per side
-the best round (highest req/s) is reported, with its p50/p99. Ratios only: the machine is
-shared and the load generator shares its two cores with the server, so absolute figures drift.
+at the same time on two ports; wrk (Debian's `wrk`, one thread) in a separate process drives
+one of them at a time, alternating generated/hand-written per endpoint and per round
+(A/B/A/B). Without wrk a bounded httpx loop stands in (heavier: it narrows the differences).
+Per side the best round (highest req/s) is reported, with its p50/p99. Ratios only: the
+machine is shared, so absolute figures drift.
 
-Start-up: `import <pkg>; create_app()` of the package generated from the GitHub corpus
-contract, in fresh interpreters (skipped when ../shared/corpus is absent).
+Start-up: `import <pkg>; create_app()` of the packages generated from the largest corpus
+contracts, in fresh interpreters, beside importing fastapi-code-generator's `main.py` for
+the same contract (its own virtualenv, `bench/peers.sh`) where it generates one.
 
-Writes bench/results/requests.md. `bench_requests(contracts)` has the suite signature of
-bench/run.py.
+`bench_requests()` and `bench_startup()` are suites of bench/run.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import platform
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,14 +31,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if __name__ == "__main__":
-    # This file is named like the `requests` distribution: keep bench/ off the import path.
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-LARGE = ROOT.parent / "shared" / "corpus" / "large"
-GITHUB = LARGE / "github-api.github.com-2022-06.json"
-RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 SECRET = "bench-secret-" + "x" * 40  # HS256 needs 32+ bytes
 PACKAGE = "benchapi"
@@ -162,7 +156,7 @@ def build():
     return create_app(items=Items())
 """
 
-# The load generator: N requests over C keep-alive connections, one latency sample each.
+# The fallback load generator: N requests over C keep-alive connections.
 LOADGEN = """
 import asyncio, json, sys, time
 import httpx
@@ -294,9 +288,70 @@ def uvicorn(target: str, app_dir: Path, env: dict[str, str], *, factory: bool = 
             proc.wait()
 
 
-def load(base: str, endpoint: tuple, n: int, c: int, token: str) -> dict[str, float]:
+WRK_SCRIPT = """
+wrk.method = {method}
+wrk.body = {body}
+wrk.headers["Content-Type"] = "application/json"
+{auth}
+"""
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def load(base: str, endpoint: tuple, seconds: float, c: int, token: str) -> dict[str, float]:
+    """One measured run against one endpoint: req/s, p50/p99 in ms (wrk, else httpx)."""
     _, method, path, body, expected, secured = endpoint
-    args = [base + path, method, str(n), str(c), body, token if secured else "", str(expected)]
+    token = token if secured else ""
+    check_answer(base + path, method, body, token, expected)
+    if shutil.which("wrk") is None:
+        return load_httpx(base + path, method, body, token, expected, int(seconds * 400), c)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        auth = f'wrk.headers["Authorization"] = "Bearer {token}"' if token else ""
+        script.write(WRK_SCRIPT.format(method=json.dumps(method), body=json.dumps(body), auth=auth))
+    try:
+        cmd = ["wrk", "-t1", f"-c{c}", "--latency", "-s", script.name, base + path]
+        subprocess.run([*cmd, "-d1s"], capture_output=True, check=True)  # warm-up
+        out = subprocess.run(
+            [*cmd, f"-d{seconds}s"], capture_output=True, text=True, check=True
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    return parse_wrk(out, f"{method} {path}")
+
+
+def parse_wrk(out: str, label: str) -> dict[str, float]:
+    """req/s and latency percentiles from wrk's report; refuses runs with non-2xx answers."""
+    result: dict[str, float] = {"bad": 0}
+    for line in out.splitlines():
+        words = line.split()
+        if line.startswith("Requests/sec:"):
+            result["rps"] = float(words[1])
+        elif words[:1] in (["50%"], ["99%"]):
+            value = words[1]
+            unit = value.lstrip("0123456789.")
+            result["p" + words[0].rstrip("%")] = float(value[: -len(unit)]) * _UNITS[unit]
+        elif line.strip().startswith(("Non-2xx", "Socket errors")):
+            result["bad"] += sum(int(w.rstrip(",")) for w in words if w.rstrip(",").isdigit())
+    if result["bad"] or "rps" not in result:
+        raise RuntimeError(f"{label}: wrk saw failed requests:\n{out}")
+    return result
+
+
+def check_answer(url: str, method: str, body: str, token: str, expected: int) -> None:
+    """One request before measuring: the endpoint answers what it should."""
+    import httpx
+
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = "Bearer " + token
+    answer = httpx.request(method, url, content=body or None, headers=headers, timeout=10)
+    if answer.status_code != expected:
+        raise RuntimeError(f"{method} {url}: {answer.status_code} {answer.text[:300]}")
+
+
+def load_httpx(
+    url: str, method: str, body: str, token: str, expected: int, n: int, c: int
+) -> dict[str, float]:
+    args = [url, method, str(n), str(c), body, token, str(expected)]
     out = subprocess.run(
         [PY, "-c", LOADGEN, *args], capture_output=True, text=True, check=False, cwd=ROOT
     )
@@ -304,7 +359,7 @@ def load(base: str, endpoint: tuple, n: int, c: int, token: str) -> dict[str, fl
         raise RuntimeError(f"load generator failed: {out.stderr[-800:]}")
     result: dict[str, float] = json.loads(out.stdout)
     if result["bad"]:
-        raise RuntimeError(f"{method} {path}: {result['bad']} unexpected answers {result}")
+        raise RuntimeError(f"{method} {url}: {result['bad']} unexpected answers {result}")
     return result
 
 
@@ -325,7 +380,7 @@ def best(runs: list[dict[str, float]]) -> dict[str, float]:
     return max(runs, key=lambda r: r["rps"])
 
 
-def bench_requests_rows(n: int, c: int, rounds: int) -> tuple[list[dict], list[dict]]:
+def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict], list[dict]]:
     from generator.devtoken import mint
     from generator.pipeline import env_prefix
 
@@ -347,7 +402,7 @@ def bench_requests_rows(n: int, c: int, rounds: int) -> tuple[list[dict], list[d
                 # A/B in one round, B/A in the next: neither side always goes first.
                 order = ["gen", "hand"] if r % 2 == 0 else ["hand", "gen"]
                 for side in order:
-                    result = load(servers[side], endpoint, n, c, token)
+                    result = load(servers[side], endpoint, seconds, c, token)
                     runs.setdefault((endpoint[0], side), []).append(result)
                     print(
                         f"  round {r + 1} {side:4} {endpoint[0]:26} {result['rps']:7.0f} req/s"
@@ -383,101 +438,72 @@ def bench_requests_rows(n: int, c: int, rounds: int) -> tuple[list[dict], list[d
     return rows, overhead
 
 
-def bench_startup(repeats: int = 3) -> list[dict[str, object]]:
-    if not GITHUB.is_file():
-        print(f"  start-up skipped: {GITHUB} is absent")
-        return []
+FCG_STARTUP_CHILD = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+t = time.perf_counter()
+import main
+print(time.perf_counter() - t, len(main.app.routes))
+"""
+
+
+def _median_run(code: str, cwd: Path, *args: str, repeats: int = 3) -> list[str] | str:
+    """stdout words of the median run (by first number) of `code` in fresh interpreters."""
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [PY, "-c", code, *args], cwd=cwd, capture_output=True, text=True, check=False
+        )
+        if out.returncode != 0:
+            return (out.stderr.strip().splitlines() or ["failed"])[-1][:160]
+        runs.append(out.stdout.split())
+    return sorted(runs, key=lambda words: float(words[0]))[len(runs) // 2]
+
+
+def bench_startup(contracts: list[Path], work: Path) -> list[dict[str, object]]:
+    """Import + create_app() of our package vs importing fastapi-code-generator's main.py.
+
+    Uses the outputs the generate suite left in `work/<contract>/` (ours in `pkg`,
+    fastapi-code-generator's in `fcg`); generates ours when they are missing.
+    """
     from generator.pipeline import generate_contract
 
-    with tempfile.TemporaryDirectory() as tmpdir:
-        pkg = "github_api"
-        t = time.perf_counter()
-        generated = generate_contract(GITHUB, Path(tmpdir) / pkg, label=GITHUB.name)
-        gen_s = time.perf_counter() - t
-        if not generated.files:
-            return [{"contract": GITHUB.name, "error": "did not generate"}]
-        inner, first, wall, routes = [], [], [], 0
-        for _ in range(repeats):
-            t = time.perf_counter()
-            out = subprocess.run(
-                [PY, "-c", STARTUP_CHILD.format(pkg=pkg)],
-                cwd=tmpdir,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            wall.append(time.perf_counter() - t)
-            if out.returncode != 0:
-                return [{"contract": GITHUB.name, "error": out.stderr.strip()[-300:]}]
-            seconds, first_s, routes_text, _status = out.stdout.split()
-            inner.append(float(seconds))
-            first.append(float(first_s))
-            routes = int(routes_text)
-        bare = []
-        for _ in range(repeats):
-            t = time.perf_counter()
-            subprocess.run([PY, "-c", "pass"], check=True)
-            bare.append(time.perf_counter() - t)
-    return [
-        {
-            "contract": GITHUB.name,
-            "routes": routes,
-            "import_create_app_s": round(statistics.median(inner), 2),
-            "first_request_s": round(statistics.median(first), 2),
-            "process_wall_s": round(statistics.median(wall), 2),
-            "bare_interpreter_s": round(statistics.median(bare), 2),
-            "generate_s": round(gen_s, 1),
-        }
-    ]
+    rows: list[dict[str, object]] = []
+    for contract in contracts:
+        folder = work / contract.stem
+        if not (folder / "pkg" / "__init__.py").is_file():
+            generate_contract(contract, folder / "pkg", label=contract.name)
+        if not (folder / "pkg" / "__init__.py").is_file():
+            rows.append({"contract": contract.name, "ours_s": "does not generate"})
+            continue
+        ours = _median_run(STARTUP_CHILD.format(pkg="pkg"), folder)
+        row: dict[str, object] = {"contract": contract.name}
+        if isinstance(ours, str):
+            row["ours_s"] = ours
+            rows.append(row)
+            continue
+        row |= {"routes": int(ours[2]), "ours_s": round(float(ours[0]), 2)}
+        row["first_request_s"] = round(float(ours[1]), 2)
+        fcg = folder / "fcg" / "main.py"
+        if fcg.is_file():
+            theirs = _median_run(FCG_STARTUP_CHILD, ROOT, str(fcg.parent))
+            if isinstance(theirs, str):
+                row["fcg_s"] = f"fails: {theirs}"
+            else:
+                row["fcg_s"] = round(float(theirs[0]), 2)
+                row["fcg_vs_ours"] = round(float(theirs[0]) / float(ours[0]), 2)
+        else:
+            row["fcg_s"] = "no output (fastapi-code-generator failed or not installed)"
+        row["target"] = "fcg / ours >= 1"
+        rows.append(row)
+    return rows
 
 
-def bench_requests(contracts: list[Path] | None = None) -> list[dict[str, object]]:
-    """The suite in bench/run.py's shape (contracts are not used: the bench contract is ours)."""
-    rows, overhead = bench_requests_rows(2000, 16, 2)
+def bench_requests(
+    contracts: list[Path], work: Path, *, seconds: float = 5, rounds: int = 2
+) -> list[dict[str, object]]:
+    """bench/run.py's suite: generated vs hand-written endpoints, then JWT overhead rows."""
+    loader = "wrk" if shutil.which("wrk") else "httpx (install wrk for sharper figures)"
+    print(f"  load generator: {loader}, {seconds} s per run, concurrency 16, {rounds} rounds")
+    rows, overhead = bench_requests_rows(seconds, 16, rounds)
     return [*rows, *overhead]
-
-
-def table(title: str, rows: list[dict]) -> str:
-    if not rows:
-        return f"## {title}\n\n(no rows)\n"
-    keys = list(rows[0])
-    lines = [f"## {title}", "", "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
-    lines += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--requests", type=int, default=2000, help="measured requests per run")
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=2, help="runs per side and endpoint")
-    parser.add_argument("--skip-startup", action="store_true")
-    args = parser.parse_args()
-    started = time.perf_counter()
-    print(
-        f"requests: {args.requests} per run, concurrency {args.concurrency}, {args.rounds} rounds"
-    )
-    rows, overhead = bench_requests_rows(args.requests, args.concurrency, args.rounds)
-    startup = [] if args.skip_startup else bench_startup()
-    text = [
-        "# specfirst request benchmarks",
-        "",
-        f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
-        f"{args.requests} requests at concurrency {args.concurrency} per run (httpx, separate "
-        f"process), best of {args.rounds} alternated rounds per side.",
-        "",
-        table("requests: generated vs hand-written FastAPI", rows),
-        table("JWT overhead (secured vs unsecured, req/s)", overhead),
-        table("start-up: import + create_app() in a fresh interpreter", startup),
-        f"(total bench time {time.perf_counter() - started:.0f} s)",
-        "",
-    ]
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "requests.md").write_text("\n".join(text), encoding="utf-8")
-    print("\n".join(text))
-
-
-if __name__ == "__main__":
-    main()

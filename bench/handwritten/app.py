@@ -1,4 +1,4 @@
-"""The bench endpoints written by hand in plain FastAPI: the baseline for `bench/requests.py`.
+"""The bench endpoints written by hand in plain FastAPI: the baseline for `bench/serving.py`.
 
 Same model as the generated side (`Item` below mirrors what specfirst emits for the bench
 contract), the idiomatic FastAPI way: body parameter, return annotation as response model,

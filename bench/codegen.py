@@ -1,0 +1,152 @@
+"""The code-generation suites of bench/run.py: validate and generate, side by side with peers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PEER_VENV = HERE / ".venv-peers"
+PY = sys.executable
+
+CHILD_VALIDATE_OURS = """
+import sys, time
+from pathlib import Path
+from generator.pipeline import check_contract
+t = time.perf_counter(); r = check_contract(Path(sys.argv[1])); d = time.perf_counter() - t
+print(d, sum(x.is_error for x in r.diagnostics))
+"""
+CHILD_VALIDATE_OSV = """
+import sys, time
+from openapi_spec_validator import validate
+from openapi_spec_validator.readers import read_from_filename
+t = time.perf_counter()
+doc, _ = read_from_filename(sys.argv[1])
+try:
+    validate(doc); errors = 0
+except Exception:
+    errors = 1
+print(time.perf_counter() - t, errors)
+"""
+
+
+def child(code: str, *args: str, python: str = PY) -> tuple[float, str]:
+    """Run `code` in a fresh interpreter; returns (wall seconds, stdout). Peak RSS via rusage."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [python, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return time.perf_counter() - start, out.stdout.strip() or out.stderr.strip()[-300:]
+
+
+# Runs a command and prints the peak RSS (KiB) of it and its descendants to stderr's last line.
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def timed(
+    cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> tuple[float, int, int]:
+    """Wall time, exit code and peak RSS (MiB, the command's own) of a command."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [PY, "-c", _PEAK, *cmd], cwd=cwd, capture_output=True, text=True, check=False, env=env
+    )
+    elapsed = time.perf_counter() - start
+    lines = out.stderr.strip().splitlines()
+    peak = int(lines[-1]) // 1024 if lines and lines[-1].isdigit() else -1
+    return elapsed, out.returncode, peak
+
+
+def imports(python: str, statement: str, path: Path) -> str:
+    """ "yes", or the last line of the error when `statement` fails with `path` importable."""
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    out = subprocess.run(
+        [python, "-c", statement], cwd=path, capture_output=True, text=True, check=False, env=env
+    )
+    if out.returncode == 0:
+        return "yes"
+    return "no: " + ((out.stderr.strip().splitlines() or ["?"])[-1])[:120]
+
+
+def bench_validate(contracts: list[Path], work: Path) -> list[dict[str, object]]:
+    rows = []
+    for path in contracts:
+        _, ours = child(CHILD_VALIDATE_OURS, str(path))
+        _, osv = child(CHILD_VALIDATE_OSV, str(path))
+        t_ours, t_osv = float(ours.split()[0]), float(osv.split()[0])
+        rows.append(
+            {
+                "contract": path.name,
+                "specfirst_s": round(t_ours, 2),
+                "osv_s": round(t_osv, 2),
+                "ratio": round(t_ours / t_osv, 2),
+                "target": "<= 1.5",
+            }
+        )
+    return rows
+
+
+def bench_generate(contracts: list[Path], work: Path) -> list[dict[str, object]]:
+    """Cold, then unchanged, generation; peers on the same contract. Outputs stay in `work`."""
+    rows = []
+    specfirst = str(Path(PY).with_name("specfirst"))
+    startup, _, _ = timed([specfirst, "--version"])
+    for path in contracts:
+        folder = work / path.stem
+        out = folder / "pkg"
+        cold, code, peak = timed([specfirst, "generate", str(path), "-o", str(out)])
+        warm, _, _ = timed([specfirst, "generate", str(path), "-o", str(out)])
+        row: dict[str, object] = {
+            "contract": path.name,
+            "cold_s": round(cold, 2),
+            "exit": code,
+            "peak_mib": peak,
+            "unchanged_s": round(warm, 2),
+            "unchanged_vs_startup": round(warm / startup, 2),
+        }
+        row |= _fastapi_codegen(path, folder / "fcg", cold)
+        row |= _openapi_generator(path, folder / "oag", cold)
+        row["targets"] = "fcg/ours >= 3, oag/ours > 1, unchanged <= 1.5"
+        rows.append(row)
+    return rows
+
+
+def _fastapi_codegen(path: Path, out: Path, ours: float) -> dict[str, object]:
+    peer = PEER_VENV / "bin" / "fastapi-codegen"
+    if not peer.exists():
+        return {"fcg_s": "not installed (bench/peers.sh)"}
+    seconds, code, peak = timed([str(peer), "-i", str(path), "-o", str(out)])
+    return {
+        "fcg_s": round(seconds, 2),
+        "fcg_exit": code,
+        "fcg_peak_mib": peak,
+        "fcg_imports": imports(PY, "import main", out) if code == 0 else "-",
+        "fcg_vs_ours": round(seconds / ours, 2),
+    }
+
+
+def _openapi_generator(path: Path, out: Path, ours: float) -> dict[str, object]:
+    oag = PEER_VENV / "bin" / "openapi-generator-cli"
+    if not oag.exists():
+        return {"oag_s": "not installed (bench/peers.sh)"}
+    # Java; its YAML reader refuses files over 3 Mi code points unless told otherwise.
+    env = {**os.environ, "JAVA_OPTS": "-DmaxYamlCodePoints=99999999"}
+    cmd = [str(oag), "generate", "-g", "python-fastapi", "--skip-validate-spec"]
+    seconds, code, peak = timed([*cmd, "-i", str(path), "-o", str(out)], env=env)
+    statement = "import openapi_server.main"
+    return {
+        "oag_s": round(seconds, 2),
+        "oag_exit": code,
+        "oag_peak_mib": peak,
+        "oag_imports": imports(PY, statement, out / "src") if code == 0 else "-",
+        "oag_vs_ours": round(seconds / ours, 2),
+    }
