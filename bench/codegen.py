@@ -131,7 +131,7 @@ def _fastapi_codegen(path: Path, out: Path, ours: float) -> dict[str, object]:
         "fcg_s": round(seconds, 2),
         "fcg_exit": code,
         "fcg_peak_mib": peak,
-        "fcg_imports": imports(PY, "import main", out) if code == 0 else "-",
+        "fcg_imports": imports(PY, "import fcg.main", out.parent) if code == 0 else "-",
         "fcg_vs_ours": round(seconds / ours, 2),
     }
 

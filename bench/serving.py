@@ -438,11 +438,12 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
     return rows, overhead
 
 
+# fastapi-code-generator's main.py imports `.models`: it is imported as the package `fcg`.
 FCG_STARTUP_CHILD = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
 t = time.perf_counter()
-import main
+import fcg.main as main
 print(time.perf_counter() - t, len(main.app.routes))
 """
 
@@ -486,7 +487,7 @@ def bench_startup(contracts: list[Path], work: Path) -> list[dict[str, object]]:
         row["first_request_s"] = round(float(ours[1]), 2)
         fcg = folder / "fcg" / "main.py"
         if fcg.is_file():
-            theirs = _median_run(FCG_STARTUP_CHILD, ROOT, str(fcg.parent))
+            theirs = _median_run(FCG_STARTUP_CHILD, ROOT, str(folder))
             if isinstance(theirs, str):
                 row["fcg_s"] = f"fails: {theirs}"
             else:
