@@ -14,69 +14,51 @@ loaded. The output is the same as the sequential pipeline's; only the time diffe
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any
 
+from generator import forking
 from generator.ir.schemas import ModelGenerationError
 from generator.spec.document import Spec
 
 # Below this many schemas and operations a second process costs more than it saves.
 PARALLEL_THRESHOLD = 300
 
-# ("ok", source) | ("model-error", message, pointer) | ("failed", reason)
-_Message = tuple[str, ...]
-
 
 @dataclass
 class ModelWorker:
     """A forked process computing models.py; `result()` waits for it."""
 
-    process: Any  # multiprocessing's fork-context Process (no public type)
-    connection: Connection
+    forked: forking.Forked
+
+    @property
+    def process(self) -> Any:
+        return self.forked.process
 
     def result(self) -> str | None:
         """The models.py source, or None when the worker failed (run the stage here).
 
         Raises the worker's `ModelGenerationError`, located as the sequential run would.
         """
-        try:
-            message: _Message = self.connection.recv()
-        except (EOFError, OSError):
-            message = ("failed", "the worker exited without a result")
-        finally:
-            self.connection.close()
-            self.process.join()
-        if message[0] == "ok":
-            return message[1]
-        if message[0] == "model-error":
-            raise ModelGenerationError(message[1], message[2])
-        return None
+        ok, value = self.forked.result()
+        if not ok:
+            return None
+        if value[0] == "model-error":
+            raise ModelGenerationError(value[1], value[2])
+        return str(value[1])
 
     def cancel(self) -> None:
         """Stop the worker (validation found errors: its result is not wanted)."""
-        self.process.terminate()
-        self.process.join()
-        self.connection.close()
+        self.forked.cancel()
 
 
 def start_models(spec: Spec, *, label: str, package: str) -> ModelWorker | None:
     """Fork a worker for models.py when the contract is large enough to gain from it."""
-    if size(spec.root) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+    if size(spec.root) < PARALLEL_THRESHOLD:
         return None
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_work, args=(spec, label, package, sender), name="specfirst-models", daemon=True
-    )
-    process.start()
-    sender.close()
-    return ModelWorker(process, receiver)
+    forked = forking.start(_work, spec, label, package, name="specfirst-models")
+    return ModelWorker(forked) if forked else None
 
 
 def size(root: Mapping[str, Any]) -> int:
@@ -89,19 +71,18 @@ def size(root: Mapping[str, Any]) -> int:
     )
 
 
-def _work(spec: Spec, label: str, package: str, connection: Connection) -> None:
-    """The worker: plan and emit the models of a contract not yet validated."""
+def _work(spec: Spec, label: str, package: str) -> tuple[str, ...]:
+    """The worker: plan and emit the models of a contract not yet validated.
+
+    Any other failure than a `ModelGenerationError` (an unvalidated contract may break any
+    stage) reaches the parent as a failed call, and the parent redoes the stage.
+    """
     from generator.emit.models import emit_models
     from generator.emit.package import header_line
     from generator.pipeline import build_ir
 
-    message: _Message
     try:
         plan, _ = build_ir(spec, label=label, package=package)
-        message = ("ok", emit_models(plan, header=header_line(label)))
+        return ("ok", emit_models(plan, header=header_line(label), parallel=True))
     except ModelGenerationError as exc:
-        message = ("model-error", exc.message, exc.pointer)
-    except BaseException as exc:  # an unvalidated contract may break any stage: parent redoes it
-        message = ("failed", type(exc).__name__)
-    connection.send(message)
-    connection.close()
+        return ("model-error", exc.message, exc.pointer)

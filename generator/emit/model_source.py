@@ -103,10 +103,15 @@ def _union_members(node: ast.expr) -> list[ast.expr]:
 
 
 def assemble(
-    source: str, *, header: str, unique: Mapping[str, tuple[str, ...]], required: Iterable[str]
+    source: str | ast.Module,
+    *,
+    header: str,
+    unique: Mapping[str, tuple[str, ...]],
+    required: Iterable[str],
 ) -> str:
-    """The final models.py text; `required` are class names that must be defined."""
-    tree = ast.parse(source)
+    """The final models.py text from the generator's module (text or parsed; changed in
+    place); `required` are class names that must be defined."""
+    tree = ast.parse(source) if isinstance(source, str) else source
     imported: dict[str, tuple[str, str | None]] = {}
     body: list[ast.stmt] = []
     for stmt in tree.body:

@@ -21,6 +21,7 @@ re-quoting of every literal).
 
 from __future__ import annotations
 
+import ast
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -34,6 +35,8 @@ from datamodel_code_generator.enums import (
 )
 from datamodel_code_generator.format import DatetimeClassType
 
+from generator import forking
+from generator.emit import model_parts
 from generator.emit.model_source import assemble
 from generator.ir.schema_python import COMPONENT_PREFIX
 from generator.ir.schemas import BASE_CLASS, ModelGenerationError, ModelPlan
@@ -64,18 +67,40 @@ TYPE_MAPPINGS = [
 ]
 
 
-def emit_models(plan: ModelPlan, *, header: str) -> str:
-    """The full source of models.py, starting with `header`; deterministic for a plan."""
+def emit_models(plan: ModelPlan, *, header: str, parallel: bool = False) -> str:
+    """The full source of models.py, starting with `header`; deterministic for a plan.
+
+    A large plan is generated in two reference-closed parts (`model_parts`), the second in a
+    forked process when `parallel` and the machine allow; the output is the same either way.
+    """
     schemas = plan.document["components"]["schemas"]
-    source = _generate(plan) if schemas else ""
+    source: str | ast.Module = _generate_parts(plan, parallel) if schemas else ""
     return assemble(source, header=header, unique=unique_items(schemas), required=list(schemas))
 
 
-def _generate(plan: ModelPlan) -> str:
+def _generate_parts(plan: ModelPlan, parallel: bool) -> str | ast.Module:
+    ordered = dependencies_first(plan.document["components"]["schemas"])
+    references = {
+        name: [r for r in _references(body) if r in ordered] for name, body in ordered.items()
+    }
+    parts = model_parts.split(ordered, references)
+    if len(parts) == 1:
+        return _generate(plan, ordered)
+    first, second = ({name: ordered[name] for name in part} for part in parts)
+    forked = forking.start(_generate, plan, second, name="specfirst-models-2") if parallel else None
+    sources = [_generate(plan, first)]
+    if forked is None:
+        sources.append(_generate(plan, second))
+    else:
+        ok, value = forked.result()
+        sources.append(value if ok else _generate(plan, second))
+    merged = model_parts.merge(sources)
+    return merged if merged is not None else _generate(plan, ordered)
+
+
+def _generate(plan: ModelPlan, schemas: Mapping[str, Any]) -> str:
     document = dict(plan.document)
-    components = dict(document["components"])
-    components["schemas"] = dependencies_first(components["schemas"])
-    document["components"] = components
+    document["components"] = {**document["components"], "schemas": dict(schemas)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -123,6 +148,13 @@ def _references(node: Any) -> list[str]:
             ref = item.get("$ref")
             if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
                 found.append(ref.removeprefix(COMPONENT_PREFIX))
+            mapping = item.get("mapping")  # a discriminator's targets are references too
+            if isinstance(mapping, Mapping) and "propertyName" in item:
+                found += [
+                    v.removeprefix(COMPONENT_PREFIX)
+                    for v in mapping.values()
+                    if isinstance(v, str) and v.startswith(COMPONENT_PREFIX)
+                ]
             todo.extend(reversed(list(item.values())))
         elif isinstance(item, list):
             todo.extend(reversed(item))

@@ -1,0 +1,67 @@
+"""Run one function call in a forked process and collect its result: the pipeline's parallelism.
+
+Only where it can pay: a platform with `fork` (the child starts with the parent's loaded
+contract, nothing is pickled on the way in) and at least two cores. Callers get None
+otherwise and run the call themselves, so results never depend on the machine.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+
+@dataclass
+class Forked:
+    """A call running in a child process."""
+
+    process: Any  # the fork context's Process (multiprocessing has no public type for it)
+    connection: Connection
+
+    def result(self) -> tuple[bool, Any]:
+        """(True, the call's return value) or (False, why it gave none); waits for the child."""
+        try:
+            message: tuple[bool, Any] = self.connection.recv()
+        except (EOFError, OSError):
+            message = (False, "the child exited without a result")
+        finally:
+            self.connection.close()
+            self.process.join()
+        return message
+
+    def cancel(self) -> None:
+        """Stop the child: its result is not wanted."""
+        self.process.terminate()
+        self.process.join()
+        self.connection.close()
+
+
+def can_fork() -> bool:
+    """Whether a second process can run beside this one."""
+    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
+
+
+def start(call: Callable[..., Any], *args: Any, name: str = "specfirst") -> Forked | None:
+    """`call(*args)` in a forked child, or None when forking cannot pay here."""
+    if not can_fork():
+        return None
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(call, args, sender), name=name, daemon=False)
+    process.start()
+    sender.close()
+    return Forked(process, receiver)
+
+
+def _child(call: Callable[..., Any], args: tuple[Any, ...], connection: Connection) -> None:
+    message: tuple[bool, Any]
+    try:
+        message = (True, call(*args))
+    except BaseException as exc:  # the parent decides what a failed call means
+        message = (False, type(exc).__name__)
+    connection.send(message)
+    connection.close()
