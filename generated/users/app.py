@@ -16,7 +16,7 @@ from .auth import ApiKeyVerifier, BasicVerifier
 from .contract import ERRORS, MOUNT_PREFIX, ROUTE_METHODS, VALIDATION, contract
 from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
 from .problems import ServiceMiddleware, install_error_handlers
-from .routers import ROUTERS
+from .routers import ROUTES
 from .security import configure_auth
 from .settings import Settings
 
@@ -56,8 +56,8 @@ def create_app(
         "health": health,
     }
     configure_auth(app, settings, api_key_verifier=api_key_verifier, basic_verifier=basic_verifier)
-    for router in ROUTERS:  # one level of routers: each tag's, under the contract's base path
-        app.include_router(router, prefix=MOUNT_PREFIX)
+    for add_routes in ROUTES:  # each tag's operations, under the contract's base path
+        add_routes(app.router, MOUNT_PREFIX)
     if settings.docs_enabled:
         _add_docs(app)
     install_error_handlers(app, ERRORS, VALIDATION, MOUNT_PREFIX, ROUTE_METHODS)

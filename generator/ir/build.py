@@ -97,6 +97,29 @@ def _validation_status(op: Mapping[str, Any]) -> int:
     return 422 if "422" in documented and "400" not in documented else 400
 
 
+# Module-level names of a generated router module: its route functions are named after the
+# operations, so an operation called `render` must not replace the helper of that name.
+ROUTER_GLOBALS = frozenset(
+    {
+        "add_routes",
+        "authenticate",
+        "date",
+        "datetime",
+        "implementation",
+        "matches",
+        "models",
+        "not_implemented",
+        "parse_deep_object",
+        "parse_delimited",
+        "parse_json_value",
+        "read_body",
+        "render",
+        "request_body",
+        "time",
+    }
+)
+
+
 class _Builder:
     """Walks `paths` once, collecting operations per tag."""
 
@@ -122,7 +145,7 @@ class _Builder:
             self.root, op, op_ptr, class_name(op_id), self.types, self.results
         )
         bodies = build_bodies(self.root, op, op_ptr, self.types)
-        method_names = self.methods.setdefault(tag, Namespace())
+        method_names = self.methods.setdefault(tag, Namespace(set(ROUTER_GLOBALS)))
         self.tags.setdefault(tag, []).append(
             Operation(
                 method=method,

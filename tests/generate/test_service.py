@@ -234,3 +234,29 @@ def test_object_valued_query_parameters_are_json(tasks: ModuleType) -> None:
     assert [w.model_dump(exclude_unset=True) for w in impl.where] == [{"field": "title"}, {}]
     assert client.get(f"{PREFIX}/tasks", params={"where": "{not json"}).status_code == 400
     assert client.get(f"{PREFIX}/tasks", params={"where": '{"other": 1}'}).status_code == 400
+
+
+def test_operations_named_like_router_helpers_are_renamed_and_served(
+    generate_package: Any, tmp_path: Path
+) -> None:
+    contract = tmp_path / "helpers.yaml"
+    ops = {"/a": "render", "/b": "addRoutes", "/c": "time"}
+    paths = "".join(
+        f"  {p}:\n    get:\n      operationId: {op}\n      responses:\n"
+        f"        '200': {{description: ok, content: {{text/plain: {{schema: {{type: string}}}}}}}}\n"
+        for p, op in ops.items()
+    )
+    contract.write_text(
+        f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}", encoding="utf-8"
+    )
+    package = generate_package(contract, "helpers_pkg")
+    methods = sorted(n for n in dir(package.interfaces.DefaultApi) if not n.startswith("_"))
+    assert methods == ["add_routes_2", "render_2", "time_2"]
+
+    class Impl:
+        async def render_2(self) -> Any:
+            return package.results.RenderOk(body="rendered")
+
+    client = TestClient(package.create_app(default=Impl()))
+    assert client.get("/a").text == "rendered"
+    assert client.get("/b").status_code == 501  # not implemented: answered, not crashed

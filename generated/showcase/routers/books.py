@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -25,7 +26,7 @@ from ..wire import (
     render,
 )
 
-router = APIRouter(tags=["books"])
+TAGS: list[str | Enum] = ["books"]
 LIST_BOOKS_IDS: TypeAdapter[Any] = TypeAdapter(
     Annotated[list[Annotated[int, Field(ge=1, le=2147483647)]], Field(min_length=1, max_length=50)]
 )
@@ -62,35 +63,6 @@ UPLOAD_BOOK_FILE_BODIES = (
 )
 
 
-@router.get(
-    "/books",
-    operation_id="listBooks",
-    status_code=200,
-    responses={
-        200: {"description": "One page of books."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Search the catalogue",
-    description="Lists books matching every filter given, one page at a time. Authentication is\noptional: anonymous callers see the public catalogue; staff and partners also see\ntitles reserved for members. Credentials that are present but invalid still get `401`.\n\nThe array filters show each serialisation style:\n`genre=fiction&genre=poetry` (form, exploded), `ids=12,15,31` (form, not exploded),\n`languages=en|fr` (pipe-delimited), `tags=award-winner%20classic` (space-delimited),\nand `published[from]=1990-01-01&published[to]=1999-12-31` (deepObject).\n",
-    openapi_extra={
-        "parameters": [
-            {
-                "name": "published",
-                "in": "query",
-                "required": False,
-                "style": "deepObject",
-                "explode": True,
-                "schema": {"type": "object"},
-            }
-        ]
-    },
-)
 async def list_books(
     request: Request,
     principal: Annotated[
@@ -161,34 +133,6 @@ async def list_books(
     return render(result, RESULTS["listBooks"])
 
 
-@router.post(
-    "/books",
-    operation_id="createBook",
-    status_code=201,
-    responses={
-        201: {"description": "The book was added."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        409: {
-            "description": "The request conflicts with the resource's current state; `code` says how."
-        },
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Add a book to the catalogue",
-    description="Adds a book. The ISBN must not be in the catalogue yet (`409`, code `isbn_taken`).\nThe response carries the book's `Location` and `ETag`; the links pass both on, so a\nclient (or a stateful test) can read, replace or delete the new book.\n",
-    openapi_extra=request_body("createBook"),
-)
 async def create_book(
     request: Request,
     principal: Annotated[
@@ -218,28 +162,6 @@ async def create_book(
     return render(result, RESULTS["createBook"])
 
 
-@router.get(
-    "/books/{book_id}",
-    operation_id="getBook",
-    status_code=200,
-    responses={
-        200: {"description": "The book."},
-        304: {
-            "description": "The book has not changed since the ETag in `If-None-Match`; no body."
-        },
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Get a book",
-    description="Returns one book with its current `ETag`. With `If-None-Match` holding that ETag the\nanswer is `304` without a body. Uses the default authentication (staff JWT or partner\nkey).\n",
-)
 async def get_book(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
@@ -268,39 +190,6 @@ async def get_book(
     return render(result, RESULTS["getBook"])
 
 
-@router.put(
-    "/books/{book_id}",
-    operation_id="replaceBook",
-    status_code=200,
-    responses={
-        200: {"description": "The book was replaced."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        409: {
-            "description": "The request conflicts with the resource's current state; `code` says how."
-        },
-        412: {
-            "description": "`If-Match` does not hold the current ETag (code `etag_mismatch`); fetch the resource again."
-        },
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Replace a book",
-    description="Replaces every client-controlled field of the book; fields left out of the body take\ntheir defaults or become empty. `If-Match` must hold the book's current ETag: a stale one\ngets `412` (code `etag_mismatch`), so concurrent edits are never lost silently. Changing\nthe ISBN to one another book has gets `409` (code `isbn_taken`).\n",
-    openapi_extra=request_body("replaceBook"),
-)
 async def replace_book(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
@@ -334,31 +223,6 @@ async def replace_book(
     return render(result, RESULTS["replaceBook"])
 
 
-@router.delete(
-    "/books/{book_id}",
-    operation_id="deleteBook",
-    status_code=204,
-    responses={
-        204: {"description": "The book was removed."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        409: {
-            "description": "The request conflicts with the resource's current state; `code` says how."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Remove a book from the catalogue",
-    description="Removes the book with its media and e-book file. A book with copies on loan cannot be\nremoved (`409`, code `on_loan`).\n",
-)
 async def delete_book(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
@@ -380,25 +244,6 @@ async def delete_book(
     return render(result, RESULTS["deleteBook"])
 
 
-@router.get(
-    "/books/{book_id}/citation",
-    operation_id="getBookCitation",
-    status_code=200,
-    responses={
-        200: {"description": "The citation, one line of UTF-8 text."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Cite a book",
-    description="Formats a bibliographic citation of the book as plain text in the requested style.",
-)
 async def get_book_citation(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
@@ -422,33 +267,6 @@ async def get_book_citation(
     return render(result, RESULTS["getBookCitation"])
 
 
-@router.put(
-    "/books/{book_id}/media",
-    operation_id="replaceBookMedia",
-    status_code=200,
-    responses={
-        200: {"description": "The media were stored; the body says where they are served from."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Upload a book's cover and sample pages",
-    description="Replaces the cover image and the sample pages in one multipart request. The cover is\nPNG or JPEG of at most 2 MiB; each sample page is a PDF of at most 5 MiB; the whole\nrequest at most 20 MiB (`413` above). Parts are checked by their declared\n`Content-Type` (see `encoding`); one with another media type gets `415`. Sending\n`sample_pages` replaces all sample pages; leaving it out removes them.\n",
-    openapi_extra=request_body("replaceBookMedia"),
-)
 async def replace_book_media(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
@@ -472,29 +290,6 @@ async def replace_book_media(
     return render(result, RESULTS["replaceBookMedia"])
 
 
-@router.get(
-    "/books/{book_id}/file",
-    operation_id="downloadBookFile",
-    status_code=200,
-    responses={
-        200: {"description": "The file."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Download a book's e-book file",
-    description="Streams the e-book file. Members download with their browser session and need an active\nloan of the book (`403`, code `no_active_loan`, otherwise); staff use their JWT. Partners\nmay put their key in the `api_key` query parameter, because download links are often\nfollowed by software that cannot add headers. `404` when the book has no file.\n",
-)
 async def download_book_file(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
@@ -519,33 +314,6 @@ async def download_book_file(
     return render(result, RESULTS["downloadBookFile"])
 
 
-@router.put(
-    "/books/{book_id}/file",
-    operation_id="uploadBookFile",
-    status_code=204,
-    responses={
-        204: {"description": "The file was stored."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Upload a book's e-book file",
-    description="Stores the e-book file (EPUB or PDF, at most 50 MiB) as opaque bytes, replacing any\nearlier file. The body is the file itself, sent as `application/octet-stream`.\n",
-    openapi_extra=request_body("uploadBookFile"),
-)
 async def upload_book_file(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
@@ -569,24 +337,6 @@ async def upload_book_file(
     return render(result, RESULTS["uploadBookFile"])
 
 
-@router.get(
-    "/search",
-    operation_id="searchBooks",
-    status_code=200,
-    responses={
-        200: {"description": "The first page of matches."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Search the catalogue (legacy)",
-    description="Deprecated: use `listBooks` with `q`, which also filters and sorts. Kept for partners\nof API v1, authenticated with the key in the query string as they were then; it will be\nremoved on the date in the `Sunset` header.\n",
-    deprecated=True,
-)
 async def search_books(
     request: Request,
     q: Annotated[
@@ -613,3 +363,291 @@ async def search_books(
         principal=principal,
     )
     return render(result, RESULTS["searchBooks"])
+
+
+def add_routes(router: APIRouter, prefix: str) -> None:
+    """Register these operations on `router`, the application's own: a request is matched
+    against its routes directly, not through an included router (cheaper per request)."""
+    router.add_api_route(
+        prefix + "/books",
+        list_books,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="listBooks",
+        status_code=200,
+        responses={
+            200: {"description": "One page of books."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Search the catalogue",
+        description="Lists books matching every filter given, one page at a time. Authentication is\noptional: anonymous callers see the public catalogue; staff and partners also see\ntitles reserved for members. Credentials that are present but invalid still get `401`.\n\nThe array filters show each serialisation style:\n`genre=fiction&genre=poetry` (form, exploded), `ids=12,15,31` (form, not exploded),\n`languages=en|fr` (pipe-delimited), `tags=award-winner%20classic` (space-delimited),\nand `published[from]=1990-01-01&published[to]=1999-12-31` (deepObject).\n",
+        openapi_extra={
+            "parameters": [
+                {
+                    "name": "published",
+                    "in": "query",
+                    "required": False,
+                    "style": "deepObject",
+                    "explode": True,
+                    "schema": {"type": "object"},
+                }
+            ]
+        },
+    )
+    router.add_api_route(
+        prefix + "/books",
+        create_book,
+        methods=["POST"],
+        tags=TAGS,
+        operation_id="createBook",
+        status_code=201,
+        responses={
+            201: {"description": "The book was added."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            409: {
+                "description": "The request conflicts with the resource's current state; `code` says how."
+            },
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Add a book to the catalogue",
+        description="Adds a book. The ISBN must not be in the catalogue yet (`409`, code `isbn_taken`).\nThe response carries the book's `Location` and `ETag`; the links pass both on, so a\nclient (or a stateful test) can read, replace or delete the new book.\n",
+        openapi_extra=request_body("createBook"),
+    )
+    router.add_api_route(
+        prefix + "/books/{book_id}",
+        get_book,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="getBook",
+        status_code=200,
+        responses={
+            200: {"description": "The book."},
+            304: {
+                "description": "The book has not changed since the ETag in `If-None-Match`; no body."
+            },
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Get a book",
+        description="Returns one book with its current `ETag`. With `If-None-Match` holding that ETag the\nanswer is `304` without a body. Uses the default authentication (staff JWT or partner\nkey).\n",
+    )
+    router.add_api_route(
+        prefix + "/books/{book_id}",
+        replace_book,
+        methods=["PUT"],
+        tags=TAGS,
+        operation_id="replaceBook",
+        status_code=200,
+        responses={
+            200: {"description": "The book was replaced."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            409: {
+                "description": "The request conflicts with the resource's current state; `code` says how."
+            },
+            412: {
+                "description": "`If-Match` does not hold the current ETag (code `etag_mismatch`); fetch the resource again."
+            },
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Replace a book",
+        description="Replaces every client-controlled field of the book; fields left out of the body take\ntheir defaults or become empty. `If-Match` must hold the book's current ETag: a stale one\ngets `412` (code `etag_mismatch`), so concurrent edits are never lost silently. Changing\nthe ISBN to one another book has gets `409` (code `isbn_taken`).\n",
+        openapi_extra=request_body("replaceBook"),
+    )
+    router.add_api_route(
+        prefix + "/books/{book_id}",
+        delete_book,
+        methods=["DELETE"],
+        tags=TAGS,
+        operation_id="deleteBook",
+        status_code=204,
+        responses={
+            204: {"description": "The book was removed."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            409: {
+                "description": "The request conflicts with the resource's current state; `code` says how."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Remove a book from the catalogue",
+        description="Removes the book with its media and e-book file. A book with copies on loan cannot be\nremoved (`409`, code `on_loan`).\n",
+    )
+    router.add_api_route(
+        prefix + "/books/{book_id}/citation",
+        get_book_citation,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="getBookCitation",
+        status_code=200,
+        responses={
+            200: {"description": "The citation, one line of UTF-8 text."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Cite a book",
+        description="Formats a bibliographic citation of the book as plain text in the requested style.",
+    )
+    router.add_api_route(
+        prefix + "/books/{book_id}/media",
+        replace_book_media,
+        methods=["PUT"],
+        tags=TAGS,
+        operation_id="replaceBookMedia",
+        status_code=200,
+        responses={
+            200: {
+                "description": "The media were stored; the body says where they are served from."
+            },
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Upload a book's cover and sample pages",
+        description="Replaces the cover image and the sample pages in one multipart request. The cover is\nPNG or JPEG of at most 2 MiB; each sample page is a PDF of at most 5 MiB; the whole\nrequest at most 20 MiB (`413` above). Parts are checked by their declared\n`Content-Type` (see `encoding`); one with another media type gets `415`. Sending\n`sample_pages` replaces all sample pages; leaving it out removes them.\n",
+        openapi_extra=request_body("replaceBookMedia"),
+    )
+    router.add_api_route(
+        prefix + "/books/{book_id}/file",
+        download_book_file,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="downloadBookFile",
+        status_code=200,
+        responses={
+            200: {"description": "The file."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Download a book's e-book file",
+        description="Streams the e-book file. Members download with their browser session and need an active\nloan of the book (`403`, code `no_active_loan`, otherwise); staff use their JWT. Partners\nmay put their key in the `api_key` query parameter, because download links are often\nfollowed by software that cannot add headers. `404` when the book has no file.\n",
+    )
+    router.add_api_route(
+        prefix + "/books/{book_id}/file",
+        upload_book_file,
+        methods=["PUT"],
+        tags=TAGS,
+        operation_id="uploadBookFile",
+        status_code=204,
+        responses={
+            204: {"description": "The file was stored."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Upload a book's e-book file",
+        description="Stores the e-book file (EPUB or PDF, at most 50 MiB) as opaque bytes, replacing any\nearlier file. The body is the file itself, sent as `application/octet-stream`.\n",
+        openapi_extra=request_body("uploadBookFile"),
+    )
+    router.add_api_route(
+        prefix + "/search",
+        search_books,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="searchBooks",
+        status_code=200,
+        responses={
+            200: {"description": "The first page of matches."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Search the catalogue (legacy)",
+        description="Deprecated: use `listBooks` with `q`, which also filters and sorts. Kept for partners\nof API v1, authenticated with the key in the query string as they were then; it will be\nremoved on the date in the `Sunset` header.\n",
+        deprecated=True,
+    )

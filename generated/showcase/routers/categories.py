@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Cookie, Path, Request
@@ -16,24 +17,9 @@ from ..wire import (
     render,
 )
 
-router = APIRouter(tags=["categories"])
+TAGS: list[str | Enum] = ["categories"]
 
 
-@router.get(
-    "/categories",
-    operation_id="listCategories",
-    status_code=200,
-    responses={
-        200: {"description": "The root categories, each with its descendants."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Get the category tree",
-    description="Returns the whole category tree, roots first, with names in the language of the\n`locale` cookie (English by default). Public.\n",
-)
 async def list_categories(
     request: Request,
     locale: Annotated[
@@ -51,24 +37,6 @@ async def list_categories(
     return render(result, RESULTS["listCategories"])
 
 
-@router.get(
-    "/categories/{slug}",
-    operation_id="getCategory",
-    status_code=200,
-    responses={
-        200: {"description": "The category."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Get a category and its descendants",
-    description="Returns one category with its subtree, named in the language of the `locale` cookie. Public.",
-)
 async def get_category(
     request: Request,
     slug: Annotated[
@@ -94,3 +62,47 @@ async def get_category(
         locale=locale,
     )
     return render(result, RESULTS["getCategory"])
+
+
+def add_routes(router: APIRouter, prefix: str) -> None:
+    """Register these operations on `router`, the application's own: a request is matched
+    against its routes directly, not through an included router (cheaper per request)."""
+    router.add_api_route(
+        prefix + "/categories",
+        list_categories,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="listCategories",
+        status_code=200,
+        responses={
+            200: {"description": "The root categories, each with its descendants."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Get the category tree",
+        description="Returns the whole category tree, roots first, with names in the language of the\n`locale` cookie (English by default). Public.\n",
+    )
+    router.add_api_route(
+        prefix + "/categories/{slug}",
+        get_category,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="getCategory",
+        status_code=200,
+        responses={
+            200: {"description": "The category."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Get a category and its descendants",
+        description="Returns one category with its subtree, named in the language of the `locale` cookie. Public.",
+    )

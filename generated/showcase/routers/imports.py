@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
@@ -22,37 +23,12 @@ from ..wire import (
     render,
 )
 
-router = APIRouter(tags=["imports"])
+TAGS: list[str | Enum] = ["imports"]
 START_IMPORT_BODIES = (
     BodySpec("application/json", "json", models.ImportRequest, files=(), arrays=(), scalars=()),
 )
 
 
-@router.post(
-    "/imports",
-    operation_id="startImport",
-    status_code=202,
-    responses={
-        202: {"description": "The import was queued."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Start a catalogue import",
-    description="Queues an import of catalogue records from a partner's HTTPS URL and answers `202` at\nonce; follow `Location` (or the link) to watch the job, no sooner than `Retry-After`\nseconds. Needs the partner key **and** the operator's credentials together, or an\nOAuth2 client with `imports:run`.\n",
-    openapi_extra=request_body("startImport"),
-)
 async def start_import(
     request: Request,
     principal: Annotated[
@@ -85,28 +61,6 @@ async def start_import(
     return render(result, RESULTS["startImport"])
 
 
-@router.get(
-    "/imports/{import_id}",
-    operation_id="getImport",
-    status_code=200,
-    responses={
-        200: {"description": "The job."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Get an import job",
-    description="Returns the state of an import job. Jobs are kept for 30 days after they finish.",
-)
 async def get_import(
     request: Request,
     import_id: Annotated[UUID, Path(description="The import job's id.")],
@@ -129,3 +83,61 @@ async def get_import(
         principal=principal,
     )
     return render(result, RESULTS["getImport"])
+
+
+def add_routes(router: APIRouter, prefix: str) -> None:
+    """Register these operations on `router`, the application's own: a request is matched
+    against its routes directly, not through an included router (cheaper per request)."""
+    router.add_api_route(
+        prefix + "/imports",
+        start_import,
+        methods=["POST"],
+        tags=TAGS,
+        operation_id="startImport",
+        status_code=202,
+        responses={
+            202: {"description": "The import was queued."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Start a catalogue import",
+        description="Queues an import of catalogue records from a partner's HTTPS URL and answers `202` at\nonce; follow `Location` (or the link) to watch the job, no sooner than `Retry-After`\nseconds. Needs the partner key **and** the operator's credentials together, or an\nOAuth2 client with `imports:run`.\n",
+        openapi_extra=request_body("startImport"),
+    )
+    router.add_api_route(
+        prefix + "/imports/{import_id}",
+        get_import,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="getImport",
+        status_code=200,
+        responses={
+            200: {"description": "The job."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Get an import job",
+        description="Returns the state of an import job. Jobs are kept for 30 days after they finish.",
+    )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
@@ -22,7 +23,7 @@ from ..wire import (
     render,
 )
 
-router = APIRouter(tags=["loans"])
+TAGS: list[str | Enum] = ["loans"]
 CREATE_LOAN_BODIES = (
     BodySpec("application/json", "json", models.LoanRequest, files=(), arrays=(), scalars=()),
 )
@@ -31,37 +32,6 @@ RENEW_LOAN_BODIES = (
 )
 
 
-@router.post(
-    "/loans",
-    operation_id="createLoan",
-    status_code=201,
-    responses={
-        201: {"description": "The loan was created."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        409: {
-            "description": "The request conflicts with the resource's current state; `code` says how."
-        },
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Borrow a book",
-    description="Lends a copy of the book to the signed-in member (session or OpenID Connect), or, for\nan OAuth2 client with `loans:manage` (the library's own desk software), to the member the\nclient acts for. `delivery` says how the copy travels; its `method` selects the shape.\n\nA `book_id` that does not exist gets `404` (code `book_not_found`). No copy available,\nthe member's loan limit reached, or digital delivery of a printed book gets `409`\n(codes `unavailable`, `loan_limit`, `not_digital`).\n",
-    openapi_extra=request_body("createLoan"),
-)
 async def create_loan(
     request: Request,
     principal: Annotated[
@@ -98,28 +68,6 @@ async def create_loan(
     return render(result, RESULTS["createLoan"])
 
 
-@router.get(
-    "/loans/{loan_id}",
-    operation_id="getLoan",
-    status_code=200,
-    responses={
-        200: {"description": "The loan."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Get a loan",
-    description="Returns one loan. Members see only their own loans: anyone else's answers `404`, like a\nloan that does not exist.\n",
-)
 async def get_loan(
     request: Request,
     loan_id: Annotated[UUID, Path(description="The loan's id.")],
@@ -148,36 +96,6 @@ async def get_loan(
     return render(result, RESULTS["getLoan"])
 
 
-@router.post(
-    "/loans/{loan_id}/renewals",
-    operation_id="renewLoan",
-    status_code=200,
-    responses={
-        200: {"description": "The loan with its new due date."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        409: {
-            "description": "The request conflicts with the resource's current state; `code` says how."
-        },
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Renew a loan",
-    description="Extends the loan from its current due date. The body is optional: without one the loan\nis extended by 14 days. A loan can be renewed three times; a fourth renewal, renewing a\nreturned loan, or renewing a book someone has reserved gets `409` (codes\n`renewal_limit`, `returned`, `reserved`). Other members' loans answer `404`.\n",
-    openapi_extra=request_body("renewLoan"),
-)
 async def renew_loan(
     request: Request,
     loan_id: Annotated[UUID, Path(description="The loan's id.")],
@@ -208,31 +126,6 @@ async def renew_loan(
     return render(result, RESULTS["renewLoan"])
 
 
-@router.post(
-    "/loans/{loan_id}/return",
-    operation_id="returnLoan",
-    status_code=204,
-    responses={
-        204: {"description": "The loan has ended."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        403: {
-            "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-        },
-        404: {
-            "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-        },
-        409: {
-            "description": "The request conflicts with the resource's current state; `code` says how."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Return a borrowed book",
-    description="Ends the loan and puts the copy back into circulation. Returning a loan twice gets `409`\n(code `returned`). Other members' loans answer `404`.\n",
-)
 async def return_loan(
     request: Request,
     loan_id: Annotated[UUID, Path(description="The loan's id.")],
@@ -259,3 +152,128 @@ async def return_loan(
         principal=principal,
     )
     return render(result, RESULTS["returnLoan"])
+
+
+def add_routes(router: APIRouter, prefix: str) -> None:
+    """Register these operations on `router`, the application's own: a request is matched
+    against its routes directly, not through an included router (cheaper per request)."""
+    router.add_api_route(
+        prefix + "/loans",
+        create_loan,
+        methods=["POST"],
+        tags=TAGS,
+        operation_id="createLoan",
+        status_code=201,
+        responses={
+            201: {"description": "The loan was created."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            409: {
+                "description": "The request conflicts with the resource's current state; `code` says how."
+            },
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Borrow a book",
+        description="Lends a copy of the book to the signed-in member (session or OpenID Connect), or, for\nan OAuth2 client with `loans:manage` (the library's own desk software), to the member the\nclient acts for. `delivery` says how the copy travels; its `method` selects the shape.\n\nA `book_id` that does not exist gets `404` (code `book_not_found`). No copy available,\nthe member's loan limit reached, or digital delivery of a printed book gets `409`\n(codes `unavailable`, `loan_limit`, `not_digital`).\n",
+        openapi_extra=request_body("createLoan"),
+    )
+    router.add_api_route(
+        prefix + "/loans/{loan_id}",
+        get_loan,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="getLoan",
+        status_code=200,
+        responses={
+            200: {"description": "The loan."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Get a loan",
+        description="Returns one loan. Members see only their own loans: anyone else's answers `404`, like a\nloan that does not exist.\n",
+    )
+    router.add_api_route(
+        prefix + "/loans/{loan_id}/renewals",
+        renew_loan,
+        methods=["POST"],
+        tags=TAGS,
+        operation_id="renewLoan",
+        status_code=200,
+        responses={
+            200: {"description": "The loan with its new due date."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            409: {
+                "description": "The request conflicts with the resource's current state; `code` says how."
+            },
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Renew a loan",
+        description="Extends the loan from its current due date. The body is optional: without one the loan\nis extended by 14 days. A loan can be renewed three times; a fourth renewal, renewing a\nreturned loan, or renewing a book someone has reserved gets `409` (codes\n`renewal_limit`, `returned`, `reserved`). Other members' loans answer `404`.\n",
+        openapi_extra=request_body("renewLoan"),
+    )
+    router.add_api_route(
+        prefix + "/loans/{loan_id}/return",
+        return_loan,
+        methods=["POST"],
+        tags=TAGS,
+        operation_id="returnLoan",
+        status_code=204,
+        responses={
+            204: {"description": "The loan has ended."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            403: {
+                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+            },
+            404: {
+                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+            },
+            409: {
+                "description": "The request conflicts with the resource's current state; `code` says how."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Return a borrowed book",
+        description="Ends the loan and puts the copy back into circulation. Returning a loan twice gets `409`\n(code `returned`). Other members' loans answer `404`.\n",
+    )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -21,7 +22,7 @@ from ..wire import (
     render,
 )
 
-router = APIRouter(tags=["members"])
+TAGS: list[str | Enum] = ["members"]
 REGISTER_MEMBER_BODIES = (
     BodySpec(
         "application/x-www-form-urlencoded",
@@ -37,30 +38,6 @@ UPDATE_CURRENT_MEMBER_BODIES = (
 )
 
 
-@router.post(
-    "/members",
-    operation_id="registerMember",
-    status_code=201,
-    responses={
-        201: {"description": "The member was registered; they can now sign in."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        409: {
-            "description": "The request conflicts with the resource's current state; `code` says how."
-        },
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Become a member",
-    description="Registers a member from the sign-up form of the library website, posted as\n`application/x-www-form-urlencoded`. The same `Member` schema describes the form and the\nresponse: `id` and `created_at` are read-only (never sent), `password` is write-only\n(never returned). An email address already registered gets `409` (code `email_taken`).\n",
-    openapi_extra=request_body("registerMember"),
-)
 async def register_member(
     request: Request,
 ) -> Response:
@@ -75,19 +52,6 @@ async def register_member(
     return render(result, RESULTS["registerMember"])
 
 
-@router.get(
-    "/members/me",
-    operation_id="getCurrentMember",
-    status_code=200,
-    responses={
-        200: {"description": "Your membership."},
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Get your membership",
-    description="Returns the signed-in member, identified by an OpenID Connect token or the website session.",
-)
 async def get_current_member(
     request: Request,
     principal: Annotated[
@@ -110,27 +74,6 @@ async def get_current_member(
     return render(result, RESULTS["getCurrentMember"])
 
 
-@router.patch(
-    "/members/me",
-    operation_id="updateCurrentMember",
-    status_code=200,
-    responses={
-        200: {"description": "The membership as it is now."},
-        400: {
-            "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-        },
-        401: {"description": "Credentials are missing, malformed, expired or unknown."},
-        413: {"description": "The request body exceeds the operation's size limit."},
-        415: {
-            "description": "The body (or a multipart part) has a media type the operation does not accept."
-        },
-        500: {"description": "An unexpected error."},
-    },
-    response_class=Response,
-    summary="Update your membership",
-    description="Changes the fields present in the body and leaves the others unchanged; at least one field is required.",
-    openapi_extra=request_body("updateCurrentMember"),
-)
 async def update_current_member(
     request: Request,
     principal: Annotated[
@@ -152,3 +95,75 @@ async def update_current_member(
         principal=principal,
     )
     return render(result, RESULTS["updateCurrentMember"])
+
+
+def add_routes(router: APIRouter, prefix: str) -> None:
+    """Register these operations on `router`, the application's own: a request is matched
+    against its routes directly, not through an included router (cheaper per request)."""
+    router.add_api_route(
+        prefix + "/members",
+        register_member,
+        methods=["POST"],
+        tags=TAGS,
+        operation_id="registerMember",
+        status_code=201,
+        responses={
+            201: {"description": "The member was registered; they can now sign in."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            409: {
+                "description": "The request conflicts with the resource's current state; `code` says how."
+            },
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Become a member",
+        description="Registers a member from the sign-up form of the library website, posted as\n`application/x-www-form-urlencoded`. The same `Member` schema describes the form and the\nresponse: `id` and `created_at` are read-only (never sent), `password` is write-only\n(never returned). An email address already registered gets `409` (code `email_taken`).\n",
+        openapi_extra=request_body("registerMember"),
+    )
+    router.add_api_route(
+        prefix + "/members/me",
+        get_current_member,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="getCurrentMember",
+        status_code=200,
+        responses={
+            200: {"description": "Your membership."},
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Get your membership",
+        description="Returns the signed-in member, identified by an OpenID Connect token or the website session.",
+    )
+    router.add_api_route(
+        prefix + "/members/me",
+        update_current_member,
+        methods=["PATCH"],
+        tags=TAGS,
+        operation_id="updateCurrentMember",
+        status_code=200,
+        responses={
+            200: {"description": "The membership as it is now."},
+            400: {
+                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+            },
+            401: {"description": "Credentials are missing, malformed, expired or unknown."},
+            413: {"description": "The request body exceeds the operation's size limit."},
+            415: {
+                "description": "The body (or a multipart part) has a media type the operation does not accept."
+            },
+            500: {"description": "An unexpected error."},
+        },
+        response_class=Response,
+        summary="Update your membership",
+        description="Changes the fields present in the body and leaves the others unchanged; at least one field is required.",
+        openapi_extra=request_body("updateCurrentMember"),
+    )

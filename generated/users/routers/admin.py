@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,30 +22,9 @@ from ..wire import (
     render,
 )
 
-router = APIRouter(tags=["admin"])
+TAGS: list[str | Enum] = ["admin"]
 
 
-@router.get(
-    "/users",
-    operation_id="listUsers",
-    status_code=200,
-    responses={
-        200: {"description": "One page of accounts."},
-        400: {
-            "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
-        },
-        401: {
-            "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-        },
-        403: {
-            "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-        },
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="List users",
-    description="Lists accounts, one page at a time, for administrators. Filters combine with AND.\n`created_after` is inclusive and `created_before` exclusive, so consecutive ranges\ndo not overlap; an empty range (`created_after` not before `created_before`) matches\nno account and is not an error.\n\nTies in the sort order are broken by `id`, so pages are stable while the data does not\nchange. A page past the last one is `200` with no `items`. The optional `Link` header\ncarries `first`, `prev`, `next` and `last` links (RFC 8288) with the same filters.\n",
-)
 async def list_users(
     request: Request,
     principal: Annotated[
@@ -109,3 +89,34 @@ async def list_users(
         principal=principal,
     )
     return render(result, RESULTS["listUsers"])
+
+
+def add_routes(router: APIRouter, prefix: str) -> None:
+    """Register these operations on `router`, the application's own: a request is matched
+    against its routes directly, not through an included router (cheaper per request)."""
+    router.add_api_route(
+        prefix + "/users",
+        list_users,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="listUsers",
+        status_code=200,
+        responses={
+            200: {"description": "One page of accounts."},
+            400: {
+                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+            },
+            401: {
+                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+            },
+            403: {
+                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+            },
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="List users",
+        description="Lists accounts, one page at a time, for administrators. Filters combine with AND.\n`created_after` is inclusive and `created_before` exclusive, so consecutive ranges\ndo not overlap; an empty range (`created_after` not before `created_before`) matches\nno account and is not an error.\n\nTies in the sort order are broken by `id`, so pages are stable while the data does not\nchange. A page past the last one is `200` with no `items`. The optional `Link` header\ncarries `first`, `prev`, `next` and `last` links (RFC 8288) with the same filters.\n",
+    )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -14,22 +16,9 @@ from ..wire import (
     render,
 )
 
-router = APIRouter(tags=["health"])
+TAGS: list[str | Enum] = ["health"]
 
 
-@router.get(
-    "/health/live",
-    operation_id="checkLiveness",
-    status_code=200,
-    responses={
-        200: {"description": "The process is alive."},
-        503: {"description": "The process is shutting down."},
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Liveness probe",
-    description="`200` while the process is able to serve requests; `503` once it has started shutting\ndown. Checks no dependencies: a failing database must not get the process restarted.\n",
-)
 async def check_liveness(
     request: Request,
 ) -> Response:
@@ -41,19 +30,6 @@ async def check_liveness(
     return render(result, RESULTS["checkLiveness"])
 
 
-@router.get(
-    "/health/ready",
-    operation_id="checkReadiness",
-    status_code=200,
-    responses={
-        200: {"description": "Ready to serve traffic."},
-        503: {"description": "At least one dependency is unavailable."},
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Readiness probe",
-    description="`200` when every dependency needed to serve traffic answers, `503` otherwise; `checks`\nreports each dependency by name.\n",
-)
 async def check_readiness(
     request: Request,
 ) -> Response:
@@ -63,3 +39,44 @@ async def check_readiness(
         return not_implemented(request, ERRORS)
     result = await handler()
     return render(result, RESULTS["checkReadiness"])
+
+
+def add_routes(router: APIRouter, prefix: str) -> None:
+    """Register these operations on `router`, the application's own: a request is matched
+    against its routes directly, not through an included router (cheaper per request)."""
+    router.add_api_route(
+        prefix + "/health/live",
+        check_liveness,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="checkLiveness",
+        status_code=200,
+        responses={
+            200: {"description": "The process is alive."},
+            503: {"description": "The process is shutting down."},
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Liveness probe",
+        description="`200` while the process is able to serve requests; `503` once it has started shutting\ndown. Checks no dependencies: a failing database must not get the process restarted.\n",
+    )
+    router.add_api_route(
+        prefix + "/health/ready",
+        check_readiness,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="checkReadiness",
+        status_code=200,
+        responses={
+            200: {"description": "Ready to serve traffic."},
+            503: {"description": "At least one dependency is unavailable."},
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Readiness probe",
+        description="`200` when every dependency needed to serve traffic answers, `503` otherwise; `checks`\nreports each dependency by name.\n",
+    )

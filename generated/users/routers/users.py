@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
@@ -22,7 +23,7 @@ from ..wire import (
     render,
 )
 
-router = APIRouter(tags=["users"])
+TAGS: list[str | Enum] = ["users"]
 REGISTER_USER_BODIES = (
     BodySpec("application/json", "json", models.UserRegistration, files=(), arrays=(), scalars=()),
 )
@@ -37,30 +38,6 @@ UPDATE_USER_BODIES = (
 )
 
 
-@router.post(
-    "/users",
-    operation_id="registerUser",
-    status_code=201,
-    responses={
-        201: {"description": "The account was created."},
-        400: {
-            "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
-        },
-        409: {
-            "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
-        },
-        413: {"description": "The request body exceeds 16 KiB."},
-        415: {"description": "The request body's media type is not one the operation accepts."},
-        429: {
-            "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
-        },
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Register a new account",
-    description="Creates an account with the role `user`, active immediately. `id`, `roles` and\n`is_active` are not accepted here (the body is closed), so they cannot be\nmass-assigned; an admin changes them afterwards with `updateUser`.\n\nEmail addresses are unique, compared case-insensitively; registering one already in use\ngets `409` with the problem type `email-taken`. Registration is rate limited, which also\nlimits how fast addresses can be tested for existence this way.\n",
-    openapi_extra=request_body("registerUser"),
-)
 async def register_user(
     request: Request,
 ) -> Response:
@@ -75,24 +52,6 @@ async def register_user(
     return render(result, RESULTS["registerUser"])
 
 
-@router.get(
-    "/users/me",
-    operation_id="getCurrentUser",
-    status_code=200,
-    responses={
-        200: {"description": "Your account."},
-        401: {
-            "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-        },
-        403: {
-            "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-        },
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Get your own account",
-    description="Returns the account the access token was issued to.",
-)
 async def get_current_user(
     request: Request,
     principal: Annotated[
@@ -109,33 +68,6 @@ async def get_current_user(
     return render(result, RESULTS["getCurrentUser"])
 
 
-@router.patch(
-    "/users/me",
-    operation_id="updateCurrentUser",
-    status_code=200,
-    responses={
-        200: {"description": "The profile was updated; the body is the account as it is now."},
-        400: {
-            "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
-        },
-        401: {
-            "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-        },
-        403: {
-            "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-        },
-        409: {
-            "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
-        },
-        413: {"description": "The request body exceeds 16 KiB."},
-        415: {"description": "The request body's media type is not one the operation accepts."},
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Update your own profile",
-    description="Changes the fields present in the body and leaves the others unchanged (merge-patch\nsemantics without `null`: no field here can be cleared). At least one field is\nrequired. `roles` and `is_active` are not part of this body; only an admin changes\nthem, with `updateUser`.\n\nChanging `email` to an address another account uses gets `409` (`email-taken`).\n",
-    openapi_extra=request_body("updateCurrentUser"),
-)
 async def update_current_user(
     request: Request,
     principal: Annotated[
@@ -154,33 +86,6 @@ async def update_current_user(
     return render(result, RESULTS["updateCurrentUser"])
 
 
-@router.post(
-    "/users/me/password",
-    operation_id="changePassword",
-    status_code=204,
-    responses={
-        204: {"description": "The password was changed."},
-        400: {
-            "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
-        },
-        401: {
-            "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-        },
-        403: {
-            "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-        },
-        413: {"description": "The request body exceeds 16 KiB."},
-        415: {"description": "The request body's media type is not one the operation accepts."},
-        429: {
-            "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
-        },
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Change your own password",
-    description="Replaces the password after checking the current one. A wrong `current_password` gets\n`403` with the problem type `invalid-current-password` (not `401`: the access token is\nfine, and clients must not react by discarding it).\n\nOn success every refresh token of the account is revoked; access tokens already issued\nstay valid until they expire. Attempts are rate limited per account.\n",
-    openapi_extra=request_body("changePassword"),
-)
 async def change_password(
     request: Request,
     principal: Annotated[
@@ -199,28 +104,6 @@ async def change_password(
     return render(result, RESULTS["changePassword"])
 
 
-@router.get(
-    "/users/{user_id}",
-    operation_id="getUser",
-    status_code=200,
-    responses={
-        200: {"description": "The account."},
-        400: {
-            "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
-        },
-        401: {
-            "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-        },
-        403: {
-            "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-        },
-        404: {"description": "No account with this id is visible to the caller."},
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Get an account by id",
-    description="Returns one account. With `users:read` a caller may read only their own account; with\n`admin` any account. Any other account answers `404`, exactly like an id that does not\nexist, so account ids cannot be probed. A token with neither scope gets `403`.\n",
-)
 async def get_user(
     request: Request,
     user_id: Annotated[UUID, Path(description="The account's id.")],
@@ -242,31 +125,6 @@ async def get_user(
     return render(result, RESULTS["getUser"])
 
 
-@router.delete(
-    "/users/{user_id}",
-    operation_id="deleteUser",
-    status_code=204,
-    responses={
-        204: {"description": "The account was deleted."},
-        400: {
-            "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
-        },
-        401: {
-            "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-        },
-        403: {
-            "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-        },
-        404: {"description": "No account with this id is visible to the caller."},
-        409: {
-            "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
-        },
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Delete an account by id",
-    description="Deletes the account and revokes all of its tokens. With `users:write` a caller may\ndelete only their own account; with `admin` any account. Any other account answers\n`404`, exactly like an id that does not exist.\n\nDeleting the last active admin gets `409` (`last-admin`).\n",
-)
 async def delete_user(
     request: Request,
     user_id: Annotated[UUID, Path(description="The account's id.")],
@@ -288,34 +146,6 @@ async def delete_user(
     return render(result, RESULTS["deleteUser"])
 
 
-@router.patch(
-    "/users/{user_id}",
-    operation_id="updateUser",
-    status_code=200,
-    responses={
-        200: {"description": "The account was updated; the body is the account as it is now."},
-        400: {
-            "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
-        },
-        401: {
-            "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-        },
-        403: {
-            "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-        },
-        404: {"description": "No account with this id is visible to the caller."},
-        409: {
-            "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
-        },
-        413: {"description": "The request body exceeds 16 KiB."},
-        415: {"description": "The request body's media type is not one the operation accepts."},
-        500: {"description": "An unexpected error; `request_id` identifies it in the server logs."},
-    },
-    response_class=Response,
-    summary="Update an account by id",
-    description="Changes the fields present in the body and leaves the others unchanged; at least one\nfield is required.\n\nWith `users:write` a caller may change only their own account, and only `email` and\n`display_name`: including `roles` or `is_active` gets `403` with the problem type\n`admin-only-field` (the account is the caller's own, so nothing is disclosed). With\n`admin` every field of any account may be changed. Any other account answers `404`,\nexactly like an id that does not exist.\n\n`409` when `email` is taken by another account (`email-taken`), or when the change\nwould leave no active account with the role `admin` (`last-admin`).\n",
-    openapi_extra=request_body("updateUser"),
-)
 async def update_user(
     request: Request,
     user_id: Annotated[UUID, Path(description="The account's id.")],
@@ -337,3 +167,214 @@ async def update_user(
         principal=principal,
     )
     return render(result, RESULTS["updateUser"])
+
+
+def add_routes(router: APIRouter, prefix: str) -> None:
+    """Register these operations on `router`, the application's own: a request is matched
+    against its routes directly, not through an included router (cheaper per request)."""
+    router.add_api_route(
+        prefix + "/users",
+        register_user,
+        methods=["POST"],
+        tags=TAGS,
+        operation_id="registerUser",
+        status_code=201,
+        responses={
+            201: {"description": "The account was created."},
+            400: {
+                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+            },
+            409: {
+                "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
+            },
+            413: {"description": "The request body exceeds 16 KiB."},
+            415: {"description": "The request body's media type is not one the operation accepts."},
+            429: {
+                "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
+            },
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Register a new account",
+        description="Creates an account with the role `user`, active immediately. `id`, `roles` and\n`is_active` are not accepted here (the body is closed), so they cannot be\nmass-assigned; an admin changes them afterwards with `updateUser`.\n\nEmail addresses are unique, compared case-insensitively; registering one already in use\ngets `409` with the problem type `email-taken`. Registration is rate limited, which also\nlimits how fast addresses can be tested for existence this way.\n",
+        openapi_extra=request_body("registerUser"),
+    )
+    router.add_api_route(
+        prefix + "/users/me",
+        get_current_user,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="getCurrentUser",
+        status_code=200,
+        responses={
+            200: {"description": "Your account."},
+            401: {
+                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+            },
+            403: {
+                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+            },
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Get your own account",
+        description="Returns the account the access token was issued to.",
+    )
+    router.add_api_route(
+        prefix + "/users/me",
+        update_current_user,
+        methods=["PATCH"],
+        tags=TAGS,
+        operation_id="updateCurrentUser",
+        status_code=200,
+        responses={
+            200: {"description": "The profile was updated; the body is the account as it is now."},
+            400: {
+                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+            },
+            401: {
+                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+            },
+            403: {
+                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+            },
+            409: {
+                "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
+            },
+            413: {"description": "The request body exceeds 16 KiB."},
+            415: {"description": "The request body's media type is not one the operation accepts."},
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Update your own profile",
+        description="Changes the fields present in the body and leaves the others unchanged (merge-patch\nsemantics without `null`: no field here can be cleared). At least one field is\nrequired. `roles` and `is_active` are not part of this body; only an admin changes\nthem, with `updateUser`.\n\nChanging `email` to an address another account uses gets `409` (`email-taken`).\n",
+        openapi_extra=request_body("updateCurrentUser"),
+    )
+    router.add_api_route(
+        prefix + "/users/me/password",
+        change_password,
+        methods=["POST"],
+        tags=TAGS,
+        operation_id="changePassword",
+        status_code=204,
+        responses={
+            204: {"description": "The password was changed."},
+            400: {
+                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+            },
+            401: {
+                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+            },
+            403: {
+                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+            },
+            413: {"description": "The request body exceeds 16 KiB."},
+            415: {"description": "The request body's media type is not one the operation accepts."},
+            429: {
+                "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
+            },
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Change your own password",
+        description="Replaces the password after checking the current one. A wrong `current_password` gets\n`403` with the problem type `invalid-current-password` (not `401`: the access token is\nfine, and clients must not react by discarding it).\n\nOn success every refresh token of the account is revoked; access tokens already issued\nstay valid until they expire. Attempts are rate limited per account.\n",
+        openapi_extra=request_body("changePassword"),
+    )
+    router.add_api_route(
+        prefix + "/users/{user_id}",
+        get_user,
+        methods=["GET"],
+        tags=TAGS,
+        operation_id="getUser",
+        status_code=200,
+        responses={
+            200: {"description": "The account."},
+            400: {
+                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+            },
+            401: {
+                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+            },
+            403: {
+                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+            },
+            404: {"description": "No account with this id is visible to the caller."},
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Get an account by id",
+        description="Returns one account. With `users:read` a caller may read only their own account; with\n`admin` any account. Any other account answers `404`, exactly like an id that does not\nexist, so account ids cannot be probed. A token with neither scope gets `403`.\n",
+    )
+    router.add_api_route(
+        prefix + "/users/{user_id}",
+        delete_user,
+        methods=["DELETE"],
+        tags=TAGS,
+        operation_id="deleteUser",
+        status_code=204,
+        responses={
+            204: {"description": "The account was deleted."},
+            400: {
+                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+            },
+            401: {
+                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+            },
+            403: {
+                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+            },
+            404: {"description": "No account with this id is visible to the caller."},
+            409: {
+                "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
+            },
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Delete an account by id",
+        description="Deletes the account and revokes all of its tokens. With `users:write` a caller may\ndelete only their own account; with `admin` any account. Any other account answers\n`404`, exactly like an id that does not exist.\n\nDeleting the last active admin gets `409` (`last-admin`).\n",
+    )
+    router.add_api_route(
+        prefix + "/users/{user_id}",
+        update_user,
+        methods=["PATCH"],
+        tags=TAGS,
+        operation_id="updateUser",
+        status_code=200,
+        responses={
+            200: {"description": "The account was updated; the body is the account as it is now."},
+            400: {
+                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+            },
+            401: {
+                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+            },
+            403: {
+                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+            },
+            404: {"description": "No account with this id is visible to the caller."},
+            409: {
+                "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
+            },
+            413: {"description": "The request body exceeds 16 KiB."},
+            415: {"description": "The request body's media type is not one the operation accepts."},
+            500: {
+                "description": "An unexpected error; `request_id` identifies it in the server logs."
+            },
+        },
+        response_class=Response,
+        summary="Update an account by id",
+        description="Changes the fields present in the body and leaves the others unchanged; at least one\nfield is required.\n\nWith `users:write` a caller may change only their own account, and only `email` and\n`display_name`: including `roles` or `is_active` gets `403` with the problem type\n`admin-only-field` (the account is the caller's own, so nothing is disclosed). With\n`admin` every field of any account may be changed. Any other account answers `404`,\nexactly like an id that does not exist.\n\n`409` when `email` is taken by another account (`email-taken`), or when the change\nwould leave no active account with the role `admin` (`last-admin`).\n",
+        openapi_extra=request_body("updateUser"),
+    )
