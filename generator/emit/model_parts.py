@@ -20,6 +20,9 @@ from typing import Any
 
 # Below this many schemas one run is cheaper than two half runs plus the merge.
 SPLIT_THRESHOLD = 1500
+# A split whose larger part holds more than this share of the schemas (one big reference
+# cycle, say) saves too little to pay for the overlap and the merge.
+MAX_PART_SHARE = 0.75
 
 
 def split(schemas: Mapping[str, Any], references: Mapping[str, list[str]]) -> list[list[str]]:
@@ -38,6 +41,8 @@ def split(schemas: Mapping[str, Any], references: Mapping[str, list[str]]) -> li
         range(1, len(names)),
         key=lambda k: (max(before[k - 1][0], after[k][0]), k),
     )
+    if max(before[best - 1][0], after[best][0]) > MAX_PART_SHARE * len(names):
+        return [names]
     first, second = _closure(names[:best], references), _closure(names[best:], references)
     return [[n for n in names if n in first], [n for n in names if n in second]]
 

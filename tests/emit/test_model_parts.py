@@ -38,6 +38,13 @@ def test_parts_are_closed_cover_everything_and_keep_the_order(
     assert parts == [["Shared", "A1", "A2"], ["Shared", "B1", "B2", "Loner"]]
 
 
+def test_one_big_cycle_is_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_parts, "SPLIT_THRESHOLD", 4)
+    names: dict[str, Any] = {f"S{i}": {} for i in range(8)}
+    references = {f"S{i}": [f"S{(i + 1) % 8}"] for i in range(8)}  # S0 -> S1 -> ... -> S0
+    assert model_parts.split(names, references) == [list(names)]
+
+
 def test_merge_keeps_one_copy_and_puts_calls_last() -> None:
     first = "from a import X\nclass Shared(X):\n    n: int\nclass A(Shared):\n    pass\nA.model_rebuild()\n"
     second = "from b import Y\nclass Shared(X):\n    n: int\nB = Y\nA.model_rebuild()\n"
