@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
+
+_in_child = False  # set in a forked child (and so in whatever it forks)
 
 
 @dataclass
@@ -34,8 +37,11 @@ class Forked:
         return message
 
     def cancel(self) -> None:
-        """Stop the child: its result is not wanted."""
-        self.process.terminate()
+        """Stop the child and whatever it forked in turn: its result is not wanted."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # the child leads its own group
+        except OSError:  # not yet its own group leader, or gone already
+            self.process.kill()
         self.process.join()
         self.connection.close()
 
@@ -51,13 +57,27 @@ def start(call: Callable[..., Any], *args: Any, name: str = "specfirst") -> Fork
         return None
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(call, args, sender), name=name, daemon=False)
+    process = context.Process(
+        target=_child, args=(call, args, sender, receiver), name=name, daemon=False
+    )
     process.start()
     sender.close()
     return Forked(process, receiver)
 
 
-def _child(call: Callable[..., Any], args: tuple[Any, ...], connection: Connection) -> None:
+def _child(
+    call: Callable[..., Any], args: tuple[Any, ...], connection: Connection, unused: Connection
+) -> None:
+    # The first child leads a process group of its own, and what it forks stays in it, so
+    # `cancel` reaches them all; no copy of the read end is kept, so a send to a parent that
+    # is gone fails instead of waiting for a reader forever.
+    global _in_child
+    if not _in_child:
+        _in_child = True
+        os.setpgid(0, 0)
+    else:  # a third process on two cores: it yields to the two that were there first
+        os.nice(5)
+    unused.close()
     message: tuple[bool, Any]
     try:
         message = (True, call(*args))

@@ -169,12 +169,18 @@ def generate_contract(path: Path, output: Path, *, label: str, check: bool = Fal
     worker = None
     if loaded.spec is not None:  # the model stage starts while the contract is validated
         worker = start_models(loaded.spec, label=label, package=output.name)
-    checked = validate_loaded(path, loaded)
-    if not checked.ok():
+    try:
+        checked = validate_loaded(path, loaded)
+        if checked.ok():
+            files, extra = render_package(checked, output, label=label, worker=worker)
+    except BaseException:  # an interrupt, or a bug: the worker must not outlive us
+        if worker:
+            worker.cancel()
+        raise
+    if not checked.ok():  # a contract with errors never reaches the model stage's result
         if worker:
             worker.cancel()
         return Generated(checked)
-    files, extra = render_package(checked, output, label=label, worker=worker)
     checked.diagnostics.extend(extra)
     if not files:
         return Generated(checked)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from generator import model_worker
+from generator import forking, model_worker
 from generator.pipeline import contract_label, generate_contract
 
 ROOT = Path(__file__).parents[1]
@@ -94,3 +95,42 @@ def test_small_contracts_stay_in_one_process(tmp_path: Path) -> None:
     assert loaded.spec is not None
     assert model_worker.size(loaded.spec.root) < model_worker.PARALLEL_THRESHOLD
     assert model_worker.start_models(loaded.spec, label="u", package="u") is None
+
+
+def _alive(pid: int) -> bool:
+    """Running, as opposed to gone or a zombie nobody has reaped yet."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def _sleeper(pids: Path) -> None:
+    pids.open("a").write(f"{os.getpid()}\n")
+    time.sleep(120)
+
+
+def _forks_a_sleeper(pids: Path) -> None:
+    inner = forking.start(_sleeper, pids)
+    assert inner is not None
+    _sleeper(pids)
+
+
+@pytest.mark.skipif(not forking.can_fork(), reason="needs fork and two cores")
+def test_cancel_stops_the_child_and_what_it_forked(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    outer = forking.start(_forks_a_sleeper, pids)
+    assert outer is not None
+    for _ in range(200):  # until both have written their pid
+        if pids.is_file() and len(pids.read_text().split()) == 2:
+            break
+        time.sleep(0.05)
+    started = [int(p) for p in pids.read_text().split()]
+    assert len(started) == 2 and all(_alive(p) for p in started)
+    outer.cancel()
+    for _ in range(100):
+        if not any(_alive(p) for p in started):
+            break
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in started)

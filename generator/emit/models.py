@@ -88,7 +88,12 @@ def _generate_parts(plan: ModelPlan, parallel: bool) -> str | ast.Module:
         return _generate(plan, ordered)
     first, second = ({name: ordered[name] for name in part} for part in parts)
     forked = forking.start(_generate, plan, second, name="specfirst-models-2") if parallel else None
-    sources = [_generate(plan, first)]
+    try:
+        sources = [_generate(plan, first)]
+    except BaseException:  # a model error or an interrupt: the other half is not wanted
+        if forked is not None:
+            forked.cancel()
+        raise
     if forked is None:
         sources.append(_generate(plan, second))
     else:
