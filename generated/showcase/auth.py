@@ -183,6 +183,8 @@ def authenticate(
                 if rejected.scopes and missing_scopes is None:
                     missing_scopes = rejected.scopes
                 continue
+            if len(matched) == 1:  # the common case, without copying the principal
+                return matched[0]
             first = matched[0]
             return dataclasses.replace(first, schemes=tuple(n for p in matched for n in p.schemes))
         if missing_scopes is not None:
