@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from generator.apps import AppLoadError, load_app, package_reference
 from generator.commands.checked import EXIT_FOUND, EXIT_OK, default_package, fail, refuse
-from generator.contract.drift import find_drift
 from generator.diagnostics import Diagnostic
 from generator.pipeline import check_contract
 from generator.report import printable
@@ -40,6 +38,9 @@ def drift(
     (media types, required), documented statuses and security requirements, one line each.
     Exit codes: 0 no drift, 1 differences, 2 the contract or the app could not be loaded.
     """
+    from generator.apps import AppLoadError, load_app, package_reference  # FastAPI: only here
+    from generator.contract.drift import find_drift
+
     if app_reference and package:
         fail("give --app or --package, not both")
     if not app_reference:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from generator.apps import AppLoadError
 from generator.commands.checked import EXIT_OK, fail, refuse
-from generator.serve import NotGenerated, Service, prepare_service, run
+
+if TYPE_CHECKING:
+    from generator.serve import Service
 
 
 def register(app: typer.Typer) -> None:
@@ -45,6 +46,9 @@ def serve(
     implementation (missing, or raising NotImplementedError) answers its success status with a
     schema-valid body: the contract's own examples first, else data built from the schema.
     """
+    from generator.apps import AppLoadError  # FastAPI and uvicorn: only for this command
+    from generator.serve import NotGenerated, prepare_service, run
+
     try:
         prepared = prepare_service(target, mock=mock, impl=impl, output=output)
     except AppLoadError as exc:

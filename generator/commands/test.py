@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -47,12 +47,14 @@ from generator.contract.report import (
     render_json,
     render_junit,
 )
-from generator.contract.session import Target, run_contract_test
 from generator.report import printable, render_text
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_STARTED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 Opt = typer.Option
+
+if TYPE_CHECKING:
+    from generator.contract.session import Target
 
 
 def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
@@ -323,6 +325,8 @@ def test(
             continue_on_failure=continue_on_failure,
             startup_timeout=startup_timeout,
         )
+        from generator.contract.session import Target  # schemathesis: only for this command
+
         target = Target(
             app=app,
             url=url,
@@ -345,6 +349,8 @@ def _run(
     junit: Path | None,
     json_path: Path | None,
 ) -> int:
+    from generator.contract.session import run_contract_test
+
     renderer = Renderer(console)
     events = run_contract_test(contract, target, options)
     try:
