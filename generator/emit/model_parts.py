@@ -81,29 +81,34 @@ def merge(sources: Sequence[str]) -> ast.Module | None:
 
     Imports of every part, then the first part's definitions, then the definitions of later
     parts not defined before (each part's own order keeps definitions before their uses),
-    then every other statement (`Model.model_rebuild()` calls) once.
+    then every other statement (`Model.model_rebuild()` calls) once. Shared definitions are
+    compared by their source text (the generator writes the same model the same way).
     """
     imports: list[ast.stmt] = []
     definitions: dict[str, str] = {}
     body: list[ast.stmt] = []
     tail: dict[str, ast.stmt] = {}
     for source in sources:
+        lines = source.splitlines()
         for stmt in ast.parse(source).body:
             if isinstance(stmt, ast.Import | ast.ImportFrom):
                 imports.append(stmt)
                 continue
+            text = "\n".join(lines[_first_line(stmt) - 1 : stmt.end_lineno])
             name = _defined_name(stmt)
             if name is None:
-                tail.setdefault(ast.dump(stmt), stmt)
-                continue
-            dumped = ast.dump(stmt)
-            if name in definitions:
-                if definitions[name] != dumped:
-                    return None
-                continue
-            definitions[name] = dumped
-            body.append(stmt)
+                tail.setdefault(text, stmt)
+            elif name not in definitions:
+                definitions[name] = text
+                body.append(stmt)
+            elif definitions[name] != text:
+                return None
     return ast.Module(body=[*imports, *body, *tail.values()], type_ignores=[])
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
 
 
 def _defined_name(stmt: ast.stmt) -> str | None:
