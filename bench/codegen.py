@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -66,6 +67,11 @@ def timed(
     return elapsed, out.returncode, peak
 
 
+def median(cmd: list[str], runs: int = 5) -> float:
+    """The median wall time of a short command (one run of it is mostly noise)."""
+    return statistics.median(timed(cmd)[0] for _ in range(runs))
+
+
 def imports(python: str, statement: str, path: Path) -> str:
     """ "yes", or the last line of the error when `statement` fails with `path` importable."""
     env = {**os.environ, "PYTHONPATH": str(path)}
@@ -101,12 +107,12 @@ def bench_generate(contracts: list[Path], work: Path) -> list[dict[str, object]]
     """Cold, then unchanged, generation; peers on the same contract. Outputs stay in `work`."""
     rows = []
     specfirst = str(Path(PY).with_name("specfirst"))
-    startup, _, _ = timed([specfirst, "--version"])
+    startup = median([specfirst, "--version"])
     for path in contracts:
         folder = work / path.stem
         out = folder / "pkg"
         cold, code, peak = timed([specfirst, "generate", str(path), "-o", str(out)])
-        warm, _, _ = timed([specfirst, "generate", str(path), "-o", str(out)])
+        warm = median([specfirst, "generate", str(path), "-o", str(out)])
         row: dict[str, object] = {
             "contract": path.name,
             "cold_s": round(cold, 2),
