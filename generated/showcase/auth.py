@@ -9,11 +9,13 @@ import dataclasses
 import hashlib
 import hmac
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from fastapi import Request
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -208,6 +210,41 @@ def authenticate(
         for alternative in alternatives
     )
     return dependency
+
+
+PRINCIPAL_KEY = "specfirst.principal"
+
+
+def secured_route(
+    schemes: Mapping[str, SchemeSpec], alternatives: tuple[Requirement, ...]
+) -> type[APIRoute]:
+    """A route class that authenticates before FastAPI reads the request's parameters.
+
+    Same answers as the `authenticate` dependency (401/403 first, then 400 for bad input),
+    without FastAPI's dependency resolution on every request; the route reads the outcome
+    with `current_principal`.
+    """
+    check = authenticate(schemes, alternatives)
+
+    class SecuredRoute(APIRoute):
+        specfirst_security = check.__dict__["specfirst_security"]
+
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            handler = super().get_route_handler()
+
+            async def authenticated(request: Request) -> Response:
+                request.scope[PRINCIPAL_KEY] = await check(request)
+                return await handler(request)
+
+            return authenticated
+
+    return SecuredRoute
+
+
+def current_principal(request: Request) -> Principal | None:
+    """Who `secured_route` found the request to come from (None: anonymous where allowed)."""
+    found = request.scope.get(PRINCIPAL_KEY)
+    return found if isinstance(found, Principal) else None
 
 
 async def _check(

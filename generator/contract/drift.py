@@ -35,7 +35,11 @@ AUTO_SUCCESS = "Successful Response"  # FastAPI's description of a route's own s
 
 
 def app_security(route: APIRoute) -> Security | None:
-    """The requirements a generated route enforces, read off its `authenticate` dependency."""
+    """The requirements a generated route enforces: its route class's, or (packages made
+    before route classes) its `authenticate` dependency's."""
+    declared = getattr(route, "specfirst_security", None)  # see auth.secured_route
+    if declared is not None:
+        return _as_security(declared, {})
     for call in _dependency_calls(route.dependant):
         declared = getattr(call, "specfirst_security", None)  # see auth.authenticate (proposed)
         if declared is not None:

@@ -149,11 +149,13 @@ def route_view(op: Operation, constants: Namespace) -> RouteView:
         required = op.body is not None and op.body.required
         prelude.append(f"body = await read_body(request, {const}_BODIES, required={required!r})")
         arguments.append("body=body")
-    if op.security:
+    decorator = _decorator(op)
+    if op.security:  # checked by the route class before any parameter is read
         requirement = tuple(tuple((u.scheme, u.scopes) for u in alt) for alt in op.security)
-        signature.append(
-            f"principal: Annotated[Principal | None, Depends(authenticate(SCHEMES, {requirement!r}))]"
-        )
+        route_class = constants.claim(f"{const}_SECURED_ROUTE")
+        module_constants.append(f"{route_class} = secured_route(SCHEMES, {requirement!r})")
+        decorator.append(f"route_class_override={route_class}")
+        prelude.insert(0, "principal = current_principal(request)")
         arguments.append("principal=principal")
     signature = signature[:1] + sorted(signature[1:], key=lambda s: " = " in s)
     return RouteView(
@@ -163,7 +165,7 @@ def route_view(op: Operation, constants: Namespace) -> RouteView:
         prelude=tuple(prelude),
         arguments=tuple(arguments),
         constants=tuple(module_constants),
-        decorator=tuple(_decorator(op)),
+        decorator=tuple(decorator),
     )
 
 

@@ -281,3 +281,15 @@ def test_the_token_cache_is_bounded(tasks: ModuleType) -> None:
     for n in range(5):
         verifier.verify(sign(claims(sub=f"user{n}", iss=None, aud=None)))
     assert len(verifier._verified) == 3
+
+
+def test_authentication_comes_before_parameter_validation(client: TestClient) -> None:
+    # Without credentials a malformed request learns nothing about its parameters.
+    anonymous = client.delete(f"{URL}/not-a-number")
+    assert anonymous.status_code == 401
+    assert "WWW-Authenticate" in anonymous.headers
+    token = sign(claims(scope="tasks:write"))
+    authenticated = client.delete(
+        f"{URL}/not-a-number", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert authenticated.status_code in {400, 422}

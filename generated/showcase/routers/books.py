@@ -7,12 +7,12 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import Field, TypeAdapter
 
 from .. import models
-from ..auth import Principal, authenticate
+from ..auth import current_principal, secured_route
 from ..contract import ERRORS, request_body
 from ..problems import not_implemented
 from ..results import RESULTS
@@ -42,11 +42,27 @@ LIST_BOOKS_TAGS: TypeAdapter[Any] = TypeAdapter(
     ]
 )
 LIST_BOOKS_PUBLISHED: TypeAdapter[Any] = TypeAdapter(models.DateRange)
+LIST_BOOKS_SECURED_ROUTE = secured_route(
+    SCHEMES, ((), (("bearer_auth", ()),), (("api_key_header", ()),))
+)
 CREATE_BOOK_BODIES = (
     BodySpec("application/json", "json", models.BookInput, files=(), arrays=(), scalars=()),
 )
+CREATE_BOOK_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+)
+GET_BOOK_SECURED_ROUTE = secured_route(SCHEMES, ((("bearer_auth", ()),), (("api_key_header", ()),)))
 REPLACE_BOOK_BODIES = (
     BodySpec("application/json", "json", models.BookInput, files=(), arrays=(), scalars=()),
+)
+REPLACE_BOOK_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+)
+DELETE_BOOK_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+)
+GET_BOOK_CITATION_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("bearer_auth", ()),), (("api_key_header", ()),))
 )
 REPLACE_BOOK_MEDIA_BODIES = (
     BodySpec(
@@ -58,17 +74,23 @@ REPLACE_BOOK_MEDIA_BODIES = (
         scalars=(),
     ),
 )
+REPLACE_BOOK_MEDIA_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+)
+DOWNLOAD_BOOK_FILE_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("session_cookie", ()),), (("bearer_auth", ()),), (("api_key_query", ()),))
+)
 UPLOAD_BOOK_FILE_BODIES = (
     BodySpec("application/octet-stream", "binary", None, files=(), arrays=(), scalars=()),
 )
+UPLOAD_BOOK_FILE_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+)
+SEARCH_BOOKS_SECURED_ROUTE = secured_route(SCHEMES, ((("api_key_query", ()),),))
 
 
 async def list_books(
     request: Request,
-    principal: Annotated[
-        Principal | None,
-        Depends(authenticate(SCHEMES, ((), (("bearer_auth", ()),), (("api_key_header", ()),)))),
-    ],
     x_request_id: Annotated[
         UUID | None,
         Header(
@@ -110,6 +132,7 @@ async def list_books(
     ] = 0,
 ) -> Response:
     """GET /books"""
+    principal = current_principal(request)
     ids = parse_delimited(ids_raw, ",", LIST_BOOKS_IDS, ("query", "ids"))
     languages = parse_delimited(languages_raw, "|", LIST_BOOKS_LANGUAGES, ("query", "languages"))
     tags = parse_delimited(tags_raw, " ", LIST_BOOKS_TAGS, ("query", "tags"))
@@ -135,12 +158,6 @@ async def list_books(
 
 async def create_book(
     request: Request,
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),)))
-        ),
-    ],
     x_request_id: Annotated[
         UUID | None,
         Header(
@@ -150,6 +167,7 @@ async def create_book(
     ] = None,
 ) -> Response:
     """POST /books"""
+    principal = current_principal(request)
     body = await read_body(request, CREATE_BOOK_BODIES, required=True)
     handler = implementation(request, "books", "create_book")
     if handler is None:
@@ -165,10 +183,6 @@ async def create_book(
 async def get_book(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(authenticate(SCHEMES, ((("bearer_auth", ()),), (("api_key_header", ()),)))),
-    ],
     if_none_match: Annotated[
         str | None,
         Header(
@@ -179,6 +193,7 @@ async def get_book(
     ] = None,
 ) -> Response:
     """GET /books/{book_id}"""
+    principal = current_principal(request)
     handler = implementation(request, "books", "get_book")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -202,14 +217,9 @@ async def replace_book(
             description="The ETag the client last saw; the change is applied only if it is still current.",
         ),
     ],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),)))
-        ),
-    ],
 ) -> Response:
     """PUT /books/{book_id}"""
+    principal = current_principal(request)
     body = await read_body(request, REPLACE_BOOK_BODIES, required=True)
     handler = implementation(request, "books", "replace_book")
     if handler is None:
@@ -226,14 +236,9 @@ async def replace_book(
 async def delete_book(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),)))
-        ),
-    ],
 ) -> Response:
     """DELETE /books/{book_id}"""
+    principal = current_principal(request)
     handler = implementation(request, "books", "delete_book")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -250,12 +255,9 @@ async def get_book_citation(
     style: Annotated[
         Literal["apa", "mla", "chicago"], Query(alias="style", description="Citation style.")
     ],
-    principal: Annotated[
-        Principal | None,
-        Depends(authenticate(SCHEMES, ((("bearer_auth", ()),), (("api_key_header", ()),)))),
-    ],
 ) -> Response:
     """GET /books/{book_id}/citation"""
+    principal = current_principal(request)
     handler = implementation(request, "books", "get_book_citation")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -270,14 +272,9 @@ async def get_book_citation(
 async def replace_book_media(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),)))
-        ),
-    ],
 ) -> Response:
     """PUT /books/{book_id}/media"""
+    principal = current_principal(request)
     body = await read_body(request, REPLACE_BOOK_MEDIA_BODIES, required=True)
     handler = implementation(request, "books", "replace_book_media")
     if handler is None:
@@ -293,17 +290,9 @@ async def replace_book_media(
 async def download_book_file(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES,
-                ((("session_cookie", ()),), (("bearer_auth", ()),), (("api_key_query", ()),)),
-            )
-        ),
-    ],
 ) -> Response:
     """GET /books/{book_id}/file"""
+    principal = current_principal(request)
     handler = implementation(request, "books", "download_book_file")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -317,14 +306,9 @@ async def download_book_file(
 async def upload_book_file(
     request: Request,
     book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),)))
-        ),
-    ],
 ) -> Response:
     """PUT /books/{book_id}/file"""
+    principal = current_principal(request)
     body = await read_body(request, UPLOAD_BOOK_FILE_BODIES, required=True)
     handler = implementation(request, "books", "upload_book_file")
     if handler is None:
@@ -348,12 +332,10 @@ async def search_books(
             description="Words to look for in titles, subtitles and author names.",
         ),
     ],
-    principal: Annotated[
-        Principal | None, Depends(authenticate(SCHEMES, ((("api_key_query", ()),),)))
-    ],
     limit: Annotated[int, Query(alias="limit", ge=1, le=100, description="Books per page.")] = 20,
 ) -> Response:
     """GET /search"""
+    principal = current_principal(request)
     handler = implementation(request, "books", "search_books")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -399,6 +381,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
                 }
             ]
         },
+        route_class_override=LIST_BOOKS_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/books",
@@ -430,6 +413,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Add a book to the catalogue",
         description="Adds a book. The ISBN must not be in the catalogue yet (`409`, code `isbn_taken`).\nThe response carries the book's `Location` and `ETag`; the links pass both on, so a\nclient (or a stateful test) can read, replace or delete the new book.\n",
         openapi_extra=request_body("createBook"),
+        route_class_override=CREATE_BOOK_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/books/{book_id}",
@@ -455,6 +439,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Get a book",
         description="Returns one book with its current `ETag`. With `If-None-Match` holding that ETag the\nanswer is `304` without a body. Uses the default authentication (staff JWT or partner\nkey).\n",
+        route_class_override=GET_BOOK_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/books/{book_id}",
@@ -491,6 +476,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Replace a book",
         description="Replaces every client-controlled field of the book; fields left out of the body take\ntheir defaults or become empty. `If-Match` must hold the book's current ETag: a stale one\ngets `412` (code `etag_mismatch`), so concurrent edits are never lost silently. Changing\nthe ISBN to one another book has gets `409` (code `isbn_taken`).\n",
         openapi_extra=request_body("replaceBook"),
+        route_class_override=REPLACE_BOOK_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/books/{book_id}",
@@ -519,6 +505,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Remove a book from the catalogue",
         description="Removes the book with its media and e-book file. A book with copies on loan cannot be\nremoved (`409`, code `on_loan`).\n",
+        route_class_override=DELETE_BOOK_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/books/{book_id}/citation",
@@ -541,6 +528,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Cite a book",
         description="Formats a bibliographic citation of the book as plain text in the requested style.",
+        route_class_override=GET_BOOK_CITATION_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/books/{book_id}/media",
@@ -573,6 +561,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Upload a book's cover and sample pages",
         description="Replaces the cover image and the sample pages in one multipart request. The cover is\nPNG or JPEG of at most 2 MiB; each sample page is a PDF of at most 5 MiB; the whole\nrequest at most 20 MiB (`413` above). Parts are checked by their declared\n`Content-Type` (see `encoding`); one with another media type gets `415`. Sending\n`sample_pages` replaces all sample pages; leaving it out removes them.\n",
         openapi_extra=request_body("replaceBookMedia"),
+        route_class_override=REPLACE_BOOK_MEDIA_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/books/{book_id}/file",
@@ -599,6 +588,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Download a book's e-book file",
         description="Streams the e-book file. Members download with their browser session and need an active\nloan of the book (`403`, code `no_active_loan`, otherwise); staff use their JWT. Partners\nmay put their key in the `api_key` query parameter, because download links are often\nfollowed by software that cannot add headers. `404` when the book has no file.\n",
+        route_class_override=DOWNLOAD_BOOK_FILE_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/books/{book_id}/file",
@@ -629,6 +619,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Upload a book's e-book file",
         description="Stores the e-book file (EPUB or PDF, at most 50 MiB) as opaque bytes, replacing any\nearlier file. The body is the file itself, sent as `application/octet-stream`.\n",
         openapi_extra=request_body("uploadBookFile"),
+        route_class_override=UPLOAD_BOOK_FILE_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/search",
@@ -650,4 +641,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Search the catalogue (legacy)",
         description="Deprecated: use `listBooks` with `q`, which also filters and sorts. Kept for partners\nof API v1, authenticated with the key in the query string as they were then; it will be\nremoved on the date in the `Sunset` header.\n",
         deprecated=True,
+        route_class_override=SEARCH_BOOKS_SECURED_ROUTE,
     )

@@ -7,11 +7,11 @@ from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response
 
 from .. import models
-from ..auth import Principal, authenticate
+from ..auth import current_principal, secured_route
 from ..contract import ERRORS, request_body
 from ..problems import not_implemented
 from ..results import RESULTS
@@ -27,19 +27,16 @@ TAGS: list[str | Enum] = ["imports"]
 START_IMPORT_BODIES = (
     BodySpec("application/json", "json", models.ImportRequest, files=(), arrays=(), scalars=()),
 )
+START_IMPORT_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("api_key_header", ()), ("basic_auth", ())), (("oauth_2", ("imports:run",)),))
+)
+GET_IMPORT_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("api_key_header", ()), ("basic_auth", ())), (("oauth_2", ("imports:run",)),))
+)
 
 
 async def start_import(
     request: Request,
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES,
-                ((("api_key_header", ()), ("basic_auth", ())), (("oauth_2", ("imports:run",)),)),
-            )
-        ),
-    ],
     x_request_id: Annotated[
         UUID | None,
         Header(
@@ -49,6 +46,7 @@ async def start_import(
     ] = None,
 ) -> Response:
     """POST /imports"""
+    principal = current_principal(request)
     body = await read_body(request, START_IMPORT_BODIES, required=True)
     handler = implementation(request, "imports", "start_import")
     if handler is None:
@@ -64,17 +62,9 @@ async def start_import(
 async def get_import(
     request: Request,
     import_id: Annotated[UUID, Path(description="The import job's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES,
-                ((("api_key_header", ()), ("basic_auth", ())), (("oauth_2", ("imports:run",)),)),
-            )
-        ),
-    ],
 ) -> Response:
     """GET /imports/{import_id}"""
+    principal = current_principal(request)
     handler = implementation(request, "imports", "get_import")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -115,6 +105,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Start a catalogue import",
         description="Queues an import of catalogue records from a partner's HTTPS URL and answers `202` at\nonce; follow `Location` (or the link) to watch the job, no sooner than `Retry-After`\nseconds. Needs the partner key **and** the operator's credentials together, or an\nOAuth2 client with `imports:run`.\n",
         openapi_extra=request_body("startImport"),
+        route_class_override=START_IMPORT_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/imports/{import_id}",
@@ -140,4 +131,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Get an import job",
         description="Returns the state of an import job. Jobs are kept for 30 days after they finish.",
+        route_class_override=GET_IMPORT_SECURED_ROUTE,
     )

@@ -7,11 +7,11 @@ from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response
 
 from .. import models
-from ..auth import Principal, authenticate
+from ..auth import current_principal, secured_route
 from ..contract import ERRORS, request_body
 from ..problems import not_implemented
 from ..results import RESULTS
@@ -27,26 +27,45 @@ TAGS: list[str | Enum] = ["loans"]
 CREATE_LOAN_BODIES = (
     BodySpec("application/json", "json", models.LoanRequest, files=(), arrays=(), scalars=()),
 )
+CREATE_LOAN_SECURED_ROUTE = secured_route(
+    SCHEMES,
+    (
+        (("session_cookie", ()),),
+        (("open_id_connect", ("openid",)),),
+        (("oauth_2", ("loans:manage",)),),
+    ),
+)
+GET_LOAN_SECURED_ROUTE = secured_route(
+    SCHEMES,
+    (
+        (("session_cookie", ()),),
+        (("open_id_connect", ("openid",)),),
+        (("oauth_2", ("loans:manage",)),),
+    ),
+)
 RENEW_LOAN_BODIES = (
     BodySpec("application/json", "json", models.RenewalRequest, files=(), arrays=(), scalars=()),
+)
+RENEW_LOAN_SECURED_ROUTE = secured_route(
+    SCHEMES,
+    (
+        (("session_cookie", ()),),
+        (("open_id_connect", ("openid",)),),
+        (("oauth_2", ("loans:manage",)),),
+    ),
+)
+RETURN_LOAN_SECURED_ROUTE = secured_route(
+    SCHEMES,
+    (
+        (("session_cookie", ()),),
+        (("open_id_connect", ("openid",)),),
+        (("oauth_2", ("loans:manage",)),),
+    ),
 )
 
 
 async def create_loan(
     request: Request,
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES,
-                (
-                    (("session_cookie", ()),),
-                    (("open_id_connect", ("openid",)),),
-                    (("oauth_2", ("loans:manage",)),),
-                ),
-            )
-        ),
-    ],
     x_request_id: Annotated[
         UUID | None,
         Header(
@@ -56,6 +75,7 @@ async def create_loan(
     ] = None,
 ) -> Response:
     """POST /loans"""
+    principal = current_principal(request)
     body = await read_body(request, CREATE_LOAN_BODIES, required=True)
     handler = implementation(request, "loans", "create_loan")
     if handler is None:
@@ -71,21 +91,9 @@ async def create_loan(
 async def get_loan(
     request: Request,
     loan_id: Annotated[UUID, Path(description="The loan's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES,
-                (
-                    (("session_cookie", ()),),
-                    (("open_id_connect", ("openid",)),),
-                    (("oauth_2", ("loans:manage",)),),
-                ),
-            )
-        ),
-    ],
 ) -> Response:
     """GET /loans/{loan_id}"""
+    principal = current_principal(request)
     handler = implementation(request, "loans", "get_loan")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -99,21 +107,9 @@ async def get_loan(
 async def renew_loan(
     request: Request,
     loan_id: Annotated[UUID, Path(description="The loan's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES,
-                (
-                    (("session_cookie", ()),),
-                    (("open_id_connect", ("openid",)),),
-                    (("oauth_2", ("loans:manage",)),),
-                ),
-            )
-        ),
-    ],
 ) -> Response:
     """POST /loans/{loan_id}/renewals"""
+    principal = current_principal(request)
     body = await read_body(request, RENEW_LOAN_BODIES, required=False)
     handler = implementation(request, "loans", "renew_loan")
     if handler is None:
@@ -129,21 +125,9 @@ async def renew_loan(
 async def return_loan(
     request: Request,
     loan_id: Annotated[UUID, Path(description="The loan's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES,
-                (
-                    (("session_cookie", ()),),
-                    (("open_id_connect", ("openid",)),),
-                    (("oauth_2", ("loans:manage",)),),
-                ),
-            )
-        ),
-    ],
 ) -> Response:
     """POST /loans/{loan_id}/return"""
+    principal = current_principal(request)
     handler = implementation(request, "loans", "return_loan")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -190,6 +174,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Borrow a book",
         description="Lends a copy of the book to the signed-in member (session or OpenID Connect), or, for\nan OAuth2 client with `loans:manage` (the library's own desk software), to the member the\nclient acts for. `delivery` says how the copy travels; its `method` selects the shape.\n\nA `book_id` that does not exist gets `404` (code `book_not_found`). No copy available,\nthe member's loan limit reached, or digital delivery of a printed book gets `409`\n(codes `unavailable`, `loan_limit`, `not_digital`).\n",
         openapi_extra=request_body("createLoan"),
+        route_class_override=CREATE_LOAN_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/loans/{loan_id}",
@@ -215,6 +200,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Get a loan",
         description="Returns one loan. Members see only their own loans: anyone else's answers `404`, like a\nloan that does not exist.\n",
+        route_class_override=GET_LOAN_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/loans/{loan_id}/renewals",
@@ -248,6 +234,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Renew a loan",
         description="Extends the loan from its current due date. The body is optional: without one the loan\nis extended by 14 days. A loan can be renewed three times; a fourth renewal, renewing a\nreturned loan, or renewing a book someone has reserved gets `409` (codes\n`renewal_limit`, `returned`, `reserved`). Other members' loans answer `404`.\n",
         openapi_extra=request_body("renewLoan"),
+        route_class_override=RENEW_LOAN_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/loans/{loan_id}/return",
@@ -276,4 +263,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Return a borrowed book",
         description="Ends the loan and puts the copy back into circulation. Returning a loan twice gets `409`\n(code `returned`). Other members' loans answer `404`.\n",
+        route_class_override=RETURN_LOAN_SECURED_ROUTE,
     )

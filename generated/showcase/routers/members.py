@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from .. import models
-from ..auth import Principal, authenticate
+from ..auth import current_principal, secured_route
 from ..contract import ERRORS, request_body
 from ..problems import not_implemented
 from ..results import RESULTS
@@ -33,8 +32,14 @@ REGISTER_MEMBER_BODIES = (
         scalars=(("newsletter", "boolean"),),
     ),
 )
+GET_CURRENT_MEMBER_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("open_id_connect", ("openid", "profile", "email")),), (("session_cookie", ()),))
+)
 UPDATE_CURRENT_MEMBER_BODIES = (
     BodySpec("application/json", "json", models.MemberUpdate, files=(), arrays=(), scalars=()),
+)
+UPDATE_CURRENT_MEMBER_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("open_id_connect", ("openid", "profile")),), (("session_cookie", ()),))
 )
 
 
@@ -54,17 +59,9 @@ async def register_member(
 
 async def get_current_member(
     request: Request,
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES,
-                ((("open_id_connect", ("openid", "profile", "email")),), (("session_cookie", ()),)),
-            )
-        ),
-    ],
 ) -> Response:
     """GET /members/me"""
+    principal = current_principal(request)
     handler = implementation(request, "members", "get_current_member")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -76,16 +73,9 @@ async def get_current_member(
 
 async def update_current_member(
     request: Request,
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(
-                SCHEMES, ((("open_id_connect", ("openid", "profile")),), (("session_cookie", ()),))
-            )
-        ),
-    ],
 ) -> Response:
     """PATCH /members/me"""
+    principal = current_principal(request)
     body = await read_body(request, UPDATE_CURRENT_MEMBER_BODIES, required=True)
     handler = implementation(request, "members", "update_current_member")
     if handler is None:
@@ -142,6 +132,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Get your membership",
         description="Returns the signed-in member, identified by an OpenID Connect token or the website session.",
+        route_class_override=GET_CURRENT_MEMBER_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/members/me",
@@ -166,4 +157,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Update your membership",
         description="Changes the fields present in the body and leaves the others unchanged; at least one field is required.",
         openapi_extra=request_body("updateCurrentMember"),
+        route_class_override=UPDATE_CURRENT_MEMBER_SECURED_ROUTE,
     )

@@ -7,11 +7,11 @@ from datetime import datetime
 from enum import Enum
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from .. import models
-from ..auth import Principal, authenticate
+from ..auth import current_principal, secured_route
 from ..contract import ERRORS
 from ..problems import not_implemented
 from ..results import RESULTS
@@ -23,13 +23,11 @@ from ..wire import (
 )
 
 TAGS: list[str | Enum] = ["admin"]
+LIST_USERS_SECURED_ROUTE = secured_route(SCHEMES, ((("oauth_2", ("admin",)),),))
 
 
 async def list_users(
     request: Request,
-    principal: Annotated[
-        Principal | None, Depends(authenticate(SCHEMES, ((("oauth_2", ("admin",)),),)))
-    ],
     page: Annotated[
         int, Query(alias="page", ge=1, le=10000, description="1-based page number.")
     ] = 1,
@@ -74,6 +72,7 @@ async def list_users(
     ] = "created_at",
 ) -> Response:
     """GET /users"""
+    principal = current_principal(request)
     handler = implementation(request, "admin", "list_users")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -119,4 +118,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="List users",
         description="Lists accounts, one page at a time, for administrators. Filters combine with AND.\n`created_after` is inclusive and `created_before` exclusive, so consecutive ranges\ndo not overlap; an empty range (`created_after` not before `created_before`) matches\nno account and is not an error.\n\nTies in the sort order are broken by `id`, so pages are stable while the data does not\nchange. A page past the last one is `200` with no `items`. The optional `Link` header\ncarries `first`, `prev`, `next` and `last` links (RFC 8288) with the same filters.\n",
+        route_class_override=LIST_USERS_SECURED_ROUTE,
     )

@@ -7,11 +7,11 @@ from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from .. import models
-from ..auth import Principal, authenticate
+from ..auth import current_principal, secured_route
 from ..contract import ERRORS, request_body
 from ..problems import not_implemented
 from ..results import RESULTS
@@ -27,14 +27,26 @@ TAGS: list[str | Enum] = ["users"]
 REGISTER_USER_BODIES = (
     BodySpec("application/json", "json", models.UserRegistration, files=(), arrays=(), scalars=()),
 )
+GET_CURRENT_USER_SECURED_ROUTE = secured_route(SCHEMES, ((("oauth_2", ("users:read",)),),))
 UPDATE_CURRENT_USER_BODIES = (
     BodySpec("application/json", "json", models.UserUpdate, files=(), arrays=(), scalars=()),
 )
+UPDATE_CURRENT_USER_SECURED_ROUTE = secured_route(SCHEMES, ((("oauth_2", ("users:write",)),),))
 CHANGE_PASSWORD_BODIES = (
     BodySpec("application/json", "json", models.PasswordChange, files=(), arrays=(), scalars=()),
 )
+CHANGE_PASSWORD_SECURED_ROUTE = secured_route(SCHEMES, ((("oauth_2", ("users:write",)),),))
+GET_USER_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("oauth_2", ("users:read",)),), (("oauth_2", ("admin",)),))
+)
+DELETE_USER_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("oauth_2", ("users:write",)),), (("oauth_2", ("admin",)),))
+)
 UPDATE_USER_BODIES = (
     BodySpec("application/json", "json", models.UserAdminUpdate, files=(), arrays=(), scalars=()),
+)
+UPDATE_USER_SECURED_ROUTE = secured_route(
+    SCHEMES, ((("oauth_2", ("users:write",)),), (("oauth_2", ("admin",)),))
 )
 
 
@@ -54,11 +66,9 @@ async def register_user(
 
 async def get_current_user(
     request: Request,
-    principal: Annotated[
-        Principal | None, Depends(authenticate(SCHEMES, ((("oauth_2", ("users:read",)),),)))
-    ],
 ) -> Response:
     """GET /users/me"""
+    principal = current_principal(request)
     handler = implementation(request, "users", "get_current_user")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -70,11 +80,9 @@ async def get_current_user(
 
 async def update_current_user(
     request: Request,
-    principal: Annotated[
-        Principal | None, Depends(authenticate(SCHEMES, ((("oauth_2", ("users:write",)),),)))
-    ],
 ) -> Response:
     """PATCH /users/me"""
+    principal = current_principal(request)
     body = await read_body(request, UPDATE_CURRENT_USER_BODIES, required=True)
     handler = implementation(request, "users", "update_current_user")
     if handler is None:
@@ -88,11 +96,9 @@ async def update_current_user(
 
 async def change_password(
     request: Request,
-    principal: Annotated[
-        Principal | None, Depends(authenticate(SCHEMES, ((("oauth_2", ("users:write",)),),)))
-    ],
 ) -> Response:
     """POST /users/me/password"""
+    principal = current_principal(request)
     body = await read_body(request, CHANGE_PASSWORD_BODIES, required=True)
     handler = implementation(request, "users", "change_password")
     if handler is None:
@@ -107,14 +113,9 @@ async def change_password(
 async def get_user(
     request: Request,
     user_id: Annotated[UUID, Path(description="The account's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(SCHEMES, ((("oauth_2", ("users:read",)),), (("oauth_2", ("admin",)),)))
-        ),
-    ],
 ) -> Response:
     """GET /users/{user_id}"""
+    principal = current_principal(request)
     handler = implementation(request, "users", "get_user")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -128,14 +129,9 @@ async def get_user(
 async def delete_user(
     request: Request,
     user_id: Annotated[UUID, Path(description="The account's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(SCHEMES, ((("oauth_2", ("users:write",)),), (("oauth_2", ("admin",)),)))
-        ),
-    ],
 ) -> Response:
     """DELETE /users/{user_id}"""
+    principal = current_principal(request)
     handler = implementation(request, "users", "delete_user")
     if handler is None:
         return not_implemented(request, ERRORS)
@@ -149,14 +145,9 @@ async def delete_user(
 async def update_user(
     request: Request,
     user_id: Annotated[UUID, Path(description="The account's id.")],
-    principal: Annotated[
-        Principal | None,
-        Depends(
-            authenticate(SCHEMES, ((("oauth_2", ("users:write",)),), (("oauth_2", ("admin",)),)))
-        ),
-    ],
 ) -> Response:
     """PATCH /users/{user_id}"""
+    principal = current_principal(request)
     body = await read_body(request, UPDATE_USER_BODIES, required=True)
     handler = implementation(request, "users", "update_user")
     if handler is None:
@@ -223,6 +214,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Get your own account",
         description="Returns the account the access token was issued to.",
+        route_class_override=GET_CURRENT_USER_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/users/me",
@@ -255,6 +247,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Update your own profile",
         description="Changes the fields present in the body and leaves the others unchanged (merge-patch\nsemantics without `null`: no field here can be cleared). At least one field is\nrequired. `roles` and `is_active` are not part of this body; only an admin changes\nthem, with `updateUser`.\n\nChanging `email` to an address another account uses gets `409` (`email-taken`).\n",
         openapi_extra=request_body("updateCurrentUser"),
+        route_class_override=UPDATE_CURRENT_USER_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/users/me/password",
@@ -287,6 +280,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Change your own password",
         description="Replaces the password after checking the current one. A wrong `current_password` gets\n`403` with the problem type `invalid-current-password` (not `401`: the access token is\nfine, and clients must not react by discarding it).\n\nOn success every refresh token of the account is revoked; access tokens already issued\nstay valid until they expire. Attempts are rate limited per account.\n",
         openapi_extra=request_body("changePassword"),
+        route_class_override=CHANGE_PASSWORD_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/users/{user_id}",
@@ -314,6 +308,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Get an account by id",
         description="Returns one account. With `users:read` a caller may read only their own account; with\n`admin` any account. Any other account answers `404`, exactly like an id that does not\nexist, so account ids cannot be probed. A token with neither scope gets `403`.\n",
+        route_class_override=GET_USER_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/users/{user_id}",
@@ -344,6 +339,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Delete an account by id",
         description="Deletes the account and revokes all of its tokens. With `users:write` a caller may\ndelete only their own account; with `admin` any account. Any other account answers\n`404`, exactly like an id that does not exist.\n\nDeleting the last active admin gets `409` (`last-admin`).\n",
+        route_class_override=DELETE_USER_SECURED_ROUTE,
     )
     router.add_api_route(
         prefix + "/users/{user_id}",
@@ -377,4 +373,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Update an account by id",
         description="Changes the fields present in the body and leaves the others unchanged; at least one\nfield is required.\n\nWith `users:write` a caller may change only their own account, and only `email` and\n`display_name`: including `roles` or `is_active` gets `403` with the problem type\n`admin-only-field` (the account is the caller's own, so nothing is disclosed). With\n`admin` every field of any account may be changed. Any other account answers `404`,\nexactly like an id that does not exist.\n\n`409` when `email` is taken by another account (`email-taken`), or when the change\nwould leave no active account with the role `admin` (`last-admin`).\n",
         openapi_extra=request_body("updateUser"),
+        route_class_override=UPDATE_USER_SECURED_ROUTE,
     )
