@@ -11,6 +11,7 @@ from generator.spec.source import LineIndex, Parsed, TreePositions, error, faile
 from generator.spec.yaml_build import Builder, Fatal
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NESTING_LIMIT = "maximum nesting depth"  # libyaml's own refusal (PyYAML 6.0.3 and later)
 
 
 def parse_yaml(text: str, display: str, *, max_nodes: int, max_depth: int) -> Parsed:
@@ -21,6 +22,8 @@ def parse_yaml(text: str, display: str, *, max_nodes: int, max_depth: int) -> Pa
     except Fatal as fatal:
         return failed(display, fatal.diagnostic)
     except yaml.MarkedYAMLError as exc:
+        if _NESTING_LIMIT in str(exc.problem):
+            return failed(display, _too_deep(exc, text, display, max_depth))
         return failed(display, _syntax_error(exc, text, display))
     except yaml.YAMLError as exc:
         return failed(display, _reader_error(exc, text, display))
@@ -29,6 +32,27 @@ def parse_yaml(text: str, display: str, *, max_nodes: int, max_depth: int) -> Pa
         return failed(display, error("empty-document", message, Location(display, 1, 1)))
     resolver = TreePositions(display, builder.root_pos)
     return Parsed(display, builder.root, resolver, builder.diagnostics)
+
+
+def _too_deep(exc: yaml.MarkedYAMLError, text: str, display: str, max_depth: int) -> Diagnostic:
+    """Nesting beyond libyaml's own limit, located where it first passes ours.
+
+    libyaml scans flow collections far ahead of the events it hands out, so it can refuse a
+    deep document before the builder has seen the level that crosses `max_depth`. Replaying
+    the text up to libyaml's mark (which ends the scan early) lets the builder find it.
+    """
+    mark = exc.problem_mark
+    end = mark.index if mark is not None else len(text)
+    try:
+        Builder(display, len(text) + 1, max_depth).feed(yaml.parse(text[:end], Loader=_LOADER))
+    except Fatal as fatal:
+        if fatal.diagnostic.rule == "too-deep":
+            return fatal.diagnostic
+    except yaml.YAMLError:
+        pass
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    message = f"nesting is deeper than {max_depth} levels"
+    return error("too-deep", message, Location(display, line, col))
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diagnostic:

@@ -296,6 +296,16 @@ def test_deep_nesting_is_refused_without_recursion(tmp_path: Path, name: str) ->
     assert found(result) == [("too-deep", 1, 7 + 127)]
 
 
+def test_nesting_past_the_yaml_parsers_own_limit_is_too_deep_even_under_a_higher_limit(
+    tmp_path: Path,
+) -> None:
+    # libyaml refuses ~1000 levels itself; with our limit above that, its refusal is reported.
+    text = '{"a": ' + "[" * 5_000 + "]" * 5_000 + "}"
+    result = load_text(tmp_path, text, max_depth=4_000)
+    assert [d.rule for d in result.diagnostics] == ["too-deep"]
+    assert_well_formed(result)
+
+
 def test_depth_limit_counts_block_nesting_and_aliases(tmp_path: Path) -> None:
     block = "".join("  " * i + f"k{i}:\n" for i in range(6)) + "  " * 6 + "v: 1\n"
     assert found(load_text(tmp_path, block, name="b.yaml", max_depth=5)) == [("too-deep", 6, 11)]
