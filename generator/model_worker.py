@@ -23,7 +23,7 @@ from generator.ir.schemas import ModelGenerationError
 from generator.spec.document import Spec
 
 # Below this many schemas and operations a second process costs more than it saves.
-PARALLEL_THRESHOLD = 300
+PARALLEL_THRESHOLD = 150
 
 
 @dataclass
@@ -37,7 +37,7 @@ class ModelWorker:
         return self.forked.process
 
     def result(self) -> str | None:
-        """The models.py source, or None when the worker failed (run the stage here).
+        """models.py, formatted; None when the worker failed (run the stage here).
 
         Raises the worker's `ModelGenerationError`, located as the sequential run would.
         """
@@ -53,11 +53,11 @@ class ModelWorker:
         self.forked.cancel()
 
 
-def start_models(spec: Spec, *, label: str, package: str) -> ModelWorker | None:
+def start_models(spec: Spec, *, label: str) -> ModelWorker | None:
     """Fork a worker for models.py when the contract is large enough to gain from it."""
     if size(spec.root) < PARALLEL_THRESHOLD:
         return None
-    forked = forking.start(_work, spec, label, package, name="specfirst-models")
+    forked = forking.start(_work, spec, label, name="specfirst-models")
     return ModelWorker(forked) if forked else None
 
 
@@ -71,18 +71,19 @@ def size(root: Mapping[str, Any]) -> int:
     )
 
 
-def _work(spec: Spec, label: str, package: str) -> tuple[str, ...]:
-    """The worker: plan and emit the models of a contract not yet validated.
+def _work(spec: Spec, label: str) -> tuple[str, ...]:
+    """The worker: plan, emit and format the models of a contract not yet validated.
 
     Any other failure than a `ModelGenerationError` (an unvalidated contract may break any
     stage) reaches the parent as a failed call, and the parent redoes the stage.
     """
     from generator.emit.models import emit_models
     from generator.emit.package import header_line
-    from generator.pipeline import build_ir
+    from generator.format import format_files
+    from generator.ir.schemas import plan_models
 
     try:
-        plan, _ = build_ir(spec, label=label, package=package)
-        return ("ok", emit_models(plan, header=header_line(label), parallel=True))
+        source = emit_models(plan_models(spec.root), header=header_line(label), parallel=True)
     except ModelGenerationError as exc:
         return ("model-error", exc.message, exc.pointer)
+    return ("ok", format_files({"models.py": source})["models.py"])

@@ -90,30 +90,31 @@ def render_package(
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """IR → emit → format for a validated contract; returns files keyed by relative path.
 
-    `worker`, when given, is computing models.py in a second process (`model_worker`).
+    `worker`, when given, is computing models.py in a second process (`model_worker`): the
+    other files are rendered and formatted here meanwhile.
     """
     # Imported here so `specfirst validate` does not pay for the code generators' imports.
     from generator.emit.models import ModelGenerationError, emit_models
-    from generator.emit.package import emit_package, header_line
+    from generator.emit.package import add_models, emit_modules, header_line
     from generator.format import format_files
 
     assert checked.spec is not None
     try:
         plan, api = build_ir(checked.spec, label=label, package=output.name)
+        modules = emit_modules(api, document=checked.spec.root, env_prefix=env_prefix(output.name))
+        if worker:
+            modules = format_files(modules)
         models_source = worker.result() if worker else None
         if models_source is None:
             models_source = emit_models(plan, header=header_line(label))
+            if worker:  # the worker failed: its share is done here, formatted alone as there
+                models_source = format_files({"models.py": models_source})["models.py"]
     except ModelGenerationError as exc:
         if worker:
             worker.cancel()
         location = checked.spec.locate("")
         return {}, [Diagnostic("model-generation", Level.ERROR, str(exc), "", location)]
-    files = emit_package(
-        api,
-        models_source=models_source,
-        document=checked.spec.root,
-        env_prefix=env_prefix(output.name),
-    )
+    files = add_models(modules, api, models_source)
     stripped = [
         Diagnostic(
             "stripped-extension",
@@ -124,7 +125,7 @@ def render_package(
         )
         for pointer, keyword in plan.stripped
     ]
-    return format_files(files), [
+    return files if worker else format_files(files), [
         *rename_warnings(plan.renames, plan.field_names, checked.spec),
         *stripped,
     ]
@@ -168,7 +169,7 @@ def generate_contract(path: Path, output: Path, *, label: str, check: bool = Fal
     loaded = load_spec(path)
     worker = None
     if loaded.spec is not None:  # the model stage starts while the contract is validated
-        worker = start_models(loaded.spec, label=label, package=output.name)
+        worker = start_models(loaded.spec, label=label)
     try:
         checked = validate_loaded(path, loaded)
         if checked.ok():

@@ -94,7 +94,7 @@ def test_small_contracts_stay_in_one_process(tmp_path: Path) -> None:
     loaded = load_spec(spec)
     assert loaded.spec is not None
     assert model_worker.size(loaded.spec.root) < model_worker.PARALLEL_THRESHOLD
-    assert model_worker.start_models(loaded.spec, label="u", package="u") is None
+    assert model_worker.start_models(loaded.spec, label="u") is None
 
 
 def _alive(pid: int) -> bool:

@@ -68,13 +68,27 @@ def emit_package(
     api: Api, *, models_source: str, document: dict[str, Any], env_prefix: str
 ) -> dict[str, str]:
     """Render the package for `api`; `models_source` comes from the model emitter."""
-    header = header_line(api.contract)
-    files: dict[str, str] = {
+    files = emit_modules(api, document=document, env_prefix=env_prefix)
+    return add_models(files, api, models_source)
+
+
+def add_models(files: dict[str, str], api: Api, models_source: str) -> dict[str, str]:
+    """`files` (from `emit_modules`) completed with models.py and what depends on it."""
+    return {
+        **files,
         "models.py": models_source,
-        "openapi.json": contract_json(document),
         "requirements.txt": _requirements(api, models_source),
-        "py.typed": "",
     }
+
+
+def emit_modules(api: Api, *, document: dict[str, Any], env_prefix: str) -> dict[str, str]:
+    """Every file of the package except models.py and requirements.txt (`add_models`).
+
+    Kept apart so a large contract's package is rendered while its models are still being
+    generated in another process (`model_worker`).
+    """
+    header = header_line(api.contract)
+    files: dict[str, str] = {"openapi.json": contract_json(document), "py.typed": ""}
     for name in STATIC_MODULES:
         files[name] = f"{header}\n" + (STATIC / name).read_text(encoding="utf-8")
     common: dict[str, Any] = {"header": header, "api": api}
