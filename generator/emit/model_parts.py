@@ -14,9 +14,10 @@ generates the whole document instead.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from generator.emit.model_source import Fragment
 
 # Below this many schemas one run is cheaper than two half runs plus the merge.
 SPLIT_THRESHOLD = 1500
@@ -76,47 +77,30 @@ def _closure(names: Sequence[str], references: Mapping[str, list[str]]) -> set[s
     return seen
 
 
-def merge(sources: Sequence[str]) -> ast.Module | None:
-    """One module from the parts' modules, or None when a shared definition differs.
+def merge(parts: Sequence[Fragment]) -> Fragment | None:
+    """One fragment from the parts' fragments, or None when a shared definition differs.
 
     Imports of every part, then the first part's definitions, then the definitions of later
     parts not defined before (each part's own order keeps definitions before their uses),
     then every other statement (`Model.model_rebuild()` calls) once. Shared definitions are
-    compared by their source text (the generator writes the same model the same way).
+    compared by their text (the generator writes the same model the same way).
     """
-    imports: list[ast.stmt] = []
+    merged = Fragment()
     definitions: dict[str, str] = {}
-    body: list[ast.stmt] = []
-    tail: dict[str, ast.stmt] = {}
-    for source in sources:
-        lines = source.splitlines()
-        for stmt in ast.parse(source).body:
-            if isinstance(stmt, ast.Import | ast.ImportFrom):
-                imports.append(stmt)
-                continue
-            text = "\n".join(lines[_first_line(stmt) - 1 : stmt.end_lineno])
-            name = _defined_name(stmt)
+    tail: dict[str, None] = {}
+    for part in parts:
+        merged.imports.update(part.imports)
+        for name, text in part.statements:
             if name is None:
-                tail.setdefault(text, stmt)
+                tail.setdefault(text)
             elif name not in definitions:
                 definitions[name] = text
-                body.append(stmt)
+                merged.statements.append((name, text))
             elif definitions[name] != text:
                 return None
-    return ast.Module(body=[*imports, *body, *tail.values()], type_ignores=[])
-
-
-def _first_line(stmt: ast.stmt) -> int:
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([stmt.lineno, *(d.lineno for d in decorators)])
-
-
-def _defined_name(stmt: ast.stmt) -> str | None:
-    if isinstance(stmt, ast.ClassDef):
-        return stmt.name
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-        target = stmt.targets[0]
-        return target.id if isinstance(target, ast.Name) else None
-    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-        return stmt.target.id
-    return None
+        merged.text_used |= part.text_used
+        merged.contract_used |= part.contract_used
+        merged.names |= part.names
+        merged.foreign |= part.foreign
+    merged.statements += [(None, text) for text in tail]
+    return merged

@@ -3,6 +3,10 @@
 The generator's module is parsed, adjusted as a syntax tree and written back with
 `ast.unparse`, so every string in it is re-quoted with `repr()` (control, bidi and
 line-separator characters come out escaped) and no comment of its own survives.
+
+Two steps: `fragment` (parse, fix and re-render one generator module, statement by statement;
+it runs in the process that generated the module) and `assemble` (one fragment, or the merge
+of a large contract's parts, into the final text).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
@@ -44,6 +49,54 @@ _PRELUDE_IMPORTS: dict[str, tuple[str, str | None]] = {
     "json": ("json", None),
     "model_validator": ("pydantic", "model_validator"),
 }
+
+
+@dataclass
+class Fragment:
+    """One generator module after our fixes: its imports and its statements as text.
+
+    `statements` holds (defined name or None, text) in the module's order; a class or function
+    text starts with a blank line, as `ast.unparse` writes a module. The sets are the fixer's.
+    """
+
+    imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    statements: list[tuple[str | None, str]] = field(default_factory=list)
+    text_used: set[str] = field(default_factory=set)
+    contract_used: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    foreign: set[str] = field(default_factory=set)
+
+
+def fragment(source: str) -> Fragment:
+    """Parse one generator module, fix it and render each statement back to text."""
+    part = Fragment()
+    fixer = _Fixer()
+    for stmt in ast.parse(source).body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module and stmt.module != "__future__":
+            part.imports.update({a.asname or a.name: (stmt.module, a.name) for a in stmt.names})
+        elif isinstance(stmt, ast.Import):
+            part.imports.update({a.asname or a.name: (a.name, None) for a in stmt.names})
+        elif not isinstance(stmt, ast.ImportFrom):
+            fixer.fix(stmt)
+            text = ast.unparse(stmt)
+            if isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                text = "\n" + text
+            part.statements.append((defined_name(stmt), text))
+    part.text_used, part.contract_used = fixer.text_used, fixer.contract_used
+    part.names, part.foreign = fixer.names, fixer.foreign
+    return part
+
+
+def defined_name(stmt: ast.stmt) -> str | None:
+    """The module-level name a statement defines (a class or an assignment), if any."""
+    if isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+        return stmt.name
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        return target.id if isinstance(target, ast.Name) else None
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return stmt.target.id
+    return None
 
 
 class _Fixer:
@@ -103,37 +156,20 @@ def _union_members(node: ast.expr) -> list[ast.expr]:
 
 
 def assemble(
-    source: str | ast.Module,
+    source: str | Fragment,
     *,
     header: str,
     unique: Mapping[str, tuple[str, ...]],
     required: Iterable[str],
 ) -> str:
-    """The final models.py text from the generator's module (text or parsed; changed in
-    place); `required` are class names that must be defined."""
-    tree = ast.parse(source) if isinstance(source, str) else source
-    imported: dict[str, tuple[str, str | None]] = {}
-    body: list[ast.stmt] = []
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ImportFrom) and stmt.module and stmt.module != "__future__":
-            imported.update({a.asname or a.name: (stmt.module, a.name) for a in stmt.names})
-        elif isinstance(stmt, ast.Import):
-            imported.update({a.asname or a.name: (a.name, None) for a in stmt.names})
-        elif not isinstance(stmt, ast.ImportFrom):
-            body.append(stmt)
+    """The final models.py text from the generator's module (text, or its `fragment`);
+    `required` are class names that must be defined."""
+    part = fragment(source) if isinstance(source, str) else source
+    imported = dict(part.imports)
     imported.pop(BASE_CLASS, None)
-    fixer = _Fixer()
-    fixed = ast.Module(body=body, type_ignores=[])
-    fixer.fix(fixed)
-    if fixer.foreign:
-        raise ModelGenerationError(f"non-ASCII identifiers in models: {sorted(fixer.foreign)[:5]}")
-    defined = {s.name for s in fixed.body if isinstance(s, ast.ClassDef)} | {
-        t.id
-        for s in fixed.body
-        if isinstance(s, ast.Assign)
-        for t in s.targets
-        if isinstance(t, ast.Name)
-    }
+    if part.foreign:
+        raise ModelGenerationError(f"non-ASCII identifiers in models: {sorted(part.foreign)[:5]}")
+    defined = {name for name, _ in part.statements if name is not None}
     missing = [name for name in required if name not in defined]
     if missing:
         raise ModelGenerationError(f"datamodel-code-generator did not define {missing[:5]}")
@@ -147,9 +183,9 @@ def assemble(
     )
     if invented:
         raise ModelGenerationError(f"datamodel-code-generator invented names {invented[:5]}")
-    prelude = render_prelude(unique, sorted(fixer.text_used), sorted(fixer.contract_used))
-    code = ast.unparse(fixed)
-    used = _names(ast.parse(prelude)) | fixer.names
+    prelude = render_prelude(unique, sorted(part.text_used), sorted(part.contract_used))
+    code = "\n".join(text for _, text in part.statements).lstrip("\n")
+    used = _names(ast.parse(prelude)) | part.names
     imports = {k: v for k, v in (_PRELUDE_IMPORTS | imported).items() if k in used}
     parts = [header, DOCSTRING, "", "from __future__ import annotations", ""]
     return "\n".join([*parts, render_imports(imports), "", "", prelude, "", "", code, ""])

@@ -21,7 +21,6 @@ re-quoting of every literal).
 
 from __future__ import annotations
 
-import ast
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -37,7 +36,7 @@ from datamodel_code_generator.format import DatetimeClassType
 
 from generator import forking
 from generator.emit import model_parts
-from generator.emit.model_source import assemble
+from generator.emit.model_source import Fragment, assemble, fragment
 from generator.ir.schema_python import COMPONENT_PREFIX
 from generator.ir.schemas import BASE_CLASS, ModelGenerationError, ModelPlan
 
@@ -74,33 +73,38 @@ def emit_models(plan: ModelPlan, *, header: str, parallel: bool = False) -> str:
     forked process when `parallel` and the machine allow; the output is the same either way.
     """
     schemas = plan.document["components"]["schemas"]
-    source: str | ast.Module = _generate_parts(plan, parallel) if schemas else ""
+    source = _generate_parts(plan, parallel) if schemas else Fragment()
     return assemble(source, header=header, unique=unique_items(schemas), required=list(schemas))
 
 
-def _generate_parts(plan: ModelPlan, parallel: bool) -> str | ast.Module:
+def _generate_parts(plan: ModelPlan, parallel: bool) -> Fragment:
     ordered = dependencies_first(plan.document["components"]["schemas"])
     references = {
         name: [r for r in _references(body) if r in ordered] for name, body in ordered.items()
     }
     parts = model_parts.split(ordered, references)
     if len(parts) == 1:
-        return _generate(plan, ordered)
+        return _fragment(plan, ordered)
     first, second = ({name: ordered[name] for name in part} for part in parts)
-    forked = forking.start(_generate, plan, second, name="specfirst-models-2") if parallel else None
+    forked = forking.start(_fragment, plan, second, name="specfirst-models-2") if parallel else None
     try:
-        sources = [_generate(plan, first)]
+        fragments = [_fragment(plan, first)]
     except BaseException:  # a model error or an interrupt: the other half is not wanted
         if forked is not None:
             forked.cancel()
         raise
     if forked is None:
-        sources.append(_generate(plan, second))
+        fragments.append(_fragment(plan, second))
     else:
         ok, value = forked.result()
-        sources.append(value if ok else _generate(plan, second))
-    merged = model_parts.merge(sources)
-    return merged if merged is not None else _generate(plan, ordered)
+        fragments.append(value if ok else _fragment(plan, second))
+    merged = model_parts.merge(fragments)
+    return merged if merged is not None else _fragment(plan, ordered)
+
+
+def _fragment(plan: ModelPlan, schemas: Mapping[str, Any]) -> Fragment:
+    """The generator's module for `schemas`, fixed and rendered (in the calling process)."""
+    return fragment(_generate(plan, schemas))
 
 
 def _generate(plan: ModelPlan, schemas: Mapping[str, Any]) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from generator.emit import model_parts
+from generator.emit.model_source import Fragment, fragment
 from generator.emit.models import emit_models
 from generator.ir.schemas import plan_models
 from tests.emit.models_support import HEADER, import_source
@@ -48,16 +49,28 @@ def test_one_big_cycle_is_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_merge_keeps_one_copy_and_puts_calls_last() -> None:
     first = "from a import X\nclass Shared(X):\n    n: int\nclass A(Shared):\n    pass\nA.model_rebuild()\n"
     second = "from b import Y\nclass Shared(X):\n    n: int\nB = Y\nA.model_rebuild()\n"
-    merged = model_parts.merge([first, second])
+    merged = model_parts.merge([fragment(first), fragment(second)])
     assert merged is not None
-    text = ast.unparse(merged)
+    text = "\n".join(t for _, t in merged.statements)
     assert text.count("class Shared") == 1 and text.count("model_rebuild") == 1
     assert text.index("class A") < text.index("B = Y") < text.index("A.model_rebuild()")
-    assert "from a import X" in text and "from b import Y" in text
+    assert merged.imports == {"X": ("a", "X"), "Y": ("b", "Y")}
+    assert [name for name, _ in merged.statements] == ["Shared", "A", "B", None]
 
 
 def test_merge_refuses_shared_definitions_that_differ() -> None:
-    assert model_parts.merge(["class S:\n    n: int\n", "class S:\n    n: str\n"]) is None
+    parts = [fragment("class S:\n    n: int\n"), fragment("class S:\n    n: str\n")]
+    assert model_parts.merge(parts) is None
+
+
+def test_fragments_join_as_one_unparsed_module() -> None:
+    source = "import a\nX = 1\nclass C:\n    n: int\ndef f():\n    pass\nC.model_rebuild()\n"
+    part = fragment(source)
+    joined = "\n".join(text for _, text in part.statements).lstrip("\n")
+    tree = ast.parse(source)
+    tree.body = tree.body[1:]
+    assert joined == ast.unparse(tree)
+    assert part.imports == {"a": ("a", None)}
 
 
 def chain_contract(size: int) -> dict[str, Any]:
@@ -109,7 +122,7 @@ def test_split_generation_matches_one_run_and_parallel_matches_sequential(
     merges: list[bool] = []
     real_merge = model_parts.merge
 
-    def recording(sources: list[str]) -> Any:
+    def recording(sources: list[Fragment]) -> Any:
         merged = real_merge(sources)
         merges.append(merged is not None)
         return merged
