@@ -70,13 +70,13 @@ def _child(
 ) -> None:
     # The first child leads a process group of its own, and what it forks stays in it, so
     # `cancel` reaches them all; no copy of the read end is kept, so a send to a parent that
-    # is gone fails instead of waiting for a reader forever.
+    # is gone fails instead of waiting for a reader forever. A grandchild runs at the same
+    # priority as the others: it is half of the model stage, which the whole run waits for
+    # (at a lower priority it finished a second after its sibling on Stripe).
     global _in_child
     if not _in_child:
         _in_child = True
         os.setpgid(0, 0)
-    else:  # a third process on two cores: it yields to the two that were there first
-        os.nice(5)
     unused.close()
     message: tuple[bool, Any]
     try:
