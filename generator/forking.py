@@ -16,6 +16,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 _in_child = False  # set in a forked child (and so in whatever it forks)
+CHILD_NICENESS = 5  # added to the parent's; inherited by what a child forks
 
 
 @dataclass
@@ -70,13 +71,14 @@ def _child(
 ) -> None:
     # The first child leads a process group of its own, and what it forks stays in it, so
     # `cancel` reaches them all; no copy of the read end is kept, so a send to a parent that
-    # is gone fails instead of waiting for a reader forever. A grandchild runs at the same
-    # priority as the others: it is half of the model stage, which the whole run waits for
-    # (at a lower priority it finished a second after its sibling on Stripe).
+    # is gone fails instead of waiting for a reader forever. Children are speculative work
+    # (the parent may find errors and cancel them): they run at a lower priority than the
+    # parent, all at the same one, so the two halves of a model stage finish together.
     global _in_child
     if not _in_child:
         _in_child = True
         os.setpgid(0, 0)
+        os.nice(CHILD_NICENESS)
     unused.close()
     message: tuple[bool, Any]
     try:

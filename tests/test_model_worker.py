@@ -134,3 +134,25 @@ def test_cancel_stops_the_child_and_what_it_forked(tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     assert not any(_alive(p) for p in started)
+
+
+def _priority() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not forking.can_fork(), reason="needs fork and two cores")
+def test_children_yield_to_the_parent_and_grandchildren_match_them() -> None:
+    child = forking.start(_priority)
+    nested = forking.start(_forks_and_reports_priorities)
+    assert child is not None and nested is not None
+    expected = min(19, _priority() + forking.CHILD_NICENESS)
+    assert child.result() == (True, expected)
+    assert nested.result() == (True, (expected, expected))
+
+
+def _forks_and_reports_priorities() -> tuple[int, int]:
+    inner = forking.start(_priority)
+    assert inner is not None
+    ok, value = inner.result()
+    assert ok
+    return _priority(), int(value)
