@@ -6,7 +6,8 @@
 Suites (`--only`, comma-separated):
   validate   specfirst's load + every rule vs openapi-spec-validator's read + validate
   generate   cold and unchanged `specfirst generate` vs fastapi-code-generator and
-             OpenAPI Generator's python-fastapi: wall time, peak memory, exit code
+             OpenAPI Generator's python-fastapi: wall time (the best of two alternated
+             cold runs per tool), peak memory, exit code
   startup    import + create_app() of the generated package vs importing
              fastapi-code-generator's main.py for the same contract
   requests   generated endpoints vs the same endpoints hand-written in FastAPI, under
