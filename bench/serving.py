@@ -1,12 +1,12 @@
 """Requests and start-up: a generated service vs the same endpoints hand-written in FastAPI.
 
-    .venv/bin/python bench/serving.py [--seconds 5] [--concurrency 16] [--rounds 2]
+    .venv/bin/python bench/run.py --only requests,startup
 
 Both apps run under uvicorn on 127.0.0.1 (one worker each, no access log, log level warning)
 at the same time on two ports; wrk (Debian's `wrk`, one thread) in a separate process drives
 one of them at a time, alternating generated/hand-written per endpoint and per round
 (A/B/A/B). Without wrk a bounded httpx loop stands in (heavier: it narrows the differences).
-Per side the best round (highest req/s) is reported, with its p50/p99. Ratios only: the
+Three rounds; per side the best round (highest req/s) is reported, with its p50/p99. Ratios only: the
 machine is shared, so absolute figures drift.
 
 Start-up: `import <pkg>; create_app()` of the packages generated from the largest corpus
@@ -501,7 +501,7 @@ def bench_startup(contracts: list[Path], work: Path) -> list[dict[str, object]]:
 
 
 def bench_requests(
-    contracts: list[Path], work: Path, *, seconds: float = 5, rounds: int = 2
+    contracts: list[Path], work: Path, *, seconds: float = 5, rounds: int = 3
 ) -> list[dict[str, object]]:
     """bench/run.py's suite: generated vs hand-written endpoints, then JWT overhead rows."""
     loader = "wrk" if shutil.which("wrk") else "httpx (install wrk for sharper figures)"
