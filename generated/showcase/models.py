@@ -257,6 +257,24 @@ class MemberLocale(StrEnum):
     DE = "de"
 
 
+class MemberUpdateLocale(StrEnum):
+    EN = "en"
+    FR = "fr"
+    DE = "de"
+
+
+class LocaleParam(StrEnum):
+    EN = "en"
+    FR = "fr"
+    DE = "de"
+
+
+class ContentLanguageHeader(StrEnum):
+    EN = "en"
+    FR = "fr"
+    DE = "de"
+
+
 class Member(ContractModel):
     model_config = ConfigDict(extra="forbid", regex_engine="python-re")
     id: Annotated[UUID | MISSING, Field(json_schema_extra={"readOnly": True})] = MISSING
@@ -276,12 +294,6 @@ class Member(ContractModel):
     created_at: Annotated[TextDatetime | MISSING, Field(json_schema_extra={"readOnly": True})] = (
         MISSING
     )
-
-
-class MemberUpdateLocale(StrEnum):
-    EN = "en"
-    FR = "fr"
-    DE = "de"
 
 
 class MemberUpdate(ContractModel):
@@ -417,18 +429,6 @@ class GetBookCitationStyleParam(StrEnum):
     APA = "apa"
     MLA = "mla"
     CHICAGO = "chicago"
-
-
-class LocaleParam(StrEnum):
-    EN = "en"
-    FR = "fr"
-    DE = "de"
-
-
-class ContentLanguageHeader(StrEnum):
-    EN = "en"
-    FR = "fr"
-    DE = "de"
 
 
 Category.model_rebuild()

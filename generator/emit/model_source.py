@@ -67,16 +67,23 @@ class Fragment:
     foreign: set[str] = field(default_factory=set)
 
 
-def fragment(source: str) -> Fragment:
-    """Parse one generator module, fix it and render each statement back to text."""
+def fragment(source: str, renames: Mapping[str, Mapping[str, str]] | None = None) -> Fragment:
+    """Parse one generator module, fix it and render each statement back to text.
+
+    `renames` maps a definition's name to names to change in it (`model_leaves`).
+    """
     part = Fragment()
     fixer = _Fixer()
+    renames = renames or {}
     for stmt in ast.parse(source).body:
         if isinstance(stmt, ast.ImportFrom) and stmt.module and stmt.module != "__future__":
             part.imports.update({a.asname or a.name: (stmt.module, a.name) for a in stmt.names})
         elif isinstance(stmt, ast.Import):
             part.imports.update({a.asname or a.name: (a.name, None) for a in stmt.names})
         elif not isinstance(stmt, ast.ImportFrom):
+            names = renames.get(defined_name(stmt) or "")
+            if names:
+                _rename(stmt, names)
             fixer.fix(stmt)
             text = ast.unparse(stmt)
             if isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
@@ -85,6 +92,12 @@ def fragment(source: str) -> Fragment:
     part.text_used, part.contract_used = fixer.text_used, fixer.contract_used
     part.names, part.foreign = fixer.names, fixer.foreign
     return part
+
+
+def _rename(stmt: ast.stmt, names: Mapping[str, str]) -> None:
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
+            node.id = names[node.id]
 
 
 def defined_name(stmt: ast.stmt) -> str | None:

@@ -35,7 +35,7 @@ from datamodel_code_generator.enums import (
 from datamodel_code_generator.format import DatetimeClassType
 
 from generator import forking
-from generator.emit import model_parts
+from generator.emit import model_leaves, model_parts
 from generator.emit.model_source import Fragment, assemble, fragment
 from generator.ir.schema_python import COMPONENT_PREFIX
 from generator.ir.schemas import BASE_CLASS, ModelGenerationError, ModelPlan
@@ -79,32 +79,42 @@ def emit_models(plan: ModelPlan, *, header: str, parallel: bool = False) -> str:
 
 def _generate_parts(plan: ModelPlan, parallel: bool) -> Fragment:
     ordered = dependencies_first(plan.document["components"]["schemas"])
-    references = {
-        name: [r for r in _references(body) if r in ordered] for name, body in ordered.items()
-    }
-    parts = model_parts.split(ordered, references)
+    leaves = model_leaves.share(
+        ordered, {name: _references(body) for name, body in ordered.items()}
+    )
+    work = leaves.schemas
+    references = {name: [r for r in _references(body) if r in work] for name, body in work.items()}
+    parts = model_parts.split(work, references)
     if len(parts) == 1:
-        return _fragment(plan, ordered)
-    first, second = ({name: ordered[name] for name in part} for part in parts)
-    forked = forking.start(_fragment, plan, second, name="specfirst-models-2") if parallel else None
+        return model_leaves.add_copies(_fragment(plan, work, leaves.renames), leaves)
+    first, second = ({name: work[name] for name in part} for part in parts)
+    forked = (
+        forking.start(_fragment, plan, second, leaves.renames, name="specfirst-models-2")
+        if parallel
+        else None
+    )
     try:
-        fragments = [_fragment(plan, first)]
+        fragments = [_fragment(plan, first, leaves.renames)]
     except BaseException:  # a model error or an interrupt: the other half is not wanted
         if forked is not None:
             forked.cancel()
         raise
     if forked is None:
-        fragments.append(_fragment(plan, second))
+        fragments.append(_fragment(plan, second, leaves.renames))
     else:
         ok, value = forked.result()
-        fragments.append(value if ok else _fragment(plan, second))
+        fragments.append(value if ok else _fragment(plan, second, leaves.renames))
     merged = model_parts.merge(fragments)
-    return merged if merged is not None else _fragment(plan, ordered)
+    if merged is None:
+        merged = _fragment(plan, work, leaves.renames)
+    return model_leaves.add_copies(merged, leaves)
 
 
-def _fragment(plan: ModelPlan, schemas: Mapping[str, Any]) -> Fragment:
+def _fragment(
+    plan: ModelPlan, schemas: Mapping[str, Any], renames: Mapping[str, Mapping[str, str]]
+) -> Fragment:
     """The generator's module for `schemas`, fixed and rendered (in the calling process)."""
-    return fragment(_generate(plan, schemas))
+    return fragment(_generate(plan, schemas), renames)
 
 
 def _generate(plan: ModelPlan, schemas: Mapping[str, Any]) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import ast
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from generator.emit import model_leaves
 from generator.emit.models import emit_models
 from generator.ir.schemas import plan_models
 from tests.emit.models_support import HEADER, import_source
@@ -60,3 +62,27 @@ def test_corpus_contract_gives_importable_models(path: Path, tmp_path: Path) -> 
         missing = [m for m in expr.models if m not in defined]
         assert not missing, (pointer, missing)
     assert all(hasattr(module, name) for name in plan.classes)
+
+
+@pytest.mark.skipif(not FILES, reason="shared corpus not present")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_shared_primitives_change_only_where_definitions_stand(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`model_leaves` generates identical primitives once: the same statements must come out
+    as when every schema goes through datamodel-code-generator."""
+    doc = load(path)
+    if not isinstance(doc, dict) or not str(doc.get("openapi", "")).startswith("3."):
+        pytest.skip("not OpenAPI 3.x (Swagger 2.0)")
+    plan = plan_models(doc)
+    schemas = plan.document["components"]["schemas"]
+    if not model_leaves.share(schemas, {}).groups:
+        pytest.skip("no identical primitive schemas")
+    shared = emit_models(plan, header=HEADER)
+    monkeypatch.setattr(
+        model_leaves, "share", lambda ordered, refs: model_leaves.Leaves(dict(ordered))
+    )
+    separate = emit_models(plan, header=HEADER)
+    assert Counter(map(ast.unparse, ast.parse(shared).body)) == Counter(
+        map(ast.unparse, ast.parse(separate).body)
+    )
