@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.emit.model_source import Fragment, defined_name
@@ -34,20 +34,24 @@ class Leaves:
     """The schemas to generate, and how to turn their module into the full one."""
 
     schemas: dict[str, Any]  # in the given order, without the copies, references rewritten
+    references: dict[str, list[str]]  # per schema in `schemas`, the ones it references there
     renames: dict[str, dict[str, str]] = field(default_factory=dict)  # referrer: {gen: copy}
     groups: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (kept, copies)
 
 
 def share(ordered: Mapping[str, Any], references: Mapping[str, Iterable[str]]) -> Leaves:
-    """Group identical primitive schemas and pick which members are generated."""
+    """Group identical primitive schemas and pick which members are generated.
+
+    `references` maps each schema to the names it references (in any order, repeats allowed).
+    """
     members: dict[str, list[str]] = {}
     for name, body in ordered.items():
-        if _is_primitive(body):
-            members.setdefault(json.dumps(body, sort_keys=True), []).append(name)
-    group_of = {n: key for key, names in members.items() if len(names) > 1 for n in names}
-    if not group_of:
-        return Leaves(dict(ordered))
-    kept = {key: [names[0]] for key, names in members.items() if len(names) > 1}
+        key = _primitive_key(body)
+        if key is not None:
+            members.setdefault(key, []).append(name)
+    groups = {key: names for key, names in members.items() if len(names) > 1}
+    group_of = {n: key for key, names in groups.items() for n in names}
+    kept = {key: [names[0]] for key, names in groups.items()}
     rewrites: dict[str, dict[str, str]] = {}  # referrer: {copy: generated member}
     for name in ordered:
         used: dict[str, list[str]] = {}
@@ -67,55 +71,54 @@ def share(ordered: Mapping[str, Any], references: Mapping[str, Iterable[str]]) -
                     rewrites.setdefault(name, {})[ref] = free
                     ref = free
                 busy.add(ref)
-    groups = [
-        (kept[key], [n for n in names if n not in kept[key]])
-        for key, names in members.items()
-        if len(names) > 1
-    ]
-    copies = {n for _, extra in groups for n in extra}
-    schemas = {
-        name: _rewrite(body, rewrites[name]) if name in rewrites else body
-        for name, body in ordered.items()
-        if name not in copies
-    }
-    renames = {name: {gen: copy for copy, gen in pairs.items()} for name, pairs in rewrites.items()}
-    return Leaves(schemas, renames, [(keep, extra) for keep, extra in groups if extra])
+    copies = {n for key, names in groups.items() for n in names if n not in kept[key]}
+    schemas: dict[str, Any] = {}
+    edges: dict[str, list[str]] = {}
+    for name, body in ordered.items():
+        if name in copies:
+            continue
+        mapped = rewrites.get(name, {})
+        schemas[name] = _rewrite(body, mapped) if mapped else body
+        edges[name] = [mapped.get(r, r) for r in references.get(name, ())]
+    return Leaves(
+        schemas,
+        {name: [r for r in refs if r in schemas] for name, refs in edges.items()},
+        {name: {gen: copy for copy, gen in pairs.items()} for name, pairs in rewrites.items()},
+        [
+            (kept[key], extra)
+            for key, names in groups.items()
+            if (extra := [n for n in names if n not in kept[key]])
+        ],
+    )
 
 
 def add_copies(part: Fragment, leaves: Leaves) -> Fragment:
     """`part` with every copy defined right after the first definition of its group."""
     if not leaves.groups:
         return part
-    texts = {name: text for name, text in part.statements if name is not None}
-    after: dict[str, list[tuple[str | None, str]]] = {}
     position = {name: i for i, (name, _) in enumerate(part.statements) if name is not None}
+    after: dict[str, list[tuple[str | None, str]]] = {}
     for kept, extra in leaves.groups:
-        source = texts.get(kept[0])
-        if source is None:  # not generated: `assemble` names every missing definition
+        if kept[0] not in position:  # not generated: `assemble` names every missing definition
             continue
+        source = part.statements[position[kept[0]]][1]
         first = min((n for n in kept if n in position), key=position.__getitem__)
-        after[first] = [(copy, _renamed(source, kept[0], copy)) for copy in extra]
+        after[first] = list(zip(extra, _copies(source, kept[0], extra), strict=True))
     statements: list[tuple[str | None, str]] = []
     for name, text in part.statements:
         statements.append((name, text))
         if name is not None:
             statements += after.get(name, [])
-    return Fragment(
-        part.imports,
-        statements,
-        part.text_used,
-        part.contract_used,
-        part.names | {copy for _, extra in leaves.groups for copy in extra},
-        part.foreign,
-    )
+    names = part.names | {copy for _, extra in leaves.groups for copy in extra}
+    return replace(part, statements=statements, names=names)
 
 
-def _is_primitive(body: Any) -> bool:
-    return (
-        isinstance(body, Mapping)
-        and body.get("type") in PRIMITIVES
-        and COMPONENT_PREFIX not in json.dumps(body)
-    )
+def _primitive_key(body: Any) -> str | None:
+    """The canonical text of a primitive schema without references, else None."""
+    if not isinstance(body, Mapping) or body.get("type") not in PRIMITIVES:
+        return None
+    key = json.dumps(body, sort_keys=True)
+    return None if COMPONENT_PREFIX in key else key
 
 
 def _rewrite(node: Any, refs: Mapping[str, str]) -> Any:
@@ -124,34 +127,40 @@ def _rewrite(node: Any, refs: Mapping[str, str]) -> Any:
         return [_rewrite(item, refs) for item in node]
     if not isinstance(node, Mapping):
         return node
-    out = {key: _rewrite(value, refs) for key, value in node.items() if key != "$ref"}
-    if "$ref" in node:
-        target = node["$ref"]
-        name = target.removeprefix(COMPONENT_PREFIX) if isinstance(target, str) else ""
-        out["$ref"] = COMPONENT_PREFIX + refs[name] if name in refs else target
-        out = {key: out[key] for key in node}  # the original key order
-    return out
+    return {
+        key: _target(value, refs) if key == "$ref" else _rewrite(value, refs)
+        for key, value in node.items()
+    }
 
 
-def _renamed(text: str, old: str, new: str) -> str:
-    """A definition of `old` (class or `TypeAliasType` alias) as the same definition of `new`."""
+def _target(ref: Any, refs: Mapping[str, str]) -> Any:
+    name = ref.removeprefix(COMPONENT_PREFIX) if isinstance(ref, str) else ""
+    return COMPONENT_PREFIX + refs[name] if name in refs else ref
+
+
+def _copies(text: str, old: str, news: list[str]) -> list[str]:
+    """The definition of `old` (a class or a `TypeAliasType` alias) as that of each of `news`."""
     stmt = ast.parse(text.lstrip("\n")).body[0]
     if defined_name(stmt) != old:
         raise ModelGenerationError(f"cannot copy the definition of {old}")
-    if isinstance(stmt, ast.ClassDef):
-        stmt.name = new
-    elif isinstance(stmt, ast.Assign):
-        stmt.targets = [ast.Name(new, ast.Store())]
-        call = stmt.value
-        if (
-            isinstance(call, ast.Call)
-            and call.args
-            and isinstance(call.args[0], ast.Constant)
-            and call.args[0].value == old
-        ):
-            call.args[0] = ast.Constant(new)
-    for node in ast.walk(stmt):
-        if isinstance(node, ast.Name) and node.id == old:
+    names = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == old]
+    call = stmt.value if isinstance(stmt, ast.Assign) else None
+    label = (  # TypeAliasType('Old', ...): the alias's own name
+        call.args[0]
+        if isinstance(call, ast.Call)
+        and call.args
+        and isinstance(call.args[0], ast.Constant)
+        and call.args[0].value == old
+        else None
+    )
+    copies = []
+    for new in news:
+        for node in names:
             node.id = new
-    rendered = ast.unparse(stmt)
-    return "\n" + rendered if isinstance(stmt, ast.ClassDef) else rendered
+        if isinstance(stmt, ast.ClassDef):
+            stmt.name = new
+        if label is not None:
+            label.value = new
+        rendered = ast.unparse(stmt)
+        copies.append("\n" + rendered if isinstance(stmt, ast.ClassDef) else rendered)
+    return copies

@@ -81,14 +81,14 @@ def fragment(source: str, renames: Mapping[str, Mapping[str, str]] | None = None
         elif isinstance(stmt, ast.Import):
             part.imports.update({a.asname or a.name: (a.name, None) for a in stmt.names})
         elif not isinstance(stmt, ast.ImportFrom):
-            names = renames.get(defined_name(stmt) or "")
-            if names:
-                _rename(stmt, names)
+            name = defined_name(stmt)
+            if name is not None and name in renames:
+                _rename(stmt, renames[name])
             fixer.fix(stmt)
             text = ast.unparse(stmt)
             if isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
                 text = "\n" + text
-            part.statements.append((defined_name(stmt), text))
+            part.statements.append((name, text))
     part.text_used, part.contract_used = fixer.text_used, fixer.contract_used
     part.names, part.foreign = fixer.names, fixer.foreign
     return part

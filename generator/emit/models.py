@@ -83,8 +83,7 @@ def _generate_parts(plan: ModelPlan, parallel: bool) -> Fragment:
         ordered, {name: _references(body) for name, body in ordered.items()}
     )
     work = leaves.schemas
-    references = {name: [r for r in _references(body) if r in work] for name, body in work.items()}
-    parts = model_parts.split(work, references)
+    parts = model_parts.split(work, leaves.references)
     if len(parts) == 1:
         return model_leaves.add_copies(_fragment(plan, work, leaves.renames), leaves)
     first, second = ({name: work[name] for name in part} for part in parts)
