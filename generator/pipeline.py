@@ -102,19 +102,21 @@ def render_package(
     try:
         plan, api = build_ir(checked.spec, label=label, package=output.name)
         modules = emit_modules(api, document=checked.spec.root, env_prefix=env_prefix(output.name))
-        if worker:
+        if worker is None:
+            models = emit_models(plan, header=header_line(label))
+            files = format_files(add_models(modules, api, models))
+        else:  # models.py comes formatted on its own; the rest is formatted meanwhile
             modules = format_files(modules)
-        models_source = worker.result() if worker else None
-        if models_source is None:
-            models_source = emit_models(plan, header=header_line(label))
-            if worker:  # the worker failed: its share is done here, formatted alone as there
-                models_source = format_files({"models.py": models_source})["models.py"]
+            formatted = worker.result()
+            if formatted is None:  # the worker failed: its share is done here, the same way
+                source = emit_models(plan, header=header_line(label))
+                formatted = format_files({"models.py": source})["models.py"]
+            files = add_models(modules, api, formatted)
     except ModelGenerationError as exc:
         if worker:
             worker.cancel()
         location = checked.spec.locate("")
         return {}, [Diagnostic("model-generation", Level.ERROR, str(exc), "", location)]
-    files = add_models(modules, api, models_source)
     stripped = [
         Diagnostic(
             "stripped-extension",
@@ -125,7 +127,7 @@ def render_package(
         )
         for pointer, keyword in plan.stripped
     ]
-    return files if worker else format_files(files), [
+    return files, [
         *rename_warnings(plan.renames, plan.field_names, checked.spec),
         *stripped,
     ]
