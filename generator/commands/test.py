@@ -14,7 +14,7 @@ import typer
 
 from generator.contract.options import OptionsError
 
-EXIT_NOT_STARTED = 2
+EXIT_OK, EXIT_FAILED, EXIT_NOT_STARTED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 Opt = typer.Option
 

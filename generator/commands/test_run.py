@@ -25,6 +25,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from generator.commands.test import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_STARTED, EXIT_OK
 from generator.config import ProjectConfig
 from generator.contract.events import (
     Event,
@@ -47,8 +48,6 @@ from generator.contract.report import (
     render_junit,
 )
 from generator.report import printable, render_text
-
-EXIT_OK, EXIT_FAILED, EXIT_NOT_STARTED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 if TYPE_CHECKING:
     from generator.contract.session import Target
