@@ -4,9 +4,9 @@ The rendered module is the developer's (written once by `specfirst scaffold`, th
 reads the contract from the generated package (`<package>.contract.contract()`, the bundled
 contract, not FastAPI's derived schema), builds the app through their factory with fresh test
 credentials in the environment, and runs schemathesis (`@schema.parametrize()` and the
-stateful `as_state_machine()`) plus an auth matrix: per secured operation, no credentials and
-invalid credentials get 401, a token without the required scopes gets 403, valid credentials
-get past authentication. It imports nothing from specfirst.
+stateful `as_state_machine()`, a fresh app per scenario) plus an auth matrix: per secured
+operation, no credentials and invalid credentials get 401, a token without the required scopes
+gets 403, valid credentials get past authentication. It imports nothing from specfirst.
 
 >>> "def test_contract" in render_pytest_module("specs/notes.yaml", "generated.notes", "app:create_app")
 True
@@ -174,7 +174,18 @@ def test_contract(case: Any) -> None:
     case.call_and_validate()
 
 
-TestContractStateful = schema.as_state_machine().TestCase
+class ContractStateMachine(schema.as_state_machine()):  # type: ignore[misc]
+    """Each scenario talks to a fresh app: state kept in memory does not leak between scenarios,
+    so hypothesis can replay (and shrink) a scenario exactly."""
+
+    def setup(self) -> None:
+        self.app = _make_app()
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return {"app": self.app}
+
+
+TestContractStateful = ContractStateMachine.TestCase
 
 
 def _secured() -> list[Any]:

@@ -97,9 +97,20 @@ def test_contract_path_is_an_inert_literal() -> None:
 def test_rendered_module_passes_against_a_correct_implementation(
     packages: Path, tmp_path: Path
 ) -> None:
-    result = _run_rendered("notes_service:create_app", packages, tmp_path)
+    # The factory, counting its calls: the stateful test builds a fresh app for every scenario
+    # (in-memory state from one scenario would make hypothesis' replays diverge).
+    calls = tmp_path / "factory-calls"
+    (tmp_path / "counted_notes.py").write_text(
+        "import notes_service\n\n\n"
+        "def create_app():\n"
+        f"    with open({str(calls)!r}, 'a') as log:\n"
+        "        log.write('call\\n')\n"
+        "    return notes_service.create_app()\n"
+    )
+    result = _run_rendered("counted_notes:create_app", packages, tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "passed" in result.stdout and "failed" not in result.stdout
+    assert len(calls.read_text().splitlines()) > 5  # the module's APP, then one per scenario
 
 
 def test_rendered_module_fails_against_a_broken_implementation(
