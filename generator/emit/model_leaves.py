@@ -1,12 +1,17 @@
-"""Identical primitive schemas go through datamodel-code-generator once, then are copied.
+"""Identical schemas go through datamodel-code-generator once, then are copied.
 
 A large contract's normalized schemas repeat themselves: Stripe has 870 hoisted
-`{type: string, maxLength: 5000}` aliases and 638 empty-string enums among 5,783 schemas, and
-the generator's time grows with every schema it is given. A primitive schema (string, number,
-integer or boolean, no `$ref`) renders the same under any name, so of a group of identical ones
-only a few are generated; the others ("copies") get the text of the group's first member under
-their own name, placed right after the group's first definition (they reference nothing, so
-anything that uses them still comes later).
+`{type: string, maxLength: 5000}` aliases and 638 empty-string enums among 5,783 schemas, Box
+and GitHub ~160 objects that another schema spells out the same way, and the generator's time
+grows with every schema it is given. Of a group of identical schemas only a few are generated;
+the others ("copies") get the text of the group's first member under their own name, placed
+right after the group's first definition.
+
+A schema renders the same under any name when its text cannot depend on its neighbours:
+primitives (string, number, integer or boolean without `$ref`) always; other schemas when
+everything they reference comes before them and everything referring to them after them (no
+cycle runs through them, so no forward reference), and no discriminator involves them (the
+generator rewrites a discriminator's targets).
 
 A schema that referenced a copy references a generated member of the same group instead (a
 different one for every copy it references), and in its rendered statement that member's name is
@@ -27,6 +32,17 @@ from generator.ir.schema_python import COMPONENT_PREFIX
 from generator.ir.schemas import ModelGenerationError
 
 PRIMITIVES = frozenset({"string", "integer", "number", "boolean"})
+# What a schema inside a shared one may say: references, scalar types and their constraints,
+# arrays, maps and unions of those (anything else could become a class of its own).
+INLINE_KEYWORDS = frozenset(
+    {
+        "$ref", "type", "format", "nullable", "description", "title", "default", "example",
+        "examples", "deprecated", "readOnly", "writeOnly", "minimum", "maximum",
+        "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
+        "pattern", "minItems", "maxItems", "uniqueItems", "items", "additionalProperties",
+        "anyOf", "oneOf",
+    }
+)  # fmt: skip
 
 
 @dataclass
@@ -45,8 +61,8 @@ def share(ordered: Mapping[str, Any], references: Mapping[str, Iterable[str]]) -
     `references` maps each schema to the names it references (in any order, repeats allowed).
     """
     members: dict[str, list[str]] = {}
-    for name, body in ordered.items():
-        key = _primitive_key(body)
+    for name in _standalone(ordered, references):
+        key = _shared_key(ordered[name])
         if key is not None:
             members.setdefault(key, []).append(name)
     groups = {key: names for key, names in members.items() if len(names) > 1}
@@ -113,12 +129,74 @@ def add_copies(part: Fragment, leaves: Leaves) -> Fragment:
     return replace(part, statements=statements, names=names)
 
 
-def _primitive_key(body: Any) -> str | None:
-    """The canonical text of a primitive schema without references, else None."""
-    if not isinstance(body, Mapping) or body.get("type") not in PRIMITIVES:
+def _standalone(
+    ordered: Mapping[str, Any], references: Mapping[str, Iterable[str]]
+) -> Iterable[str]:
+    """The schemas whose rendering cannot depend on their neighbours (see the module doc)."""
+    position = {name: i for i, name in enumerate(ordered)}
+    first_referrer: dict[str, int] = {}
+    bound: set[str] = set()  # a discriminator's holders and everything they reference
+    for name, refs in references.items():
+        at = position.get(name, -1)
+        for ref in refs:
+            if first_referrer.get(ref, at + 1) > at:
+                first_referrer[ref] = at
+        if _has_discriminator(ordered.get(name)):
+            bound.add(name)
+            bound.update(refs)
+    for name, body in ordered.items():
+        if isinstance(body, Mapping) and body.get("type") in PRIMITIVES:
+            yield name
+            continue
+        at = position[name]
+        if name in bound or first_referrer.get(name, at + 1) <= at:
+            continue
+        if _flat(body, root=True) and all(
+            position.get(ref, at) < at for ref in references.get(name, ())
+        ):
+            yield name
+
+
+def _flat(node: Any, *, root: bool = False) -> bool:
+    """True when the generator makes one statement of `node`: nothing inside it becomes a class
+    of its own (an inline object, enum or union branch is named after its parent, numbered)."""
+    if not isinstance(node, Mapping):
+        return isinstance(node, bool)  # `additionalProperties: true`
+    if not root and not node.keys() <= INLINE_KEYWORDS:
+        return False
+    if "enum" in node or "const" in node or "allOf" in node:  # allOf merges what it refers to
+        return False
+    children: list[Any] = list(node.get("properties", {}).values()) if root else []
+    children += node.get("anyOf", []) + node.get("oneOf", [])
+    children += [node[key] for key in ("items", "additionalProperties") if key in node]
+    return all(_flat(child) for child in children)
+
+
+def _has_discriminator(node: Any) -> bool:
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Mapping):
+            if "discriminator" in item:
+                return True
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return False
+
+
+def _shared_key(body: Any) -> str | None:
+    """The canonical text of a schema that may be shared, else None.
+
+    Primitives that reference something (an odd `allOf` leftover) are left alone.
+    """
+    if not isinstance(body, Mapping):
         return None
     key = json.dumps(body, sort_keys=True)
-    return None if COMPONENT_PREFIX in key else key
+    if body.get("type") in PRIMITIVES:
+        return None if COMPONENT_PREFIX in key else key
+    properties = body.get("properties")  # the fields come in this order
+    return key + json.dumps(list(properties)) if isinstance(properties, Mapping) else key
 
 
 def _rewrite(node: Any, refs: Mapping[str, str]) -> Any:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
@@ -67,10 +67,16 @@ class Fragment:
     foreign: set[str] = field(default_factory=set)
 
 
-def fragment(source: str, renames: Mapping[str, Mapping[str, str]] | None = None) -> Fragment:
+def fragment(
+    source: str,
+    renames: Mapping[str, Mapping[str, str]] | None = None,
+    schemas: Container[str] = (),
+) -> Fragment:
     """Parse one generator module, fix it and render each statement back to text.
 
-    `renames` maps a definition's name to names to change in it (`model_leaves`).
+    `renames` maps a definition's name to names to change in it (`model_leaves`); they apply
+    to the numbered classes the generator makes of its inline parts too (`Parent2`), unless
+    that is the name of one of `schemas`.
     """
     part = Fragment()
     fixer = _Fixer()
@@ -82,8 +88,10 @@ def fragment(source: str, renames: Mapping[str, Mapping[str, str]] | None = None
             part.imports.update({a.asname or a.name: (a.name, None) for a in stmt.names})
         elif not isinstance(stmt, ast.ImportFrom):
             name = defined_name(stmt)
-            if name is not None and name in renames:
-                _rename(stmt, renames[name])
+            if name is not None and renames:
+                owner = name if name in schemas else name.rstrip("0123456789")
+                if (names := renames.get(name) or renames.get(owner)) is not None:
+                    _rename(stmt, names)
             fixer.fix(stmt)
             text = ast.unparse(stmt)
             if isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):

@@ -113,7 +113,7 @@ def _fragment(
     plan: ModelPlan, schemas: Mapping[str, Any], renames: Mapping[str, Mapping[str, str]]
 ) -> Fragment:
     """The generator's module for `schemas`, fixed and rendered (in the calling process)."""
-    return fragment(_generate(plan, schemas), renames)
+    return fragment(_generate(plan, schemas), renames, schemas)
 
 
 def _generate(plan: ModelPlan, schemas: Mapping[str, Any]) -> str:

@@ -39,15 +39,47 @@ def test_copies_are_left_out_and_references_to_them_point_at_generated_members()
     assert leaves.schemas["Other"] == ordered["Other"]
 
 
-def test_nothing_changes_without_identical_primitives() -> None:
-    ordered: dict[str, Any] = {
-        "A": SHORT,
-        "B": COLOUR,
-        "O": {"properties": {}},
-        "P": {"properties": {}},
-    }
+def test_nothing_changes_without_identical_schemas() -> None:
+    ordered: dict[str, Any] = {"A": SHORT, "B": COLOUR, "O": {"properties": {}}}
     leaves = model_leaves.share(ordered, {})
     assert leaves.schemas == ordered and not leaves.groups and not leaves.renames
+
+
+def test_identical_objects_are_shared_when_nothing_around_them_can_change_their_text() -> None:
+    point = {"type": "object", "properties": {"x": {"$ref": REF + "A"}}}
+    ordered: dict[str, Any] = {"A": SHORT, "P": point, "Q": dict(point), "R": dict(point)}
+    leaves = model_leaves.share(ordered, {"P": ["A"], "Q": ["A"], "R": ["A"]})
+    assert leaves.groups == [(["P"], ["Q", "R"])]
+    assert list(leaves.schemas) == ["A", "P"]
+
+
+def test_objects_on_a_cycle_or_under_a_discriminator_are_not_shared() -> None:
+    looped = {"type": "object", "properties": {"next": {"$ref": REF + "Node"}}}
+    # Node refers to Other, which comes after it and refers back: a forward reference.
+    node = {"type": "object", "properties": {"other": {"$ref": REF + "Other"}}}
+    pet = {"type": "object", "properties": {"kind": {"type": "string"}}}
+    ordered: dict[str, Any] = {
+        "Node": node,
+        "Node2": dict(node),
+        "Other": looped,
+        "Other2": dict(looped),
+        "Cat": pet,
+        "Dog": dict(pet),
+        "Pet": {
+            "oneOf": [{"$ref": REF + "Cat"}, {"$ref": REF + "Dog"}],
+            "discriminator": {"propertyName": "kind"},
+        },
+    }
+    references = {
+        "Node": ["Other"],
+        "Node2": ["Other"],
+        "Other": ["Node"],
+        "Other2": ["Node"],
+        "Pet": ["Cat", "Dog"],
+    }
+    leaves = model_leaves.share(ordered, references)
+    # Other2 refers back to Node only: it stands outside the cycle, but has no twin left.
+    assert not leaves.groups and leaves.schemas == ordered
 
 
 def contract() -> dict[str, Any]:
@@ -87,7 +119,7 @@ def test_shared_generation_defines_what_one_run_per_schema_defines(
     )
     assert len(leaves.schemas) < len(schemas)  # some copies are not generated
     shared = emit_models(plan, header=HEADER)
-    monkeypatch.setattr(model_leaves, "_primitive_key", lambda body: None)  # nothing shared
+    monkeypatch.setattr(model_leaves, "_shared_key", lambda body: None)  # nothing shared
     separate = emit_models(plan, header=HEADER)
     assert statements(shared) == statements(separate)
     module = import_source(shared, tmp_path)

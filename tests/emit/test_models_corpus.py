@@ -66,20 +66,20 @@ def test_corpus_contract_gives_importable_models(path: Path, tmp_path: Path) -> 
 
 @pytest.mark.skipif(not FILES, reason="shared corpus not present")
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_shared_primitives_change_only_where_definitions_stand(
+def test_shared_schemas_change_only_where_definitions_stand(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`model_leaves` generates identical primitives once: the same statements must come out
-    as when every schema goes through datamodel-code-generator."""
+    """`model_leaves` generates identical schemas once: the same statements must come out as
+    when every schema goes through datamodel-code-generator."""
     doc = load(path)
     if not isinstance(doc, dict) or not str(doc.get("openapi", "")).startswith("3."):
         pytest.skip("not OpenAPI 3.x (Swagger 2.0)")
     plan = plan_models(doc)
     schemas = plan.document["components"]["schemas"]
     if not model_leaves.share(schemas, {}).groups:
-        pytest.skip("no identical primitive schemas")
+        pytest.skip("no identical schemas")
     shared = emit_models(plan, header=HEADER)
-    monkeypatch.setattr(model_leaves, "_primitive_key", lambda body: None)  # nothing shared
+    monkeypatch.setattr(model_leaves, "_shared_key", lambda body: None)  # nothing shared
     separate = emit_models(plan, header=HEADER)
     assert Counter(map(ast.unparse, ast.parse(shared).body)) == Counter(
         map(ast.unparse, ast.parse(separate).body)
