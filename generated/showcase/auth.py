@@ -9,17 +9,17 @@ import dataclasses
 import hashlib
 import hmac
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from .tokens import InvalidToken, JwtVerifier, scopes_of
+from .wire import ContractRoute, Endpoint
 
 logger = logging.getLogger(__name__.rsplit(".", 1)[0])
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -217,8 +217,8 @@ PRINCIPAL_KEY = "specfirst.principal"
 
 def secured_route(
     schemes: Mapping[str, SchemeSpec], alternatives: tuple[Requirement, ...]
-) -> type[APIRoute]:
-    """A route class that authenticates before FastAPI reads the request's parameters.
+) -> type[ContractRoute]:
+    """A route class that authenticates before anything reads the request's parameters.
 
     Same answers as the `authenticate` dependency (401/403 first, then 400 for bad input),
     without FastAPI's dependency resolution on every request; the route reads the outcome
@@ -226,12 +226,10 @@ def secured_route(
     """
     check = authenticate(schemes, alternatives)
 
-    class SecuredRoute(APIRoute):
+    class SecuredRoute(ContractRoute):
         specfirst_security = check.__dict__["specfirst_security"]
 
-        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-            handler = super().get_route_handler()
-
+        def wrap(self, handler: Endpoint) -> Endpoint:
             async def authenticated(request: Request) -> Response:
                 request.scope[PRINCIPAL_KEY] = await check(request)
                 return await handler(request)

@@ -30,6 +30,8 @@ SECURITY_HEADERS = (
 API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 _DOCS_HEADERS = SECURITY_HEADERS  # Swagger UI needs its scripts: no API CSP on /docs
 _API_HEADERS = (*SECURITY_HEADERS, API_CSP)
+_DOCS_NAMES = frozenset(name for name, _ in _DOCS_HEADERS)
+_API_NAMES = frozenset(name for name, _ in _API_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,22 @@ class _TooLarge(Exception):
     """The request body grew past the configured limit while it was being read."""
 
 
+class _RequestIds:
+    """Random request ids (128 bits, hex), 256 of them per `os.urandom` call: one system call
+    per request cost as much as the rest of the middleware."""
+
+    def __init__(self) -> None:
+        self._pool: list[str] = []
+
+    def __call__(self) -> str:
+        try:
+            return self._pool.pop()
+        except IndexError:
+            text = os.urandom(16 * 256).hex()
+            self._pool = [text[i : i + 32] for i in range(32, len(text), 32)]
+            return text[:32]
+
+
 class ServiceMiddleware:
     """Outermost layer: request ids, security headers, a body size limit and a last-resort 500.
 
@@ -202,34 +220,49 @@ class ServiceMiddleware:
         self.app = app
         self.errors = errors
         self.max_body_bytes = max_body_bytes
+        self._new_id = _RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = self._request_id(scope)
+        request_id = None
+        declared = 0
+        chunked = False
+        for name, value in scope.get("headers", ()):  # one pass over the request's headers
+            if name == b"content-length":
+                declared = int(value) if value.isdigit() else 0
+            elif name == b"transfer-encoding":
+                chunked = True
+            elif name == b"x-request-id" and request_id is None:
+                text = value.decode("latin-1")
+                request_id = text if _REQUEST_ID.fullmatch(text) else None
+        request_id = request_id or self._new_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
         is_docs = str(scope.get("path", "")).rstrip("/").endswith(("/docs", "/redoc"))
-        extra = _DOCS_HEADERS if is_docs else _API_HEADERS
+        extra, names = (_DOCS_HEADERS, _DOCS_NAMES) if is_docs else (_API_HEADERS, _API_NAMES)
+        own = (b"x-request-id", request_id.encode())
 
         async def send_wrapper(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = list(message.get("headers", []))
+                headers = [*message.get("headers", ())]
                 present = {name.lower() for name, _ in headers}
-                headers += [(k, v) for k, v in extra if k not in present]
-                headers.append((b"x-request-id", request_id.encode()))
+                if present.isdisjoint(names):
+                    headers += extra
+                else:  # the application set one of them itself: its value stands
+                    headers += [(k, v) for k, v in extra if k not in present]
+                headers.append(own)
                 message = {**message, "headers": headers}
             await send(message)
 
         try:
-            declared = self._declared_length(scope)
             if declared > self.max_body_bytes:
                 raise _TooLarge
             # A request without a body (no length, not chunked) needs no byte counting.
-            bodiless = declared == 0 and not self._chunked(scope)
+            bodiless = declared == 0 and not chunked
             await self.app(scope, receive if bodiless else self._limited(receive), send_wrapper)
         except _TooLarge:
             if not started:
@@ -243,26 +276,6 @@ class ServiceMiddleware:
                 await self._send_error(
                     scope, send_wrapper, 500, "Internal Server Error", request_id
                 )
-
-    @staticmethod
-    def _request_id(scope: Scope) -> str:
-        for name, value in scope.get("headers", []):
-            if name == b"x-request-id":
-                text = str(value.decode("latin-1"))
-                if _REQUEST_ID.fullmatch(text):
-                    return text
-        return os.urandom(16).hex()  # as random as uuid4().hex, without the UUID object
-
-    @staticmethod
-    def _chunked(scope: Scope) -> bool:
-        return any(name == b"transfer-encoding" for name, _ in scope.get("headers", []))
-
-    @staticmethod
-    def _declared_length(scope: Scope) -> int:
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                return int(value) if value.isdigit() else 0
-        return 0
 
     def _limited(self, receive: Receive) -> Receive:
         seen = 0

@@ -157,6 +157,8 @@ def route_view(op: Operation, constants: Namespace) -> RouteView:
         decorator.append(f"route_class_override={route_class}")
         prelude.insert(0, "principal = current_principal(request)")
         arguments.append("principal=principal")
+    else:
+        decorator.append("route_class_override=ContractRoute")
     signature = signature[:1] + sorted(signature[1:], key=lambda s: " = " in s)
     return RouteView(
         op=op,

@@ -141,6 +141,43 @@ def test_security_headers_and_request_id_on_every_response(client: TestClient) -
         assert response.headers["x-request-id"]
 
 
+def test_request_ids_are_random_unique_and_kept_when_well_formed(client: TestClient) -> None:
+    # More requests than one batch of ids (256 per system call): no id comes back twice.
+    ids = [client.get("/nowhere").headers["x-request-id"] for _ in range(600)]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    kept = client.get(f"{PREFIX}/tasks", headers={"x-request-id": "trace-7"})
+    assert kept.headers["x-request-id"] == "trace-7"
+    replaced = client.get(f"{PREFIX}/tasks", headers={"x-request-id": "bad id!"})
+    assert len(replaced.headers["x-request-id"]) == 32
+
+
+def test_request_only_operations_bypass_fastapis_handler_and_keep_its_answers(
+    tasks: ModuleType, client: TestClient
+) -> None:
+    apps = {
+        (route.path, method): route.app
+        for route in client.app.routes  # type: ignore[attr-defined]
+        for method in getattr(route, "methods", ())
+    }
+    # POST /tasks reads only its body and credentials: called directly. GET /tasks/{task_id}
+    # has a path parameter: FastAPI's handler validates it.
+    assert apps[(f"{PREFIX}/tasks", "POST")].__qualname__ == "_direct.<locals>.app"
+    assert apps[(f"{PREFIX}/tasks/{{task_id}}", "GET")].__qualname__ != "_direct.<locals>.app"
+    auth = {"Authorization": f"Bearer {token(tasks, ['tasks:write'])}"}
+    assert client.post(f"{PREFIX}/tasks", json={"title": "x"}).status_code == 401
+    bad = client.post(f"{PREFIX}/tasks", json={"title": 5}, headers=auth)
+    assert bad.status_code in {400, 422}
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert bad.headers["x-content-type-options"] == "nosniff"
+    created = client.post(f"{PREFIX}/tasks", json={"title": "x"}, headers=auth)
+    assert created.status_code == 201 and created.json()["title"] == "x"
+    unimplemented = TestClient(tasks.create_app(settings=tasks.Settings(jwt_secret=SECRET)))
+    missing = unimplemented.post(f"{PREFIX}/tasks", json={"title": "x"}, headers=auth)
+    assert missing.status_code == 501
+    assert missing.headers["content-type"] == "application/problem+json"
+
+
 def test_body_over_limit_is_413_problem(client: TestClient, tasks: ModuleType) -> None:
     auth = {"Authorization": f"Bearer {token(tasks, ['tasks:write'])}"}
     response = client.post(

@@ -13,6 +13,7 @@ from ..contract import ERRORS
 from ..problems import not_implemented
 from ..results import RESULTS
 from ..wire import (
+    ContractRoute,
     implementation,
     render,
 )
@@ -84,6 +85,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Get the category tree",
         description="Returns the whole category tree, roots first, with names in the language of the\n`locale` cookie (English by default). Public.\n",
+        route_class_override=ContractRoute,
     )
     router.add_api_route(
         prefix + "/categories/{slug}",
@@ -105,4 +107,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Get a category and its descendants",
         description="Returns one category with its subtree, named in the language of the `locale` cookie. Public.",
+        route_class_override=ContractRoute,
     )

@@ -16,6 +16,7 @@ from ..results import RESULTS
 from ..security import SCHEMES
 from ..wire import (
     BodySpec,
+    ContractRoute,
     implementation,
     read_body,
     render,
@@ -116,6 +117,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Become a member",
         description="Registers a member from the sign-up form of the library website, posted as\n`application/x-www-form-urlencoded`. The same `Member` schema describes the form and the\nresponse: `id` and `created_at` are read-only (never sent), `password` is write-only\n(never returned). An email address already registered gets `409` (code `email_taken`).\n",
         openapi_extra=request_body("registerMember"),
+        route_class_override=ContractRoute,
     )
     router.add_api_route(
         prefix + "/members/me",

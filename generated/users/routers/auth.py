@@ -14,6 +14,7 @@ from ..problems import not_implemented
 from ..results import RESULTS
 from ..wire import (
     BodySpec,
+    ContractRoute,
     implementation,
     read_body,
     render,
@@ -93,6 +94,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Issue an access token",
         description="OAuth2 resource-owner password grant (RFC 6749 §4.3). The form carries the account's\nemail address as `username` and its password.\n\nWhen `scope` is omitted the token carries every scope the account is entitled to:\n`users:read users:write` for everyone, plus `admin` for administrators. Requesting a\nscope the account is not entitled to fails with `invalid_scope`.\n\nErrors in the grant itself follow RFC 6749 §5.2 (`application/json` with `error`),\nbecause that is what OAuth2 client libraries parse: a wrong password, an unknown email\nand a deactivated account all give the same `invalid_grant`, so accounts cannot be\nenumerated; a malformed form gives `invalid_request`. Unrecognised form parameters are\nignored, as RFC 6749 §3.2 requires. Failures outside the grant (body too large, wrong\nmedia type, rate limit, server error) are problem documents like everywhere else.\n\nRepeated failures for one account or from one address are throttled with `429`.\n",
         openapi_extra=request_body("issueToken"),
+        route_class_override=ContractRoute,
     )
     router.add_api_route(
         prefix + "/auth/refresh",
@@ -122,4 +124,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Exchange a refresh token for a new token pair",
         description="Trades a refresh token for a new access token and a new refresh token, with the same\nscopes as the original grant. Refresh tokens rotate: the one presented is revoked by\nthis call, and presenting a revoked refresh token again revokes every token descended\nfrom the same sign-in.\n\nAn unknown, expired or revoked refresh token, or one belonging to a deactivated\naccount, gets `401`.\n",
         openapi_extra=request_body("refreshToken"),
+        route_class_override=ContractRoute,
     )

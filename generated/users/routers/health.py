@@ -12,6 +12,7 @@ from ..contract import ERRORS
 from ..problems import not_implemented
 from ..results import RESULTS
 from ..wire import (
+    ContractRoute,
     implementation,
     render,
 )
@@ -61,6 +62,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Liveness probe",
         description="`200` while the process is able to serve requests; `503` once it has started shutting\ndown. Checks no dependencies: a failing database must not get the process restarted.\n",
+        route_class_override=ContractRoute,
     )
     router.add_api_route(
         prefix + "/health/ready",
@@ -79,4 +81,5 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         response_class=Response,
         summary="Readiness probe",
         description="`200` when every dependency needed to serve traffic answers, `503` otherwise; `checks`\nreports each dependency by name.\n",
+        route_class_override=ContractRoute,
     )

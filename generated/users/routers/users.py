@@ -18,6 +18,7 @@ from ..results import RESULTS
 from ..security import SCHEMES
 from ..wire import (
     BodySpec,
+    ContractRoute,
     implementation,
     read_body,
     render,
@@ -191,6 +192,7 @@ def add_routes(router: APIRouter, prefix: str) -> None:
         summary="Register a new account",
         description="Creates an account with the role `user`, active immediately. `id`, `roles` and\n`is_active` are not accepted here (the body is closed), so they cannot be\nmass-assigned; an admin changes them afterwards with `updateUser`.\n\nEmail addresses are unique, compared case-insensitively; registering one already in use\ngets `409` with the problem type `email-taken`. Registration is rate limited, which also\nlimits how fast addresses can be tested for existence this way.\n",
         openapi_extra=request_body("registerUser"),
+        route_class_override=ContractRoute,
     )
     router.add_api_route(
         prefix + "/users/me",
