@@ -5,9 +5,12 @@
 Both apps run under uvicorn on 127.0.0.1 (one worker each, no access log, log level warning)
 at the same time on two ports; wrk (Debian's `wrk`, one thread) in a separate process drives
 one of them at a time, alternating generated/hand-written per endpoint and per round
-(A/B/A/B). Without wrk a bounded httpx loop stands in (heavier: it narrows the differences).
-Three rounds; per side the best round (highest req/s) is reported, with its p50/p99. Ratios only: the
-machine is shared, so absolute figures drift.
+(A/B/A/B), each plain endpoint next to its JWT-secured twin. Without wrk a bounded httpx loop
+stands in (heavier: it narrows the differences). uvicorn parses HTTP with httptools
+(uvicorn[standard], as a service is deployed); the suite prints which. Five rounds of 3 s runs:
+every ratio is computed within a round, from runs seconds apart, and the median over the rounds
+is reported with its range; req/s and p50/p99 are those of each side's median run. Ratios
+only: the machine is shared, so absolute figures drift by more than the differences measured.
 
 Start-up: `import <pkg>; create_app()` of the packages generated from the largest corpus
 contracts, in fresh interpreters, beside importing fastapi-code-generator's `main.py` for
@@ -238,13 +241,23 @@ print(created, time.perf_counter() - t, count(app.routes), status)
 
 BODY = json.dumps({"id": 7, "name": "widget", "price": 9.5, "tags": ["a", "b"]})
 # (label, method, path, body, expected status, secured)
-ENDPOINTS = [
+ENDPOINTS = [  # each plain endpoint next to its secured twin: the JWT overhead pairs
     ("GET /items", "GET", "/items", "", 200, False),
-    ("POST /items", "POST", "/items", BODY, 201, False),
     ("GET /secure/items (JWT)", "GET", "/secure/items", "", 200, True),
+    ("POST /items", "POST", "/items", BODY, 201, False),
     ("POST /secure/items (JWT)", "POST", "/secure/items", BODY, 201, True),
-    ("GET /items/{id}", "GET", "/items/7", "", 200, False),  # after the pairs used below
+    ("GET /items/{id}", "GET", "/items/7", "", 200, False),
 ]
+JWT_PAIRS = ((ENDPOINTS[0], ENDPOINTS[1]), (ENDPOINTS[2], ENDPOINTS[3]))
+
+
+def http_implementation() -> str:
+    """What uvicorn serves HTTP/1.1 with here: httptools (uvicorn[standard]) or h11."""
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        return "h11 (pure Python: ~3 us per response header)"
+    return "httptools"
 
 
 def free_port() -> int:
@@ -376,11 +389,19 @@ def generate_bench_package(tmp: Path) -> Path:
     return tmp
 
 
-def best(runs: list[dict[str, float]]) -> dict[str, float]:
-    return max(runs, key=lambda r: r["rps"])
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict], list[dict]]:
+    """Every ratio is taken within a round (runs seconds apart) and the median over rounds
+    reported: the machine's speed drifts by more than the differences measured."""
     from generator.devtoken import mint
     from generator.pipeline import env_prefix
 
@@ -411,13 +432,16 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
                     )
     rows = []
     for endpoint in ENDPOINTS:
-        g, h = best(runs[(endpoint[0], "gen")]), best(runs[(endpoint[0], "hand")])
+        gen, hand = runs[(endpoint[0], "gen")], runs[(endpoint[0], "hand")]
+        g, h = median_run(gen), median_run(hand)
+        ratios = [a["rps"] / b["rps"] for a, b in zip(gen, hand, strict=True)]
         rows.append(
             {
                 "endpoint": endpoint[0],
                 "gen_rps": round(g["rps"]),
                 "hand_rps": round(h["rps"]),
-                "ratio": round(g["rps"] / h["rps"], 2),
+                "ratio": round(median(ratios), 2),
+                "ratio_range": f"{min(ratios):.2f}-{max(ratios):.2f}",
                 "target": ">= 0.9",
                 "gen_p50_ms": round(g["p50"], 2),
                 "gen_p99_ms": round(g["p99"], 2),
@@ -426,13 +450,15 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
             }
         )
     overhead = []
-    for plain, secured in ((ENDPOINTS[0], ENDPOINTS[2]), (ENDPOINTS[1], ENDPOINTS[3])):
+    for plain, secured in JWT_PAIRS:
         row: dict[str, object] = {"endpoint": plain[0]}
         for side in ("gen", "hand"):
-            p, s = best(runs[(plain[0], side)]), best(runs[(secured[0], side)])
-            row[f"{side}_plain_rps"] = round(p["rps"])
-            row[f"{side}_jwt_rps"] = round(s["rps"])
-            row[f"{side}_jwt_overhead"] = f"{(p['rps'] / s['rps'] - 1) * 100:.1f}%"
+            p, s = runs[(plain[0], side)], runs[(secured[0], side)]
+            costs = [(a["rps"] / b["rps"] - 1) * 100 for a, b in zip(p, s, strict=True)]
+            row[f"{side}_plain_rps"] = round(median_run(p)["rps"])
+            row[f"{side}_jwt_rps"] = round(median_run(s)["rps"])
+            row[f"{side}_jwt_overhead"] = f"{median(costs):.1f}%"
+            row[f"{side}_overhead_range"] = f"{min(costs):.1f}..{max(costs):.1f}%"
         row["target"] = "gen < 10%"
         overhead.append(row)
     return rows, overhead
@@ -501,10 +527,11 @@ def bench_startup(contracts: list[Path], work: Path) -> list[dict[str, object]]:
 
 
 def bench_requests(
-    contracts: list[Path], work: Path, *, seconds: float = 5, rounds: int = 3
+    contracts: list[Path], work: Path, *, seconds: float = 3, rounds: int = 5
 ) -> list[dict[str, object]]:
     """bench/run.py's suite: generated vs hand-written endpoints, then JWT overhead rows."""
     loader = "wrk" if shutil.which("wrk") else "httpx (install wrk for sharper figures)"
     print(f"  load generator: {loader}, {seconds} s per run, concurrency 16, {rounds} rounds")
+    print(f"  uvicorn's HTTP parser: {http_implementation()}")
     rows, overhead = bench_requests_rows(seconds, 16, rounds)
     return [*rows, *overhead]
