@@ -115,8 +115,16 @@ class AuthContext:
             raise HTTPException(403, "Cross-site request refused")
 
 
+def _authorization(request: Request) -> str:
+    """The Authorization header, read from the raw ASGI headers (no `Headers` object)."""
+    for name, value in request.scope["headers"]:
+        if name == b"authorization":
+            return str(value.decode("latin-1"))
+    return ""
+
+
 def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+    header = _authorization(request)
     scheme, _, token = header.partition(" ")
     if not header:
         raise _Rejected(presented=False)
@@ -134,7 +142,7 @@ def _api_key(request: Request, spec: SchemeSpec) -> str:
 
 
 def _basic(request: Request) -> tuple[str, str]:
-    header = request.headers.get("authorization", "")
+    header = _authorization(request)
     scheme, _, encoded = header.partition(" ")
     if not header:
         raise _Rejected(presented=False)
@@ -176,6 +184,9 @@ def authenticate(
             if not alternative:
                 continue
             try:
+                if len(alternative) == 1:  # the common case: one scheme, nothing to merge
+                    name, scopes = alternative[0]
+                    return await _check(context, request, schemes[name], scopes)
                 matched = [
                     await _check(context, request, schemes[name], scopes)
                     for name, scopes in alternative
@@ -185,8 +196,6 @@ def authenticate(
                 if rejected.scopes and missing_scopes is None:
                     missing_scopes = rejected.scopes
                 continue
-            if len(matched) == 1:  # the common case, without copying the principal
-                return matched[0]
             first = matched[0]
             return dataclasses.replace(first, schemes=tuple(n for p in matched for n in p.schemes))
         if missing_scopes is not None:
