@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -393,12 +394,6 @@ def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
     return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
 
 
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict], list[dict]]:
     """Every ratio is taken within a round (runs seconds apart) and the median over rounds
     reported: the machine's speed drifts by more than the differences measured."""
@@ -440,7 +435,7 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
                 "endpoint": endpoint[0],
                 "gen_rps": round(g["rps"]),
                 "hand_rps": round(h["rps"]),
-                "ratio": round(median(ratios), 2),
+                "ratio": round(statistics.median(ratios), 2),
                 "ratio_range": f"{min(ratios):.2f}-{max(ratios):.2f}",
                 "target": ">= 0.9",
                 "gen_p50_ms": round(g["p50"], 2),
@@ -457,7 +452,7 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
             costs = [(a["rps"] / b["rps"] - 1) * 100 for a, b in zip(p, s, strict=True)]
             row[f"{side}_plain_rps"] = round(median_run(p)["rps"])
             row[f"{side}_jwt_rps"] = round(median_run(s)["rps"])
-            row[f"{side}_jwt_overhead"] = f"{median(costs):.1f}%"
+            row[f"{side}_jwt_overhead"] = f"{statistics.median(costs):.1f}%"
             row[f"{side}_overhead_range"] = f"{min(costs):.1f}..{max(costs):.1f}%"
         row["target"] = "gen < 10%"
         overhead.append(row)
