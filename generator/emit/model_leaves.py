@@ -56,7 +56,7 @@ class Leaves:
 
 
 def share(ordered: Mapping[str, Any], references: Mapping[str, Iterable[str]]) -> Leaves:
-    """Group identical primitive schemas and pick which members are generated.
+    """Group identical schemas that may be shared and pick which members are generated.
 
     `references` maps each schema to the names it references (in any order, repeats allowed).
     """
