@@ -90,7 +90,7 @@ def fragment(
             name = defined_name(stmt)
             if name is not None and renames:
                 owner = name if name in schemas else name.rstrip("0123456789")
-                if (names := renames.get(name) or renames.get(owner)) is not None:
+                if (names := renames.get(owner)) is not None:
                     _rename(stmt, names)
             fixer.fix(stmt)
             text = ast.unparse(stmt)
