@@ -390,7 +390,7 @@ def generate_bench_package(tmp: Path) -> Path:
     return tmp
 
 
-def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+def median_by_rps(runs: list[dict[str, float]]) -> dict[str, float]:
     return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
 
 
@@ -428,7 +428,7 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
     rows = []
     for endpoint in ENDPOINTS:
         gen, hand = runs[(endpoint[0], "gen")], runs[(endpoint[0], "hand")]
-        g, h = median_run(gen), median_run(hand)
+        g, h = median_by_rps(gen), median_by_rps(hand)
         ratios = [a["rps"] / b["rps"] for a, b in zip(gen, hand, strict=True)]
         rows.append(
             {
@@ -450,8 +450,8 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
         for side in ("gen", "hand"):
             p, s = runs[(plain[0], side)], runs[(secured[0], side)]
             costs = [(a["rps"] / b["rps"] - 1) * 100 for a, b in zip(p, s, strict=True)]
-            row[f"{side}_plain_rps"] = round(median_run(p)["rps"])
-            row[f"{side}_jwt_rps"] = round(median_run(s)["rps"])
+            row[f"{side}_plain_rps"] = round(median_by_rps(p)["rps"])
+            row[f"{side}_jwt_rps"] = round(median_by_rps(s)["rps"])
             row[f"{side}_jwt_overhead"] = f"{statistics.median(costs):.1f}%"
             row[f"{side}_overhead_range"] = f"{min(costs):.1f}..{max(costs):.1f}%"
         row["target"] = "gen < 10%"
