@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute
 from pydantic import AfterValidator, BaseModel, BeforeValidator, TypeAdapter, ValidationError
 from starlette.datastructures import QueryParams, UploadFile
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -41,8 +42,23 @@ class ContractRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
+        self.literal_prefix = self.path.split("{", 1)[0]
         if _request_only(self):
             self.app = _direct(self.wrap(endpoint))
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # The router tries every route before the one that matches: a request path that does
+        # not start with this route's literal prefix is refused without the regex and
+        # FastAPI's scope look-ups (~1 us a route; GitHub's contract has 774 of them). Under a
+        # root path or an inclusion context FastAPI decides as always.
+        if (
+            scope["type"] == "http"
+            and not scope["path"].startswith(self.literal_prefix)
+            and not scope.get("root_path")
+            and not scope.get("fastapi")
+        ):
+            return Match.NONE, {}
+        return super().matches(scope)
 
     def wrap(self, handler: Endpoint) -> Endpoint:
         return handler

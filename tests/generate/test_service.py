@@ -178,6 +178,39 @@ def test_request_only_operations_bypass_fastapis_handler_and_keep_its_answers(
     assert missing.headers["content-type"] == "application/problem+json"
 
 
+class _RecordingPattern:
+    """A route's path regex that notes each path it is asked to match."""
+
+    def __init__(self, real: Any, tried: list[tuple[str, str]]) -> None:
+        self.real, self.tried = real, tried
+
+    def match(self, path: str) -> Any:
+        self.tried.append((self.real.pattern, path))
+        return self.real.match(path)
+
+
+def test_routes_refuse_paths_outside_their_literal_prefix_without_the_regex(
+    tasks: ModuleType,
+) -> None:
+    from tasks_pkg.wire import ContractRoute  # type: ignore[import-not-found]
+
+    app = tasks.create_app(tasks=TasksImpl(tasks.results, tasks.models))
+    tried: list[tuple[str, str]] = []
+    for route in app.router.routes:
+        if isinstance(route, ContractRoute):
+            route.path_regex = _RecordingPattern(route.path_regex, tried)
+    client = TestClient(app)
+    assert client.get(f"{PREFIX}/health").status_code in {200, 501}
+    assert [path for _, path in tried] == [f"{PREFIX}/health"]  # the task routes: prefix only
+    tried.clear()
+    assert client.get(f"{PREFIX}/tasks/1").status_code == 404  # the handler's own 404
+    assert {pattern for pattern, _ in tried} == {"^/v1/tasks$", "^/v1/tasks/(?P<task_id>[^/]+)$"}
+    # Behind a proxy's root path the route path is what follows it: FastAPI decides there.
+    behind = TestClient(app, root_path="/api")
+    assert behind.get(f"/api{PREFIX}/health").status_code in {200, 501}
+    assert behind.post(f"/api{PREFIX}/tasks", json={"title": "x"}).status_code == 401
+
+
 def test_body_over_limit_is_413_problem(client: TestClient, tasks: ModuleType) -> None:
     auth = {"Authorization": f"Bearer {token(tasks, ['tasks:write'])}"}
     response = client.post(
