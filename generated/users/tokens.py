@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import jwt
@@ -102,7 +103,7 @@ class JwtVerifier:
         # and never past the moment the token itself would be refused (`exp` + leeway).
         self.cache_seconds = cache_seconds
         self.cache_size = cache_size
-        self._verified: OrderedDict[str, tuple[dict[str, Any], float]] = OrderedDict()
+        self._verified: OrderedDict[str, tuple[Mapping[str, Any], float]] = OrderedDict()
 
     @property
     def _needs_kid(self) -> bool:
@@ -138,17 +139,21 @@ class JwtVerifier:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The token's claims, or InvalidToken; `exp` is required, `iss`/`aud` when configured."""
+        return dict(self.claims(token))
+
+    def claims(self, token: str) -> Mapping[str, Any]:
+        """`verify` without the copy: a read-only mapping, the same object while it is cached."""
         now = time.time()
         cached = self._verified.get(token)
         if cached is not None:
             if now < cached[1]:
-                return dict(cached[0])
+                return cached[0]
             self._verified.pop(token, None)
-        claims = self._verify(token)
+        claims: Mapping[str, Any] = MappingProxyType(self._verify(token))
         exp = claims.get("exp")
         if self.cache_seconds > 0 and isinstance(exp, int | float) and not isinstance(exp, bool):
             until = min(now + self.cache_seconds, exp + self.leeway)
-            self._verified[token] = (dict(claims), until)
+            self._verified[token] = (claims, until)
             while len(self._verified) > self.cache_size:
                 self._verified.popitem(last=False)
         return claims

@@ -283,6 +283,43 @@ def test_the_token_cache_is_bounded(tasks: ModuleType) -> None:
     assert len(verifier._verified) == 3
 
 
+def _bearer_request(token: str) -> Any:
+    from starlette.requests import Request
+
+    headers = [(b"authorization", f"Bearer {token}".encode())]
+    return Request({"type": "http", "method": "GET", "headers": headers, "path": "/"})
+
+
+def test_principals_are_reused_while_their_token_stays_verified(
+    tasks: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks_pkg import auth, tokens  # type: ignore[import-not-found]
+
+    verifier = tokens.JwtVerifier(secret=SECRET.encode(), leeway=0, cache_size=2)
+    context = auth.AuthContext("r", verifier, verifier, verifier, frozenset())  # type: ignore[arg-type]
+    spec = auth.SchemeSpec("bearer", "jwt")
+    now = time.time()
+    token = sign(claims(exp=int(now) + 10, iss=None, aud=None))
+    first = context.bearer_principal(_bearer_request(token), spec)
+    assert first.subject == "alice" and first.scopes == {"tasks:write"}
+    assert context.bearer_principal(_bearer_request(token), spec) is first
+    with pytest.raises(TypeError):
+        first.claims["sub"] = "mallory"  # shared between requests, so read-only
+    other = auth.SchemeSpec("oauth", "jwt")
+    assert context.bearer_principal(_bearer_request(token), other).schemes == ("oauth",)
+    # Past the verifier's cache entry the token is verified again, and a new principal built.
+    monkeypatch.setattr(tokens.time, "time", lambda: now + 11)
+    again = context.bearer_principal(_bearer_request(token), spec)
+    assert again is not first and again == first
+    with pytest.raises(auth._Rejected):
+        context.bearer_principal(_bearer_request(token[:-2] + "xx"), spec)
+    monkeypatch.undo()
+    for n in range(5):
+        fresh = sign(claims(sub=f"user{n}", iss=None, aud=None))
+        assert context.bearer_principal(_bearer_request(fresh), spec).subject == f"user{n}"
+    assert len(context._principals) == 2
+
+
 def test_authentication_comes_before_parameter_validation(client: TestClient) -> None:
     # Without credentials a malformed request learns nothing about its parameters.
     anonymous = client.delete(f"{URL}/not-a-number")
