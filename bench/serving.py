@@ -7,8 +7,9 @@ at the same time on two ports; wrk (Debian's `wrk`, one thread) in a separate pr
 one of them at a time, alternating generated/hand-written per endpoint and per round
 (A/B/A/B), each plain endpoint next to its JWT-secured twin. Without wrk a bounded httpx loop
 stands in (heavier: it narrows the differences). uvicorn parses HTTP with httptools
-(uvicorn[standard], as a service is deployed); the suite prints which. Five rounds of 3 s runs:
-every ratio is computed within a round, from runs seconds apart, and the median over the rounds
+(uvicorn[standard], as a service is deployed); the suite prints which. Where the machine has
+two CPUs or more, the servers are pinned to one and the load generator to the others, so the
+scheduler does not move them onto each other. Seven rounds of 3 s runs: every ratio is computed within a round, from runs seconds apart, and the median over the rounds
 is reported with its range; req/s and p50/p99 are those of each side's median run. Ratios
 only: the machine is shared, so absolute figures drift by more than the differences measured.
 
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -261,6 +263,21 @@ def http_implementation() -> str:
     return "httptools"
 
 
+def cpu_split() -> tuple[set[int], set[int]] | None:
+    """(server CPUs, load generator CPUs): the last CPU for the servers, the rest for the load."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    return ({cpus[-1]}, set(cpus[:-1])) if len(cpus) >= 2 else None
+
+
+def pinned(cpus: set[int] | None) -> Callable[[], None] | None:
+    """A `preexec_fn` that pins the child process to `cpus` (None: leave it to the scheduler)."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -275,7 +292,10 @@ def uvicorn(target: str, app_dir: Path, env: dict[str, str], *, factory: bool = 
     cmd += ["--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"]
     if factory:
         cmd.append("--factory")
-    proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=app_dir)
+    split = cpu_split()
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **env}, cwd=app_dir, preexec_fn=pinned(split and split[0])
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -323,9 +343,11 @@ def load(base: str, endpoint: tuple, seconds: float, c: int, token: str) -> dict
         script.write(WRK_SCRIPT.format(method=json.dumps(method), body=json.dumps(body), auth=auth))
     try:
         cmd = ["wrk", "-t1", f"-c{c}", "--latency", "-s", script.name, base + path]
-        subprocess.run([*cmd, "-d1s"], capture_output=True, check=True)  # warm-up
+        split = cpu_split()
+        pin = pinned(split and split[1])
+        subprocess.run([*cmd, "-d1s"], capture_output=True, check=True, preexec_fn=pin)  # warm
         out = subprocess.run(
-            [*cmd, f"-d{seconds}s"], capture_output=True, text=True, check=True
+            [*cmd, f"-d{seconds}s"], capture_output=True, text=True, check=True, preexec_fn=pin
         ).stdout
     finally:
         os.unlink(script.name)
@@ -366,8 +388,14 @@ def load_httpx(
     url: str, method: str, body: str, token: str, expected: int, n: int, c: int
 ) -> dict[str, float]:
     args = [url, method, str(n), str(c), body, token, str(expected)]
+    split = cpu_split()
     out = subprocess.run(
-        [PY, "-c", LOADGEN, *args], capture_output=True, text=True, check=False, cwd=ROOT
+        [PY, "-c", LOADGEN, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        preexec_fn=pinned(split and split[1]),
     )
     if out.returncode != 0:
         raise RuntimeError(f"load generator failed: {out.stderr[-800:]}")
@@ -522,11 +550,14 @@ def bench_startup(contracts: list[Path], work: Path) -> list[dict[str, object]]:
 
 
 def bench_requests(
-    contracts: list[Path], work: Path, *, seconds: float = 3, rounds: int = 5
+    contracts: list[Path], work: Path, *, seconds: float = 3, rounds: int = 7
 ) -> list[dict[str, object]]:
     """bench/run.py's suite: generated vs hand-written endpoints, then JWT overhead rows."""
     loader = "wrk" if shutil.which("wrk") else "httpx (install wrk for sharper figures)"
     print(f"  load generator: {loader}, {seconds} s per run, concurrency 16, {rounds} rounds")
     print(f"  uvicorn's HTTP parser: {http_implementation()}")
+    split = cpu_split()
+    if split:
+        print(f"  pinned: servers on CPU {sorted(split[0])}, load generator on {sorted(split[1])}")
     rows, overhead = bench_requests_rows(seconds, 16, rounds)
     return [*rows, *overhead]
