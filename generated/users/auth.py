@@ -142,12 +142,13 @@ def _authorization(request: Request) -> str:
 
 def _bearer(request: Request) -> str:
     header = _authorization(request)
-    scheme, _, token = header.partition(" ")
     if not header:
         raise _Rejected(presented=False)
-    if scheme.lower() != "bearer" or not token.strip():
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if not token or scheme.lower() != "bearer":
         raise _Rejected(presented=True)
-    return token.strip()
+    return token
 
 
 def _api_key(request: Request, spec: SchemeSpec) -> str:
