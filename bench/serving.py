@@ -3,15 +3,21 @@
     .venv/bin/python bench/run.py --only requests,startup
 
 Both apps run under uvicorn on 127.0.0.1 (one worker each, no access log, log level warning)
-at the same time on two ports; wrk (Debian's `wrk`, one thread) in a separate process drives
-one of them at a time, alternating generated/hand-written per endpoint and per round
-(A/B/A/B), each plain endpoint next to its JWT-secured twin. Without wrk a bounded httpx loop
-stands in (heavier: it narrows the differences). uvicorn parses HTTP with httptools
-(uvicorn[standard], as a service is deployed); the suite prints which. Where the machine has
-two CPUs or more, the servers are pinned to one and the load generator to the others, so the
-scheduler does not move them onto each other. Seven rounds of 3 s runs: every ratio is computed within a round, from runs seconds apart, and the median over the rounds
-is reported with its range; req/s and p50/p99 are those of each side's median run. Ratios
-only: the machine is shared, so absolute figures drift by more than the differences measured.
+at the same time on separate ports; wrk (Debian's `wrk`, one thread) in a separate process
+drives one of them at a time, the order of the sides turning every round, each plain endpoint
+next to its JWT-secured twin. Without wrk a bounded httpx loop stands in (heavier: it narrows
+the differences). uvicorn parses HTTP with httptools (uvicorn[standard], as a service is
+deployed); the suite prints which. Where the machine has two CPUs or more, the servers are
+pinned to one and the load generator to the others, so the scheduler does not move them onto
+each other. Seven rounds of 3 s runs: every ratio is computed within a round, from runs
+seconds apart, and the median over the rounds is reported with its range; req/s and p50/p99
+are those of each side's median run. Ratios only: the machine is shared, so absolute figures
+drift by more than the differences measured.
+
+JWT overhead: each secured endpoint against the same contract generated without security
+requirements (a third server), so the route is the same and at the same place in the route
+table; beside it, against the plain endpoint at the head of the table (which also counts the
+routes FastAPI tries first), and the hand-written app's secured vs plain endpoint.
 
 Start-up: `import <pkg>; create_app()` of the packages generated from the largest corpus
 contracts, in fresh interpreters, beside importing fastapi-code-generator's `main.py` for
@@ -133,10 +139,15 @@ components:
         tags: {type: array, items: {type: string}}
 """
 
-FACTORY = f"""\
-from {PACKAGE} import create_app, models, results
+# The same contract with its security requirements removed: the JWT overhead compares each
+# secured endpoint with itself, at the same place in the route table.
+OPEN_PACKAGE = "benchopen"
+OPEN_CONTRACT = CONTRACT.replace("      security: [{bearer: []}]\n", "")
 
-ITEMS = [models.Item(id=i, name=f"item-{{i}}", price=i * 1.5, tags=["a", "b"]) for i in range(20)]
+FACTORY = """\
+from {package} import create_app, models, results
+
+ITEMS = [models.Item(id=i, name=f"item-{i}", price=i * 1.5, tags=["a", "b"]) for i in range(20)]
 
 
 class Items:
@@ -151,10 +162,10 @@ class Items:
             return results.GetItemNotFound()
         return results.GetItemOk(body=ITEMS[item_id])
 
-    async def list_items_secure(self, *, principal):
+    async def list_items_secure(self, **principal):
         return results.ListItemsSecureOk(body=ITEMS)
 
-    async def create_item_secure(self, *, body, principal):
+    async def create_item_secure(self, *, body, **principal):
         return results.CreateItemSecureCreated(body=body)
 
 
@@ -406,15 +417,23 @@ def load_httpx(
 
 
 def generate_bench_package(tmp: Path) -> Path:
+    """The bench contract as `benchapi` (`benchfactory:build`), and without its security
+    requirements as `benchopen` (`openfactory:build`), in `tmp`."""
     from generator.pipeline import generate_contract
 
-    contract = tmp / "bench.yaml"
-    contract.write_text(CONTRACT, encoding="utf-8")
-    generated = generate_contract(contract, tmp / PACKAGE, label="bench.yaml")
-    if not generated.files:
-        problems = "; ".join(str(d) for d in generated.checked.diagnostics)
-        raise RuntimeError(f"the bench contract did not generate: {problems}")
-    (tmp / "benchfactory.py").write_text(FACTORY, encoding="utf-8")
+    assert OPEN_CONTRACT.count("security:") == 0, "the open variant still has security"
+    for package, text, factory in (
+        (PACKAGE, CONTRACT, "benchfactory"),
+        (OPEN_PACKAGE, OPEN_CONTRACT, "openfactory"),
+    ):
+        contract = tmp / f"{package}.yaml"
+        contract.write_text(text, encoding="utf-8")
+        generated = generate_contract(contract, tmp / package, label="bench.yaml")
+        if not generated.files:
+            problems = "; ".join(str(d) for d in generated.checked.diagnostics)
+            raise RuntimeError(f"the bench contract did not generate: {problems}")
+        source = FACTORY.replace("{package}", package)
+        (tmp / f"{factory}.py").write_text(source, encoding="utf-8")
     return tmp
 
 
@@ -440,13 +459,19 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
             "hand": stack.enter_context(
                 uvicorn("app:app", HERE / "handwritten", {"BENCH_JWT_SECRET": SECRET})
             ),
+            "open": stack.enter_context(
+                uvicorn("openfactory:build", app_dir, {"PYTHONPATH": str(app_dir)}, factory=True)
+            ),
         }
         for r in range(rounds):
             for endpoint in ENDPOINTS:
-                # A/B in one round, B/A in the next: neither side always goes first.
-                order = ["gen", "hand"] if r % 2 == 0 else ["hand", "gen"]
+                # The order of the sides turns every round: none always goes first. A secured
+                # endpoint also runs on the open variant (same route, no security).
+                sides = ["gen", "hand", "open"] if endpoint[5] else ["gen", "hand"]
+                order = sides[r % len(sides) :] + sides[: r % len(sides)]
                 for side in order:
-                    result = load(servers[side], endpoint, seconds, c, token)
+                    asked = (*endpoint[:5], False) if side == "open" else endpoint
+                    result = load(servers[side], asked, seconds, c, token)
                     runs.setdefault((endpoint[0], side), []).append(result)
                     print(
                         f"  round {r + 1} {side:4} {endpoint[0]:26} {result['rps']:7.0f} req/s"
@@ -472,18 +497,31 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
                 "hand_p99_ms": round(h["p99"], 2),
             }
         )
+
+    def costs(base: tuple[str, str], secured: tuple[str, str]) -> list[float]:
+        """Per round: how much longer a request to `secured` takes than to `base` (%)."""
+        pairs = zip(runs[base], runs[secured], strict=True)
+        return [(b["rps"] / s["rps"] - 1) * 100 for b, s in pairs]
+
     overhead = []
     for plain, secured in JWT_PAIRS:
-        row: dict[str, object] = {"endpoint": plain[0]}
-        for side in ("gen", "hand"):
-            p, s = runs[(plain[0], side)], runs[(secured[0], side)]
-            costs = [(a["rps"] / b["rps"] - 1) * 100 for a, b in zip(p, s, strict=True)]
-            row[f"{side}_plain_rps"] = round(median_by_rps(p)["rps"])
-            row[f"{side}_jwt_rps"] = round(median_by_rps(s)["rps"])
-            row[f"{side}_jwt_overhead"] = f"{statistics.median(costs):.1f}%"
-            row[f"{side}_overhead_range"] = f"{min(costs):.1f}..{max(costs):.1f}%"
-        row["target"] = "gen < 10%"
-        overhead.append(row)
+        same_route = costs((secured[0], "open"), (secured[0], "gen"))
+        vs_plain = costs((plain[0], "gen"), (secured[0], "gen"))
+        hand = costs((plain[0], "hand"), (secured[0], "hand"))
+        overhead.append(
+            {
+                "endpoint": secured[0],
+                "gen_jwt_rps": round(median_by_rps(runs[(secured[0], "gen")])["rps"]),
+                "gen_open_rps": round(median_by_rps(runs[(secured[0], "open")])["rps"]),
+                "gen_jwt_overhead": f"{statistics.median(same_route):.1f}%",
+                "gen_overhead_range": f"{min(same_route):.1f}..{max(same_route):.1f}%",
+                "gen_vs_plain_route": f"{statistics.median(vs_plain):.1f}%",
+                "vs_plain_range": f"{min(vs_plain):.1f}..{max(vs_plain):.1f}%",
+                "hand_jwt_overhead": f"{statistics.median(hand):.1f}%",
+                "hand_overhead_range": f"{min(hand):.1f}..{max(hand):.1f}%",
+                "target": "gen < 10%",
+            }
+        )
     return rows, overhead
 
 
