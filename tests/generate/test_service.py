@@ -152,7 +152,7 @@ def test_request_ids_are_random_unique_and_kept_when_well_formed(client: TestCli
     assert len(replaced.headers["x-request-id"]) == 32
 
 
-def test_request_only_operations_bypass_fastapis_handler_and_keep_its_answers(
+def test_operations_bypass_fastapis_handler_and_keep_its_answers(
     tasks: ModuleType, client: TestClient
 ) -> None:
     apps = {
@@ -160,10 +160,10 @@ def test_request_only_operations_bypass_fastapis_handler_and_keep_its_answers(
         for route in client.app.routes  # type: ignore[attr-defined]
         for method in getattr(route, "methods", ())
     }
-    # POST /tasks reads only its body and credentials: called directly. GET /tasks/{task_id}
-    # has a path parameter: FastAPI's handler validates it.
+    # POST /tasks reads its body and credentials itself, GET /tasks/{task_id} has a path
+    # parameter that FastAPI's own function validates: both are called directly.
     assert apps[(f"{PREFIX}/tasks", "POST")].__qualname__ == "_direct.<locals>.app"
-    assert apps[(f"{PREFIX}/tasks/{{task_id}}", "GET")].__qualname__ != "_direct.<locals>.app"
+    assert apps[(f"{PREFIX}/tasks/{{task_id}}", "GET")].__qualname__ == "_direct.<locals>.app"
     auth = {"Authorization": f"Bearer {token(tasks, ['tasks:write'])}"}
     assert client.post(f"{PREFIX}/tasks", json={"title": "x"}).status_code == 401
     bad = client.post(f"{PREFIX}/tasks", json={"title": 5}, headers=auth)
@@ -176,6 +176,50 @@ def test_request_only_operations_bypass_fastapis_handler_and_keep_its_answers(
     missing = unimplemented.post(f"{PREFIX}/tasks", json={"title": "x"}, headers=auth)
     assert missing.status_code == 501
     assert missing.headers["content-type"] == "application/problem+json"
+
+
+PARAMETER_REQUESTS = [  # (path and query, headers): good and bad parameters of every kind
+    (f"{PREFIX}/tasks/7", {}),
+    (f"{PREFIX}/tasks/not-a-number", {}),
+    (f"{PREFIX}/tasks/-1", {}),
+    (f"{PREFIX}/tasks?limit=5&status=open&tag=a,b", {"x-trace": "abc1"}),
+    (f"{PREFIX}/tasks?limit=5", {"x-trace": "abc"}),
+    (f"{PREFIX}/tasks?limit=0", {}),
+    (f"{PREFIX}/tasks?limit=many&status=sideways", {}),
+    (f"{PREFIX}/tasks?tag=", {}),
+    (f"{PREFIX}/tasks?where=" + '[{"field": "a"}]', {}),
+    (f"{PREFIX}/tasks?where=" + '[{"other": 1}]', {}),
+    (f"{PREFIX}/tasks", {"x-trace": "x" * 500}),
+]
+
+
+def _answer(response: Any) -> tuple[int, str, Any]:
+    body = response.json()
+    if isinstance(body, dict):
+        body = {k: v for k, v in body.items() if k not in {"request_id", "instance"}}
+    return response.status_code, response.headers["content-type"], body
+
+
+def test_parameters_called_directly_answer_as_fastapis_handler_does(
+    tasks: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks_pkg import wire  # type: ignore[import-not-found]
+
+    def serve() -> TestClient:
+        impl = TasksImpl(tasks.results, tasks.models)
+        return TestClient(tasks.create_app(tasks=impl), raise_server_exceptions=False)
+
+    direct = serve()
+    monkeypatch.setattr(wire, "_directly_callable", lambda route: False)
+    handled = serve()
+    assert handled.app.routes[0].app.__qualname__ != "_direct.<locals>.app"  # type: ignore[attr-defined]
+    answers = [
+        (_answer(direct.get(url, headers=headers)), _answer(handled.get(url, headers=headers)))
+        for url, headers in PARAMETER_REQUESTS
+    ]
+    assert all(ours == theirs for ours, theirs in answers), answers
+    statuses = {ours[0] for ours, _ in answers}
+    assert 200 in statuses and 400 in statuses  # both paths were exercised
 
 
 class _RecordingPattern:
