@@ -196,7 +196,7 @@ def authenticate(
     names = {name for alt in alternatives for name, _ in alt}
 
     async def dependency(request: Request) -> Principal | None:
-        context: AuthContext = request.app.state.auth
+        context: AuthContext = request.app.state["auth"]  # item access: see wire.implementation
         presented, missing_scopes = False, None
         for alternative in alternatives:
             if not alternative:
@@ -271,7 +271,8 @@ def secured_route(
                 # The common case, one bearer scheme: no awaits before the handler's. Any
                 # refusal is left to `check`, which gives the same answer as on other routes.
                 try:
-                    found = request.app.state.auth.bearer_principal(request, spec)
+                    context: AuthContext = request.app.state["auth"]
+                    found = context.bearer_principal(request, spec)
                 except _Rejected:
                     found = None
                 if found is None or not required <= found.scopes:
