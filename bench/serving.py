@@ -17,7 +17,10 @@ drift by more than the differences measured.
 JWT overhead: each secured endpoint against the same contract generated without security
 requirements (a third server), so the route is the same and at the same place in the route
 table; beside it, against the plain endpoint at the head of the table (which also counts the
-routes FastAPI tries first), and the hand-written app's secured vs plain endpoint.
+routes FastAPI tries first), and the hand-written app's secured vs plain endpoint. After the
+rounds, 12 back-to-back 2 s pairs per secured endpoint (generated vs open, the order
+alternating, no warm-up: the servers are warm) give a second, tighter figure: the median pair
+and its quartiles.
 
 Start-up: `import <pkg>; create_app()` of the packages generated from the largest corpus
 contracts, in fresh interpreters, beside importing fastapi-code-generator's `main.py` for
@@ -263,6 +266,9 @@ ENDPOINTS = [  # each plain endpoint next to its secured twin: the JWT overhead 
     ("GET /items/{id}", "GET", "/items/7", "", 200, False),
 ]
 JWT_PAIRS = ((ENDPOINTS[0], ENDPOINTS[1]), (ENDPOINTS[2], ENDPOINTS[3]))
+# After the rounds: this many back-to-back 2 s pairs per secured endpoint, generated vs open
+# (same route without security), the order alternating: a tighter figure for the JWT cost.
+JWT_EXTRA_PAIRS = 12
 
 
 def http_implementation() -> str:
@@ -342,7 +348,9 @@ wrk.headers["Content-Type"] = "application/json"
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def load(base: str, endpoint: tuple, seconds: float, c: int, token: str) -> dict[str, float]:
+def load(
+    base: str, endpoint: tuple, seconds: float, c: int, token: str, *, warm: bool = True
+) -> dict[str, float]:
     """One measured run against one endpoint: req/s, p50/p99 in ms (wrk, else httpx)."""
     _, method, path, body, expected, secured = endpoint
     token = token if secured else ""
@@ -356,7 +364,8 @@ def load(base: str, endpoint: tuple, seconds: float, c: int, token: str) -> dict
         cmd = ["wrk", "-t1", f"-c{c}", "--latency", "-s", script.name, base + path]
         split = cpu_split()
         pin = pinned(split and split[1])
-        subprocess.run([*cmd, "-d1s"], capture_output=True, check=True, preexec_fn=pin)  # warm
+        if warm:
+            subprocess.run([*cmd, "-d1s"], capture_output=True, check=True, preexec_fn=pin)
         out = subprocess.run(
             [*cmd, f"-d{seconds}s"], capture_output=True, text=True, check=True, preexec_fn=pin
         ).stdout
@@ -437,6 +446,20 @@ def generate_bench_package(tmp: Path) -> Path:
     return tmp
 
 
+def jwt_pairs(servers: dict[str, str], c: int, token: str) -> dict[str, list[float]]:
+    """Per secured endpoint: the JWT cost (%) in each of JWT_EXTRA_PAIRS back-to-back pairs."""
+    found: dict[str, list[float]] = {}
+    for _, secured in JWT_PAIRS:
+        for i in range(JWT_EXTRA_PAIRS):
+            rps = {}
+            for side in ("gen", "open") if i % 2 == 0 else ("open", "gen"):
+                asked = (*secured[:5], False) if side == "open" else secured
+                rps[side] = load(servers[side], asked, 2, c, token, warm=False)["rps"]
+            found.setdefault(secured[0], []).append((rps["open"] / rps["gen"] - 1) * 100)
+            print(f"  pair {i + 1:2} {secured[0]:26} {found[secured[0]][-1]:5.1f}%", flush=True)
+    return found
+
+
 def median_by_rps(runs: list[dict[str, float]]) -> dict[str, float]:
     return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
 
@@ -478,6 +501,7 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
                         f"  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms",
                         flush=True,
                     )
+        pairs = jwt_pairs(servers, c, token)
     rows = []
     for endpoint in ENDPOINTS:
         gen, hand = runs[(endpoint[0], "gen")], runs[(endpoint[0], "hand")]
@@ -506,6 +530,7 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
     overhead = []
     for plain, secured in JWT_PAIRS:
         same_route = costs((secured[0], "open"), (secured[0], "gen"))
+        quartiles = statistics.quantiles(pairs[secured[0]], n=4)
         vs_plain = costs((plain[0], "gen"), (secured[0], "gen"))
         hand = costs((plain[0], "hand"), (secured[0], "hand"))
         overhead.append(
@@ -515,6 +540,8 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
                 "gen_open_rps": round(median_by_rps(runs[(secured[0], "open")])["rps"]),
                 "gen_jwt_overhead": f"{statistics.median(same_route):.1f}%",
                 "gen_overhead_range": f"{min(same_route):.1f}..{max(same_route):.1f}%",
+                "gen_jwt_overhead_pairs": f"{quartiles[1]:.1f}%",
+                "pairs_quartiles": f"{quartiles[0]:.1f}..{quartiles[2]:.1f}%",
                 "gen_vs_plain_route": f"{statistics.median(vs_plain):.1f}%",
                 "vs_plain_range": f"{min(vs_plain):.1f}..{max(vs_plain):.1f}%",
                 "hand_jwt_overhead": f"{statistics.median(hand):.1f}%",
