@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from fastapi import Request
@@ -89,25 +90,18 @@ def _with_parameters(route: APIRoute) -> Endpoint:
     """The endpoint as a function of the request: its parameters read and validated first."""
     endpoint, found = route.endpoint, route.dependant
     name = str(found.request_param_name)
-    sources: list[tuple[Any, Callable[[Request], Any]]] = [
-        (fields, read)
-        for fields, read in (
-            (found.path_params, _path_params),
-            (found.query_params, _query_params),
-            (found.header_params, _headers),
-            (found.cookie_params, _cookies),
+    sources = [
+        (fields, attrgetter(attribute))
+        for fields, attribute in (
+            (found.path_params, "path_params"),
+            (found.query_params, "query_params"),
+            (found.header_params, "headers"),
+            (found.cookie_params, "cookies"),
         )
         if fields
     ]
     if not sources and _takes_request_first(endpoint, name):
         return endpoint  # one coroutine less per request
-    if not sources:
-
-        async def request_only(request: Request) -> Response:
-            response: Response = await endpoint(**{name: request})
-            return response
-
-        return request_only
 
     async def with_parameters(request: Request) -> Response:
         values: dict[str, Any] = {name: request}
@@ -130,22 +124,6 @@ def _takes_request_first(endpoint: Callable[..., Any], name: str) -> bool:
 
 
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-
-
-def _path_params(request: Request) -> Any:
-    return request.path_params
-
-
-def _query_params(request: Request) -> Any:
-    return request.query_params
-
-
-def _headers(request: Request) -> Any:
-    return request.headers
-
-
-def _cookies(request: Request) -> Any:
-    return request.cookies
 
 
 def _direct(endpoint: Endpoint) -> ASGIApp:
