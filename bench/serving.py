@@ -295,6 +295,11 @@ def pinned(cpus: set[int] | None) -> Callable[[], None] | None:
     return lambda: os.sched_setaffinity(0, cpus)
 
 
+CPU_SPLIT = cpu_split()
+PIN_SERVER = pinned(CPU_SPLIT and CPU_SPLIT[0])
+PIN_LOAD = pinned(CPU_SPLIT and CPU_SPLIT[1])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -309,10 +314,7 @@ def uvicorn(target: str, app_dir: Path, env: dict[str, str], *, factory: bool = 
     cmd += ["--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"]
     if factory:
         cmd.append("--factory")
-    split = cpu_split()
-    proc = subprocess.Popen(
-        cmd, env={**os.environ, **env}, cwd=app_dir, preexec_fn=pinned(split and split[0])
-    )
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=app_dir, preexec_fn=PIN_SERVER)
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -362,12 +364,10 @@ def load(
         script.write(WRK_SCRIPT.format(method=json.dumps(method), body=json.dumps(body), auth=auth))
     try:
         cmd = ["wrk", "-t1", f"-c{c}", "--latency", "-s", script.name, base + path]
-        split = cpu_split()
-        pin = pinned(split and split[1])
         if warm:
-            subprocess.run([*cmd, "-d1s"], capture_output=True, check=True, preexec_fn=pin)
+            subprocess.run([*cmd, "-d1s"], capture_output=True, check=True, preexec_fn=PIN_LOAD)
         out = subprocess.run(
-            [*cmd, f"-d{seconds}s"], capture_output=True, text=True, check=True, preexec_fn=pin
+            [*cmd, f"-d{seconds}s"], capture_output=True, text=True, check=True, preexec_fn=PIN_LOAD
         ).stdout
     finally:
         os.unlink(script.name)
@@ -408,14 +408,13 @@ def load_httpx(
     url: str, method: str, body: str, token: str, expected: int, n: int, c: int
 ) -> dict[str, float]:
     args = [url, method, str(n), str(c), body, token, str(expected)]
-    split = cpu_split()
     out = subprocess.run(
         [PY, "-c", LOADGEN, *args],
         capture_output=True,
         text=True,
         check=False,
         cwd=ROOT,
-        preexec_fn=pinned(split and split[1]),
+        preexec_fn=PIN_LOAD,
     )
     if out.returncode != 0:
         raise RuntimeError(f"load generator failed: {out.stderr[-800:]}")
@@ -446,6 +445,16 @@ def generate_bench_package(tmp: Path) -> Path:
     return tmp
 
 
+def as_sent(endpoint: tuple, side: str) -> tuple:
+    """The endpoint as `side` is asked for it: the open variant gets no token."""
+    return (*endpoint[:5], False) if side == "open" else endpoint
+
+
+def spread(costs: list[float]) -> tuple[str, str]:
+    """A list of percentages as its median and its range."""
+    return f"{statistics.median(costs):.1f}%", f"{min(costs):.1f}..{max(costs):.1f}%"
+
+
 def jwt_pairs(servers: dict[str, str], c: int, token: str) -> dict[str, list[float]]:
     """Per secured endpoint: the JWT cost (%) in each of JWT_EXTRA_PAIRS back-to-back pairs."""
     found: dict[str, list[float]] = {}
@@ -453,8 +462,8 @@ def jwt_pairs(servers: dict[str, str], c: int, token: str) -> dict[str, list[flo
         for i in range(JWT_EXTRA_PAIRS):
             rps = {}
             for side in ("gen", "open") if i % 2 == 0 else ("open", "gen"):
-                asked = (*secured[:5], False) if side == "open" else secured
-                rps[side] = load(servers[side], asked, 2, c, token, warm=False)["rps"]
+                run = load(servers[side], as_sent(secured, side), 2, c, token, warm=False)
+                rps[side] = run["rps"]
             found.setdefault(secured[0], []).append((rps["open"] / rps["gen"] - 1) * 100)
             print(f"  pair {i + 1:2} {secured[0]:26} {found[secured[0]][-1]:5.1f}%", flush=True)
     return found
@@ -493,8 +502,7 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
                 sides = ["gen", "hand", "open"] if endpoint[5] else ["gen", "hand"]
                 order = sides[r % len(sides) :] + sides[: r % len(sides)]
                 for side in order:
-                    asked = (*endpoint[:5], False) if side == "open" else endpoint
-                    result = load(servers[side], asked, seconds, c, token)
+                    result = load(servers[side], as_sent(endpoint, side), seconds, c, token)
                     runs.setdefault((endpoint[0], side), []).append(result)
                     print(
                         f"  round {r + 1} {side:4} {endpoint[0]:26} {result['rps']:7.0f} req/s"
@@ -529,23 +537,23 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
 
     overhead = []
     for plain, secured in JWT_PAIRS:
-        same_route = costs((secured[0], "open"), (secured[0], "gen"))
+        same_route = spread(costs((secured[0], "open"), (secured[0], "gen")))
         quartiles = statistics.quantiles(pairs[secured[0]], n=4)
-        vs_plain = costs((plain[0], "gen"), (secured[0], "gen"))
-        hand = costs((plain[0], "hand"), (secured[0], "hand"))
+        vs_plain = spread(costs((plain[0], "gen"), (secured[0], "gen")))
+        hand = spread(costs((plain[0], "hand"), (secured[0], "hand")))
         overhead.append(
             {
                 "endpoint": secured[0],
                 "gen_jwt_rps": round(median_by_rps(runs[(secured[0], "gen")])["rps"]),
                 "gen_open_rps": round(median_by_rps(runs[(secured[0], "open")])["rps"]),
-                "gen_jwt_overhead": f"{statistics.median(same_route):.1f}%",
-                "gen_overhead_range": f"{min(same_route):.1f}..{max(same_route):.1f}%",
+                "gen_jwt_overhead": same_route[0],
+                "gen_overhead_range": same_route[1],
                 "gen_jwt_overhead_pairs": f"{quartiles[1]:.1f}%",
                 "pairs_quartiles": f"{quartiles[0]:.1f}..{quartiles[2]:.1f}%",
-                "gen_vs_plain_route": f"{statistics.median(vs_plain):.1f}%",
-                "vs_plain_range": f"{min(vs_plain):.1f}..{max(vs_plain):.1f}%",
-                "hand_jwt_overhead": f"{statistics.median(hand):.1f}%",
-                "hand_overhead_range": f"{min(hand):.1f}..{max(hand):.1f}%",
+                "gen_vs_plain_route": vs_plain[0],
+                "vs_plain_range": vs_plain[1],
+                "hand_jwt_overhead": hand[0],
+                "hand_overhead_range": hand[1],
                 "target": "gen < 10%",
             }
         )
@@ -621,8 +629,8 @@ def bench_requests(
     loader = "wrk" if shutil.which("wrk") else "httpx (install wrk for sharper figures)"
     print(f"  load generator: {loader}, {seconds} s per run, concurrency 16, {rounds} rounds")
     print(f"  uvicorn's HTTP parser: {http_implementation()}")
-    split = cpu_split()
-    if split:
-        print(f"  pinned: servers on CPU {sorted(split[0])}, load generator on {sorted(split[1])}")
+    if CPU_SPLIT:
+        servers, loader_cpus = (sorted(cpus) for cpus in CPU_SPLIT)
+        print(f"  pinned: servers on CPU {servers}, load generator on {loader_cpus}")
     rows, overhead = bench_requests_rows(seconds, 16, rounds)
     return [*rows, *overhead]
