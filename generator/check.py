@@ -70,14 +70,21 @@ def is_stub(method: Any) -> bool:
     return False
 
 
-def unimplemented(api: Api, implementations: dict[str, Any], spec: Any) -> list[Diagnostic]:
-    """Operations the app's implementations do not implement (missing, or still a stub)."""
+def unimplemented(api: Api, app: Any, spec: Any) -> list[Diagnostic]:
+    """Operations the app does not implement (no method, the Protocol's, or still a stub)."""
+    bound = {
+        route.operation.operation_id: route
+        for route in app.router.routes
+        if getattr(route, "operation", None) is not None
+    }
     found: list[Diagnostic] = []
     for tag in api.tags:
-        impl = implementations.get(tag.module)
         for op in tag.operations:
+            route = bound.get(op.operation_id)
+            impl = route.implementation if route is not None else None
             method = getattr(type(impl), op.name, None) if impl is not None else None
-            if method is not None and not is_stub(method):
+            served = route is not None and route.handler is not None
+            if served and method is not None and not is_stub(method):
                 continue
             owner = (
                 type(impl).__name__ if impl is not None else f"no implementation for {tag.protocol}"
@@ -114,6 +121,6 @@ def check_contract_package(
         result.findings.append(Diagnostic("app-load", Level.ERROR, str(exc), "", spec.locate("")))
         return result
     _, api = build_ir(spec, label=label, package=output.name)
-    result.findings += unimplemented(api, dict(app.state.implementations), spec)
+    result.findings += unimplemented(api, app, spec)
     result.findings += find_drift(spec, app)
     return result

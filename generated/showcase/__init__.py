@@ -3,8 +3,8 @@
 
 from . import models, results
 from .app import create_app
-from .auth import Principal
 from .interfaces import BooksApi, CategoriesApi, ImportsApi, LoansApi, MembersApi
+from .runtime.auth import Principal
 from .settings import Settings
 
 __all__ = [

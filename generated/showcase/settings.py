@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     cors_allow_credentials: bool = False
     docs_enabled: bool = True
+    # A handler result the contract does not allow: `enforce` answers 500 with a problem that
+    # names the operation, the status and the JSON pointer (the default: clients never see a
+    # response the contract does not promise); `log` logs the same and sends the result as is.
+    response_checks: Literal["enforce", "log"] = "enforce"
 
     jwt_algorithms: list[str] = Field(default_factory=list)
     jwt_secret: SecretStr | None = None

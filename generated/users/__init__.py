@@ -3,8 +3,8 @@
 
 from . import models, results
 from .app import create_app
-from .auth import Principal
 from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
+from .runtime.auth import Principal
 from .settings import Settings
 
 __all__ = [

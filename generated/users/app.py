@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.resources import files
 
 from fastapi import FastAPI
@@ -12,12 +13,14 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Lifespan
 
-from .auth import ApiKeyVerifier, BasicVerifier
-from .contract import ERRORS, MOUNT_PREFIX, ROUTE_METHODS, VALIDATION, contract
+from . import routers as _routers
+from . import security as _security
+from .contract import MOUNT_PREFIX, ROUTE_METHODS, contract
 from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
-from .problems import ServiceMiddleware, install_error_handlers
-from .routers import ROUTES
-from .security import configure_auth
+from .runtime import routes as _routes
+from .runtime import service as _service
+from .runtime.auth import ApiKeyVerifier, BasicVerifier, SchemeVerifier
+from .runtime.errors import BOOK
 from .settings import Settings
 
 TITLE = "specfirst Users"
@@ -33,14 +36,17 @@ def create_app(
     settings: Settings | None = None,
     api_key_verifier: ApiKeyVerifier | None = None,
     basic_verifier: BasicVerifier | None = None,
+    scheme_verifiers: Mapping[str, SchemeVerifier] | None = None,
     lifespan: Lifespan[FastAPI] | None = None,
 ) -> FastAPI:
     """Build the service; an operation whose implementation is missing answers 501.
 
-    `lifespan` is the application's own start-up/shutdown context (database pools and the like).
+    `scheme_verifiers` maps the name of a security scheme the runtime cannot verify by itself
+    (`mutualTLS`, HTTP `digest`...) to the application's verifier. `lifespan` is the
+    application's own start-up/shutdown context (database pools and the like).
     """
-    settings = settings or Settings()
-    app = FastAPI(
+    _settings = settings or Settings()
+    _app = FastAPI(
         title=TITLE,
         version=VERSION,
         openapi_url=None,
@@ -48,29 +54,37 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.implementations = {
-        "auth": auth,
-        "users": users,
-        "admin": admin,
-        "health": health,
-    }
-    configure_auth(app, settings, api_key_verifier=api_key_verifier, basic_verifier=basic_verifier)
-    for add_routes in ROUTES:  # each tag's operations, under the contract's base path
-        add_routes(app.router, MOUNT_PREFIX)
-    if settings.docs_enabled:
-        _add_docs(app)
-    install_error_handlers(app, ERRORS, VALIDATION, MOUNT_PREFIX, ROUTE_METHODS)
-    if settings.cors_origins:
-        app.add_middleware(
+    _app.state.settings = _settings
+    _security.configure_auth(
+        _app,
+        _settings,
+        api_key_verifier=api_key_verifier,
+        basic_verifier=basic_verifier,
+        scheme_verifiers=scheme_verifiers,
+    )
+    # each tag's operations, under the contract's base path, in contract order
+    _missing = [
+        *_routers.auth.add_routes(_app.router, MOUNT_PREFIX, auth),
+        *_routers.users.add_routes(_app.router, MOUNT_PREFIX, users),
+        *_routers.admin.add_routes(_app.router, MOUNT_PREFIX, admin),
+        *_routers.health.add_routes(_app.router, MOUNT_PREFIX, health),
+    ]
+    _routes.log_unimplemented(_missing)
+    if _settings.docs_enabled:
+        _add_docs(_app)
+    _service.install_error_handlers(_app, BOOK, MOUNT_PREFIX, ROUTE_METHODS)
+    if _settings.cors_origins:
+        _app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_credentials=settings.cors_allow_credentials,
+            allow_origins=_settings.cors_origins,
+            allow_credentials=_settings.cors_allow_credentials,
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    app.add_middleware(ServiceMiddleware, errors=ERRORS, max_body_bytes=settings.max_body_bytes)
-    return app
+    _app.add_middleware(
+        _service.ServiceMiddleware, errors=BOOK, max_body_bytes=_settings.max_body_bytes
+    )
+    return _app
 
 
 def _add_docs(app: FastAPI) -> None:

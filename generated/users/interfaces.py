@@ -8,7 +8,7 @@ from typing import Literal, Protocol
 from uuid import UUID
 
 from . import models, results
-from .auth import Principal
+from .runtime.auth import Principal
 
 
 class AuthApi(Protocol):

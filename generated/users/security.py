@@ -3,27 +3,34 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+
 from fastapi import FastAPI
 
-from .auth import (
+from .runtime.auth import (
     ApiKeyVerifier,
     AuthContext,
     BasicVerifier,
     Principal,
     SchemeSpec,
+    SchemeVerifier,
     default_api_key_verifier,
     default_basic_verifier,
 )
+from .runtime.tokens import JwtVerifier
 from .settings import Settings
-from .tokens import JwtVerifier
 
 REALM = "specfirst Users"
 SCHEMES: dict[str, SchemeSpec] = {
     "oauth_2": SchemeSpec("oauth2", "jwt", "header", "Authorization", None),
 }
 USES_BASIC = False
+# Schemes the runtime cannot verify by itself: the application passes a verifier for each.
+NEEDS_VERIFIER: tuple[str, ...] = ()
 
 __all__ = ["REALM", "SCHEMES", "Principal", "configure_auth"]
+logger = logging.getLogger(__name__.rsplit(".", 1)[0])
 
 
 async def _nobody(scheme: str, username: str, password: str) -> Principal | None:
@@ -36,6 +43,7 @@ def configure_auth(
     *,
     api_key_verifier: ApiKeyVerifier | None = None,
     basic_verifier: BasicVerifier | None = None,
+    scheme_verifiers: Mapping[str, SchemeVerifier] | None = None,
 ) -> None:
     """Check the auth settings (unsafe ones stop start-up) and attach the verifiers to `app`."""
     secret = settings.jwt_secret.get_secret_value().encode() if settings.jwt_secret else None
@@ -69,4 +77,11 @@ def configure_auth(
         api_keys=api_key_verifier or default_api_key_verifier(settings.api_key_hashes),
         basic=basic,
         trusted_origins=frozenset(settings.csrf_trusted_origins),
+        verifiers=dict(scheme_verifiers or {}),
     )
+    unverified = [name for name in NEEDS_VERIFIER if name not in (scheme_verifiers or {})]
+    if unverified:
+        logger.warning(
+            "no verifier for security scheme(s) %s: operations that require them answer 501",
+            ", ".join(unverified),
+        )

@@ -9,11 +9,12 @@ from typing import Any
 
 from generator.emit.render import render
 from generator.emit.routes import route_view
+from generator.emit.wire_file import wire_json
 from generator.ir.nodes import Api, BodyKind
-from generator.naming import Namespace
+from generator.naming import class_name
 
 STATIC = Path(__file__).parent / "static"
-STATIC_MODULES = ("auth.py", "problems.py", "tokens.py", "wire.py")
+RUNTIME = STATIC / "runtime"
 
 
 def header_line(contract: str) -> str:
@@ -47,7 +48,8 @@ def _exports(api: Api) -> list[str]:
 
 def _requirements(api: Api, models_source: str) -> str:
     needed = {
-        "fastapi>=0.115",
+        "fastapi>=0.163,<0.170",
+        "jsonschema-rs>=0.29,<1",
         "fastapi-offline>=1.7,<2",
         "pydantic>=2.14",
         "pydantic-settings>=2.6",
@@ -88,9 +90,13 @@ def emit_modules(api: Api, *, document: dict[str, Any], env_prefix: str) -> dict
     generated in another process (`model_worker`).
     """
     header = header_line(api.contract)
-    files: dict[str, str] = {"openapi.json": contract_json(document), "py.typed": ""}
-    for name in STATIC_MODULES:
-        files[name] = f"{header}\n" + (STATIC / name).read_text(encoding="utf-8")
+    files: dict[str, str] = {
+        "openapi.json": contract_json(document),
+        "wire.json": wire_json(api, document),
+        "py.typed": "",
+    }
+    for module in sorted(RUNTIME.glob("*.py")):
+        files[f"runtime/{module.name}"] = f"{header}\n" + module.read_text(encoding="utf-8")
     common: dict[str, Any] = {"header": header, "api": api}
     files["__init__.py"] = render("init.py.jinja", exports=_exports(api), **common)
     files["app.py"] = render("app.py.jinja", **common)
@@ -103,13 +109,17 @@ def emit_modules(api: Api, *, document: dict[str, Any], env_prefix: str) -> dict
         realm=realm(api.title),
         schemes=api.schemes,
         uses_basic=any(s.kind == "basic" for s in api.schemes),
+        needs_verifier=tuple(s.wire for s in api.schemes if s.kind == "unsupported"),
         **common,
     )
     files["routers/__init__.py"] = render("routers_init.py.jinja", **common)
     for tag in api.tags:
-        constants = Namespace()
-        views = [route_view(op, constants) for op in tag.operations]
+        views = [route_view(op) for op in tag.operations]
         files[f"routers/{tag.module}.py"] = render(
-            "router.py.jinja", tag=tag, views=views, **common
+            "router.py.jinja",
+            tag=tag,
+            views=views,
+            routes_class=class_name(tag.wire) + "Routes",
+            **common,
         )
     return files

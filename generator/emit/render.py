@@ -8,6 +8,8 @@ from typing import Any
 
 import jinja2
 
+from generator.ir.wire_schemas import schema_ref
+
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_DOC = 600
 
@@ -56,6 +58,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["py"] = py_literal
     env.filters["doc"] = doc_text
+    env.filters["response_ref"] = lambda pointer: schema_ref("response", pointer) if pointer else ""
     return env
 
 

@@ -1,20 +1,18 @@
-"""Route views: the strings a router template prints for each operation, decided in Python."""
+"""Route views: the Python a router template prints for each operation, decided here.
+
+A router module holds three things per tag: a class whose methods call the tag's Protocol
+with typed arguments (`cast` to the Protocol's own annotations, so mypy checks the generated
+side of every call), the operations' descriptions for the runtime (`routes.Operation`), and
+`add_routes`. Contract names only ever become method names, keyword arguments and string
+literals: nothing from the contract is a module-level name beside the runtime's modules.
+"""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from typing import Annotated
 
-from generator.ir.nodes import Body, BodyKind, Constraints, Location, Operation, Parameter, Style
-from generator.naming import Namespace
-
-_MARKERS = {
-    Location.PATH: "Path",
-    Location.QUERY: "Query",
-    Location.HEADER: "Header",
-    Location.COOKIE: "Cookie",
-}
+from generator.ir.nodes import Body, BodyKind, Operation, Parameter, Response
+from generator.ir.wire_schemas import schema_ref
 
 
 @dataclass(frozen=True)
@@ -22,194 +20,102 @@ class RouteView:
     """What the router template needs for one operation."""
 
     op: Operation
-    constant: str  # prefix of module-level constants for this route
-    signature: tuple[str, ...]
-    prelude: tuple[str, ...]
-    arguments: tuple[str, ...]
-    constants: tuple[str, ...]
-    decorator: tuple[str, ...]
+    arguments: tuple[str, ...]  # keyword arguments of the handler call
+    operation: tuple[str, ...]  # lines of the `routes.Operation(...)` expression
 
 
-@functools.cache
-def rust_regex_ok(pattern: str) -> bool:
-    """True when pydantic's default (Rust) regex engine compiles `pattern`."""
-    from pydantic import StringConstraints, TypeAdapter
-
-    try:
-        TypeAdapter(Annotated[str, StringConstraints(pattern=pattern)])
-    except Exception:
-        return False
-    return True
+def parameter_annotation(p: Parameter) -> str:
+    """The Protocol's annotation of a parameter (optional ones without a default may be None)."""
+    if not p.required and p.default is None and not p.annotation.endswith("| None"):
+        return f"{p.annotation} | None"
+    return p.annotation
 
 
-def _constrained(annotation: str, constraints: Constraints) -> str:
-    """`Annotated[T, Field(...)]` for element types that carry their own constraints."""
-    kwargs = [
-        f"{k}={v!r}"
-        for k, v in constraints.kwargs()
-        if k != "pattern" or (isinstance(v, str) and rust_regex_ok(v))
+def _arguments(op: Operation) -> list[str]:
+    args = [
+        f"{p.name}=cast({parameter_annotation(p)!r}, call.values[{p.name!r}])"
+        for p in op.parameters
     ]
-    return f"Annotated[{annotation}, Field({', '.join(kwargs)})]" if kwargs else annotation
-
-
-def _list_annotation(p: Parameter) -> str:
-    return f"list[{_constrained(p.item_annotation, p.item_constraints)}]"
-
-
-def _optional(annotation: str) -> str:
-    return annotation if annotation.endswith("| None") else f"{annotation} | None"
-
-
-def _marker_args(param: Parameter, *, with_constraints: bool) -> tuple[list[str], str | None]:
-    args = [f"alias={param.wire!r}"] if param.location is not Location.PATH else []
-    python_pattern: str | None = None
-    if with_constraints:
-        for key, value in param.constraints.kwargs():
-            if key == "pattern":
-                assert isinstance(value, str)
-                if not rust_regex_ok(value):
-                    python_pattern = value
-                    continue
-            args.append(f"{key}={value!r}")
-    if param.description:
-        args.append(f"description={param.description!r}")
-    if param.deprecated:
-        args.append("deprecated=True")
-    return args, python_pattern
-
-
-def _declaration(param: Parameter, name: str, annotation: str, *, constraints: bool) -> str:
-    args, python_pattern = _marker_args(param, with_constraints=constraints)
-    marker = f"{_MARKERS[param.location]}({', '.join(args)})"
-    extra = f", matches({python_pattern!r})" if python_pattern else ""
-    if annotation.removesuffix(" | None") in {"datetime", "date", "time"}:
-        extra += ", NOT_A_NUMBER"
-    required = param.required and param.default is None
-    if required:
-        return f"{name}: Annotated[{annotation}, {marker}{extra}]"
-    if param.default is not None:
-        return f"{name}: Annotated[{annotation}, {marker}{extra}] = {param.default}"
-    return f"{name}: Annotated[{_optional(annotation)}, {marker}{extra}] = None"
-
-
-def _body_specs(bodies: tuple[Body, ...]) -> str:
-    specs = []
-    for b in bodies:
-        annotation = (
-            b.annotation if b.kind in {BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART} else "None"
+    if op.body is not None:
+        args.append(f"body=cast({op.body_union!r}, call.body)")
+    if op.security:  # the route class has checked the requirement: the principal is there
+        args.append(
+            "principal=cast('auth.Principal', call.principal)"
+            if op.secured
+            else "principal=call.principal"
         )
-        specs.append(
-            f"BodySpec({b.media_type!r}, {b.kind.value!r}, {annotation}, "
-            f"files={b.file_fields!r}, arrays={b.array_fields!r}, scalars={b.scalar_fields!r})"
-        )
-    return "(" + ", ".join(specs) + ",)"
+    return args
 
 
-def route_view(op: Operation, constants: Namespace) -> RouteView:
-    """Decide the signature, parsing steps and handler call for one operation."""
-    const = constants.claim(op.name.upper())
-    locals_ = Namespace({"request", "handler", "result", "body"})
-    for p in op.parameters:
-        locals_.taken.add(p.name.casefold())
-    signature: list[str] = ["request: Request"]
-    prelude: list[str] = []
-    module_constants: list[str] = []
-    for p in op.parameters:
-        if p.style is Style.SIMPLE:
-            signature.append(_declaration(p, p.name, p.annotation, constraints=True))
-            continue
-        if p.style is Style.FORM_EXPLODE:
-            signature.append(_declaration(p, p.name, _list_annotation(p), constraints=True))
-            continue
-        adapter = f"{const}_{p.name.upper()}"
-        module_constants.append(f"{adapter}: TypeAdapter[Any] = TypeAdapter({_item_list(p)})")
-        if p.style is Style.JSON:
-            raw = locals_.claim(f"{p.name}_raw")
-            raw_type = "list[str]" if p.annotation.startswith("list[") else "str"
-            signature.append(_declaration(p, raw, raw_type, constraints=False))
-            prelude.append(
-                f"{p.name} = parse_json_value({raw}, {adapter}, ({p.location.value!r}, {p.wire!r}))"
-            )
-            continue
-        if p.style is Style.DEEP_OBJECT:
-            prelude.append(
-                f"{p.name} = parse_deep_object(request.query_params, {p.wire!r}, {adapter}, "
-                f"{p.required!r})"
-            )
-            continue
-        raw = locals_.claim(f"{p.name}_raw")
-        signature.append(_declaration(p, raw, "str", constraints=False))
-        prelude.append(
-            f"{p.name} = parse_delimited({raw}, {p.delimiter!r}, {adapter}, "
-            f"({p.location.value!r}, {p.wire!r}))"
-        )
-    arguments = [f"{p.name}={p.name}" for p in op.parameters]
-    if op.bodies:
-        module_constants.append(f"{const}_BODIES = {_body_specs(op.bodies)}")
-        required = op.body is not None and op.body.required
-        prelude.append(f"body = await read_body(request, {const}_BODIES, required={required!r})")
-        arguments.append("body=body")
-    decorator = _decorator(op)
-    if op.security:  # checked by the route class before any parameter is read
-        requirement = tuple(tuple((u.scheme, u.scopes) for u in alt) for alt in op.security)
-        route_class = constants.claim(f"{const}_SECURED_ROUTE")
-        module_constants.append(f"{route_class} = secured_route(SCHEMES, {requirement!r})")
-        decorator.append(f"route_class_override={route_class}")
-        prelude.insert(0, "principal = current_principal(request)")
-        arguments.append("principal=principal")
-    else:
-        decorator.append("route_class_override=ContractRoute")
-    signature = signature[:1] + sorted(signature[1:], key=lambda s: " = " in s)
-    return RouteView(
-        op=op,
-        constant=const,
-        signature=tuple(signature),
-        prelude=tuple(prelude),
-        arguments=tuple(arguments),
-        constants=tuple(module_constants),
-        decorator=tuple(decorator),
-    )
+def _param_spec(p: Parameter) -> str:
+    schema = schema_ref("request", p.schema_pointer) if p.schema_pointer else ""
+    args = [repr(p.name), repr(p.wire), repr(p.location.value), repr(schema), p.annotation]
+    if p.required:
+        args.append("required=True")
+    if p.serialization:
+        args.append(f"style={p.serialization!r}")
+    if p.explode is not None:
+        args.append(f"explode={p.explode!r}")
+    if p.media_type is not None:
+        args.append(f"media_type={p.media_type!r}")
+    if p.default is not None:
+        args.append(f"default={p.default}")
+    return f"params.ParamSpec({', '.join(args)})"
 
 
-def _item_list(p: Parameter) -> str:
-    if p.style is Style.JSON:
-        return p.annotation.removesuffix(" | None")
-    if p.style is Style.DEEP_OBJECT:
-        return p.annotation.removesuffix(" | None")
-    bounds = Constraints(min_length=p.constraints.min_length, max_length=p.constraints.max_length)
-    return _constrained(_list_annotation(p), bounds)
+def _body_spec(b: Body) -> str:
+    typed = b.kind in {BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART}
+    schema = schema_ref("request", b.schema_pointer) if b.schema_pointer else ""
+    args = [repr(b.media_type), repr(b.kind.value), repr(schema), b.annotation if typed else "None"]
+    if b.encoding:
+        args.append(f"encoding={b.encoding!r}")
+    return f"bodies.BodySpec({', '.join(args)})"
 
 
-def _decorator(op: Operation) -> list[str]:
-    responses = ", ".join(
+def _responses(responses: tuple[Response, ...]) -> str:
+    entries = ", ".join(
         f"{r.status if r.status is not None else r.key!r}: {{'description': {r.description!r}}}"
-        for r in op.responses
+        for r in responses
     )
-    kwargs = [
-        f"operation_id={op.operation_id!r}",
-        f"status_code={op.success_status}",
-        f"responses={{{responses}}}",
-        "response_class=Response",
+    return "{" + entries + "}"
+
+
+def _docs(op: Operation) -> str:
+    """FastAPI's documentation of the route (what `specfirst drift` reads back)."""
+    docs = [
+        "'tags': TAGS",
+        f"'status_code': {op.success_status}",
+        f"'responses': {_responses(op.responses)}",
     ]
     if op.summary:
-        kwargs.append(f"summary={op.summary!r}")
+        docs.append(f"'summary': {op.summary!r}")
     if op.description:
-        kwargs.append(f"description={op.description!r}")
+        docs.append(f"'description': {op.description!r}")
     if op.deprecated:
-        kwargs.append("deprecated=True")
-    # FastAPI's derived schema cannot see what the route reads itself: say it (for drift).
-    extra = [f"**request_body({op.operation_id!r})"] if op.bodies else []
-    deep = [_deep_object(p) for p in op.parameters if p.style is Style.DEEP_OBJECT]
-    if deep:
-        extra.append(f"'parameters': [{', '.join(deep)}]")
-    if op.bodies and not deep:
-        kwargs.append(f"openapi_extra=request_body({op.operation_id!r})")
-    elif extra:
-        kwargs.append("openapi_extra={" + ", ".join(extra) + "}")
-    return kwargs
+        docs.append("'deprecated': True")
+    return "{" + ", ".join(docs) + "}"
 
 
-def _deep_object(p: Parameter) -> str:
-    """The parameter object of a deepObject query parameter, as a Python literal."""
-    declared = {"name": p.wire, "in": "query", "required": p.required, "style": "deepObject"}
-    return repr({**declared, "explode": True, "schema": {"type": "object"}})
+def _operation(op: Operation) -> list[str]:
+    lines = [
+        repr(op.operation_id),
+        repr(op.method.upper()),
+        repr(op.route_path),
+        repr(op.name),
+        f"results.RESULTS[{op.operation_id!r}]",
+    ]
+    if op.parameters:
+        lines.append(f"parameters=({''.join(_param_spec(p) + ', ' for p in op.parameters)})")
+    if op.bodies:
+        lines.append(f"bodies=({''.join(_body_spec(b) + ', ' for b in op.bodies)})")
+        lines.append(f"body_required={op.body is not None and op.body.required!r}")
+    if op.security:
+        requirement = tuple(tuple((u.scheme, u.scopes) for u in alt) for alt in op.security)
+        lines.append(f"route_class=auth.secured_route(SCHEMES, {requirement!r})")
+    lines.append(f"docs={_docs(op)}")
+    return lines
+
+
+def route_view(op: Operation) -> RouteView:
+    """Decide the handler call and the runtime description of one operation."""
+    return RouteView(op=op, arguments=tuple(_arguments(op)), operation=tuple(_operation(op)))

@@ -8,9 +8,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.ir.errors import build_error_shape, response_error_bodies, shape_of
 from generator.ir.messages import build_bodies, build_responses
-from generator.ir.nodes import Api, ErrorShape, Operation, Response, SchemeUse, SecurityScheme, Tag
+from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecurityScheme, Tag
 from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping, deref
 from generator.ir.types import qualify
@@ -20,6 +19,10 @@ from generator.spec.document import join_pointer
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DEFAULT_TAG = "default"
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
+# `create_app`'s own keyword parameters: a tag's keyword must never be one of them.
+CREATE_APP_NAMES = frozenset(
+    {"settings", "lifespan", "api_key_verifier", "basic_verifier", "scheme_verifiers"}
+)
 
 
 def mount_prefix(root: Mapping[str, Any]) -> str:
@@ -92,34 +95,6 @@ def _success(responses: tuple[Response, ...]) -> int:
     return next((r.status for r in responses if r.status and 200 <= r.status < 300), 200)
 
 
-def _validation_status(op: Mapping[str, Any]) -> int:
-    documented = as_mapping(op.get("responses"))
-    return 422 if "422" in documented and "400" not in documented else 400
-
-
-# Module-level names of a generated router module: its route functions are named after the
-# operations, so an operation called `render` must not replace the helper of that name.
-ROUTER_GLOBALS = frozenset(
-    {
-        "add_routes",
-        "authenticate",
-        "date",
-        "datetime",
-        "implementation",
-        "matches",
-        "models",
-        "not_implemented",
-        "parse_deep_object",
-        "parse_delimited",
-        "parse_json_value",
-        "read_body",
-        "render",
-        "request_body",
-        "time",
-    }
-)
-
-
 class _Builder:
     """Walks `paths` once, collecting operations per tag."""
 
@@ -127,7 +102,6 @@ class _Builder:
         self.root = root
         self.types = types
         self.schemes = scheme_identifiers(root)
-        self.errors = build_error_shape(root, types)
         self.results = Namespace()
         self.tags: dict[str, list[Operation]] = {}
         self.methods: dict[str, Namespace] = {}
@@ -145,7 +119,7 @@ class _Builder:
             self.root, op, op_ptr, class_name(op_id), self.types, self.results
         )
         bodies = build_bodies(self.root, op, op_ptr, self.types)
-        method_names = self.methods.setdefault(tag, Namespace(set(ROUTER_GLOBALS)))
+        method_names = self.methods.setdefault(tag, Namespace())
         self.tags.setdefault(tag, []).append(
             Operation(
                 method=method,
@@ -162,22 +136,9 @@ class _Builder:
                 responses=responses,
                 security=_security(self.root, op, self.schemes),
                 success_status=_success(responses),
-                validation_status=_validation_status(op),
                 body_pointer=op_ptr + "/requestBody" if bodies else "",
-                validation_error=self._validation_error(op, op_ptr),
             )
         )
-
-    def _validation_error(self, op: Mapping[str, Any], op_ptr: str) -> ErrorShape | None:
-        """The error body the operation documents for a malformed request, if not the API's."""
-        status = str(_validation_status(op))
-        node = as_mapping(op.get("responses")).get(status)
-        if node is None:
-            return None
-        ptr = join_pointer(op_ptr, "responses", status)
-        bodies = response_error_bodies(self.root, node, ptr)
-        shape = shape_of(self.root, bodies[0], self.types) if bodies else None
-        return None if shape == self.errors else shape
 
     def tag_order(self) -> list[str]:
         declared = [str(as_mapping(t).get("name")) for t in self.root.get("tags") or []]
@@ -201,7 +162,7 @@ def build_api(
             op = as_mapping(item).get(method)
             if isinstance(op, Mapping):
                 builder.operation(str(path), method, op)
-    modules, protocols = Namespace({"models", "results", "interfaces"}), Namespace()
+    modules, protocols = Namespace(set(CREATE_APP_NAMES)), Namespace()
     tags = tuple(
         Tag(
             wire=name,
@@ -219,7 +180,6 @@ def build_api(
         package=package,
         mount_prefix=mount_prefix(root),
         tags=tags,
-        errors=builder.errors,
         requirements=requirements,
         schemes=build_schemes(root, builder.schemes),
     )

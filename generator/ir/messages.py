@@ -58,6 +58,11 @@ def build_bodies(
             _, schema_ptr = deref(root, schema_node, schema_ptr)
         schema = as_mapping(deref(root, schema_node, schema_ptr)[0])
         files, arrays, scalars = _form_fields(root, schema, schema_ptr)
+        encoding = tuple(
+            (str(part), str(as_mapping(rule).get("contentType")))
+            for part, rule in as_mapping(as_mapping(media).get("encoding")).items()
+            if isinstance(as_mapping(rule).get("contentType"), str)
+        )
         bodies.append(
             Body(
                 media_type=media_type,
@@ -67,6 +72,8 @@ def build_bodies(
                 file_fields=files if kind is BodyKind.MULTIPART else (),
                 array_fields=arrays if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
                 scalar_fields=scalars if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
+                schema_pointer=schema_ptr if schema_node is not None else "",
+                encoding=encoding if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
             )
         )
     bodies.sort(key=lambda b: b.kind is not BodyKind.JSON)
@@ -110,7 +117,7 @@ def build_responses(
         node, ptr = deref(root, raw[key], join_pointer(op_ptr, "responses", key))
         response = as_mapping(node)
         status = int(key) if key.isdigit() else None
-        media_type, kind, annotation = _response_body(root, response, ptr, types)
+        media_type, kind, annotation, schema_ptr = _response_body(root, response, ptr, types)
         built.append(
             Response(
                 status=status,
@@ -121,6 +128,7 @@ def build_responses(
                 body_kind=kind,
                 headers=_headers(root, response, ptr, types),
                 key=key,
+                schema_pointer=schema_ptr,
             )
         )
     return tuple(built)
@@ -128,10 +136,10 @@ def build_responses(
 
 def _response_body(
     root: Mapping[str, Any], response: Mapping[str, Any], ptr: str, types: Mapping[str, str]
-) -> tuple[str | None, BodyKind | None, str | None]:
+) -> tuple[str | None, BodyKind | None, str | None, str]:
     content = as_mapping(response.get("content"))
     if not content:
-        return None, None, None
+        return None, None, None, ""
     media_types = list(content)
     chosen = next((m for m in media_types if body_kind(m) is BodyKind.JSON), media_types[0])
     kind = body_kind(chosen)
@@ -141,7 +149,8 @@ def _response_body(
     schema_ptr = join_pointer(ptr, "content", chosen, "schema")
     if isinstance(schema_node, Mapping) and "$ref" in schema_node:
         _, schema_ptr = deref(root, schema_node, schema_ptr)
-    return chosen, kind, _annotation(kind, schema_ptr, schema_node is not None, types)
+    annotation = _annotation(kind, schema_ptr, schema_node is not None, types)
+    return chosen, kind, annotation, schema_ptr if schema_node is not None else ""
 
 
 def _headers(
@@ -162,6 +171,7 @@ def _headers(
                 name=names.claim(snake_name(wire)),
                 annotation=annotation,
                 required=header.get("required") is True,
+                schema_pointer=header_ptr + "/schema" if "schema" in header else "",
             )
         )
     return tuple(built)

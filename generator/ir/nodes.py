@@ -70,6 +70,10 @@ class Parameter:
     item_constraints: Constraints = field(default_factory=Constraints)
     description: str = ""
     deprecated: bool = False
+    schema_pointer: str = ""  # the parameter's schema in the bundled contract ("" for none)
+    serialization: str = ""  # OpenAPI `style` as written ("" for the location's default)
+    explode: bool | None = None  # OpenAPI `explode` as written (None for the style's default)
+    media_type: str | None = None  # a `content` parameter's media type
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ class Body:
     scalar_fields: tuple[
         tuple[str, str], ...
     ] = ()  # (part, integer|number|boolean) parsed from text
+    schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
+    encoding: tuple[tuple[str, str], ...] = ()  # (part, contentType) from `encoding`
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class Header:
     name: str
     annotation: str
     required: bool
+    schema_pointer: str = ""  # the header's schema in the bundled contract
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ class Response:
     body_kind: BodyKind | None
     headers: tuple[Header, ...] = ()
     key: str = ""  # the status as the contract writes it: "200", "4XX", "default"
+    schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
 
     @property
     def header_pairs(self) -> tuple[tuple[str, str], ...]:
@@ -147,11 +155,7 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[tuple[SchemeUse, ...], ...]  # OR of ANDs; () = public
     success_status: int
-    validation_status: int  # status a malformed request answers with (400 unless 422 documented)
     body_pointer: str = ""  # JSON pointer of the requestBody in the bundled contract
-    validation_error: ErrorShape | None = (
-        None  # the body its validation status documents, if not the API's
-    )
 
     @property
     def result_union(self) -> str:
@@ -185,17 +189,6 @@ class Tag:
 
 
 @dataclass(frozen=True)
-class ErrorShape:
-    """How an error body is built: RFC 9457 problem+json, or the contract's own error schema."""
-
-    media_type: str  # "application/problem+json" or the contract's media type
-    model: str | None  # class in models.py for a contract-defined schema, None for problem+json
-    fields: tuple[
-        tuple[str, str], ...
-    ] = ()  # (wire field, what goes in it: status|title|detail|...)
-
-
-@dataclass(frozen=True)
 class SecurityScheme:
     """A `securitySchemes` entry reduced to how it is verified."""
 
@@ -217,7 +210,6 @@ class Api:
     package: str
     mount_prefix: str
     tags: tuple[Tag, ...]
-    errors: ErrorShape
     requirements: tuple[str, ...]
     schemes: tuple[SecurityScheme, ...] = ()
 

@@ -66,6 +66,13 @@ def _parameter(
 ) -> Parameter:
     schema_node = param.get("schema")
     schema_ptr = ptr + "/schema"
+    content = as_mapping(param.get("content"))
+    media_type = next(iter(content), None) if schema_node is None else None
+    wire_schema = schema_ptr if schema_node is not None else ""
+    if media_type is not None and "schema" in as_mapping(content[media_type]):
+        wire_schema = join_pointer(ptr, "content", media_type, "schema")
+        if "json" in media_type.lower():  # parsed as JSON: typed by its schema
+            schema_node, schema_ptr = as_mapping(content[media_type])["schema"], wire_schema
     if schema_node is None:  # `content` instead of `schema`: taken as an opaque string
         schema_node = {"type": "string"}
     schema, _ = deref(root, schema_node, schema_ptr)
@@ -98,6 +105,10 @@ def _parameter(
         item_constraints=item_constraints,
         description=str(param.get("description") or ""),
         deprecated=param.get("deprecated") is True,
+        schema_pointer=wire_schema,
+        serialization=str(param.get("style")) if isinstance(param.get("style"), str) else "",
+        explode=param.get("explode") if isinstance(param.get("explode"), bool) else None,
+        media_type=str(media_type) if media_type is not None else None,
     )
 
 

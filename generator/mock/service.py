@@ -1,8 +1,9 @@
 """Mocking a generated package's app: mocks built from its own bundled contract, real code first.
 
-`install_mocks(app, package)` puts a mock behind every tag's implementation in
-`app.state.implementations` (the table the generated routes look handlers up in): a method
-that is missing, or that raises NotImplementedError, is answered by the mock instead.
+`install_mocks(app, mocks)` puts a mock behind every operation of the app: an operation whose
+implementation is missing, or raises NotImplementedError, is answered by the mock instead.
+Each route is bound again through its own generated routes class, so the mock is called
+exactly as a hand-written implementation would be.
 """
 
 from __future__ import annotations
@@ -19,30 +20,15 @@ from generator.mock.impl import mock_implementations
 from generator.pipeline import build_ir
 from generator.spec.document import SourceMap, Spec
 
-
-class Fallback:
-    """The real implementation first; the mock for what it lacks or leaves unimplemented."""
-
-    def __init__(self, real: object, mock: object) -> None:
-        self._specfirst_real = real
-        self._specfirst_mock = mock
-
-    def __getattr__(self, name: str) -> Any:
-        real = getattr(self._specfirst_real, name, None)
-        mock = getattr(self._specfirst_mock, name, None)
-        if real is None or mock is None:
-            return real if real is not None else mock
-        return _first_implemented(real, mock)
+Handler = Callable[[Any], Awaitable[object]]
 
 
-def _first_implemented(
-    real: Callable[..., Awaitable[Any]], mock: Callable[..., Awaitable[Any]]
-) -> Callable[..., Awaitable[Any]]:
-    async def call(**kwargs: Any) -> Any:
+def _first_implemented(real: Handler, mock: Handler) -> Handler:
+    async def call(request: Any) -> object:
         try:
-            return await real(**kwargs)
+            return await real(request)
         except NotImplementedError:
-            return await mock(**kwargs)
+            return await mock(request)
 
     return call
 
@@ -60,10 +46,17 @@ def package_mocks(package: ModuleType) -> dict[str, object]:
 
 def install_mocks(app: FastAPI, mocks: Mapping[str, object]) -> None:
     """Answer every operation the app's implementations leave out with its mock."""
-    implementations: dict[str, object | None] = app.state.implementations
-    for tag, mock in mocks.items():
-        real = implementations.get(tag)
-        implementations[tag] = mock if real is None else Fallback(real, mock)
+    for route in app.router.routes:
+        operation = getattr(route, "operation", None)
+        bind = getattr(route, "routes_class", None)
+        if operation is None or bind is None:
+            continue
+        mock = mocks.get(str(bind.__module__).rsplit(".", 1)[-1])  # the tag's router module
+        if mock is None:
+            continue
+        mocked: Handler = getattr(bind(mock), operation.name)
+        real: Handler | None = getattr(route, "handler", None)
+        route.rebind(mocked if real is None else _first_implemented(real, mocked))  # type: ignore[attr-defined]
 
 
 def mock_app(package: ModuleType, app: FastAPI | None = None) -> FastAPI:

@@ -70,7 +70,7 @@ class Impl:
 
 @pytest.fixture
 def client(tasks: ModuleType) -> TestClient:
-    from tasks_pkg.auth import hash_api_key  # type: ignore[import-not-found]
+    from tasks_pkg.runtime.auth import hash_api_key  # type: ignore[import-not-found]
 
     settings = tasks.Settings(
         jwt_secret=SECRET,
@@ -227,7 +227,7 @@ def test_default_api_key_verifier_compares_every_entry(
 ) -> None:
     import asyncio
 
-    from tasks_pkg import auth  # type: ignore[import-not-found]
+    from tasks_pkg.runtime import auth  # type: ignore[import-not-found]
 
     calls: list[int] = []
     real = hmac.compare_digest
@@ -243,7 +243,7 @@ def test_default_api_key_verifier_compares_every_entry(
 def test_verified_tokens_are_cached_until_they_expire(
     tasks: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tasks_pkg import tokens  # type: ignore[import-not-found]
+    from tasks_pkg.runtime import tokens  # type: ignore[import-not-found]
 
     verifier = tokens.JwtVerifier(secret=SECRET.encode(), leeway=0, cache_seconds=60)
     decoded: list[str] = []
@@ -275,7 +275,7 @@ def test_verified_tokens_are_cached_until_they_expire(
 
 
 def test_the_token_cache_is_bounded(tasks: ModuleType) -> None:
-    from tasks_pkg import tokens
+    from tasks_pkg.runtime import tokens
 
     verifier = tokens.JwtVerifier(secret=SECRET.encode(), cache_size=3)
     for n in range(5):
@@ -293,7 +293,7 @@ def _bearer_request(token: str) -> Any:
 def test_principals_are_reused_while_their_token_stays_verified(
     tasks: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tasks_pkg import auth, tokens  # type: ignore[import-not-found]
+    from tasks_pkg.runtime import auth, tokens  # type: ignore[import-not-found]
 
     verifier = tokens.JwtVerifier(secret=SECRET.encode(), leeway=0, cache_size=2)
     context = auth.AuthContext("r", verifier, verifier, verifier, frozenset())  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ PREFIX = "/v1"
 
 
 def token(tasks: ModuleType, scopes: list[str], **extra: Any) -> str:
-    from tasks_pkg.tokens import mint_token  # type: ignore[import-not-found]
+    from tasks_pkg.runtime.tokens import mint_token  # type: ignore[import-not-found]
 
     return str(mint_token("alice", scopes, secret=SECRET.encode(), **extra))
 
@@ -200,28 +200,6 @@ def _answer(response: Any) -> tuple[int, str, Any]:
     return response.status_code, response.headers["content-type"], body
 
 
-def test_parameters_called_directly_answer_as_fastapis_handler_does(
-    tasks: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tasks_pkg import wire  # type: ignore[import-not-found]
-
-    def serve() -> TestClient:
-        impl = TasksImpl(tasks.results, tasks.models)
-        return TestClient(tasks.create_app(tasks=impl), raise_server_exceptions=False)
-
-    direct = serve()
-    monkeypatch.setattr(wire, "_directly_callable", lambda route: False)
-    handled = serve()
-    assert handled.app.routes[0].app.__qualname__ != "_direct.<locals>.app"  # type: ignore[attr-defined]
-    answers = [
-        (_answer(direct.get(url, headers=headers)), _answer(handled.get(url, headers=headers)))
-        for url, headers in PARAMETER_REQUESTS
-    ]
-    assert all(ours == theirs for ours, theirs in answers), answers
-    statuses = {ours[0] for ours, _ in answers}
-    assert 200 in statuses and 400 in statuses  # both paths were exercised
-
-
 class _RecordingPattern:
     """A route's path regex that notes each path it is asked to match."""
 
@@ -236,7 +214,7 @@ class _RecordingPattern:
 def test_routes_refuse_paths_outside_their_literal_prefix_without_the_regex(
     tasks: ModuleType,
 ) -> None:
-    from tasks_pkg.wire import ContractRoute  # type: ignore[import-not-found]
+    from tasks_pkg.runtime.routes import ContractRoute  # type: ignore[import-not-found]
 
     app = tasks.create_app(tasks=TasksImpl(tasks.results, tasks.models))
     tried: list[tuple[str, str]] = []
@@ -350,7 +328,7 @@ def test_object_valued_query_parameters_are_json(tasks: ModuleType) -> None:
     assert client.get(f"{PREFIX}/tasks", params={"where": '{"other": 1}'}).status_code == 400
 
 
-def test_operations_named_like_router_helpers_are_renamed_and_served(
+def test_operations_named_like_router_helpers_keep_their_names_and_are_served(
     generate_package: Any, tmp_path: Path
 ) -> None:
     contract = tmp_path / "helpers.yaml"
@@ -365,10 +343,10 @@ def test_operations_named_like_router_helpers_are_renamed_and_served(
     )
     package = generate_package(contract, "helpers_pkg")
     methods = sorted(n for n in dir(package.interfaces.DefaultApi) if not n.startswith("_"))
-    assert methods == ["add_routes_2", "render_2", "time_2"]
+    assert methods == ["add_routes", "render", "time"]
 
     class Impl:
-        async def render_2(self) -> Any:
+        async def render(self) -> Any:
             return package.results.RenderOk(body="rendered")
 
     client = TestClient(package.create_app(default=Impl()))

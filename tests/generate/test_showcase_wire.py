@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from generated.showcase import create_app, models, results
-    from generated.showcase.auth import hash_api_key
+    from generated.showcase.runtime.auth import hash_api_key
     from generated.showcase.settings import Settings
 
 SECRET = "showcase-test-secret-long-enough-32b"
@@ -103,7 +103,7 @@ def test_bad_query_styles_answer_the_contracts_error_schema(client: TestClient) 
         assert response.status_code == 400, params
         body = response.json()
         assert response.headers["content-type"] == "application/json"
-        assert set(body) <= {"code", "message", "details"} and body["code"] == "bad_request"
+        assert set(body) <= {"code", "message", "details"} and body["code"] == "validation_failed"
 
 
 def test_form_body_is_parsed_by_the_contracts_types(client: TestClient, recorder: Recorder) -> None:

@@ -101,7 +101,7 @@ def settings_for(package: Any) -> Any:
     """The package's Settings accepting the tokens, key and password above."""
     from pwdlib import PasswordHash
 
-    auth = __import__(f"{package.__name__}.auth", fromlist=["hash_api_key"])
+    auth = __import__(f"{package.__name__}.runtime.auth", fromlist=["hash_api_key"])
     return package.Settings(
         jwt_secret=SECRET,
         jwt_algorithms=["HS256"],

@@ -4,642 +4,780 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Literal, cast
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Path, Query, Request
-from fastapi.responses import Response
-from pydantic import Field, TypeAdapter
+from fastapi import APIRouter
 
-from .. import models
-from ..auth import current_principal, secured_route
-from ..contract import ERRORS, request_body
-from ..problems import not_implemented
-from ..results import RESULTS
+from .. import interfaces, models, results
+from ..runtime import auth, bodies, params, routes
 from ..security import SCHEMES
-from ..wire import (
-    BodySpec,
-    implementation,
-    parse_deep_object,
-    parse_delimited,
-    read_body,
-    render,
-)
 
 TAGS: list[str | Enum] = ["books"]
-LIST_BOOKS_IDS: TypeAdapter[Any] = TypeAdapter(
-    Annotated[list[Annotated[int, Field(ge=1, le=2147483647)]], Field(min_length=1, max_length=50)]
-)
-LIST_BOOKS_LANGUAGES: TypeAdapter[Any] = TypeAdapter(
-    Annotated[list[Annotated[str, Field(pattern="^[a-z]{2}$")]], Field(min_length=1, max_length=5)]
-)
-LIST_BOOKS_TAGS: TypeAdapter[Any] = TypeAdapter(
-    Annotated[
-        list[
-            Annotated[str, Field(min_length=1, max_length=30, pattern="^[a-z0-9]+(-[a-z0-9]+)*$")]
-        ],
-        Field(min_length=1, max_length=5),
-    ]
-)
-LIST_BOOKS_PUBLISHED: TypeAdapter[Any] = TypeAdapter(models.DateRange)
-LIST_BOOKS_SECURED_ROUTE = secured_route(
-    SCHEMES, ((), (("bearer_auth", ()),), (("api_key_header", ()),))
-)
-CREATE_BOOK_BODIES = (
-    BodySpec("application/json", "json", models.BookInput, files=(), arrays=(), scalars=()),
-)
-CREATE_BOOK_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
-)
-GET_BOOK_SECURED_ROUTE = secured_route(SCHEMES, ((("bearer_auth", ()),), (("api_key_header", ()),)))
-REPLACE_BOOK_BODIES = (
-    BodySpec("application/json", "json", models.BookInput, files=(), arrays=(), scalars=()),
-)
-REPLACE_BOOK_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
-)
-DELETE_BOOK_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
-)
-GET_BOOK_CITATION_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("bearer_auth", ()),), (("api_key_header", ()),))
-)
-REPLACE_BOOK_MEDIA_BODIES = (
-    BodySpec(
-        "multipart/form-data",
-        "multipart",
-        models.BookMediaUpload,
-        files=("cover", "sample_pages"),
-        arrays=("sample_pages",),
-        scalars=(),
+
+
+class BooksRoutes:
+    """Calls a `BooksApi` implementation: one typed call per operation."""
+
+    def __init__(self, impl: interfaces.BooksApi) -> None:
+        self._impl = impl
+
+    async def list_books(
+        self, call: routes.Call
+    ) -> (
+        results.ListBooksOk
+        | results.ListBooksBadRequest
+        | results.ListBooksUnauthorized
+        | results.ListBooksTooManyRequests
+        | results.ListBooksInternalServerError
+    ):
+        """GET /books"""
+        return await self._impl.list_books(
+            x_request_id=cast("UUID | None", call.values["x_request_id"]),
+            q=cast("str | None", call.values["q"]),
+            genre=cast("list[models.Genre] | None", call.values["genre"]),
+            ids=cast("list[int] | None", call.values["ids"]),
+            languages=cast("list[str] | None", call.values["languages"]),
+            tags=cast("list[str] | None", call.values["tags"]),
+            published=cast("models.DateRange | None", call.values["published"]),
+            sort=cast(
+                "Literal['title', '-title', 'published_on', '-published_on']", call.values["sort"]
+            ),
+            limit=cast("int", call.values["limit"]),
+            offset=cast("int", call.values["offset"]),
+            principal=call.principal,
+        )
+
+    async def create_book(
+        self, call: routes.Call
+    ) -> (
+        results.CreateBookCreated
+        | results.CreateBookBadRequest
+        | results.CreateBookUnauthorized
+        | results.CreateBookForbidden
+        | results.CreateBookConflict
+        | results.CreateBookRequestEntityTooLarge
+        | results.CreateBookUnsupportedMediaType
+        | results.CreateBookTooManyRequests
+        | results.CreateBookInternalServerError
+    ):
+        """POST /books"""
+        return await self._impl.create_book(
+            x_request_id=cast("UUID | None", call.values["x_request_id"]),
+            body=cast("models.BookInput", call.body),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def get_book(
+        self, call: routes.Call
+    ) -> (
+        results.GetBookOk
+        | results.GetBookNotModified
+        | results.GetBookBadRequest
+        | results.GetBookUnauthorized
+        | results.GetBookNotFound
+        | results.GetBookInternalServerError
+    ):
+        """GET /books/{book_id}"""
+        return await self._impl.get_book(
+            book_id=cast("int", call.values["book_id"]),
+            if_none_match=cast("str | None", call.values["if_none_match"]),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def replace_book(
+        self, call: routes.Call
+    ) -> (
+        results.ReplaceBookOk
+        | results.ReplaceBookBadRequest
+        | results.ReplaceBookUnauthorized
+        | results.ReplaceBookForbidden
+        | results.ReplaceBookNotFound
+        | results.ReplaceBookConflict
+        | results.ReplaceBookPreconditionFailed
+        | results.ReplaceBookRequestEntityTooLarge
+        | results.ReplaceBookUnsupportedMediaType
+        | results.ReplaceBookInternalServerError
+    ):
+        """PUT /books/{book_id}"""
+        return await self._impl.replace_book(
+            book_id=cast("int", call.values["book_id"]),
+            if_match=cast("str", call.values["if_match"]),
+            body=cast("models.BookInput", call.body),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def delete_book(
+        self, call: routes.Call
+    ) -> (
+        results.DeleteBookNoContent
+        | results.DeleteBookBadRequest
+        | results.DeleteBookUnauthorized
+        | results.DeleteBookForbidden
+        | results.DeleteBookNotFound
+        | results.DeleteBookConflict
+        | results.DeleteBookInternalServerError
+    ):
+        """DELETE /books/{book_id}"""
+        return await self._impl.delete_book(
+            book_id=cast("int", call.values["book_id"]),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def get_book_citation(
+        self, call: routes.Call
+    ) -> (
+        results.GetBookCitationOk
+        | results.GetBookCitationBadRequest
+        | results.GetBookCitationUnauthorized
+        | results.GetBookCitationNotFound
+        | results.GetBookCitationInternalServerError
+    ):
+        """GET /books/{book_id}/citation"""
+        return await self._impl.get_book_citation(
+            book_id=cast("int", call.values["book_id"]),
+            style=cast("Literal['apa', 'mla', 'chicago']", call.values["style"]),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def replace_book_media(
+        self, call: routes.Call
+    ) -> (
+        results.ReplaceBookMediaOk
+        | results.ReplaceBookMediaBadRequest
+        | results.ReplaceBookMediaUnauthorized
+        | results.ReplaceBookMediaForbidden
+        | results.ReplaceBookMediaNotFound
+        | results.ReplaceBookMediaRequestEntityTooLarge
+        | results.ReplaceBookMediaUnsupportedMediaType
+        | results.ReplaceBookMediaInternalServerError
+    ):
+        """PUT /books/{book_id}/media"""
+        return await self._impl.replace_book_media(
+            book_id=cast("int", call.values["book_id"]),
+            body=cast("models.BookMediaUpload", call.body),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def download_book_file(
+        self, call: routes.Call
+    ) -> (
+        results.DownloadBookFileOk
+        | results.DownloadBookFileBadRequest
+        | results.DownloadBookFileUnauthorized
+        | results.DownloadBookFileForbidden
+        | results.DownloadBookFileNotFound
+        | results.DownloadBookFileTooManyRequests
+        | results.DownloadBookFileInternalServerError
+    ):
+        """GET /books/{book_id}/file"""
+        return await self._impl.download_book_file(
+            book_id=cast("int", call.values["book_id"]),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def upload_book_file(
+        self, call: routes.Call
+    ) -> (
+        results.UploadBookFileNoContent
+        | results.UploadBookFileBadRequest
+        | results.UploadBookFileUnauthorized
+        | results.UploadBookFileForbidden
+        | results.UploadBookFileNotFound
+        | results.UploadBookFileRequestEntityTooLarge
+        | results.UploadBookFileUnsupportedMediaType
+        | results.UploadBookFileInternalServerError
+    ):
+        """PUT /books/{book_id}/file"""
+        return await self._impl.upload_book_file(
+            book_id=cast("int", call.values["book_id"]),
+            body=cast("bytes", call.body),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def search_books(
+        self, call: routes.Call
+    ) -> (
+        results.SearchBooksOk
+        | results.SearchBooksBadRequest
+        | results.SearchBooksUnauthorized
+        | results.SearchBooksTooManyRequests
+        | results.SearchBooksInternalServerError
+    ):
+        """GET /search"""
+        return await self._impl.search_books(
+            q=cast("str", call.values["q"]),
+            limit=cast("int", call.values["limit"]),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+
+OPERATIONS = (
+    routes.Operation(
+        "listBooks",
+        "GET",
+        "/books",
+        "list_books",
+        results.RESULTS["listBooks"],
+        parameters=(
+            params.ParamSpec(
+                "x_request_id",
+                "X-Request-Id",
+                "header",
+                "urn:specfirst:request#/components/parameters/RequestId/schema",
+                UUID,
+            ),
+            params.ParamSpec(
+                "q",
+                "q",
+                "query",
+                "urn:specfirst:request#/paths/~1books/get/parameters/1/schema",
+                str,
+            ),
+            params.ParamSpec(
+                "genre",
+                "genre",
+                "query",
+                "urn:specfirst:request#/paths/~1books/get/parameters/2/schema",
+                list[models.Genre],
+                style="form",
+                explode=True,
+            ),
+            params.ParamSpec(
+                "ids",
+                "ids",
+                "query",
+                "urn:specfirst:request#/paths/~1books/get/parameters/3/schema",
+                list[int],
+                style="form",
+                explode=False,
+            ),
+            params.ParamSpec(
+                "languages",
+                "languages",
+                "query",
+                "urn:specfirst:request#/paths/~1books/get/parameters/4/schema",
+                list[str],
+                style="pipeDelimited",
+                explode=False,
+            ),
+            params.ParamSpec(
+                "tags",
+                "tags",
+                "query",
+                "urn:specfirst:request#/paths/~1books/get/parameters/5/schema",
+                list[str],
+                style="spaceDelimited",
+                explode=False,
+            ),
+            params.ParamSpec(
+                "published",
+                "published",
+                "query",
+                "urn:specfirst:request#/paths/~1books/get/parameters/6/schema",
+                models.DateRange,
+                style="deepObject",
+                explode=True,
+            ),
+            params.ParamSpec(
+                "sort",
+                "sort",
+                "query",
+                "urn:specfirst:request#/paths/~1books/get/parameters/7/schema",
+                Literal["title", "-title", "published_on", "-published_on"],
+                default="title",
+            ),
+            params.ParamSpec(
+                "limit",
+                "limit",
+                "query",
+                "urn:specfirst:request#/components/parameters/Limit/schema",
+                int,
+                default=20,
+            ),
+            params.ParamSpec(
+                "offset",
+                "offset",
+                "query",
+                "urn:specfirst:request#/components/parameters/Offset/schema",
+                int,
+                default=0,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES, ((), (("bearer_auth", ()),), (("api_key_header", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "One page of books."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Search the catalogue",
+            "description": "Lists books matching every filter given, one page at a time. Authentication is\noptional: anonymous callers see the public catalogue; staff and partners also see\ntitles reserved for members. Credentials that are present but invalid still get `401`.\n\nThe array filters show each serialisation style:\n`genre=fiction&genre=poetry` (form, exploded), `ids=12,15,31` (form, not exploded),\n`languages=en|fr` (pipe-delimited), `tags=award-winner%20classic` (space-delimited),\nand `published[from]=1990-01-01&published[to]=1999-12-31` (deepObject).\n",
+        },
+    ),
+    routes.Operation(
+        "createBook",
+        "POST",
+        "/books",
+        "create_book",
+        results.RESULTS["createBook"],
+        parameters=(
+            params.ParamSpec(
+                "x_request_id",
+                "X-Request-Id",
+                "header",
+                "urn:specfirst:request#/components/parameters/RequestId/schema",
+                UUID,
+            ),
+        ),
+        bodies=(
+            bodies.BodySpec(
+                "application/json",
+                "json",
+                "urn:specfirst:request#/components/schemas/BookInput",
+                models.BookInput,
+            ),
+        ),
+        body_required=True,
+        route_class=auth.secured_route(
+            SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 201,
+            "responses": {
+                201: {"description": "The book was added."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
+                409: {
+                    "description": "The request conflicts with the resource's current state; `code` says how."
+                },
+                413: {"description": "The request body exceeds the operation's size limit."},
+                415: {
+                    "description": "The body (or a multipart part) has a media type the operation does not accept."
+                },
+                429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Add a book to the catalogue",
+            "description": "Adds a book. The ISBN must not be in the catalogue yet (`409`, code `isbn_taken`).\nThe response carries the book's `Location` and `ETag`; the links pass both on, so a\nclient (or a stateful test) can read, replace or delete the new book.\n",
+        },
+    ),
+    routes.Operation(
+        "getBook",
+        "GET",
+        "/books/{book_id}",
+        "get_book",
+        results.RESULTS["getBook"],
+        parameters=(
+            params.ParamSpec(
+                "book_id",
+                "book_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/BookId/schema",
+                int,
+                required=True,
+            ),
+            params.ParamSpec(
+                "if_none_match",
+                "If-None-Match",
+                "header",
+                "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D/get/parameters/0/schema",
+                str,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES, ((("bearer_auth", ()),), (("api_key_header", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The book."},
+                304: {
+                    "description": "The book has not changed since the ETag in `If-None-Match`; no body."
+                },
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Get a book",
+            "description": "Returns one book with its current `ETag`. With `If-None-Match` holding that ETag the\nanswer is `304` without a body. Uses the default authentication (staff JWT or partner\nkey).\n",
+        },
+    ),
+    routes.Operation(
+        "replaceBook",
+        "PUT",
+        "/books/{book_id}",
+        "replace_book",
+        results.RESULTS["replaceBook"],
+        parameters=(
+            params.ParamSpec(
+                "book_id",
+                "book_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/BookId/schema",
+                int,
+                required=True,
+            ),
+            params.ParamSpec(
+                "if_match",
+                "If-Match",
+                "header",
+                "urn:specfirst:request#/components/parameters/IfMatch/schema",
+                str,
+                required=True,
+            ),
+        ),
+        bodies=(
+            bodies.BodySpec(
+                "application/json",
+                "json",
+                "urn:specfirst:request#/components/schemas/BookInput",
+                models.BookInput,
+            ),
+        ),
+        body_required=True,
+        route_class=auth.secured_route(
+            SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The book was replaced."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                409: {
+                    "description": "The request conflicts with the resource's current state; `code` says how."
+                },
+                412: {
+                    "description": "`If-Match` does not hold the current ETag (code `etag_mismatch`); fetch the resource again."
+                },
+                413: {"description": "The request body exceeds the operation's size limit."},
+                415: {
+                    "description": "The body (or a multipart part) has a media type the operation does not accept."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Replace a book",
+            "description": "Replaces every client-controlled field of the book; fields left out of the body take\ntheir defaults or become empty. `If-Match` must hold the book's current ETag: a stale one\ngets `412` (code `etag_mismatch`), so concurrent edits are never lost silently. Changing\nthe ISBN to one another book has gets `409` (code `isbn_taken`).\n",
+        },
+    ),
+    routes.Operation(
+        "deleteBook",
+        "DELETE",
+        "/books/{book_id}",
+        "delete_book",
+        results.RESULTS["deleteBook"],
+        parameters=(
+            params.ParamSpec(
+                "book_id",
+                "book_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/BookId/schema",
+                int,
+                required=True,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 204,
+            "responses": {
+                204: {"description": "The book was removed."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                409: {
+                    "description": "The request conflicts with the resource's current state; `code` says how."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Remove a book from the catalogue",
+            "description": "Removes the book with its media and e-book file. A book with copies on loan cannot be\nremoved (`409`, code `on_loan`).\n",
+        },
+    ),
+    routes.Operation(
+        "getBookCitation",
+        "GET",
+        "/books/{book_id}/citation",
+        "get_book_citation",
+        results.RESULTS["getBookCitation"],
+        parameters=(
+            params.ParamSpec(
+                "book_id",
+                "book_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/BookId/schema",
+                int,
+                required=True,
+            ),
+            params.ParamSpec(
+                "style",
+                "style",
+                "query",
+                "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D~1citation/get/parameters/0/schema",
+                Literal["apa", "mla", "chicago"],
+                required=True,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES, ((("bearer_auth", ()),), (("api_key_header", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The citation, one line of UTF-8 text."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Cite a book",
+            "description": "Formats a bibliographic citation of the book as plain text in the requested style.",
+        },
+    ),
+    routes.Operation(
+        "replaceBookMedia",
+        "PUT",
+        "/books/{book_id}/media",
+        "replace_book_media",
+        results.RESULTS["replaceBookMedia"],
+        parameters=(
+            params.ParamSpec(
+                "book_id",
+                "book_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/BookId/schema",
+                int,
+                required=True,
+            ),
+        ),
+        bodies=(
+            bodies.BodySpec(
+                "multipart/form-data",
+                "multipart",
+                "urn:specfirst:request#/components/schemas/BookMediaUpload",
+                models.BookMediaUpload,
+                encoding=(
+                    ("cover", "image/png, image/jpeg"),
+                    ("sample_pages", "application/pdf"),
+                    ("alt_text", "text/plain; charset=utf-8"),
+                ),
+            ),
+        ),
+        body_required=True,
+        route_class=auth.secured_route(
+            SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {
+                    "description": "The media were stored; the body says where they are served from."
+                },
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                413: {"description": "The request body exceeds the operation's size limit."},
+                415: {
+                    "description": "The body (or a multipart part) has a media type the operation does not accept."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Upload a book's cover and sample pages",
+            "description": "Replaces the cover image and the sample pages in one multipart request. The cover is\nPNG or JPEG of at most 2 MiB; each sample page is a PDF of at most 5 MiB; the whole\nrequest at most 20 MiB (`413` above). Parts are checked by their declared\n`Content-Type` (see `encoding`); one with another media type gets `415`. Sending\n`sample_pages` replaces all sample pages; leaving it out removes them.\n",
+        },
+    ),
+    routes.Operation(
+        "downloadBookFile",
+        "GET",
+        "/books/{book_id}/file",
+        "download_book_file",
+        results.RESULTS["downloadBookFile"],
+        parameters=(
+            params.ParamSpec(
+                "book_id",
+                "book_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/BookId/schema",
+                int,
+                required=True,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES, ((("session_cookie", ()),), (("bearer_auth", ()),), (("api_key_query", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The file."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Download a book's e-book file",
+            "description": "Streams the e-book file. Members download with their browser session and need an active\nloan of the book (`403`, code `no_active_loan`, otherwise); staff use their JWT. Partners\nmay put their key in the `api_key` query parameter, because download links are often\nfollowed by software that cannot add headers. `404` when the book has no file.\n",
+        },
+    ),
+    routes.Operation(
+        "uploadBookFile",
+        "PUT",
+        "/books/{book_id}/file",
+        "upload_book_file",
+        results.RESULTS["uploadBookFile"],
+        parameters=(
+            params.ParamSpec(
+                "book_id",
+                "book_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/BookId/schema",
+                int,
+                required=True,
+            ),
+        ),
+        bodies=(
+            bodies.BodySpec(
+                "application/octet-stream",
+                "binary",
+                "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D~1file/put/requestBody/content/application~1octet-stream/schema",
+                None,
+            ),
+        ),
+        body_required=True,
+        route_class=auth.secured_route(
+            SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 204,
+            "responses": {
+                204: {"description": "The file was stored."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                413: {"description": "The request body exceeds the operation's size limit."},
+                415: {
+                    "description": "The body (or a multipart part) has a media type the operation does not accept."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Upload a book's e-book file",
+            "description": "Stores the e-book file (EPUB or PDF, at most 50 MiB) as opaque bytes, replacing any\nearlier file. The body is the file itself, sent as `application/octet-stream`.\n",
+        },
+    ),
+    routes.Operation(
+        "searchBooks",
+        "GET",
+        "/search",
+        "search_books",
+        results.RESULTS["searchBooks"],
+        parameters=(
+            params.ParamSpec(
+                "q",
+                "q",
+                "query",
+                "urn:specfirst:request#/paths/~1search/get/parameters/0/schema",
+                str,
+                required=True,
+            ),
+            params.ParamSpec(
+                "limit",
+                "limit",
+                "query",
+                "urn:specfirst:request#/components/parameters/Limit/schema",
+                int,
+                default=20,
+            ),
+        ),
+        route_class=auth.secured_route(SCHEMES, ((("api_key_query", ()),),)),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The first page of matches."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Search the catalogue (legacy)",
+            "description": "Deprecated: use `listBooks` with `q`, which also filters and sorts. Kept for partners\nof API v1, authenticated with the key in the query string as they were then; it will be\nremoved on the date in the `Sunset` header.\n",
+            "deprecated": True,
+        },
     ),
 )
-REPLACE_BOOK_MEDIA_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
-)
-DOWNLOAD_BOOK_FILE_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("session_cookie", ()),), (("bearer_auth", ()),), (("api_key_query", ()),))
-)
-UPLOAD_BOOK_FILE_BODIES = (
-    BodySpec("application/octet-stream", "binary", None, files=(), arrays=(), scalars=()),
-)
-UPLOAD_BOOK_FILE_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("oauth_2", ("catalog:write",)),), (("bearer_auth", ()),))
-)
-SEARCH_BOOKS_SECURED_ROUTE = secured_route(SCHEMES, ((("api_key_query", ()),),))
 
 
-async def list_books(
-    request: Request,
-    x_request_id: Annotated[
-        UUID | None,
-        Header(
-            alias="X-Request-Id",
-            description="Correlates the request with server logs; generated by the server when absent.",
-        ),
-    ] = None,
-    q: Annotated[
-        str | None,
-        Query(
-            alias="q",
-            min_length=1,
-            max_length=200,
-            description="Words to look for in titles, subtitles and author names.",
-        ),
-    ] = None,
-    genre: Annotated[
-        list[models.Genre] | None,
-        Query(alias="genre", max_length=5, description="Only books in any of these genres."),
-    ] = None,
-    ids_raw: Annotated[str | None, Query(alias="ids", description="Only these books.")] = None,
-    languages_raw: Annotated[
-        str | None, Query(alias="languages", description="Only books in any of these languages.")
-    ] = None,
-    tags_raw: Annotated[
-        str | None, Query(alias="tags", description="Only books carrying all of these tags.")
-    ] = None,
-    sort: Annotated[
-        Literal["title", "-title", "published_on", "-published_on"],
-        Query(
-            alias="sort",
-            description="Sort key; a leading `-` sorts descending. Ties are broken by `id`.",
-        ),
-    ] = "title",
-    limit: Annotated[int, Query(alias="limit", ge=1, le=100, description="Books per page.")] = 20,
-    offset: Annotated[
-        int,
-        Query(alias="offset", ge=0, le=10000, description="Books to skip before the page starts."),
-    ] = 0,
-) -> Response:
-    """GET /books"""
-    principal = current_principal(request)
-    ids = parse_delimited(ids_raw, ",", LIST_BOOKS_IDS, ("query", "ids"))
-    languages = parse_delimited(languages_raw, "|", LIST_BOOKS_LANGUAGES, ("query", "languages"))
-    tags = parse_delimited(tags_raw, " ", LIST_BOOKS_TAGS, ("query", "tags"))
-    published = parse_deep_object(request.query_params, "published", LIST_BOOKS_PUBLISHED, False)
-    handler = implementation(request, "books", "list_books")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        x_request_id=x_request_id,
-        q=q,
-        genre=genre,
-        ids=ids,
-        languages=languages,
-        tags=tags,
-        published=published,
-        sort=sort,
-        limit=limit,
-        offset=offset,
-        principal=principal,
-    )
-    return render(result, RESULTS["listBooks"])
-
-
-async def create_book(
-    request: Request,
-    x_request_id: Annotated[
-        UUID | None,
-        Header(
-            alias="X-Request-Id",
-            description="Correlates the request with server logs; generated by the server when absent.",
-        ),
-    ] = None,
-) -> Response:
-    """POST /books"""
-    principal = current_principal(request)
-    body = await read_body(request, CREATE_BOOK_BODIES, required=True)
-    handler = implementation(request, "books", "create_book")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        x_request_id=x_request_id,
-        body=body,
-        principal=principal,
-    )
-    return render(result, RESULTS["createBook"])
-
-
-async def get_book(
-    request: Request,
-    book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-    if_none_match: Annotated[
-        str | None,
-        Header(
-            alias="If-None-Match",
-            max_length=100,
-            description="An ETag from an earlier response; `304` if the book still has it.",
-        ),
-    ] = None,
-) -> Response:
-    """GET /books/{book_id}"""
-    principal = current_principal(request)
-    handler = implementation(request, "books", "get_book")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        book_id=book_id,
-        if_none_match=if_none_match,
-        principal=principal,
-    )
-    return render(result, RESULTS["getBook"])
-
-
-async def replace_book(
-    request: Request,
-    book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-    if_match: Annotated[
-        str,
-        Header(
-            alias="If-Match",
-            max_length=100,
-            pattern='^(W/)?"[\\x21\\x23-\\x7E]*"$',
-            description="The ETag the client last saw; the change is applied only if it is still current.",
-        ),
-    ],
-) -> Response:
-    """PUT /books/{book_id}"""
-    principal = current_principal(request)
-    body = await read_body(request, REPLACE_BOOK_BODIES, required=True)
-    handler = implementation(request, "books", "replace_book")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        book_id=book_id,
-        if_match=if_match,
-        body=body,
-        principal=principal,
-    )
-    return render(result, RESULTS["replaceBook"])
-
-
-async def delete_book(
-    request: Request,
-    book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-) -> Response:
-    """DELETE /books/{book_id}"""
-    principal = current_principal(request)
-    handler = implementation(request, "books", "delete_book")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        book_id=book_id,
-        principal=principal,
-    )
-    return render(result, RESULTS["deleteBook"])
-
-
-async def get_book_citation(
-    request: Request,
-    book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-    style: Annotated[
-        Literal["apa", "mla", "chicago"], Query(alias="style", description="Citation style.")
-    ],
-) -> Response:
-    """GET /books/{book_id}/citation"""
-    principal = current_principal(request)
-    handler = implementation(request, "books", "get_book_citation")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        book_id=book_id,
-        style=style,
-        principal=principal,
-    )
-    return render(result, RESULTS["getBookCitation"])
-
-
-async def replace_book_media(
-    request: Request,
-    book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-) -> Response:
-    """PUT /books/{book_id}/media"""
-    principal = current_principal(request)
-    body = await read_body(request, REPLACE_BOOK_MEDIA_BODIES, required=True)
-    handler = implementation(request, "books", "replace_book_media")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        book_id=book_id,
-        body=body,
-        principal=principal,
-    )
-    return render(result, RESULTS["replaceBookMedia"])
-
-
-async def download_book_file(
-    request: Request,
-    book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-) -> Response:
-    """GET /books/{book_id}/file"""
-    principal = current_principal(request)
-    handler = implementation(request, "books", "download_book_file")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        book_id=book_id,
-        principal=principal,
-    )
-    return render(result, RESULTS["downloadBookFile"])
-
-
-async def upload_book_file(
-    request: Request,
-    book_id: Annotated[int, Path(ge=1, le=2147483647, description="The book's id.")],
-) -> Response:
-    """PUT /books/{book_id}/file"""
-    principal = current_principal(request)
-    body = await read_body(request, UPLOAD_BOOK_FILE_BODIES, required=True)
-    handler = implementation(request, "books", "upload_book_file")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        book_id=book_id,
-        body=body,
-        principal=principal,
-    )
-    return render(result, RESULTS["uploadBookFile"])
-
-
-async def search_books(
-    request: Request,
-    q: Annotated[
-        str,
-        Query(
-            alias="q",
-            min_length=2,
-            max_length=200,
-            description="Words to look for in titles, subtitles and author names.",
-        ),
-    ],
-    limit: Annotated[int, Query(alias="limit", ge=1, le=100, description="Books per page.")] = 20,
-) -> Response:
-    """GET /search"""
-    principal = current_principal(request)
-    handler = implementation(request, "books", "search_books")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        q=q,
-        limit=limit,
-        principal=principal,
-    )
-    return render(result, RESULTS["searchBooks"])
-
-
-def add_routes(router: APIRouter, prefix: str) -> None:
-    """Register these operations on `router`, the application's own: a request is matched
-    against its routes directly, not through an included router (cheaper per request)."""
-    router.add_api_route(
-        prefix + "/books",
-        list_books,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="listBooks",
-        status_code=200,
-        responses={
-            200: {"description": "One page of books."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Search the catalogue",
-        description="Lists books matching every filter given, one page at a time. Authentication is\noptional: anonymous callers see the public catalogue; staff and partners also see\ntitles reserved for members. Credentials that are present but invalid still get `401`.\n\nThe array filters show each serialisation style:\n`genre=fiction&genre=poetry` (form, exploded), `ids=12,15,31` (form, not exploded),\n`languages=en|fr` (pipe-delimited), `tags=award-winner%20classic` (space-delimited),\nand `published[from]=1990-01-01&published[to]=1999-12-31` (deepObject).\n",
-        openapi_extra={
-            "parameters": [
-                {
-                    "name": "published",
-                    "in": "query",
-                    "required": False,
-                    "style": "deepObject",
-                    "explode": True,
-                    "schema": {"type": "object"},
-                }
-            ]
-        },
-        route_class_override=LIST_BOOKS_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/books",
-        create_book,
-        methods=["POST"],
-        tags=TAGS,
-        operation_id="createBook",
-        status_code=201,
-        responses={
-            201: {"description": "The book was added."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            403: {
-                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-            },
-            409: {
-                "description": "The request conflicts with the resource's current state; `code` says how."
-            },
-            413: {"description": "The request body exceeds the operation's size limit."},
-            415: {
-                "description": "The body (or a multipart part) has a media type the operation does not accept."
-            },
-            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Add a book to the catalogue",
-        description="Adds a book. The ISBN must not be in the catalogue yet (`409`, code `isbn_taken`).\nThe response carries the book's `Location` and `ETag`; the links pass both on, so a\nclient (or a stateful test) can read, replace or delete the new book.\n",
-        openapi_extra=request_body("createBook"),
-        route_class_override=CREATE_BOOK_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/books/{book_id}",
-        get_book,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="getBook",
-        status_code=200,
-        responses={
-            200: {"description": "The book."},
-            304: {
-                "description": "The book has not changed since the ETag in `If-None-Match`; no body."
-            },
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            404: {
-                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Get a book",
-        description="Returns one book with its current `ETag`. With `If-None-Match` holding that ETag the\nanswer is `304` without a body. Uses the default authentication (staff JWT or partner\nkey).\n",
-        route_class_override=GET_BOOK_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/books/{book_id}",
-        replace_book,
-        methods=["PUT"],
-        tags=TAGS,
-        operation_id="replaceBook",
-        status_code=200,
-        responses={
-            200: {"description": "The book was replaced."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            403: {
-                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-            },
-            404: {
-                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-            },
-            409: {
-                "description": "The request conflicts with the resource's current state; `code` says how."
-            },
-            412: {
-                "description": "`If-Match` does not hold the current ETag (code `etag_mismatch`); fetch the resource again."
-            },
-            413: {"description": "The request body exceeds the operation's size limit."},
-            415: {
-                "description": "The body (or a multipart part) has a media type the operation does not accept."
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Replace a book",
-        description="Replaces every client-controlled field of the book; fields left out of the body take\ntheir defaults or become empty. `If-Match` must hold the book's current ETag: a stale one\ngets `412` (code `etag_mismatch`), so concurrent edits are never lost silently. Changing\nthe ISBN to one another book has gets `409` (code `isbn_taken`).\n",
-        openapi_extra=request_body("replaceBook"),
-        route_class_override=REPLACE_BOOK_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/books/{book_id}",
-        delete_book,
-        methods=["DELETE"],
-        tags=TAGS,
-        operation_id="deleteBook",
-        status_code=204,
-        responses={
-            204: {"description": "The book was removed."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            403: {
-                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-            },
-            404: {
-                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-            },
-            409: {
-                "description": "The request conflicts with the resource's current state; `code` says how."
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Remove a book from the catalogue",
-        description="Removes the book with its media and e-book file. A book with copies on loan cannot be\nremoved (`409`, code `on_loan`).\n",
-        route_class_override=DELETE_BOOK_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/books/{book_id}/citation",
-        get_book_citation,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="getBookCitation",
-        status_code=200,
-        responses={
-            200: {"description": "The citation, one line of UTF-8 text."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            404: {
-                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Cite a book",
-        description="Formats a bibliographic citation of the book as plain text in the requested style.",
-        route_class_override=GET_BOOK_CITATION_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/books/{book_id}/media",
-        replace_book_media,
-        methods=["PUT"],
-        tags=TAGS,
-        operation_id="replaceBookMedia",
-        status_code=200,
-        responses={
-            200: {
-                "description": "The media were stored; the body says where they are served from."
-            },
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            403: {
-                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-            },
-            404: {
-                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-            },
-            413: {"description": "The request body exceeds the operation's size limit."},
-            415: {
-                "description": "The body (or a multipart part) has a media type the operation does not accept."
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Upload a book's cover and sample pages",
-        description="Replaces the cover image and the sample pages in one multipart request. The cover is\nPNG or JPEG of at most 2 MiB; each sample page is a PDF of at most 5 MiB; the whole\nrequest at most 20 MiB (`413` above). Parts are checked by their declared\n`Content-Type` (see `encoding`); one with another media type gets `415`. Sending\n`sample_pages` replaces all sample pages; leaving it out removes them.\n",
-        openapi_extra=request_body("replaceBookMedia"),
-        route_class_override=REPLACE_BOOK_MEDIA_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/books/{book_id}/file",
-        download_book_file,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="downloadBookFile",
-        status_code=200,
-        responses={
-            200: {"description": "The file."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            403: {
-                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-            },
-            404: {
-                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-            },
-            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Download a book's e-book file",
-        description="Streams the e-book file. Members download with their browser session and need an active\nloan of the book (`403`, code `no_active_loan`, otherwise); staff use their JWT. Partners\nmay put their key in the `api_key` query parameter, because download links are often\nfollowed by software that cannot add headers. `404` when the book has no file.\n",
-        route_class_override=DOWNLOAD_BOOK_FILE_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/books/{book_id}/file",
-        upload_book_file,
-        methods=["PUT"],
-        tags=TAGS,
-        operation_id="uploadBookFile",
-        status_code=204,
-        responses={
-            204: {"description": "The file was stored."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            403: {
-                "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
-            },
-            404: {
-                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-            },
-            413: {"description": "The request body exceeds the operation's size limit."},
-            415: {
-                "description": "The body (or a multipart part) has a media type the operation does not accept."
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Upload a book's e-book file",
-        description="Stores the e-book file (EPUB or PDF, at most 50 MiB) as opaque bytes, replacing any\nearlier file. The body is the file itself, sent as `application/octet-stream`.\n",
-        openapi_extra=request_body("uploadBookFile"),
-        route_class_override=UPLOAD_BOOK_FILE_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/search",
-        search_books,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="searchBooks",
-        status_code=200,
-        responses={
-            200: {"description": "The first page of matches."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Search the catalogue (legacy)",
-        description="Deprecated: use `listBooks` with `q`, which also filters and sorts. Kept for partners\nof API v1, authenticated with the key in the query string as they were then; it will be\nremoved on the date in the `Sunset` header.\n",
-        deprecated=True,
-        route_class_override=SEARCH_BOOKS_SECURED_ROUTE,
-    )
+def add_routes(router: APIRouter, prefix: str, impl: interfaces.BooksApi | None) -> list[str]:
+    """Register these operations on `router`; returns the ids of those `impl` does not implement."""
+    protocol = interfaces.BooksApi
+    return routes.register(router, prefix, OPERATIONS, BooksRoutes, impl, protocol)

@@ -4,108 +4,125 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Literal, cast
 
-from fastapi import APIRouter, Cookie, Path, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 
-from ..contract import ERRORS
-from ..problems import not_implemented
-from ..results import RESULTS
-from ..wire import (
-    ContractRoute,
-    implementation,
-    render,
-)
+from .. import interfaces, results
+from ..runtime import params, routes
 
 TAGS: list[str | Enum] = ["categories"]
 
 
-async def list_categories(
-    request: Request,
-    locale: Annotated[
-        Literal["en", "fr", "de"],
-        Cookie(alias="locale", description="Language for category names."),
-    ] = "en",
-) -> Response:
-    """GET /categories"""
-    handler = implementation(request, "categories", "list_categories")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        locale=locale,
-    )
-    return render(result, RESULTS["listCategories"])
+class CategoriesRoutes:
+    """Calls a `CategoriesApi` implementation: one typed call per operation."""
+
+    def __init__(self, impl: interfaces.CategoriesApi) -> None:
+        self._impl = impl
+
+    async def list_categories(
+        self, call: routes.Call
+    ) -> (
+        results.ListCategoriesOk
+        | results.ListCategoriesBadRequest
+        | results.ListCategoriesInternalServerError
+    ):
+        """GET /categories"""
+        return await self._impl.list_categories(
+            locale=cast("Literal['en', 'fr', 'de']", call.values["locale"]),
+        )
+
+    async def get_category(
+        self, call: routes.Call
+    ) -> (
+        results.GetCategoryOk
+        | results.GetCategoryBadRequest
+        | results.GetCategoryNotFound
+        | results.GetCategoryInternalServerError
+    ):
+        """GET /categories/{slug}"""
+        return await self._impl.get_category(
+            slug=cast("str", call.values["slug"]),
+            locale=cast("Literal['en', 'fr', 'de']", call.values["locale"]),
+        )
 
 
-async def get_category(
-    request: Request,
-    slug: Annotated[
-        str,
-        Path(
-            min_length=1,
-            max_length=60,
-            pattern="^[a-z0-9]+(-[a-z0-9]+)*$",
-            description="The category's slug.",
+OPERATIONS = (
+    routes.Operation(
+        "listCategories",
+        "GET",
+        "/categories",
+        "list_categories",
+        results.RESULTS["listCategories"],
+        parameters=(
+            params.ParamSpec(
+                "locale",
+                "locale",
+                "cookie",
+                "urn:specfirst:request#/components/parameters/Locale/schema",
+                Literal["en", "fr", "de"],
+                default="en",
+            ),
         ),
-    ],
-    locale: Annotated[
-        Literal["en", "fr", "de"],
-        Cookie(alias="locale", description="Language for category names."),
-    ] = "en",
-) -> Response:
-    """GET /categories/{slug}"""
-    handler = implementation(request, "categories", "get_category")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        slug=slug,
-        locale=locale,
-    )
-    return render(result, RESULTS["getCategory"])
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The root categories, each with its descendants."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Get the category tree",
+            "description": "Returns the whole category tree, roots first, with names in the language of the\n`locale` cookie (English by default). Public.\n",
+        },
+    ),
+    routes.Operation(
+        "getCategory",
+        "GET",
+        "/categories/{slug}",
+        "get_category",
+        results.RESULTS["getCategory"],
+        parameters=(
+            params.ParamSpec(
+                "slug",
+                "slug",
+                "path",
+                "urn:specfirst:request#/paths/~1categories~1%7Bslug%7D/get/parameters/0/schema",
+                str,
+                required=True,
+            ),
+            params.ParamSpec(
+                "locale",
+                "locale",
+                "cookie",
+                "urn:specfirst:request#/components/parameters/Locale/schema",
+                Literal["en", "fr", "de"],
+                default="en",
+            ),
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The category."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Get a category and its descendants",
+            "description": "Returns one category with its subtree, named in the language of the `locale` cookie. Public.",
+        },
+    ),
+)
 
 
-def add_routes(router: APIRouter, prefix: str) -> None:
-    """Register these operations on `router`, the application's own: a request is matched
-    against its routes directly, not through an included router (cheaper per request)."""
-    router.add_api_route(
-        prefix + "/categories",
-        list_categories,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="listCategories",
-        status_code=200,
-        responses={
-            200: {"description": "The root categories, each with its descendants."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Get the category tree",
-        description="Returns the whole category tree, roots first, with names in the language of the\n`locale` cookie (English by default). Public.\n",
-        route_class_override=ContractRoute,
-    )
-    router.add_api_route(
-        prefix + "/categories/{slug}",
-        get_category,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="getCategory",
-        status_code=200,
-        responses={
-            200: {"description": "The category."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            404: {
-                "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Get a category and its descendants",
-        description="Returns one category with its subtree, named in the language of the `locale` cookie. Public.",
-        route_class_override=ContractRoute,
-    )
+def add_routes(router: APIRouter, prefix: str, impl: interfaces.CategoriesApi | None) -> list[str]:
+    """Register these operations on `router`; returns the ids of those `impl` does not implement."""
+    protocol = interfaces.CategoriesApi
+    return routes.register(router, prefix, OPERATIONS, CategoriesRoutes, impl, protocol)

@@ -4,160 +4,169 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import cast
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 
-from .. import models
-from ..auth import current_principal, secured_route
-from ..contract import ERRORS, request_body
-from ..problems import not_implemented
-from ..results import RESULTS
+from .. import interfaces, models, results
+from ..runtime import auth, bodies, routes
 from ..security import SCHEMES
-from ..wire import (
-    BodySpec,
-    ContractRoute,
-    implementation,
-    read_body,
-    render,
-)
 
 TAGS: list[str | Enum] = ["members"]
-REGISTER_MEMBER_BODIES = (
-    BodySpec(
-        "application/x-www-form-urlencoded",
-        "form",
-        models.Member,
-        files=(),
-        arrays=(),
-        scalars=(("newsletter", "boolean"),),
+
+
+class MembersRoutes:
+    """Calls a `MembersApi` implementation: one typed call per operation."""
+
+    def __init__(self, impl: interfaces.MembersApi) -> None:
+        self._impl = impl
+
+    async def register_member(
+        self, call: routes.Call
+    ) -> (
+        results.RegisterMemberCreated
+        | results.RegisterMemberBadRequest
+        | results.RegisterMemberConflict
+        | results.RegisterMemberRequestEntityTooLarge
+        | results.RegisterMemberUnsupportedMediaType
+        | results.RegisterMemberTooManyRequests
+        | results.RegisterMemberInternalServerError
+    ):
+        """POST /members"""
+        return await self._impl.register_member(
+            body=cast("models.Member", call.body),
+        )
+
+    async def get_current_member(
+        self, call: routes.Call
+    ) -> (
+        results.GetCurrentMemberOk
+        | results.GetCurrentMemberUnauthorized
+        | results.GetCurrentMemberInternalServerError
+    ):
+        """GET /members/me"""
+        return await self._impl.get_current_member(
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def update_current_member(
+        self, call: routes.Call
+    ) -> (
+        results.UpdateCurrentMemberOk
+        | results.UpdateCurrentMemberBadRequest
+        | results.UpdateCurrentMemberUnauthorized
+        | results.UpdateCurrentMemberRequestEntityTooLarge
+        | results.UpdateCurrentMemberUnsupportedMediaType
+        | results.UpdateCurrentMemberInternalServerError
+    ):
+        """PATCH /members/me"""
+        return await self._impl.update_current_member(
+            body=cast("models.MemberUpdate", call.body),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+
+OPERATIONS = (
+    routes.Operation(
+        "registerMember",
+        "POST",
+        "/members",
+        "register_member",
+        results.RESULTS["registerMember"],
+        bodies=(
+            bodies.BodySpec(
+                "application/x-www-form-urlencoded",
+                "form",
+                "urn:specfirst:request#/components/schemas/Member",
+                models.Member,
+            ),
+        ),
+        body_required=True,
+        docs={
+            "tags": TAGS,
+            "status_code": 201,
+            "responses": {
+                201: {"description": "The member was registered; they can now sign in."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                409: {
+                    "description": "The request conflicts with the resource's current state; `code` says how."
+                },
+                413: {"description": "The request body exceeds the operation's size limit."},
+                415: {
+                    "description": "The body (or a multipart part) has a media type the operation does not accept."
+                },
+                429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Become a member",
+            "description": "Registers a member from the sign-up form of the library website, posted as\n`application/x-www-form-urlencoded`. The same `Member` schema describes the form and the\nresponse: `id` and `created_at` are read-only (never sent), `password` is write-only\n(never returned). An email address already registered gets `409` (code `email_taken`).\n",
+        },
+    ),
+    routes.Operation(
+        "getCurrentMember",
+        "GET",
+        "/members/me",
+        "get_current_member",
+        results.RESULTS["getCurrentMember"],
+        route_class=auth.secured_route(
+            SCHEMES,
+            ((("open_id_connect", ("openid", "profile", "email")),), (("session_cookie", ()),)),
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "Your membership."},
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Get your membership",
+            "description": "Returns the signed-in member, identified by an OpenID Connect token or the website session.",
+        },
+    ),
+    routes.Operation(
+        "updateCurrentMember",
+        "PATCH",
+        "/members/me",
+        "update_current_member",
+        results.RESULTS["updateCurrentMember"],
+        bodies=(
+            bodies.BodySpec(
+                "application/json",
+                "json",
+                "urn:specfirst:request#/components/schemas/MemberUpdate",
+                models.MemberUpdate,
+            ),
+        ),
+        body_required=True,
+        route_class=auth.secured_route(
+            SCHEMES, ((("open_id_connect", ("openid", "profile")),), (("session_cookie", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The membership as it is now."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                413: {"description": "The request body exceeds the operation's size limit."},
+                415: {
+                    "description": "The body (or a multipart part) has a media type the operation does not accept."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Update your membership",
+            "description": "Changes the fields present in the body and leaves the others unchanged; at least one field is required.",
+        },
     ),
 )
-GET_CURRENT_MEMBER_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("open_id_connect", ("openid", "profile", "email")),), (("session_cookie", ()),))
-)
-UPDATE_CURRENT_MEMBER_BODIES = (
-    BodySpec("application/json", "json", models.MemberUpdate, files=(), arrays=(), scalars=()),
-)
-UPDATE_CURRENT_MEMBER_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("open_id_connect", ("openid", "profile")),), (("session_cookie", ()),))
-)
 
 
-async def register_member(
-    request: Request,
-) -> Response:
-    """POST /members"""
-    body = await read_body(request, REGISTER_MEMBER_BODIES, required=True)
-    handler = implementation(request, "members", "register_member")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        body=body,
-    )
-    return render(result, RESULTS["registerMember"])
-
-
-async def get_current_member(
-    request: Request,
-) -> Response:
-    """GET /members/me"""
-    principal = current_principal(request)
-    handler = implementation(request, "members", "get_current_member")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        principal=principal,
-    )
-    return render(result, RESULTS["getCurrentMember"])
-
-
-async def update_current_member(
-    request: Request,
-) -> Response:
-    """PATCH /members/me"""
-    principal = current_principal(request)
-    body = await read_body(request, UPDATE_CURRENT_MEMBER_BODIES, required=True)
-    handler = implementation(request, "members", "update_current_member")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        body=body,
-        principal=principal,
-    )
-    return render(result, RESULTS["updateCurrentMember"])
-
-
-def add_routes(router: APIRouter, prefix: str) -> None:
-    """Register these operations on `router`, the application's own: a request is matched
-    against its routes directly, not through an included router (cheaper per request)."""
-    router.add_api_route(
-        prefix + "/members",
-        register_member,
-        methods=["POST"],
-        tags=TAGS,
-        operation_id="registerMember",
-        status_code=201,
-        responses={
-            201: {"description": "The member was registered; they can now sign in."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            409: {
-                "description": "The request conflicts with the resource's current state; `code` says how."
-            },
-            413: {"description": "The request body exceeds the operation's size limit."},
-            415: {
-                "description": "The body (or a multipart part) has a media type the operation does not accept."
-            },
-            429: {"description": "Rate limit exceeded; retry after `Retry-After` seconds."},
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Become a member",
-        description="Registers a member from the sign-up form of the library website, posted as\n`application/x-www-form-urlencoded`. The same `Member` schema describes the form and the\nresponse: `id` and `created_at` are read-only (never sent), `password` is write-only\n(never returned). An email address already registered gets `409` (code `email_taken`).\n",
-        openapi_extra=request_body("registerMember"),
-        route_class_override=ContractRoute,
-    )
-    router.add_api_route(
-        prefix + "/members/me",
-        get_current_member,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="getCurrentMember",
-        status_code=200,
-        responses={
-            200: {"description": "Your membership."},
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Get your membership",
-        description="Returns the signed-in member, identified by an OpenID Connect token or the website session.",
-        route_class_override=GET_CURRENT_MEMBER_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/members/me",
-        update_current_member,
-        methods=["PATCH"],
-        tags=TAGS,
-        operation_id="updateCurrentMember",
-        status_code=200,
-        responses={
-            200: {"description": "The membership as it is now."},
-            400: {
-                "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
-            },
-            401: {"description": "Credentials are missing, malformed, expired or unknown."},
-            413: {"description": "The request body exceeds the operation's size limit."},
-            415: {
-                "description": "The body (or a multipart part) has a media type the operation does not accept."
-            },
-            500: {"description": "An unexpected error."},
-        },
-        response_class=Response,
-        summary="Update your membership",
-        description="Changes the fields present in the body and leaves the others unchanged; at least one field is required.",
-        openapi_extra=request_body("updateCurrentMember"),
-        route_class_override=UPDATE_CURRENT_MEMBER_SECURED_ROUTE,
-    )
+def add_routes(router: APIRouter, prefix: str, impl: interfaces.MembersApi | None) -> list[str]:
+    """Register these operations on `router`; returns the ids of those `impl` does not implement."""
+    protocol = interfaces.MembersApi
+    return routes.register(router, prefix, OPERATIONS, MembersRoutes, impl, protocol)

@@ -5,118 +5,146 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Literal, cast
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 
-from .. import models
-from ..auth import current_principal, secured_route
-from ..contract import ERRORS
-from ..problems import not_implemented
-from ..results import RESULTS
+from .. import interfaces, models, results
+from ..runtime import auth, params, routes
 from ..security import SCHEMES
-from ..wire import (
-    NOT_A_NUMBER,
-    implementation,
-    render,
-)
 
 TAGS: list[str | Enum] = ["admin"]
-LIST_USERS_SECURED_ROUTE = secured_route(SCHEMES, ((("oauth_2", ("admin",)),),))
 
 
-async def list_users(
-    request: Request,
-    page: Annotated[
-        int, Query(alias="page", ge=1, le=10000, description="1-based page number.")
-    ] = 1,
-    per_page: Annotated[
-        int, Query(alias="per_page", ge=1, le=100, description="Accounts per page.")
-    ] = 20,
-    email: Annotated[
-        str | None,
-        Query(
-            alias="email",
-            min_length=1,
-            max_length=254,
-            description="Only accounts whose email address contains this text (case-insensitive).",
+class AdminRoutes:
+    """Calls a `AdminApi` implementation: one typed call per operation."""
+
+    def __init__(self, impl: interfaces.AdminApi) -> None:
+        self._impl = impl
+
+    async def list_users(
+        self, call: routes.Call
+    ) -> (
+        results.ListUsersOk
+        | results.ListUsersBadRequest
+        | results.ListUsersUnauthorized
+        | results.ListUsersForbidden
+        | results.ListUsersInternalServerError
+    ):
+        """GET /users"""
+        return await self._impl.list_users(
+            page=cast("int", call.values["page"]),
+            per_page=cast("int", call.values["per_page"]),
+            email=cast("str | None", call.values["email"]),
+            role=cast("models.Role | None", call.values["role"]),
+            is_active=cast("bool | None", call.values["is_active"]),
+            created_after=cast("datetime | None", call.values["created_after"]),
+            created_before=cast("datetime | None", call.values["created_before"]),
+            sort=cast(
+                "Literal['created_at', '-created_at', 'email', '-email', 'display_name', '-display_name']",
+                call.values["sort"],
+            ),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+
+OPERATIONS = (
+    routes.Operation(
+        "listUsers",
+        "GET",
+        "/users",
+        "list_users",
+        results.RESULTS["listUsers"],
+        parameters=(
+            params.ParamSpec(
+                "page",
+                "page",
+                "query",
+                "urn:specfirst:request#/components/parameters/Page/schema",
+                int,
+                default=1,
+            ),
+            params.ParamSpec(
+                "per_page",
+                "per_page",
+                "query",
+                "urn:specfirst:request#/components/parameters/PerPage/schema",
+                int,
+                default=20,
+            ),
+            params.ParamSpec(
+                "email",
+                "email",
+                "query",
+                "urn:specfirst:request#/paths/~1users/get/parameters/2/schema",
+                str,
+            ),
+            params.ParamSpec(
+                "role",
+                "role",
+                "query",
+                "urn:specfirst:request#/paths/~1users/get/parameters/3/schema",
+                models.Role,
+            ),
+            params.ParamSpec(
+                "is_active",
+                "is_active",
+                "query",
+                "urn:specfirst:request#/paths/~1users/get/parameters/4/schema",
+                bool,
+            ),
+            params.ParamSpec(
+                "created_after",
+                "created_after",
+                "query",
+                "urn:specfirst:request#/paths/~1users/get/parameters/5/schema",
+                datetime,
+            ),
+            params.ParamSpec(
+                "created_before",
+                "created_before",
+                "query",
+                "urn:specfirst:request#/paths/~1users/get/parameters/6/schema",
+                datetime,
+            ),
+            params.ParamSpec(
+                "sort",
+                "sort",
+                "query",
+                "urn:specfirst:request#/paths/~1users/get/parameters/7/schema",
+                Literal[
+                    "created_at", "-created_at", "email", "-email", "display_name", "-display_name"
+                ],
+                default="created_at",
+            ),
         ),
-    ] = None,
-    role: Annotated[
-        models.Role | None, Query(alias="role", description="Only accounts that have this role.")
-    ] = None,
-    is_active: Annotated[
-        bool | None,
-        Query(
-            alias="is_active",
-            description="Only active (`true`) or only deactivated (`false`) accounts.",
-        ),
-    ] = None,
-    created_after: Annotated[
-        datetime | None,
-        Query(alias="created_after", description="Only accounts created at or after this instant."),
-        NOT_A_NUMBER,
-    ] = None,
-    created_before: Annotated[
-        datetime | None,
-        Query(
-            alias="created_before",
-            description="Only accounts created strictly before this instant.",
-        ),
-        NOT_A_NUMBER,
-    ] = None,
-    sort: Annotated[
-        Literal["created_at", "-created_at", "email", "-email", "display_name", "-display_name"],
-        Query(alias="sort", description="Sort key; a leading `-` sorts descending."),
-    ] = "created_at",
-) -> Response:
-    """GET /users"""
-    principal = current_principal(request)
-    handler = implementation(request, "admin", "list_users")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        page=page,
-        per_page=per_page,
-        email=email,
-        role=role,
-        is_active=is_active,
-        created_after=created_after,
-        created_before=created_before,
-        sort=sort,
-        principal=principal,
-    )
-    return render(result, RESULTS["listUsers"])
-
-
-def add_routes(router: APIRouter, prefix: str) -> None:
-    """Register these operations on `router`, the application's own: a request is matched
-    against its routes directly, not through an included router (cheaper per request)."""
-    router.add_api_route(
-        prefix + "/users",
-        list_users,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="listUsers",
-        status_code=200,
-        responses={
-            200: {"description": "One page of accounts."},
-            400: {
-                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+        route_class=auth.secured_route(SCHEMES, ((("oauth_2", ("admin",)),),)),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "One page of accounts."},
+                400: {
+                    "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+                },
+                401: {
+                    "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+                },
+                403: {
+                    "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
-            401: {
-                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-            },
-            403: {
-                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-            },
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
+            "summary": "List users",
+            "description": "Lists accounts, one page at a time, for administrators. Filters combine with AND.\n`created_after` is inclusive and `created_before` exclusive, so consecutive ranges\ndo not overlap; an empty range (`created_after` not before `created_before`) matches\nno account and is not an error.\n\nTies in the sort order are broken by `id`, so pages are stable while the data does not\nchange. A page past the last one is `200` with no `items`. The optional `Link` header\ncarries `first`, `prev`, `next` and `last` links (RFC 8288) with the same filters.\n",
         },
-        response_class=Response,
-        summary="List users",
-        description="Lists accounts, one page at a time, for administrators. Filters combine with AND.\n`created_after` is inclusive and `created_before` exclusive, so consecutive ranges\ndo not overlap; an empty range (`created_after` not before `created_before`) matches\nno account and is not an error.\n\nTies in the sort order are broken by `id`, so pages are stable while the data does not\nchange. A page past the last one is `200` with no `items`. The optional `Link` header\ncarries `first`, `prev`, `next` and `last` links (RFC 8288) with the same filters.\n",
-        route_class_override=LIST_USERS_SECURED_ROUTE,
-    )
+    ),
+)
+
+
+def add_routes(router: APIRouter, prefix: str, impl: interfaces.AdminApi | None) -> list[str]:
+    """Register these operations on `router`; returns the ids of those `impl` does not implement."""
+    protocol = interfaces.AdminApi
+    return routes.register(router, prefix, OPERATIONS, AdminRoutes, impl, protocol)

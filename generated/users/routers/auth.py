@@ -4,125 +4,138 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import cast
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 
-from .. import models
-from ..contract import ERRORS, request_body
-from ..problems import not_implemented
-from ..results import RESULTS
-from ..wire import (
-    BodySpec,
-    ContractRoute,
-    implementation,
-    read_body,
-    render,
-)
+from .. import interfaces, models, results
+from ..runtime import bodies, routes
 
 TAGS: list[str | Enum] = ["auth"]
-ISSUE_TOKEN_BODIES = (
-    BodySpec(
-        "application/x-www-form-urlencoded",
-        "form",
-        models.TokenRequest,
-        files=(),
-        arrays=(),
-        scalars=(),
+
+
+class AuthRoutes:
+    """Calls a `AuthApi` implementation: one typed call per operation."""
+
+    def __init__(self, impl: interfaces.AuthApi) -> None:
+        self._impl = impl
+
+    async def issue_token(
+        self, call: routes.Call
+    ) -> (
+        results.IssueTokenOk
+        | results.IssueTokenBadRequest
+        | results.IssueTokenRequestEntityTooLarge
+        | results.IssueTokenUnsupportedMediaType
+        | results.IssueTokenTooManyRequests
+        | results.IssueTokenInternalServerError
+    ):
+        """POST /auth/token"""
+        return await self._impl.issue_token(
+            body=cast("models.TokenRequest", call.body),
+        )
+
+    async def refresh_token(
+        self, call: routes.Call
+    ) -> (
+        results.RefreshTokenOk
+        | results.RefreshTokenBadRequest
+        | results.RefreshTokenUnauthorized
+        | results.RefreshTokenRequestEntityTooLarge
+        | results.RefreshTokenUnsupportedMediaType
+        | results.RefreshTokenTooManyRequests
+        | results.RefreshTokenInternalServerError
+    ):
+        """POST /auth/refresh"""
+        return await self._impl.refresh_token(
+            body=cast("models.RefreshTokenRequest", call.body),
+        )
+
+
+OPERATIONS = (
+    routes.Operation(
+        "issueToken",
+        "POST",
+        "/auth/token",
+        "issue_token",
+        results.RESULTS["issueToken"],
+        bodies=(
+            bodies.BodySpec(
+                "application/x-www-form-urlencoded",
+                "form",
+                "urn:specfirst:request#/components/schemas/TokenRequest",
+                models.TokenRequest,
+            ),
+        ),
+        body_required=True,
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "Credentials accepted; a token pair is issued."},
+                400: {
+                    "description": "The grant failed (RFC 6749 §5.2): `invalid_request` for a malformed or incomplete\nform, `unsupported_grant_type` for a `grant_type` other than `password`,\n`invalid_grant` for wrong credentials or a deactivated account, `invalid_scope` for\na scope the account is not entitled to.\n"
+                },
+                413: {"description": "The request body exceeds 16 KiB."},
+                415: {
+                    "description": "The request body's media type is not one the operation accepts."
+                },
+                429: {
+                    "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
+            },
+            "summary": "Issue an access token",
+            "description": "OAuth2 resource-owner password grant (RFC 6749 §4.3). The form carries the account's\nemail address as `username` and its password.\n\nWhen `scope` is omitted the token carries every scope the account is entitled to:\n`users:read users:write` for everyone, plus `admin` for administrators. Requesting a\nscope the account is not entitled to fails with `invalid_scope`.\n\nErrors in the grant itself follow RFC 6749 §5.2 (`application/json` with `error`),\nbecause that is what OAuth2 client libraries parse: a wrong password, an unknown email\nand a deactivated account all give the same `invalid_grant`, so accounts cannot be\nenumerated; a malformed form gives `invalid_request`. Unrecognised form parameters are\nignored, as RFC 6749 §3.2 requires. Failures outside the grant (body too large, wrong\nmedia type, rate limit, server error) are problem documents like everywhere else.\n\nRepeated failures for one account or from one address are throttled with `429`.\n",
+        },
+    ),
+    routes.Operation(
+        "refreshToken",
+        "POST",
+        "/auth/refresh",
+        "refresh_token",
+        results.RESULTS["refreshToken"],
+        bodies=(
+            bodies.BodySpec(
+                "application/json",
+                "json",
+                "urn:specfirst:request#/components/schemas/RefreshTokenRequest",
+                models.RefreshTokenRequest,
+            ),
+        ),
+        body_required=True,
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The refresh token was valid; a new token pair is issued."},
+                400: {
+                    "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+                },
+                401: {
+                    "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+                },
+                413: {"description": "The request body exceeds 16 KiB."},
+                415: {
+                    "description": "The request body's media type is not one the operation accepts."
+                },
+                429: {
+                    "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
+            },
+            "summary": "Exchange a refresh token for a new token pair",
+            "description": "Trades a refresh token for a new access token and a new refresh token, with the same\nscopes as the original grant. Refresh tokens rotate: the one presented is revoked by\nthis call, and presenting a revoked refresh token again revokes every token descended\nfrom the same sign-in.\n\nAn unknown, expired or revoked refresh token, or one belonging to a deactivated\naccount, gets `401`.\n",
+        },
     ),
 )
-REFRESH_TOKEN_BODIES = (
-    BodySpec(
-        "application/json", "json", models.RefreshTokenRequest, files=(), arrays=(), scalars=()
-    ),
-)
 
 
-async def issue_token(
-    request: Request,
-) -> Response:
-    """POST /auth/token"""
-    body = await read_body(request, ISSUE_TOKEN_BODIES, required=True)
-    handler = implementation(request, "auth", "issue_token")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        body=body,
-    )
-    return render(result, RESULTS["issueToken"])
-
-
-async def refresh_token(
-    request: Request,
-) -> Response:
-    """POST /auth/refresh"""
-    body = await read_body(request, REFRESH_TOKEN_BODIES, required=True)
-    handler = implementation(request, "auth", "refresh_token")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        body=body,
-    )
-    return render(result, RESULTS["refreshToken"])
-
-
-def add_routes(router: APIRouter, prefix: str) -> None:
-    """Register these operations on `router`, the application's own: a request is matched
-    against its routes directly, not through an included router (cheaper per request)."""
-    router.add_api_route(
-        prefix + "/auth/token",
-        issue_token,
-        methods=["POST"],
-        tags=TAGS,
-        operation_id="issueToken",
-        status_code=200,
-        responses={
-            200: {"description": "Credentials accepted; a token pair is issued."},
-            400: {
-                "description": "The grant failed (RFC 6749 §5.2): `invalid_request` for a malformed or incomplete\nform, `unsupported_grant_type` for a `grant_type` other than `password`,\n`invalid_grant` for wrong credentials or a deactivated account, `invalid_scope` for\na scope the account is not entitled to.\n"
-            },
-            413: {"description": "The request body exceeds 16 KiB."},
-            415: {"description": "The request body's media type is not one the operation accepts."},
-            429: {
-                "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
-            },
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
-        },
-        response_class=Response,
-        summary="Issue an access token",
-        description="OAuth2 resource-owner password grant (RFC 6749 §4.3). The form carries the account's\nemail address as `username` and its password.\n\nWhen `scope` is omitted the token carries every scope the account is entitled to:\n`users:read users:write` for everyone, plus `admin` for administrators. Requesting a\nscope the account is not entitled to fails with `invalid_scope`.\n\nErrors in the grant itself follow RFC 6749 §5.2 (`application/json` with `error`),\nbecause that is what OAuth2 client libraries parse: a wrong password, an unknown email\nand a deactivated account all give the same `invalid_grant`, so accounts cannot be\nenumerated; a malformed form gives `invalid_request`. Unrecognised form parameters are\nignored, as RFC 6749 §3.2 requires. Failures outside the grant (body too large, wrong\nmedia type, rate limit, server error) are problem documents like everywhere else.\n\nRepeated failures for one account or from one address are throttled with `429`.\n",
-        openapi_extra=request_body("issueToken"),
-        route_class_override=ContractRoute,
-    )
-    router.add_api_route(
-        prefix + "/auth/refresh",
-        refresh_token,
-        methods=["POST"],
-        tags=TAGS,
-        operation_id="refreshToken",
-        status_code=200,
-        responses={
-            200: {"description": "The refresh token was valid; a new token pair is issued."},
-            400: {
-                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
-            },
-            401: {
-                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-            },
-            413: {"description": "The request body exceeds 16 KiB."},
-            415: {"description": "The request body's media type is not one the operation accepts."},
-            429: {
-                "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
-            },
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
-        },
-        response_class=Response,
-        summary="Exchange a refresh token for a new token pair",
-        description="Trades a refresh token for a new access token and a new refresh token, with the same\nscopes as the original grant. Refresh tokens rotate: the one presented is revoked by\nthis call, and presenting a revoked refresh token again revokes every token descended\nfrom the same sign-in.\n\nAn unknown, expired or revoked refresh token, or one belonging to a deactivated\naccount, gets `401`.\n",
-        openapi_extra=request_body("refreshToken"),
-        route_class_override=ContractRoute,
-    )
+def add_routes(router: APIRouter, prefix: str, impl: interfaces.AuthApi | None) -> list[str]:
+    """Register these operations on `router`; returns the ids of those `impl` does not implement."""
+    protocol = interfaces.AuthApi
+    return routes.register(router, prefix, OPERATIONS, AuthRoutes, impl, protocol)

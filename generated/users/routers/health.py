@@ -5,81 +5,86 @@ from __future__ import annotations
 
 from enum import Enum
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 
-from ..contract import ERRORS
-from ..problems import not_implemented
-from ..results import RESULTS
-from ..wire import (
-    ContractRoute,
-    implementation,
-    render,
-)
+from .. import interfaces, results
+from ..runtime import routes
 
 TAGS: list[str | Enum] = ["health"]
 
 
-async def check_liveness(
-    request: Request,
-) -> Response:
-    """GET /health/live"""
-    handler = implementation(request, "health", "check_liveness")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler()
-    return render(result, RESULTS["checkLiveness"])
+class HealthRoutes:
+    """Calls a `HealthApi` implementation: one typed call per operation."""
+
+    def __init__(self, impl: interfaces.HealthApi) -> None:
+        self._impl = impl
+
+    async def check_liveness(
+        self, call: routes.Call
+    ) -> (
+        results.CheckLivenessOk
+        | results.CheckLivenessServiceUnavailable
+        | results.CheckLivenessInternalServerError
+    ):
+        """GET /health/live"""
+        return await self._impl.check_liveness()
+
+    async def check_readiness(
+        self, call: routes.Call
+    ) -> (
+        results.CheckReadinessOk
+        | results.CheckReadinessServiceUnavailable
+        | results.CheckReadinessInternalServerError
+    ):
+        """GET /health/ready"""
+        return await self._impl.check_readiness()
 
 
-async def check_readiness(
-    request: Request,
-) -> Response:
-    """GET /health/ready"""
-    handler = implementation(request, "health", "check_readiness")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler()
-    return render(result, RESULTS["checkReadiness"])
-
-
-def add_routes(router: APIRouter, prefix: str) -> None:
-    """Register these operations on `router`, the application's own: a request is matched
-    against its routes directly, not through an included router (cheaper per request)."""
-    router.add_api_route(
-        prefix + "/health/live",
-        check_liveness,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="checkLiveness",
-        status_code=200,
-        responses={
-            200: {"description": "The process is alive."},
-            503: {"description": "The process is shutting down."},
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
+OPERATIONS = (
+    routes.Operation(
+        "checkLiveness",
+        "GET",
+        "/health/live",
+        "check_liveness",
+        results.RESULTS["checkLiveness"],
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The process is alive."},
+                503: {"description": "The process is shutting down."},
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
+            "summary": "Liveness probe",
+            "description": "`200` while the process is able to serve requests; `503` once it has started shutting\ndown. Checks no dependencies: a failing database must not get the process restarted.\n",
         },
-        response_class=Response,
-        summary="Liveness probe",
-        description="`200` while the process is able to serve requests; `503` once it has started shutting\ndown. Checks no dependencies: a failing database must not get the process restarted.\n",
-        route_class_override=ContractRoute,
-    )
-    router.add_api_route(
-        prefix + "/health/ready",
-        check_readiness,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="checkReadiness",
-        status_code=200,
-        responses={
-            200: {"description": "Ready to serve traffic."},
-            503: {"description": "At least one dependency is unavailable."},
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
+    ),
+    routes.Operation(
+        "checkReadiness",
+        "GET",
+        "/health/ready",
+        "check_readiness",
+        results.RESULTS["checkReadiness"],
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "Ready to serve traffic."},
+                503: {"description": "At least one dependency is unavailable."},
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
+            "summary": "Readiness probe",
+            "description": "`200` when every dependency needed to serve traffic answers, `503` otherwise; `checks`\nreports each dependency by name.\n",
         },
-        response_class=Response,
-        summary="Readiness probe",
-        description="`200` when every dependency needed to serve traffic answers, `503` otherwise; `checks`\nreports each dependency by name.\n",
-        route_class_override=ContractRoute,
-    )
+    ),
+)
+
+
+def add_routes(router: APIRouter, prefix: str, impl: interfaces.HealthApi | None) -> list[str]:
+    """Register these operations on `router`; returns the ids of those `impl` does not implement."""
+    protocol = interfaces.HealthApi
+    return routes.register(router, prefix, OPERATIONS, HealthRoutes, impl, protocol)

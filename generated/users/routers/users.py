@@ -4,376 +4,454 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import cast
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 
-from .. import models
-from ..auth import current_principal, secured_route
-from ..contract import ERRORS, request_body
-from ..problems import not_implemented
-from ..results import RESULTS
+from .. import interfaces, models, results
+from ..runtime import auth, bodies, params, routes
 from ..security import SCHEMES
-from ..wire import (
-    BodySpec,
-    ContractRoute,
-    implementation,
-    read_body,
-    render,
-)
 
 TAGS: list[str | Enum] = ["users"]
-REGISTER_USER_BODIES = (
-    BodySpec("application/json", "json", models.UserRegistration, files=(), arrays=(), scalars=()),
-)
-GET_CURRENT_USER_SECURED_ROUTE = secured_route(SCHEMES, ((("oauth_2", ("users:read",)),),))
-UPDATE_CURRENT_USER_BODIES = (
-    BodySpec("application/json", "json", models.UserUpdate, files=(), arrays=(), scalars=()),
-)
-UPDATE_CURRENT_USER_SECURED_ROUTE = secured_route(SCHEMES, ((("oauth_2", ("users:write",)),),))
-CHANGE_PASSWORD_BODIES = (
-    BodySpec("application/json", "json", models.PasswordChange, files=(), arrays=(), scalars=()),
-)
-CHANGE_PASSWORD_SECURED_ROUTE = secured_route(SCHEMES, ((("oauth_2", ("users:write",)),),))
-GET_USER_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("oauth_2", ("users:read",)),), (("oauth_2", ("admin",)),))
-)
-DELETE_USER_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("oauth_2", ("users:write",)),), (("oauth_2", ("admin",)),))
-)
-UPDATE_USER_BODIES = (
-    BodySpec("application/json", "json", models.UserAdminUpdate, files=(), arrays=(), scalars=()),
-)
-UPDATE_USER_SECURED_ROUTE = secured_route(
-    SCHEMES, ((("oauth_2", ("users:write",)),), (("oauth_2", ("admin",)),))
-)
 
 
-async def register_user(
-    request: Request,
-) -> Response:
-    """POST /users"""
-    body = await read_body(request, REGISTER_USER_BODIES, required=True)
-    handler = implementation(request, "users", "register_user")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        body=body,
-    )
-    return render(result, RESULTS["registerUser"])
+class UsersRoutes:
+    """Calls a `UsersApi` implementation: one typed call per operation."""
+
+    def __init__(self, impl: interfaces.UsersApi) -> None:
+        self._impl = impl
+
+    async def register_user(
+        self, call: routes.Call
+    ) -> (
+        results.RegisterUserCreated
+        | results.RegisterUserBadRequest
+        | results.RegisterUserConflict
+        | results.RegisterUserRequestEntityTooLarge
+        | results.RegisterUserUnsupportedMediaType
+        | results.RegisterUserTooManyRequests
+        | results.RegisterUserInternalServerError
+    ):
+        """POST /users"""
+        return await self._impl.register_user(
+            body=cast("models.UserRegistration", call.body),
+        )
+
+    async def get_current_user(
+        self, call: routes.Call
+    ) -> (
+        results.GetCurrentUserOk
+        | results.GetCurrentUserUnauthorized
+        | results.GetCurrentUserForbidden
+        | results.GetCurrentUserInternalServerError
+    ):
+        """GET /users/me"""
+        return await self._impl.get_current_user(
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def update_current_user(
+        self, call: routes.Call
+    ) -> (
+        results.UpdateCurrentUserOk
+        | results.UpdateCurrentUserBadRequest
+        | results.UpdateCurrentUserUnauthorized
+        | results.UpdateCurrentUserForbidden
+        | results.UpdateCurrentUserConflict
+        | results.UpdateCurrentUserRequestEntityTooLarge
+        | results.UpdateCurrentUserUnsupportedMediaType
+        | results.UpdateCurrentUserInternalServerError
+    ):
+        """PATCH /users/me"""
+        return await self._impl.update_current_user(
+            body=cast("models.UserUpdate", call.body),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def change_password(
+        self, call: routes.Call
+    ) -> (
+        results.ChangePasswordNoContent
+        | results.ChangePasswordBadRequest
+        | results.ChangePasswordUnauthorized
+        | results.ChangePasswordForbidden
+        | results.ChangePasswordRequestEntityTooLarge
+        | results.ChangePasswordUnsupportedMediaType
+        | results.ChangePasswordTooManyRequests
+        | results.ChangePasswordInternalServerError
+    ):
+        """POST /users/me/password"""
+        return await self._impl.change_password(
+            body=cast("models.PasswordChange", call.body),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def get_user(
+        self, call: routes.Call
+    ) -> (
+        results.GetUserOk
+        | results.GetUserBadRequest
+        | results.GetUserUnauthorized
+        | results.GetUserForbidden
+        | results.GetUserNotFound
+        | results.GetUserInternalServerError
+    ):
+        """GET /users/{user_id}"""
+        return await self._impl.get_user(
+            user_id=cast("UUID", call.values["user_id"]),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def delete_user(
+        self, call: routes.Call
+    ) -> (
+        results.DeleteUserNoContent
+        | results.DeleteUserBadRequest
+        | results.DeleteUserUnauthorized
+        | results.DeleteUserForbidden
+        | results.DeleteUserNotFound
+        | results.DeleteUserConflict
+        | results.DeleteUserInternalServerError
+    ):
+        """DELETE /users/{user_id}"""
+        return await self._impl.delete_user(
+            user_id=cast("UUID", call.values["user_id"]),
+            principal=cast("auth.Principal", call.principal),
+        )
+
+    async def update_user(
+        self, call: routes.Call
+    ) -> (
+        results.UpdateUserOk
+        | results.UpdateUserBadRequest
+        | results.UpdateUserUnauthorized
+        | results.UpdateUserForbidden
+        | results.UpdateUserNotFound
+        | results.UpdateUserConflict
+        | results.UpdateUserRequestEntityTooLarge
+        | results.UpdateUserUnsupportedMediaType
+        | results.UpdateUserInternalServerError
+    ):
+        """PATCH /users/{user_id}"""
+        return await self._impl.update_user(
+            user_id=cast("UUID", call.values["user_id"]),
+            body=cast("models.UserAdminUpdate", call.body),
+            principal=cast("auth.Principal", call.principal),
+        )
 
 
-async def get_current_user(
-    request: Request,
-) -> Response:
-    """GET /users/me"""
-    principal = current_principal(request)
-    handler = implementation(request, "users", "get_current_user")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        principal=principal,
-    )
-    return render(result, RESULTS["getCurrentUser"])
-
-
-async def update_current_user(
-    request: Request,
-) -> Response:
-    """PATCH /users/me"""
-    principal = current_principal(request)
-    body = await read_body(request, UPDATE_CURRENT_USER_BODIES, required=True)
-    handler = implementation(request, "users", "update_current_user")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        body=body,
-        principal=principal,
-    )
-    return render(result, RESULTS["updateCurrentUser"])
-
-
-async def change_password(
-    request: Request,
-) -> Response:
-    """POST /users/me/password"""
-    principal = current_principal(request)
-    body = await read_body(request, CHANGE_PASSWORD_BODIES, required=True)
-    handler = implementation(request, "users", "change_password")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        body=body,
-        principal=principal,
-    )
-    return render(result, RESULTS["changePassword"])
-
-
-async def get_user(
-    request: Request,
-    user_id: Annotated[UUID, Path(description="The account's id.")],
-) -> Response:
-    """GET /users/{user_id}"""
-    principal = current_principal(request)
-    handler = implementation(request, "users", "get_user")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        user_id=user_id,
-        principal=principal,
-    )
-    return render(result, RESULTS["getUser"])
-
-
-async def delete_user(
-    request: Request,
-    user_id: Annotated[UUID, Path(description="The account's id.")],
-) -> Response:
-    """DELETE /users/{user_id}"""
-    principal = current_principal(request)
-    handler = implementation(request, "users", "delete_user")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        user_id=user_id,
-        principal=principal,
-    )
-    return render(result, RESULTS["deleteUser"])
-
-
-async def update_user(
-    request: Request,
-    user_id: Annotated[UUID, Path(description="The account's id.")],
-) -> Response:
-    """PATCH /users/{user_id}"""
-    principal = current_principal(request)
-    body = await read_body(request, UPDATE_USER_BODIES, required=True)
-    handler = implementation(request, "users", "update_user")
-    if handler is None:
-        return not_implemented(request, ERRORS)
-    result = await handler(
-        user_id=user_id,
-        body=body,
-        principal=principal,
-    )
-    return render(result, RESULTS["updateUser"])
-
-
-def add_routes(router: APIRouter, prefix: str) -> None:
-    """Register these operations on `router`, the application's own: a request is matched
-    against its routes directly, not through an included router (cheaper per request)."""
-    router.add_api_route(
-        prefix + "/users",
-        register_user,
-        methods=["POST"],
-        tags=TAGS,
-        operation_id="registerUser",
-        status_code=201,
-        responses={
-            201: {"description": "The account was created."},
-            400: {
-                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+OPERATIONS = (
+    routes.Operation(
+        "registerUser",
+        "POST",
+        "/users",
+        "register_user",
+        results.RESULTS["registerUser"],
+        bodies=(
+            bodies.BodySpec(
+                "application/json",
+                "json",
+                "urn:specfirst:request#/components/schemas/UserRegistration",
+                models.UserRegistration,
+            ),
+        ),
+        body_required=True,
+        docs={
+            "tags": TAGS,
+            "status_code": 201,
+            "responses": {
+                201: {"description": "The account was created."},
+                400: {
+                    "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+                },
+                409: {
+                    "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
+                },
+                413: {"description": "The request body exceeds 16 KiB."},
+                415: {
+                    "description": "The request body's media type is not one the operation accepts."
+                },
+                429: {
+                    "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
-            409: {
-                "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
-            },
-            413: {"description": "The request body exceeds 16 KiB."},
-            415: {"description": "The request body's media type is not one the operation accepts."},
-            429: {
-                "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
-            },
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
+            "summary": "Register a new account",
+            "description": "Creates an account with the role `user`, active immediately. `id`, `roles` and\n`is_active` are not accepted here (the body is closed), so they cannot be\nmass-assigned; an admin changes them afterwards with `updateUser`.\n\nEmail addresses are unique, compared case-insensitively; registering one already in use\ngets `409` with the problem type `email-taken`. Registration is rate limited, which also\nlimits how fast addresses can be tested for existence this way.\n",
         },
-        response_class=Response,
-        summary="Register a new account",
-        description="Creates an account with the role `user`, active immediately. `id`, `roles` and\n`is_active` are not accepted here (the body is closed), so they cannot be\nmass-assigned; an admin changes them afterwards with `updateUser`.\n\nEmail addresses are unique, compared case-insensitively; registering one already in use\ngets `409` with the problem type `email-taken`. Registration is rate limited, which also\nlimits how fast addresses can be tested for existence this way.\n",
-        openapi_extra=request_body("registerUser"),
-        route_class_override=ContractRoute,
-    )
-    router.add_api_route(
-        prefix + "/users/me",
-        get_current_user,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="getCurrentUser",
-        status_code=200,
-        responses={
-            200: {"description": "Your account."},
-            401: {
-                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+    ),
+    routes.Operation(
+        "getCurrentUser",
+        "GET",
+        "/users/me",
+        "get_current_user",
+        results.RESULTS["getCurrentUser"],
+        route_class=auth.secured_route(SCHEMES, ((("oauth_2", ("users:read",)),),)),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "Your account."},
+                401: {
+                    "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+                },
+                403: {
+                    "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
-            403: {
-                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-            },
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
+            "summary": "Get your own account",
+            "description": "Returns the account the access token was issued to.",
         },
-        response_class=Response,
-        summary="Get your own account",
-        description="Returns the account the access token was issued to.",
-        route_class_override=GET_CURRENT_USER_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/users/me",
-        update_current_user,
-        methods=["PATCH"],
-        tags=TAGS,
-        operation_id="updateCurrentUser",
-        status_code=200,
-        responses={
-            200: {"description": "The profile was updated; the body is the account as it is now."},
-            400: {
-                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+    ),
+    routes.Operation(
+        "updateCurrentUser",
+        "PATCH",
+        "/users/me",
+        "update_current_user",
+        results.RESULTS["updateCurrentUser"],
+        bodies=(
+            bodies.BodySpec(
+                "application/json",
+                "json",
+                "urn:specfirst:request#/components/schemas/UserUpdate",
+                models.UserUpdate,
+            ),
+        ),
+        body_required=True,
+        route_class=auth.secured_route(SCHEMES, ((("oauth_2", ("users:write",)),),)),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {
+                    "description": "The profile was updated; the body is the account as it is now."
+                },
+                400: {
+                    "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+                },
+                401: {
+                    "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+                },
+                403: {
+                    "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+                },
+                409: {
+                    "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
+                },
+                413: {"description": "The request body exceeds 16 KiB."},
+                415: {
+                    "description": "The request body's media type is not one the operation accepts."
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
-            401: {
-                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-            },
-            403: {
-                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-            },
-            409: {
-                "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
-            },
-            413: {"description": "The request body exceeds 16 KiB."},
-            415: {"description": "The request body's media type is not one the operation accepts."},
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
+            "summary": "Update your own profile",
+            "description": "Changes the fields present in the body and leaves the others unchanged (merge-patch\nsemantics without `null`: no field here can be cleared). At least one field is\nrequired. `roles` and `is_active` are not part of this body; only an admin changes\nthem, with `updateUser`.\n\nChanging `email` to an address another account uses gets `409` (`email-taken`).\n",
         },
-        response_class=Response,
-        summary="Update your own profile",
-        description="Changes the fields present in the body and leaves the others unchanged (merge-patch\nsemantics without `null`: no field here can be cleared). At least one field is\nrequired. `roles` and `is_active` are not part of this body; only an admin changes\nthem, with `updateUser`.\n\nChanging `email` to an address another account uses gets `409` (`email-taken`).\n",
-        openapi_extra=request_body("updateCurrentUser"),
-        route_class_override=UPDATE_CURRENT_USER_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/users/me/password",
-        change_password,
-        methods=["POST"],
-        tags=TAGS,
-        operation_id="changePassword",
-        status_code=204,
-        responses={
-            204: {"description": "The password was changed."},
-            400: {
-                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+    ),
+    routes.Operation(
+        "changePassword",
+        "POST",
+        "/users/me/password",
+        "change_password",
+        results.RESULTS["changePassword"],
+        bodies=(
+            bodies.BodySpec(
+                "application/json",
+                "json",
+                "urn:specfirst:request#/components/schemas/PasswordChange",
+                models.PasswordChange,
+            ),
+        ),
+        body_required=True,
+        route_class=auth.secured_route(SCHEMES, ((("oauth_2", ("users:write",)),),)),
+        docs={
+            "tags": TAGS,
+            "status_code": 204,
+            "responses": {
+                204: {"description": "The password was changed."},
+                400: {
+                    "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+                },
+                401: {
+                    "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+                },
+                403: {
+                    "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+                },
+                413: {"description": "The request body exceeds 16 KiB."},
+                415: {
+                    "description": "The request body's media type is not one the operation accepts."
+                },
+                429: {
+                    "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
-            401: {
-                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-            },
-            403: {
-                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-            },
-            413: {"description": "The request body exceeds 16 KiB."},
-            415: {"description": "The request body's media type is not one the operation accepts."},
-            429: {
-                "description": "Rate limit exceeded; retry after the number of seconds in `Retry-After`."
-            },
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
+            "summary": "Change your own password",
+            "description": "Replaces the password after checking the current one. A wrong `current_password` gets\n`403` with the problem type `invalid-current-password` (not `401`: the access token is\nfine, and clients must not react by discarding it).\n\nOn success every refresh token of the account is revoked; access tokens already issued\nstay valid until they expire. Attempts are rate limited per account.\n",
         },
-        response_class=Response,
-        summary="Change your own password",
-        description="Replaces the password after checking the current one. A wrong `current_password` gets\n`403` with the problem type `invalid-current-password` (not `401`: the access token is\nfine, and clients must not react by discarding it).\n\nOn success every refresh token of the account is revoked; access tokens already issued\nstay valid until they expire. Attempts are rate limited per account.\n",
-        openapi_extra=request_body("changePassword"),
-        route_class_override=CHANGE_PASSWORD_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/users/{user_id}",
-        get_user,
-        methods=["GET"],
-        tags=TAGS,
-        operation_id="getUser",
-        status_code=200,
-        responses={
-            200: {"description": "The account."},
-            400: {
-                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+    ),
+    routes.Operation(
+        "getUser",
+        "GET",
+        "/users/{user_id}",
+        "get_user",
+        results.RESULTS["getUser"],
+        parameters=(
+            params.ParamSpec(
+                "user_id",
+                "user_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/UserId/schema",
+                UUID,
+                required=True,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES, ((("oauth_2", ("users:read",)),), (("oauth_2", ("admin",)),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "The account."},
+                400: {
+                    "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+                },
+                401: {
+                    "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+                },
+                403: {
+                    "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+                },
+                404: {"description": "No account with this id is visible to the caller."},
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
-            401: {
-                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-            },
-            403: {
-                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-            },
-            404: {"description": "No account with this id is visible to the caller."},
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
+            "summary": "Get an account by id",
+            "description": "Returns one account. With `users:read` a caller may read only their own account; with\n`admin` any account. Any other account answers `404`, exactly like an id that does not\nexist, so account ids cannot be probed. A token with neither scope gets `403`.\n",
         },
-        response_class=Response,
-        summary="Get an account by id",
-        description="Returns one account. With `users:read` a caller may read only their own account; with\n`admin` any account. Any other account answers `404`, exactly like an id that does not\nexist, so account ids cannot be probed. A token with neither scope gets `403`.\n",
-        route_class_override=GET_USER_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/users/{user_id}",
-        delete_user,
-        methods=["DELETE"],
-        tags=TAGS,
-        operation_id="deleteUser",
-        status_code=204,
-        responses={
-            204: {"description": "The account was deleted."},
-            400: {
-                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+    ),
+    routes.Operation(
+        "deleteUser",
+        "DELETE",
+        "/users/{user_id}",
+        "delete_user",
+        results.RESULTS["deleteUser"],
+        parameters=(
+            params.ParamSpec(
+                "user_id",
+                "user_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/UserId/schema",
+                UUID,
+                required=True,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES, ((("oauth_2", ("users:write",)),), (("oauth_2", ("admin",)),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 204,
+            "responses": {
+                204: {"description": "The account was deleted."},
+                400: {
+                    "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+                },
+                401: {
+                    "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+                },
+                403: {
+                    "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+                },
+                404: {"description": "No account with this id is visible to the caller."},
+                409: {
+                    "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
-            401: {
-                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-            },
-            403: {
-                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-            },
-            404: {"description": "No account with this id is visible to the caller."},
-            409: {
-                "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
-            },
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
+            "summary": "Delete an account by id",
+            "description": "Deletes the account and revokes all of its tokens. With `users:write` a caller may\ndelete only their own account; with `admin` any account. Any other account answers\n`404`, exactly like an id that does not exist.\n\nDeleting the last active admin gets `409` (`last-admin`).\n",
         },
-        response_class=Response,
-        summary="Delete an account by id",
-        description="Deletes the account and revokes all of its tokens. With `users:write` a caller may\ndelete only their own account; with `admin` any account. Any other account answers\n`404`, exactly like an id that does not exist.\n\nDeleting the last active admin gets `409` (`last-admin`).\n",
-        route_class_override=DELETE_USER_SECURED_ROUTE,
-    )
-    router.add_api_route(
-        prefix + "/users/{user_id}",
-        update_user,
-        methods=["PATCH"],
-        tags=TAGS,
-        operation_id="updateUser",
-        status_code=200,
-        responses={
-            200: {"description": "The account was updated; the body is the account as it is now."},
-            400: {
-                "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+    ),
+    routes.Operation(
+        "updateUser",
+        "PATCH",
+        "/users/{user_id}",
+        "update_user",
+        results.RESULTS["updateUser"],
+        parameters=(
+            params.ParamSpec(
+                "user_id",
+                "user_id",
+                "path",
+                "urn:specfirst:request#/components/parameters/UserId/schema",
+                UUID,
+                required=True,
+            ),
+        ),
+        bodies=(
+            bodies.BodySpec(
+                "application/json",
+                "json",
+                "urn:specfirst:request#/components/schemas/UserAdminUpdate",
+                models.UserAdminUpdate,
+            ),
+        ),
+        body_required=True,
+        route_class=auth.secured_route(
+            SCHEMES, ((("oauth_2", ("users:write",)),), (("oauth_2", ("admin",)),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {
+                    "description": "The account was updated; the body is the account as it is now."
+                },
+                400: {
+                    "description": "The request failed validation (problem type `validation-error`): a parameter or body\nfield is missing, malformed or out of range. `errors` lists each issue.\n"
+                },
+                401: {
+                    "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
+                },
+                403: {
+                    "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
+                },
+                404: {"description": "No account with this id is visible to the caller."},
+                409: {
+                    "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
+                },
+                413: {"description": "The request body exceeds 16 KiB."},
+                415: {
+                    "description": "The request body's media type is not one the operation accepts."
+                },
+                500: {
+                    "description": "An unexpected error; `request_id` identifies it in the server logs."
+                },
             },
-            401: {
-                "description": "The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."
-            },
-            403: {
-                "description": "The token lacks a required scope (`insufficient-scope`), or the operation refuses the\nrequest for a reason it documents (`admin-only-field`, `invalid-current-password`).\n"
-            },
-            404: {"description": "No account with this id is visible to the caller."},
-            409: {
-                "description": "The request conflicts with the current state (`email-taken`, `last-admin`)."
-            },
-            413: {"description": "The request body exceeds 16 KiB."},
-            415: {"description": "The request body's media type is not one the operation accepts."},
-            500: {
-                "description": "An unexpected error; `request_id` identifies it in the server logs."
-            },
+            "summary": "Update an account by id",
+            "description": "Changes the fields present in the body and leaves the others unchanged; at least one\nfield is required.\n\nWith `users:write` a caller may change only their own account, and only `email` and\n`display_name`: including `roles` or `is_active` gets `403` with the problem type\n`admin-only-field` (the account is the caller's own, so nothing is disclosed). With\n`admin` every field of any account may be changed. Any other account answers `404`,\nexactly like an id that does not exist.\n\n`409` when `email` is taken by another account (`email-taken`), or when the change\nwould leave no active account with the role `admin` (`last-admin`).\n",
         },
-        response_class=Response,
-        summary="Update an account by id",
-        description="Changes the fields present in the body and leaves the others unchanged; at least one\nfield is required.\n\nWith `users:write` a caller may change only their own account, and only `email` and\n`display_name`: including `roles` or `is_active` gets `403` with the problem type\n`admin-only-field` (the account is the caller's own, so nothing is disclosed). With\n`admin` every field of any account may be changed. Any other account answers `404`,\nexactly like an id that does not exist.\n\n`409` when `email` is taken by another account (`email-taken`), or when the change\nwould leave no active account with the role `admin` (`last-admin`).\n",
-        openapi_extra=request_body("updateUser"),
-        route_class_override=UPDATE_USER_SECURED_ROUTE,
-    )
+    ),
+)
+
+
+def add_routes(router: APIRouter, prefix: str, impl: interfaces.UsersApi | None) -> list[str]:
+    """Register these operations on `router`; returns the ids of those `impl` does not implement."""
+    protocol = interfaces.UsersApi
+    return routes.register(router, prefix, OPERATIONS, UsersRoutes, impl, protocol)

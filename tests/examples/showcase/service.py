@@ -16,8 +16,8 @@ from examples.showcase.app import create_app
 from examples.showcase.seed import SAMPLE_MEMBER_ID
 from examples.showcase.settings import ShowcaseSettings
 from examples.showcase.store import Store
-from generated.showcase.auth import hash_api_key
-from generated.showcase.tokens import mint_token
+from generated.showcase.runtime.auth import hash_api_key
+from generated.showcase.runtime.tokens import mint_token
 from generator.devtoken import mint
 
 from .contract import assert_conforms

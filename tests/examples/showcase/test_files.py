@@ -62,7 +62,7 @@ def test_media_parts_are_checked_by_their_declared_type(library: Library) -> Non
     )
     assert (big["status"], big["code"]) == (413, "payload_too_large")
     no_alt = upload(library, 1001, [("cover", ("c.png", PNG, "image/png"))])
-    assert (no_alt["status"], no_alt["code"]) == (400, "bad_request")
+    assert (no_alt["status"], no_alt["code"]) == (400, "validation_failed")
     missing = upload(library, 999, [("cover", ("c.png", PNG, "image/png"))], alt_text="x")
     assert missing["status"] == 404
     assert library.store.books[1001].media is None

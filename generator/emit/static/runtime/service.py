@@ -1,15 +1,18 @@
-"""Errors of the generated service: one format (problem+json or the contract's), never a traceback."""
+"""The service around the routes: request ids, security headers, body limits, every error's answer.
+
+Whatever goes wrong, the client gets the error body the contract documents for the
+operation and status (see `errors`), never a traceback: malformed requests (400, or 422
+where documented), unknown routes (404), wrong methods (405 with `Allow`), unsupported
+media types (415), oversized bodies (413), results the contract does not allow and
+unhandled exceptions (500), and operations nobody has implemented (501).
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from http import HTTPStatus
-from typing import Any
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,7 +20,12 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-logger = logging.getLogger(__name__.rsplit(".", 1)[0])
+from .bodies import Invalid
+from .errors import ErrorBook
+from .responses import ContractViolation
+from .schemas import Issue
+
+logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 SECURITY_HEADERS = (
@@ -33,78 +41,16 @@ _DOCS_NAMES = frozenset(name for name, _ in _DOCS_HEADERS)
 _API_NAMES = frozenset(name for name, _ in _API_HEADERS)
 
 
-@dataclass(frozen=True)
-class ErrorFormat:
-    """How error bodies look: media type and (wire field, role) pairs.
-
-    Roles: type, title, detail, instance, errors, request_id, status:int, status:str, and
-    empty:<kind> for required fields of a contract-defined schema that carry nothing here.
-    """
-
-    media_type: str
-    fields: tuple[tuple[str, str], ...]
-
-    def body(
-        self,
-        status: int,
-        title: str,
-        detail: str | None = None,
-        errors: Sequence[Mapping[str, str]] | None = None,
-        request_id: str | None = None,
-    ) -> dict[str, Any]:
-        """An error body for `status` with every field the format declares."""
-        values: dict[str, Any] = {
-            "type": "about:blank",
-            "title": title,
-            "status:int": status,
-            "status:str": title.lower().replace(" ", "_"),
-            "detail": detail or title,
-            "instance": None,
-            "errors": list(errors) if errors else None,
-            "request_id": request_id,
-            "empty:str": "",
-            "empty:int": 0,
-            "empty:bool": False,
-            "empty:list": [],
-            "empty:obj": {},
-        }
-        body = {
-            wire: role[6:] if role.startswith("const:") else values.get(role)
-            for wire, role in self.fields
-        }
-        return {k: v for k, v in body.items() if v is not None}
-
-    def response(
-        self,
-        status: int,
-        title: str,
-        detail: str | None = None,
-        *,
-        errors: Sequence[Mapping[str, str]] | None = None,
-        request_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Response:
-        """A complete error response."""
-        content = json.dumps(self.body(status, title, detail, errors, request_id)).encode()
-        return Response(content, status, headers=dict(headers or {}), media_type=self.media_type)
-
-
-def request_id_of(request: Request) -> str | None:
+def request_id_of(scope: Scope) -> str | None:
     """The id the service middleware gave this request."""
-    value = request.scope.get("state", {}).get("request_id")
+    value = scope.get("state", {}).get("request_id")
     return value if isinstance(value, str) else None
 
 
-def _pointer(loc: Sequence[int | str]) -> str:
-    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc)
-
-
-def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    """Pydantic errors as {pointer, detail}; the submitted values are never echoed."""
-    return [
-        {"pointer": _pointer(err.get("loc", ())), "detail": str(err.get("msg", "invalid"))}
-        for err in exc.errors()
-    ]
+def operation_of(scope: Scope) -> str | None:
+    """The operationId of the route that matched, if any."""
+    found = getattr(scope.get("route"), "operation_id", None)
+    return found if isinstance(found, str) else None
 
 
 def allowed_methods(
@@ -119,36 +65,46 @@ def allowed_methods(
     return table
 
 
-def install_error_handlers(
-    app: FastAPI,
-    errors: ErrorFormat,
-    validation: Mapping[str, tuple[int, ErrorFormat]],
-    prefix: str = "",
-    routes: Sequence[tuple[str, Sequence[str]]] = (),
-) -> None:
-    """Answer validation errors, unknown routes and wrong methods in the service's error format.
+def _pydantic_issues(exc: RequestValidationError) -> list[Issue]:
+    found = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        where = loc[0] if loc else "body"
+        rest = "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in loc[1:])
+        name = "" if where == "body" else (loc[1] if len(loc) > 1 else "")
+        found.append(Issue(where, name, rest if where == "body" else "", str(err.get("msg"))))
+    return found
 
-    A malformed request gets the status and error body its operation documents (`validation`).
-    """
+
+def install_error_handlers(
+    app: FastAPI, book: ErrorBook, prefix: str, routes: Sequence[tuple[str, Sequence[str]]]
+) -> None:
+    """Answer every error in the format the contract documents for its operation and status."""
+
+    def invalid(request: Request, issues: Sequence[Issue]) -> Response:
+        operation = operation_of(request.scope)
+        status = book.validation_status(operation)
+        noun = "issue" if len(issues) == 1 else "issues"
+        return book.response(
+            operation,
+            status,
+            detail=f"The request does not match the contract ({len(issues)} {noun}).",
+            issues=issues,
+            request_id=request_id_of(request.scope),
+        )
+
+    async def on_invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Invalid)
+        return invalid(request, exc.issues)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        route = request.scope.get("route")
-        status, fmt = validation.get(getattr(route, "operation_id", None) or "", (400, errors))
-        title = "Bad Request" if status == 400 else "Unprocessable Content"
-        return fmt.response(
-            status,
-            title,
-            "The request does not match the contract.",
-            errors=validation_errors(exc),
-            request_id=request_id_of(request),
-        )
+        return invalid(request, _pydantic_issues(exc))
 
     allow = allowed_methods(prefix, routes)
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        title = _phrase(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # Starlette names only the first matching route's method
@@ -156,36 +112,28 @@ def install_error_handlers(
             documented = next((value for regex, value in allow if regex.fullmatch(path)), None)
             if documented:
                 headers["Allow"] = documented
-        return errors.response(
+        return book.response(
+            operation_of(request.scope),
             exc.status_code,
-            title,
-            detail,
-            request_id=request_id_of(request),
+            detail=detail,
+            request_id=request_id_of(request.scope),
             headers=headers,
         )
 
+    async def on_violation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ContractViolation)
+        logger.error("contract violation: %s (request_id=%s)", exc, request_id_of(request.scope))
+        return book.response(
+            operation_of(request.scope),
+            500,
+            detail=f"The service broke its contract: {exc}",
+            request_id=request_id_of(request.scope),
+        )
+
+    app.add_exception_handler(Invalid, on_invalid)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
-
-
-def _phrase(status: int) -> str:
-    """The reason phrase of a status (RFC 9110 wording), e.g. `Content Too Large` for 413."""
-    if status == 413:
-        return "Content Too Large"
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
-
-
-def not_implemented(request: Request, errors: ErrorFormat) -> Response:
-    """501: the operation exists in the contract but has no implementation yet."""
-    return errors.response(
-        501,
-        "Not Implemented",
-        "This operation is not implemented yet.",
-        request_id=request_id_of(request),
-    )
+    app.add_exception_handler(ContractViolation, on_violation)
 
 
 class _TooLarge(Exception):
@@ -215,7 +163,7 @@ class ServiceMiddleware:
     error format, with the security headers, and without a traceback or the exception's text.
     """
 
-    def __init__(self, app: ASGIApp, *, errors: ErrorFormat, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, errors: ErrorBook, max_body_bytes: int) -> None:
         self.app = app
         self.errors = errors
         self.max_body_bytes = max_body_bytes
@@ -265,16 +213,15 @@ class ServiceMiddleware:
             await self.app(scope, receive if bodiless else self._limited(receive), send_wrapper)
         except _TooLarge:
             if not started:
-                await self._send_error(scope, send_wrapper, 413, "Content Too Large", request_id)
+                await self._send_error(scope, send_wrapper, 413, None)
         except NotImplementedError:  # a scaffolded method nobody has written yet
             if not started:
-                await self._send_error(scope, send_wrapper, 501, "Not Implemented", request_id)
+                detail = "This operation is not implemented yet."
+                await self._send_error(scope, send_wrapper, 501, detail)
         except Exception:
             logger.exception("unhandled error (request_id=%s)", request_id)
             if not started:
-                await self._send_error(
-                    scope, send_wrapper, 500, "Internal Server Error", request_id
-                )
+                await self._send_error(scope, send_wrapper, 500, None)
 
     def _limited(self, receive: Receive) -> Receive:
         seen = 0
@@ -290,10 +237,10 @@ class ServiceMiddleware:
 
         return limited
 
-    async def _send_error(
-        self, scope: Scope, send: Send, status: int, title: str, request_id: str
-    ) -> None:
-        response = self.errors.response(status, title, request_id=request_id)
+    async def _send_error(self, scope: Scope, send: Send, status: int, detail: str | None) -> None:
+        response = self.errors.response(
+            operation_of(scope), status, detail=detail, request_id=request_id_of(scope)
+        )
         await response(scope, _empty_receive, send)
 
 

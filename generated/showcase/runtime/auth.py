@@ -18,10 +18,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from .routes import PRINCIPAL_KEY, ContractRoute, Endpoint
 from .tokens import InvalidToken, JwtVerifier, scopes_of
-from .wire import ContractRoute, Endpoint
 
-logger = logging.getLogger(__name__.rsplit(".", 1)[0])
+logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 Requirement = tuple[tuple[str, tuple[str, ...]], ...]  # ((scheme, scopes), ...) all must hold
 
@@ -64,6 +64,13 @@ class BasicVerifier(Protocol):
     ) -> Awaitable[Principal | None]: ...
 
 
+class SchemeVerifier(Protocol):
+    """Application hook for a scheme the runtime cannot verify by itself (`mutualTLS`,
+    HTTP `digest` and the like): who sent the request (None if nobody proved it)."""
+
+    def __call__(self, scheme: str, request: Request) -> Awaitable[Principal | None]: ...
+
+
 class _Rejected(Exception):
     def __init__(self, *, presented: bool, scopes: tuple[str, ...] = ()) -> None:
         self.presented = presented
@@ -79,6 +86,7 @@ class AuthContext:
     api_keys: ApiKeyVerifier
     basic: BasicVerifier
     trusted_origins: frozenset[str]
+    verifiers: Mapping[str, SchemeVerifier] = dataclasses.field(default_factory=dict)
     # The principal of each verified token, by scheme and token text. It stands while the
     # verifier hands back the very claims it was built from: the verifier alone decides how
     # long a verification holds.
@@ -96,8 +104,10 @@ class AuthContext:
             found = await self.api_keys(spec.name, key)
         elif spec.kind == "basic":
             found = await self.basic(spec.name, *_basic(request))
+        elif spec.name in self.verifiers:
+            found = await self.verifiers[spec.name](spec.name, request)
         else:
-            raise _Rejected(presented=False)
+            raise _Unverifiable(spec.name)
         if found is None:
             raise _Rejected(presented=True)
         return dataclasses.replace(found, schemes=(spec.name,))
@@ -130,6 +140,14 @@ class AuthContext:
         own = f"{request.url.scheme}://{request.url.netloc}"
         if seen != own and seen not in self.trusted_origins:
             raise HTTPException(403, "Cross-site request refused")
+
+
+class _Unverifiable(Exception):
+    """A scheme nothing can verify: the application registered no verifier for it."""
+
+    def __init__(self, scheme: str) -> None:
+        super().__init__(scheme)
+        self.scheme = scheme
 
 
 def _authorization(request: Request) -> str:
@@ -197,7 +215,7 @@ def authenticate(
 
     async def dependency(request: Request) -> Principal | None:
         context: AuthContext = request.app.state["auth"]  # item access: see wire.implementation
-        presented, missing_scopes = False, None
+        presented, missing_scopes, unverifiable = False, None, None
         for alternative in alternatives:
             if not alternative:
                 continue
@@ -214,6 +232,9 @@ def authenticate(
                 if rejected.scopes and missing_scopes is None:
                     missing_scopes = rejected.scopes
                 continue
+            except _Unverifiable as missing:
+                unverifiable = unverifiable or missing.scheme
+                continue
             first = matched[0]
             return dataclasses.replace(first, schemes=tuple(n for p in matched for n in p.schemes))
         if missing_scopes is not None:
@@ -224,6 +245,12 @@ def authenticate(
             )
         if anonymous_ok and not presented:
             return None
+        if unverifiable is not None and not presented:
+            raise HTTPException(
+                501,
+                f"The security scheme {unverifiable!r} needs a verifier, and the application "
+                "registered none (create_app(scheme_verifiers=...)).",
+            )
         error = "invalid_token" if presented else None
         raise HTTPException(
             401,
@@ -239,9 +266,6 @@ def authenticate(
     return dependency
 
 
-PRINCIPAL_KEY = "specfirst.principal"
-
-
 def secured_route(
     schemes: Mapping[str, SchemeSpec], alternatives: tuple[Requirement, ...]
 ) -> type[ContractRoute]:
@@ -254,8 +278,16 @@ def secured_route(
     check = authenticate(schemes, alternatives)
     bearer = _single_bearer(schemes, alternatives)
 
+    names = {name for alternative in alternatives for name, _ in alternative}
+
     class SecuredRoute(ContractRoute):
         specfirst_security = check.__dict__["specfirst_security"]
+
+        def challenge(self, request: Request, status: int) -> str | None:
+            """RFC 6750 §3: the challenge a handler's own 401 or 403 carries."""
+            context: AuthContext = request.app.state["auth"]
+            error = "insufficient_scope" if status == 403 else "invalid_token"
+            return _challenge(context.realm, schemes, names, error)
 
         def wrap(self, handler: Endpoint) -> Endpoint:
             if bearer is None:

@@ -1,0 +1,1 @@
+"""The runtime every generated package carries: wire validation, routing, errors, auth."""

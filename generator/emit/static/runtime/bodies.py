@@ -1,0 +1,267 @@
+"""Request bodies: the media type negotiated, the bytes decoded, the value checked by its schema.
+
+JSON is parsed strictly (no `NaN`/`Infinity`, any depth refused cleanly), forms are read by
+their schema's shape, multipart parts by their `encoding` content type (a JSON part is parsed
+and validated as JSON, a part sent with a content type the contract does not allow is a 415),
+text is decoded by its charset. A body that breaks its schema is refused before the handler.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from pydantic import TypeAdapter, ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from . import text
+from .schemas import Issue, check
+from .shapes import Shape, shape_of
+
+_JSON_SUFFIX = "+json"
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    """One accepted request media type: how to read it and what validates it."""
+
+    media_type: str  # as the contract writes it (ranges such as `image/*` allowed)
+    kind: str  # json | form | multipart | binary | text
+    schema: str = ""  # reference in the request view ("" for none)
+    annotation: Any = None  # the handler's type for json, form and multipart bodies
+    encoding: tuple[tuple[str, str], ...] = ()  # (part, allowed content types) of form parts
+
+    @functools.cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.annotation)
+
+    @functools.cached_property
+    def shape(self) -> Shape:
+        return shape_of(self.schema)
+
+    def matches(self, content_type: str) -> bool:
+        """True when a request's media type (lower case, no parameters) is this one."""
+        want = self.media_type.split(";", 1)[0].strip().lower()
+        if want in {"*/*", ""}:
+            return True
+        if want.endswith("/*"):
+            return content_type.startswith(want[:-1])
+        return content_type == want
+
+
+class Invalid(Exception):
+    """The request breaks the contract; `issues` says where and how."""
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        super().__init__(f"{len(issues)} issue(s)")
+        self.issues = list(issues)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Strict JSON: RFC 8259 only (no NaN or Infinity); ValueError for anything else."""
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8") from None
+
+
+def media_type_of(request: Request) -> str:
+    """The request's media type, lower case, without parameters."""
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def select(accepted: Sequence[BodySpec], content_type: str) -> BodySpec | None:
+    """The body spec for a request media type: an exact match first, then ranges."""
+    exact = [s for s in accepted if "*" not in s.media_type and s.matches(content_type)]
+    ranges = [s for s in accepted if s.matches(content_type)]
+    return exact[0] if exact else (ranges[0] if ranges else None)
+
+
+async def read_body(request: Request, accepted: Sequence[BodySpec], required: bool) -> Any:
+    """The body in whichever accepted media type it came, validated and typed; None if absent."""
+    raw = await request.body()
+    content_type = media_type_of(request)
+    if not raw and not content_type:  # no body at all (an empty one has a media type)
+        if required:
+            raise Invalid([Issue("body", "", "", "A request body is required")])
+        return None
+    spec = select(accepted, content_type)
+    if spec is None:
+        documented = ", ".join(s.media_type for s in accepted)
+        raise HTTPException(415, f"Unsupported media type; expected {documented}")
+    if spec.kind == "binary":
+        return raw
+    if spec.kind == "text":
+        return _text(raw, request, spec)
+    if spec.kind == "json":
+        try:
+            value = parse_json(raw)
+        except ValueError as error:
+            raise Invalid(
+                [Issue("body", "", "", f"The body is not valid JSON ({error})")]
+            ) from None
+        _checked(spec, value)
+        return _typed(spec, lambda: spec.adapter.validate_json(raw))
+    if spec.kind == "form":
+        value = _form(raw, spec)
+    else:
+        value, files = await _multipart(request, spec)
+        _checked(spec, value)
+        return _typed(spec, lambda: spec.adapter.validate_python({**value, **files}))
+    _checked(spec, value)
+    return _typed(spec, lambda: spec.adapter.validate_python(value))
+
+
+def _checked(spec: BodySpec, value: Any) -> None:
+    found = check(spec.schema, value, "body")
+    if found:
+        raise Invalid(found)
+
+
+def _typed(spec: BodySpec, convert: Any) -> Any:
+    try:
+        return convert()
+    except ValidationError as error:
+        raise Invalid(
+            [
+                Issue("body", "", _pointer(e.get("loc", ())), str(e.get("msg", "invalid")))
+                for e in error.errors()
+            ]
+        ) from None
+
+
+def _pointer(loc: Sequence[Any]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in loc)
+
+
+def _charset(request: Request) -> str:
+    for param in request.headers.get("content-type", "").split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"')
+    return "utf-8"
+
+
+def _text(raw: bytes, request: Request, spec: BodySpec) -> str:
+    try:
+        decoded = raw.decode(_charset(request))
+    except (UnicodeDecodeError, LookupError):
+        raise Invalid([Issue("body", "", "", "The body is not text in its charset")]) from None
+    _checked(spec, decoded)
+    return decoded
+
+
+def _form(raw: bytes, spec: BodySpec) -> dict[str, Any]:
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        raise Invalid([Issue("body", "", "", "The form is not UTF-8")]) from None
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return {key: _field(key, values, spec) for key, values in grouped.items()}
+
+
+def _field(key: str, values: list[str], spec: BodySpec) -> Any:
+    """One form field's values as the schema's shape reads them."""
+    shape = spec.shape.properties.get(key) or spec.shape.additional or Shape()
+    declared = dict(spec.encoding).get(key, "")
+    if shape.is_array:
+        member = shape.items or Shape()
+        return [_part_value(v, member, declared) for v in values]
+    if len(values) > 1:
+        raise Invalid([Issue("body", "", "/" + _escape(key), f"{key} must be given once")])
+    return _part_value(values[0], shape, declared)
+
+
+def _part_value(raw: str, shape: Shape, declared: str) -> Any:
+    if "json" in declared or (not declared and shape.types and shape.types <= {"object", "array"}):
+        try:
+            return parse_json(raw)
+        except ValueError:
+            return raw  # the schema refuses a string where it wants structure
+    return text.scalar(raw, shape.types)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+async def _multipart(request: Request, spec: BodySpec) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parts as JSON values for the schema, and file parts' bytes for the handler's type."""
+    try:
+        form = await request.form()
+    except (AssertionError, ValueError, KeyError) as error:
+        issue = Issue("body", "", "", f"The multipart body is malformed ({error})")
+        raise Invalid([issue]) from None
+    grouped: dict[str, list[Any]] = {}
+    for key, part in form.multi_items():
+        grouped.setdefault(key, []).append(part)
+    values: dict[str, Any] = {}
+    files: dict[str, Any] = {}
+    for key, parts in grouped.items():
+        shape = spec.shape.properties.get(key) or spec.shape.additional or Shape()
+        member = (shape.items or Shape()) if shape.is_array else shape
+        read = [await _part(key, p, member, dict(spec.encoding).get(key, "")) for p in parts]
+        if not shape.is_array and len(read) > 1:
+            raise Invalid([Issue("body", "", "/" + _escape(key), f"{key} must be given once")])
+        as_json = [r[0] for r in read]
+        values[key] = as_json if shape.is_array else as_json[0]
+        if any(r[1] is not None for r in read):
+            content = [r[1] if r[1] is not None else r[0] for r in read]
+            files[key] = content if shape.is_array else content[0]
+    return values, files
+
+
+async def _part(key: str, part: UploadFile | str, shape: Shape, declared: str) -> tuple[Any, Any]:
+    """(the part as a JSON value, its bytes when it is a file) after its content type check."""
+    if isinstance(part, str):
+        return _part_value(part, shape, declared), None
+    data = await part.read()
+    sent = (part.content_type or "").split(";", 1)[0].strip().lower()
+    allowed = [t.strip().lower() for t in declared.split(",") if t.strip()]
+    if allowed and sent and not any(_media_matches(a, sent) for a in allowed):
+        raise HTTPException(415, f"Part {key!r} must be sent as {declared}")
+    if shape.binary or (not shape.types and not declared) or shape.types == {"string"}:
+        if shape.binary or not _is_text(sent):
+            return data.decode("latin-1"), data  # a string of the same length, for the schema
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), data
+    try:
+        return _part_value(data.decode("utf-8"), shape, declared), None
+    except UnicodeDecodeError:
+        raise Invalid([Issue("body", "", "/" + _escape(key), f"{key} is not UTF-8")]) from None
+
+
+def _is_text(media_type: str) -> bool:
+    return (
+        media_type.startswith("text/")
+        or media_type.endswith(_JSON_SUFFIX)
+        or media_type
+        in {
+            "",
+            "application/json",
+        }
+    )
+
+
+def _media_matches(allowed: str, sent: str) -> bool:
+    if allowed in {"*/*", ""}:
+        return True
+    if allowed.endswith("/*"):
+        return sent.startswith(allowed[:-1])
+    return sent == allowed

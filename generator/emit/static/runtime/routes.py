@@ -1,0 +1,261 @@
+"""Operations as routes: read and check the request, call the bound handler, check its result.
+
+Each generated router module describes its operations (`Operation`) and a class whose methods
+call the tag's Protocol with typed arguments. `register` binds them once, at `create_app`:
+an operation whose method is missing, or only inherited from the Protocol, is answered 501
+after authentication and request validation, and a method whose signature cannot take the
+contract's arguments stops start-up with a clear error. No name is looked up per request.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from starlette.routing import Match
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .bodies import BodySpec, Invalid, read_body
+from .errors import BOOK
+from .params import ParamSpec, openapi_parameters, read_parameters
+from .responses import ContractViolation, ResultSpec, render
+from .schemas import Issue
+from .service import request_id_of
+
+if TYPE_CHECKING:
+    from .auth import Principal
+
+logger = logging.getLogger(__name__.rsplit(".", 2)[0])
+Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
+PRINCIPAL_KEY = "specfirst.principal"
+_NO_MATCH = Match.NONE  # an enum member looked up once (~75 ns a lookup on Python 3.11)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One validated request, as the generated route hands it to a handler."""
+
+    request: Request
+    values: Mapping[str, Any]  # parameters by handler keyword, typed
+    body: Any
+    principal: Principal | None
+
+
+Handler = Callable[[Call], Awaitable[object]]
+
+
+class ContractRoute(APIRoute):
+    """The route class of every generated operation.
+
+    The endpoint takes the request alone and is called directly, without FastAPI's per-route
+    handler (dependency solving, two exit stacks, exception handling again inside the route):
+    it reads and validates its own parameters and body. What it raises still reaches the
+    application's exception handlers. `wrap` adds steps before the endpoint
+    (`auth.secured_route`).
+    """
+
+    operation: Operation | None = None  # set by `register`
+    handler: Handler | None = None  # the bound method, None while unimplemented
+    implementation: object | None = None  # the object implementing the tag's Protocol
+    routes_class: Callable[[Any], object] | None = None  # binds an implementation
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        self.literal_prefix = self.path.split("{", 1)[0]
+        self.app = _direct(self.wrap(endpoint))
+
+    def rebind(self, handler: Handler | None) -> None:
+        """Serve the operation with another handler (`serve --mock` fills gaps this way)."""
+        assert self.operation is not None
+        self.handler = handler
+        self.app = _direct(self.wrap(_endpoint(self.operation, handler)))
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # The router tries every route before the one that matches: a request path that does
+        # not start with this route's literal prefix is refused without the regex and
+        # FastAPI's scope look-ups (~1 us a route). Under a root path or an inclusion
+        # context FastAPI decides as always.
+        if (
+            not scope["path"].startswith(self.literal_prefix)
+            and scope["type"] == "http"
+            and not scope.get("root_path")
+            and not scope.get("fastapi")
+        ):
+            return _NO_MATCH, {}
+        return super().matches(scope)
+
+    def wrap(self, handler: Endpoint) -> Endpoint:
+        return handler
+
+    def challenge(self, request: Request, status: int) -> str | None:
+        """The `WWW-Authenticate` value for a handler's own 401/403 (none on public routes)."""
+        return None
+
+    def get_route_handler(self) -> Endpoint:
+        return self.wrap(super().get_route_handler())
+
+
+def _direct(endpoint: Endpoint) -> ASGIApp:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        response = await endpoint(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+    return app
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the contract, as its route needs it."""
+
+    operation_id: str
+    method: str
+    path: str  # below the mount prefix, with identifier-safe parameter names
+    name: str  # the method on the tag's Protocol and on the generated routes class
+    results: Mapping[type, ResultSpec]
+    parameters: tuple[ParamSpec, ...] = ()
+    bodies: tuple[BodySpec, ...] = ()
+    body_required: bool = False
+    route_class: type[ContractRoute] = ContractRoute
+    docs: Mapping[str, Any] = field(default_factory=dict)  # FastAPI's route documentation
+
+    @property
+    def openapi_extra(self) -> dict[str, Any]:
+        """What FastAPI's derived schema cannot see, since the route reads it itself."""
+        extra: dict[str, Any] = {"parameters": openapi_parameters(self.parameters)}
+        if self.bodies:
+            content: dict[str, Any] = {b.media_type: {} for b in self.bodies}
+            extra["requestBody"] = {"required": self.body_required, "content": content}
+        return extra
+
+
+def implemented(impl: object | None, name: str, protocol: type) -> bool:
+    """True when `impl` has its own `name` method (not one inherited from the Protocol)."""
+    if impl is None:
+        return False
+    found = inspect.getattr_static(impl, name, None)
+    return found is not None and found is not protocol.__dict__.get(name)
+
+
+def check_signature(impl: object, name: str, protocol: type) -> None:
+    """Refuse, at start-up, a method that cannot be called the way the contract calls it."""
+    method = getattr(impl, name)
+    owner = f"{type(impl).__name__}.{name}"
+    if not inspect.iscoroutinefunction(method):
+        raise TypeError(f"{owner} must be an `async def` method")
+    wanted = [p for p in inspect.signature(getattr(protocol, name)).parameters if p != "self"]
+    given = inspect.signature(method).parameters
+    open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in given.values())
+    missing = [w for w in wanted if w not in given and not open_ended]
+    extra = [
+        p.name
+        for p in given.values()
+        if p.name not in wanted
+        and p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+    ]
+    if missing or extra:
+        problems = [f"does not accept {', '.join(missing)}"] if missing else []
+        problems += (
+            [f"requires {', '.join(extra)}, which the contract does not pass"] if extra else []
+        )
+        raise TypeError(f"{owner} {' and '.join(problems)}: update it to the generated Protocol")
+
+
+def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
+    claimed = frozenset(p.wire for p in op.parameters if p.location == "query")
+    documented = frozenset(r.status for r in op.results.values() if r.status is not None)
+    parameters, bodies, required = op.parameters, op.bodies, op.body_required
+
+    async def endpoint(request: Request) -> Response:
+        values: Mapping[str, Any] = {}
+        issues: list[Issue] = []
+        if parameters:
+            values, issues = read_parameters(request, parameters, claimed)
+        body = None
+        if bodies:
+            try:
+                body = await read_body(request, bodies, required)
+            except Invalid as invalid:
+                issues.extend(invalid.issues)
+        if issues:
+            raise Invalid(issues)
+        if handler is None:
+            return not_implemented(request, op.operation_id)
+        principal = request.scope.get(PRINCIPAL_KEY)
+        result = await handler(Call(request, values, body, principal))
+        try:
+            response = render(result, op.results, op.operation_id, documented)
+        except ContractViolation as violation:
+            if request.app.state["settings"].response_checks != "log":
+                raise
+            logger.error("contract violation sent as is: %s", violation)
+            response = render(result, op.results, op.operation_id, documented, checked=False)
+        if response.status_code in (401, 403) and "www-authenticate" not in response.headers:
+            route = request.scope.get("route")
+            challenge = route.challenge(request, response.status_code) if route else None
+            if challenge:
+                response.headers["WWW-Authenticate"] = challenge
+        return response
+
+    return endpoint
+
+
+def not_implemented(request: Request, operation: str, detail: str | None = None) -> Response:
+    """501: the operation is in the contract but nothing implements it yet."""
+    return BOOK.response(
+        operation,
+        501,
+        detail=detail or "This operation is not implemented yet.",
+        request_id=request_id_of(request.scope),
+    )
+
+
+def register(
+    router: APIRouter,
+    prefix: str,
+    operations: Sequence[Operation],
+    routes_class: Callable[[Any], object],
+    impl: object | None,
+    protocol: type,
+) -> list[str]:
+    """Add each operation's route, bound to `routes_class(impl)`; the unimplemented ones' ids."""
+    missing: list[str] = []
+    bound = routes_class(impl) if impl is not None else None
+    for op in operations:
+        handler: Handler | None = None
+        if bound is not None and implemented(impl, op.name, protocol):
+            check_signature(impl, op.name, protocol)
+            handler = getattr(bound, op.name)
+        else:
+            missing.append(op.operation_id)
+        router.add_api_route(
+            prefix + op.path,
+            _endpoint(op, handler),
+            methods=[op.method],
+            operation_id=op.operation_id,
+            response_class=Response,
+            route_class_override=op.route_class,
+            openapi_extra=op.openapi_extra,
+            **op.docs,
+        )
+        route = router.routes[-1]
+        if isinstance(route, ContractRoute):
+            route.operation, route.handler = op, handler
+            route.implementation, route.routes_class = impl, routes_class
+    return missing
+
+
+def log_unimplemented(missing: Sequence[str]) -> None:
+    """Say once, at start-up, which operations will answer 501."""
+    if missing:
+        logger.warning(
+            "%d operation(s) not implemented (they answer 501): %s",
+            len(missing),
+            ", ".join(missing),
+        )
