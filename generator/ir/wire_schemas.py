@@ -48,7 +48,7 @@ class WireSchemas:
 def convert_wire_schemas(root: Mapping[str, Any]) -> WireSchemas:
     """Convert the contract once into both views and the list of what they could not enforce."""
     version = _minor(root.get("openapi"))
-    positions = schema_positions(root, version)
+    positions = _positions(root, version)
     request, request_notes = _view(root, version, positions, request=True)
     response, response_notes = _view(root, version, positions, request=False)
     notes = tuple(dict.fromkeys([*request_notes, *response_notes]))
@@ -91,8 +91,12 @@ def _minor(openapi: Any) -> str:
     return "3.0" if text.startswith("3.0") else "3.2" if text.startswith("3.2") else "3.1"
 
 
-def schema_positions(root: Mapping[str, Any], version: str) -> list[str]:
+def schema_positions(root: Mapping[str, Any]) -> list[str]:
     """Pointers of every Schema Object the contract places (not those nested in schemas)."""
+    return _positions(root, _minor(root.get("openapi")))
+
+
+def _positions(root: Mapping[str, Any], version: str) -> list[str]:
     components = root.get("components")
     schemas = components.get("schemas") if isinstance(components, Mapping) else None
     found = [join_pointer("/components/schemas", name) for name in _keys(schemas)]
