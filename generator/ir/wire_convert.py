@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.ir import wire_direction
-from generator.ir.wire_keywords import KEYWORDS, LEGACY_KEYWORDS, is_number, problem, short
+from generator.ir.wire_keywords import (
+    KEYWORDS,
+    LEGACY_KEYWORDS,
+    UNRESOLVABLE,
+    is_number,
+    problem,
+    short,
+)
 from generator.spec.document import join_pointer
 from generator.spec.rules.walk import SUBSCHEMAS
 
@@ -84,6 +91,8 @@ class SchemaConverter:
         is_tuple = isinstance(schema.get("items"), list)
         for key, value in schema.items():
             if key not in self.keywords:
+                if key in UNRESOLVABLE:
+                    self.note(pointer, key, "anchors do not resolve in a view: not enforced")
                 continue  # annotations, extensions, unknown keywords: no effect on validity
             mode = SUBSCHEMAS.get(key)
             if key == "items" and is_tuple:

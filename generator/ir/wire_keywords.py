@@ -29,14 +29,17 @@ LEGACY_KEYWORDS = _ASSERTIONS
 KEYWORDS = _ASSERTIONS | {
     "const", "maxContains", "minContains", "dependentRequired", "prefixItems", "contains",
     "propertyNames", "if", "then", "else", "dependentSchemas", "unevaluatedItems",
-    "unevaluatedProperties", "$anchor", "$dynamicRef", "$dynamicAnchor",
+    "unevaluatedProperties",
 }  # fmt: skip
+# jsonschema-rs finds anchors only below schema keywords, never under `components` or `paths`,
+# so a `$dynamicRef` cannot resolve in a view (anchors without one have no effect).
+UNRESOLVABLE = frozenset({"$dynamicRef"})
 _NUMBERS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
 _COUNTS = frozenset(
     {"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"}
     | {"minContains", "maxContains"}
 )
-_STRINGS = frozenset({"format", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor"})
+_STRINGS = frozenset({"format", "$ref"})
 _TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
 
 

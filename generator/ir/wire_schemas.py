@@ -170,10 +170,10 @@ class _Linker:
             holder["$ref"] = self._link(holder["$ref"], site)
 
     def _link(self, ref: str, site: str) -> str:
-        if not ref.startswith("#"):
-            self.converter.note(site, "$ref", f"not a local reference: {ref[:80]}")
-            return ref
         target = unquote(ref[1:])
+        if not ref.startswith("#") or target[:1] not in ("", "/"):
+            self.converter.note(site, "$ref", f"not a local JSON pointer: {ref[:80]}")
+            return ref
         if not self._in_position(target) and not self._adopt(target):
             self.converter.note(site, "$ref", f"{ref[:80]} is not a schema of the contract")
             return ref

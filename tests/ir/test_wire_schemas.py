@@ -66,6 +66,10 @@ def test_nullable_enum_without_null_stays_closed_in_requests_only() -> None:
     assert component(root, "S", "response").is_valid(None)
     open_enum = contract(S={"type": "string", "enum": ["a", None], "nullable": True})
     assert component(open_enum, "S", "request").is_valid(None)
+    # 3.1: a `type` listing null beside an enum without it (Schemathesis' response leniency).
+    typed = contract("3.1.0", S={"type": ["string", "null"], "enum": ["a"]})
+    assert not component(typed, "S", "request").is_valid(None)
+    assert component(typed, "S", "response").is_valid(None)
 
 
 def test_boolean_exclusive_bounds_become_numbers() -> None:
@@ -309,14 +313,26 @@ def test_ref_targets_outside_schema_positions_are_adopted() -> None:
 
 
 def test_unresolved_and_non_schema_refs_stay_and_are_noted() -> None:
-    root = contract(Lost={"$ref": "#/components/schemas/Nowhere"}, Far={"$ref": "other.yaml#/X"})
+    root = contract(
+        "3.1.0",
+        Lost={"$ref": "#/components/schemas/Nowhere"},
+        Far={"$ref": "other.yaml#/X"},
+        Anchor={"$ref": "#node"},
+        Param={"$ref": "#/components/parameters/P"},
+        Dynamic={"$dynamicRef": "#node"},
+    )
+    root["components"]["parameters"] = {"P": {"name": "p", "in": "query", "schema": {}}}
     views = build_wire_schemas(root)
     assert views["request"]["components"]["schemas"]["Lost"] == {
         "$ref": "#/components/schemas/Nowhere"
     }
-    assert [(p, k) for p, k, _ in unenforceable(root)] == [
-        ("/components/schemas/Lost", "$ref"),
-        ("/components/schemas/Far", "$ref"),
+    assert views["request"]["components"]["schemas"]["Dynamic"] == {}
+    assert [(p.rsplit("/", 1)[1], k) for p, k, _ in unenforceable(root)] == [
+        ("Dynamic", "$dynamicRef"),
+        ("Lost", "$ref"),
+        ("Far", "$ref"),
+        ("Anchor", "$ref"),
+        ("Param", "$ref"),
     ]
 
 
@@ -394,7 +410,21 @@ def test_callbacks_webhooks_and_request_bodies_are_positions() -> None:
         }
     }
     root["components"]["requestBodies"] = {"B": body}
+    root["components"]["parameters"] = {
+        "F": {"name": "f", "in": "query", "content": body["content"]}
+    }
+    upload = {
+        "schema": {"type": "object"},
+        "encoding": {"a": {"headers": {"X-N": {"schema": {"type": "integer"}}}}},
+    }
+    root["components"]["requestBodies"]["Up"] = {"content": {"multipart/form-data": upload}}
+    rate = checker(
+        root,
+        "/components/requestBodies/Up/content/multipart~1form-data/encoding/a/headers/X-N/schema",
+    )
+    assert rate.is_valid(1) and not rate.is_valid("x")
     for pointer in (
+        "/components/parameters/F/content/application~1json/schema",
         "/webhooks/ping/post/requestBody/content/application~1json/schema",
         "/paths/~1s/post/requestBody/content/application~1json/schema",
         "/paths/~1s/post/callbacks/done/{$request.body#~1url}/post/requestBody/content/application~1json/schema",
