@@ -69,9 +69,10 @@ def unenforceable(root: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 def schema_ref(view: str, pointer: str) -> str:
     """The `$ref` that reaches the schema at contract `pointer` in `view`.
 
-    jsonschema-rs reads a `$ref` as a URI, so a fragment may only hold URI characters: `{`,
-    `}`, spaces, `%`, `+`, `;` and non-ASCII are percent-encoded (it decodes them before
-    following the pointer); `~0`/`~1` stay, they are the pointer's own escapes.
+    jsonschema-rs parses a `$ref` as a URI and refuses `{`, `}`, spaces, a bare `%` or
+    non-ASCII in the fragment; it percent-decodes the fragment before following the pointer.
+    So everything but `/` and `~` is percent-encoded (always safe), and `~0`/`~1` stay: they
+    are the pointer's own escapes.
 
     >>> schema_ref("request", "/paths/~1users~1{id}/get/parameters/0/schema")
     'urn:specfirst:request#/paths/~1users~1%7Bid%7D/get/parameters/0/schema'
