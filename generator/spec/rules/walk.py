@@ -18,7 +18,7 @@ KINDS = ("pathitem", "operation", "parameter", "requestbody", "response", "media
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # JSON Schema keywords holding sub-schemas: one schema, a map of them, or a list of them.
-_SUBSCHEMAS = {
+SUBSCHEMAS = {
     **dict.fromkeys(
         (
             "items",
@@ -150,7 +150,7 @@ def _children(kind: str, ptr: str, node: dict[str, Any], version: str) -> Iterat
 
 def _schema_children(ptr: str, node: dict[str, Any]) -> Iterator[Child]:
     for key, value in node.items():
-        mode = _SUBSCHEMAS.get(key)
+        mode = SUBSCHEMAS.get(key)
         if mode is None:
             continue
         at = _join(ptr, key)
