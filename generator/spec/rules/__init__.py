@@ -12,7 +12,7 @@
 | `ambiguous-path` | error | two templates equal once parameter names are ignored |
 | `undefined-security-scheme` | error | a security requirement names no securitySchemes entry |
 | `undeclared-scope` | error | an oauth2 requirement names a scope none of its flows declare |
-| `example-mismatch` | warning | an `example`/`examples` value breaks its schema |
+| `example-mismatch` | warning | an `example`/`examples` value breaks its schema (each violation) |
 | `default-mismatch` | error | a schema's `default` breaks the schema |
 | `name-collision` | warning | different names that become the same Python identifier |
 | `duplicate-tag` | error | a tag declared twice in the top-level `tags` |
