@@ -44,6 +44,7 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Item"}
+        "400": {description: Bad request.}
 components:
   schemas:
     Item:
@@ -97,7 +98,7 @@ def test_openapi_3_2_is_validated_by_the_library() -> None:
               /search:
                 query:
                   operationId: search
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
                 bogus: 1
             """,
             "3.2.0",
@@ -172,7 +173,7 @@ def test_one_of_picks_the_branch_matching_the_shape() -> None:
                   operationId: getA
                   parameters:
                     - {name: q, in: query, style: bogus, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -219,13 +220,13 @@ def test_library_findings_without_location_are_not_duplicated() -> None:
                   parameters:
                     - {name: q, in: query, schema: {type: string}}
                     - {name: q, in: query, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /b:
                 get:
                   operationId: same
                   parameters:
                     - {name: x, in: path, required: true, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -442,10 +443,10 @@ def test_findings_are_sorted_by_location_and_deduplicated() -> None:
             paths:
               /b/{id}:
                 get:
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /a:
                 get:
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -462,7 +463,7 @@ FIXTURES = {
     "path-param-undeclared": ("error", "/paths/~1users~1{id}/get", 7),
     "path-param-unused": ("error", "/paths/~1users/get/parameters/0", 10),
     "path-param-not-required": ("error", "/paths/~1users~1{id}/get/parameters/0/required", 12),
-    "ambiguous-path": ("error", "/paths/~1users~1{name}", 18),
+    "ambiguous-path": ("error", "/paths/~1users~1{name}", 20),
     "undefined-security-scheme": ("error", "/paths/~1items/get/security/0/bearer", 12),
     "undeclared-scope": ("error", "/paths/~1items/post/security/0/oauth/1", 12),
     "missing-operation-id": ("warning", "/paths/~1users~1{id}/get", 7),
@@ -487,6 +488,10 @@ FIXTURES = {
     "duplicate-tag": ("error", "/tags/1", 8),
     "not-generated": ("warning", "/paths/~1subscriptions/post/callbacks", 12),
     "unsupported-version": ("error", "/openapi", 1),
+    "unverifiable-security-scheme": ("warning", "/components/securitySchemes/digest/scheme", 20),
+    "undocumented-validation-status": ("warning", "/paths/~1items/get/responses", 15),
+    "undocumented-auth-status": ("warning", "/paths/~1items/get/responses", 11),
+    "undocumented-forbidden-status": ("warning", "/paths/~1items/delete/responses", 11),
 }
 
 

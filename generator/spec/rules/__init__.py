@@ -12,6 +12,10 @@
 | `ambiguous-path` | error | two templates equal once parameter names are ignored |
 | `undefined-security-scheme` | error | a security requirement names no securitySchemes entry |
 | `undeclared-scope` | error | an oauth2 requirement names a scope none of its flows declare |
+| `unverifiable-security-scheme` | warning | a scheme the runtime cannot verify itself (mutualTLS, digest...) |
+| `undocumented-validation-status` | warning | takes input but documents no 400/422/4XX/default |
+| `undocumented-auth-status` | warning | secured but documents no 401/4XX/default |
+| `undocumented-forbidden-status` | warning | requires scopes but documents no 403/4XX/default |
 | `example-mismatch` | warning | an `example`/`examples` value breaks its schema (each violation) |
 | `default-mismatch` | error | a schema's `default` breaks the schema |
 | `name-collision` | warning | different names that become the same Python identifier |
@@ -35,6 +39,7 @@ from generator.spec.rules.examples import check_examples
 from generator.spec.rules.names import check_names
 from generator.spec.rules.operations import check_operations
 from generator.spec.rules.paths import check_paths
+from generator.spec.rules.responses import check_responses
 from generator.spec.rules.schemas import check_schemas
 from generator.spec.rules.security import check_security
 from generator.spec.rules.unsupported import check_unsupported
@@ -45,6 +50,7 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("operations", check_operations),
     ("paths", check_paths),
     ("security", check_security),
+    ("responses", check_responses),
     ("examples", check_examples),
     ("names", check_names),
     ("schemas", check_schemas),
