@@ -492,6 +492,17 @@ FIXTURES = {
     "undocumented-validation-status": ("warning", "/paths/~1items/get/responses", 15),
     "undocumented-auth-status": ("warning", "/paths/~1items/get/responses", 11),
     "undocumented-forbidden-status": ("warning", "/paths/~1items/delete/responses", 11),
+    "ambiguous-one-of": ("warning", "/components/schemas/Pet/oneOf/1", 23),
+    "nullable-not-in-3-1": (
+        "warning",
+        "/components/schemas/User/properties/nickname/nullable",
+        26,
+    ),
+    "discriminator-mapping-unresolved": (
+        "error",
+        "/components/schemas/Pet/discriminator/mapping/dog",
+        28,
+    ),
 }
 
 

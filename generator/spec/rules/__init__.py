@@ -24,6 +24,9 @@
 | `not-generated` | warning | described but deliberately not generated (webhooks, callbacks) |
 | `required-property-undefined` | warning | `required` names a property the schema does not define |
 |  | error | ... in a schema with `allOf` (as openapi-spec-validator rules) |
+| `nullable-not-in-3-1` | warning | `nullable: true` in 3.1/3.2, where it has no effect |
+| `discriminator-mapping-unresolved` | error | a discriminator `mapping` value that names no schema |
+| `ambiguous-one-of` | warning | two `oneOf` branches accept the same value |
 
 Each family is a function `Contract -> list[Diagnostic]`; a family that crashes is reported
 as `validator-crashed` instead of hiding the others.
@@ -42,6 +45,7 @@ from generator.spec.rules.paths import check_paths
 from generator.spec.rules.responses import check_responses
 from generator.spec.rules.schemas import check_schemas
 from generator.spec.rules.security import check_security
+from generator.spec.rules.unions import check_unions
 from generator.spec.rules.unsupported import check_unsupported
 
 Family = Callable[[Contract], list[Diagnostic]]
@@ -54,6 +58,7 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("examples", check_examples),
     ("names", check_names),
     ("schemas", check_schemas),
+    ("unions", check_unions),
     ("unsupported", check_unsupported),
 )
 
