@@ -59,7 +59,7 @@ def test_json_format_lists_every_finding() -> None:
     finding = first["diagnostics"][0]
     assert (
         finding["rule"] == "ambiguous-path"
-        and finding["line"] == 18
+        and finding["line"] == 20
         and finding["pointer"].startswith("/paths")
     )
 

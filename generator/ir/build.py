@@ -12,6 +12,7 @@ from generator.ir.messages import build_bodies, build_responses
 from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecurityScheme, Tag
 from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping, deref
+from generator.ir.security import scheme_kind
 from generator.ir.types import qualify
 from generator.naming import Namespace, class_name, derived_operation_name, module_name, snake_name
 from generator.spec.document import join_pointer
@@ -71,18 +72,14 @@ def build_schemes(
     built = []
     for wire, node in declared.items():
         raw = as_mapping(deref(root, node, "")[0])
-        kind, http = str(raw.get("type", "")), str(raw.get("scheme", "")).lower()
-        scheme = SecurityScheme(identifiers[wire], wire, "unsupported")
-        if kind in {"oauth2", "openIdConnect"} or (kind == "http" and http == "bearer"):
+        kind = scheme_kind(raw)
+        scheme = SecurityScheme(identifiers[wire], wire, kind)
+        if kind == "jwt":
             url = raw.get("openIdConnectUrl")
-            scheme = replace(
-                scheme, kind="jwt", discovery_url=url if isinstance(url, str) else None
-            )
-        elif kind == "http" and http == "basic":
-            scheme = replace(scheme, kind="basic")
-        elif kind == "apiKey" and raw.get("in") in {"header", "query", "cookie"}:
+            scheme = replace(scheme, discovery_url=url if isinstance(url, str) else None)
+        elif kind == "apiKey":
             location, parameter = str(raw["in"]), str(raw.get("name") or "")
-            scheme = replace(scheme, kind="apiKey", location=location, parameter=parameter)
+            scheme = replace(scheme, location=location, parameter=parameter)
         built.append(scheme)
     return tuple(built)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.spec.rules.examples import MAX_PER_VALUE
 from tests.spec.helpers import doc, summary, validate_yaml
 
 ITEM = """\
@@ -48,7 +49,10 @@ def test_media_type_example_points_at_the_wrong_value() -> None:
             19,
         )
     ]
-    assert found[0].message == "example does not match its schema: '2' is not of type 'integer'"
+    assert (
+        found[0].message
+        == "example does not match its schema at /1/id: '2' is not of type 'integer'"
+    )
 
 
 def test_named_examples_and_component_examples() -> None:
@@ -67,7 +71,7 @@ def test_named_examples_and_component_examples() -> None:
                           good: {value: {id: 1}}
                           extra: {value: {id: 1, colour: red}}
                           shared: {$ref: "#/components/examples/NoId"}
-                  responses: {"201": {description: ok}}
+                  responses: {"201": {description: ok}, "400": {description: bad}}
             """
         )
         + ITEM
@@ -114,6 +118,7 @@ def test_parameter_header_and_schema_examples() -> None:
                       description: ok
                       headers:
                         X-Rate: {schema: {type: integer}, example: many}
+                    "400": {description: bad}
             """
         )
     )
@@ -245,3 +250,54 @@ def test_read_only_and_write_only_properties_may_be_missing_from_examples() -> N
         )
     )
     assert [d for d in found if d.rule == "example-mismatch"] == []
+
+
+def test_every_violation_of_an_example_is_reported_with_its_path() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths: {}
+            components:
+              schemas:
+                Item:
+                  type: object
+                  required: [id, name]
+                  properties:
+                    id: {type: integer}
+                    name: {type: string}
+                    tags: {type: array, items: {type: string}}
+                  additionalProperties: false
+                  example: {id: one, tags: [a, 2], colour: red}
+            """
+        )
+    )
+    assert [(d.rule, d.pointer) for d in found] == [
+        ("example-mismatch", "/components/schemas/Item/example"),
+        ("example-mismatch", "/components/schemas/Item/example/id"),
+        ("example-mismatch", "/components/schemas/Item/example/tags/1"),
+        ("example-mismatch", "/components/schemas/Item/example/colour"),
+    ]
+    assert sorted(d.message for d in found) == [
+        "example does not match its schema at /colour: unknown key 'colour'",
+        "example does not match its schema at /id: 'one' is not of type 'integer'",
+        "example does not match its schema at /tags/1: 2 is not of type 'string'",
+        "example does not match its schema: 'name' is a required property",
+    ]
+
+
+def test_violations_per_example_are_capped() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths: {}
+            components:
+              schemas:
+                Codes:
+                  type: array
+                  items: {type: integer}
+                  example: [a, b, c, d, e, f, g, h]
+            """
+        )
+    )
+    assert len(found) == MAX_PER_VALUE
+    assert found[-1].message.endswith("(and 3 more in this example)")

@@ -58,7 +58,7 @@ def test_parameters_of_one_operation_across_locations() -> None:
                   parameters:
                     - {name: item_id, in: query, schema: {type: string}}
                     - {name: X-Trace, in: header, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -79,7 +79,7 @@ def test_one_name_in_two_locations_collides() -> None:
                   parameters:
                     - {name: id, in: path, required: true, schema: {type: string}}
                     - {name: id, in: query, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -103,12 +103,12 @@ def test_operation_ids_and_tags() -> None:
                 get:
                   operationId: getPet
                   tags: [pet-store]
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /b:
                 get:
                   operationId: get_pet
                   tags: [Pet Store]
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -138,9 +138,9 @@ def test_identical_operation_ids_are_not_also_a_collision() -> None:
             """\
             paths:
               /a:
-                get: {operationId: same, responses: {"200": {description: ok}}}
+                get: {operationId: same, responses: {"200": {description: ok}, "400": {description: bad}}}
               /b:
-                get: {operationId: same, responses: {"200": {description: ok}}}
+                get: {operationId: same, responses: {"200": {description: ok}, "400": {description: bad}}}
             """
         )
     )

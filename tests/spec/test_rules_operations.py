@@ -20,11 +20,11 @@ def test_duplicate_operation_id_names_the_first_one() -> None:
               /items:
                 get:
                   operationId: getItem
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /things:
                 get:
                   operationId: getItem
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -45,13 +45,13 @@ def test_duplicate_operation_id_across_callbacks() -> None:
               /subscribe:
                 post:
                   operationId: notify
-                  responses: {"201": {description: ok}}
+                  responses: {"201": {description: ok}, "400": {description: bad}}
                   callbacks:
                     event:
                       "{$request.body#/url}":
                         post:
                           operationId: notify
-                          responses: {"200": {description: ok}}
+                          responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -71,7 +71,7 @@ def test_missing_operation_id_is_a_warning_naming_the_derived_name() -> None:
               /users/{id}:
                 get:
                   parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -90,7 +90,7 @@ def test_duplicate_parameter_is_reported_once_with_a_location() -> None:
                   parameters:
                     - {name: q, in: query, schema: {type: string}}
                     - {name: q, in: query, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -109,7 +109,7 @@ def test_parameter_ref_to_a_schema_is_reported_instead_of_crashing() -> None:
                   operationId: listItems
                   parameters:
                     - $ref: "#/components/schemas/Item"
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             components:
               schemas:
                 Item: {type: object}

@@ -19,10 +19,10 @@ def test_undeclared_reported_per_method_at_the_operation() -> None:
               /users/{id}:
                 get:
                   operationId: getUser
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
                 delete:
                   operationId: deleteUser
-                  responses: {"204": {description: gone}}
+                  responses: {"204": {description: gone}, "400": {description: bad}}
             """
         )
     )
@@ -43,7 +43,7 @@ def test_declared_on_the_path_item_counts_for_every_method() -> None:
                   - {name: id, in: path, required: true, schema: {type: string}}
                 get:
                   operationId: getUser
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -63,7 +63,7 @@ def test_unused_path_parameter_points_at_the_parameter() -> None:
                       in: path
                       required: true
                       schema: {type: string}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -80,10 +80,10 @@ def test_unused_path_level_parameter_is_reported_once() -> None:
                   - {name: id, in: path, required: true, schema: {type: string}}
                 get:
                   operationId: listUsers
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
                 post:
                   operationId: addUser
-                  responses: {"201": {description: ok}}
+                  responses: {"201": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -105,7 +105,7 @@ def test_not_required_points_at_required_and_hides_the_meta_schema_error() -> No
                           in: path
                           required: false
                           schema: {type: string}
-                      responses: {"200": {description: ok}}
+                      responses: {"200": {description: ok}, "400": {description: bad}}
                 """,
                 version,
             )
@@ -129,12 +129,12 @@ def test_missing_required_on_a_shared_component_is_reported_once() -> None:
                 get:
                   operationId: getA
                   parameters: [{$ref: "#/components/parameters/Id"}]
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /b/{id}:
                 get:
                   operationId: getB
                   parameters: [{$ref: "#/components/parameters/Id"}]
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             components:
               parameters:
                 Id:
@@ -157,16 +157,16 @@ def test_ambiguous_paths_name_both_locations() -> None:
                 get:
                   operationId: getById
                   parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /u/{name}:
                 get:
                   operationId: getByName
                   parameters: [{name: name, in: path, required: true, schema: {type: string}}]
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /u/me:
                 get:
                   operationId: getMe
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )

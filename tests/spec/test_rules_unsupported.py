@@ -19,7 +19,7 @@ def test_path_styles_and_mixed_multipart() -> None:
                     content:
                       multipart/mixed; boundary=x: {schema: {type: string}}
                       application/json: {schema: {type: string}}
-                  responses: {"204": {description: ok}}
+                  responses: {"204": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -47,7 +47,7 @@ def test_querystring_parameter_in_3_2() -> None:
                     - name: q
                       in: querystring
                       content: {application/x-www-form-urlencoded: {schema: {type: object}}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """,
             "3.2.0",
         )
@@ -84,18 +84,18 @@ def test_webhooks_and_callbacks_are_not_generated() -> None:
               /subscribe:
                 post:
                   operationId: subscribe
-                  responses: {"201": {description: ok}}
+                  responses: {"201": {description: ok}, "400": {description: bad}}
                   callbacks:
                     event:
                       "{$request.body#/url}":
                         post:
                           operationId: onEvent
-                          responses: {"200": {description: ok}}
+                          responses: {"200": {description: ok}, "400": {description: bad}}
             webhooks:
               newItem:
                 post:
                   operationId: newItem
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """,
             "3.1.0",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import os
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+import generator.spec.rules as rule_catalogue
 from generator.diagnostics import Level
 from generator.spec import standard
 from generator.spec.document import join_pointer, split_pointer
@@ -44,6 +46,7 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Item"}
+        "400": {description: Bad request.}
 components:
   schemas:
     Item:
@@ -97,7 +100,7 @@ def test_openapi_3_2_is_validated_by_the_library() -> None:
               /search:
                 query:
                   operationId: search
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
                 bogus: 1
             """,
             "3.2.0",
@@ -172,7 +175,7 @@ def test_one_of_picks_the_branch_matching_the_shape() -> None:
                   operationId: getA
                   parameters:
                     - {name: q, in: query, style: bogus, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -219,13 +222,13 @@ def test_library_findings_without_location_are_not_duplicated() -> None:
                   parameters:
                     - {name: q, in: query, schema: {type: string}}
                     - {name: q, in: query, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /b:
                 get:
                   operationId: same
                   parameters:
                     - {name: x, in: path, required: true, schema: {type: string}}
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -442,10 +445,10 @@ def test_findings_are_sorted_by_location_and_deduplicated() -> None:
             paths:
               /b/{id}:
                 get:
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
               /a:
                 get:
-                  responses: {"200": {description: ok}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """
         )
     )
@@ -462,7 +465,7 @@ FIXTURES = {
     "path-param-undeclared": ("error", "/paths/~1users~1{id}/get", 7),
     "path-param-unused": ("error", "/paths/~1users/get/parameters/0", 10),
     "path-param-not-required": ("error", "/paths/~1users~1{id}/get/parameters/0/required", 12),
-    "ambiguous-path": ("error", "/paths/~1users~1{name}", 18),
+    "ambiguous-path": ("error", "/paths/~1users~1{name}", 20),
     "undefined-security-scheme": ("error", "/paths/~1items/get/security/0/bearer", 12),
     "undeclared-scope": ("error", "/paths/~1items/post/security/0/oauth/1", 12),
     "missing-operation-id": ("warning", "/paths/~1users~1{id}/get", 7),
@@ -487,6 +490,21 @@ FIXTURES = {
     "duplicate-tag": ("error", "/tags/1", 8),
     "not-generated": ("warning", "/paths/~1subscriptions/post/callbacks", 12),
     "unsupported-version": ("error", "/openapi", 1),
+    "unverifiable-security-scheme": ("warning", "/components/securitySchemes/digest/scheme", 20),
+    "undocumented-validation-status": ("warning", "/paths/~1items/get/responses", 15),
+    "undocumented-auth-status": ("warning", "/paths/~1items/get/responses", 11),
+    "undocumented-forbidden-status": ("warning", "/paths/~1items/delete/responses", 11),
+    "ambiguous-one-of": ("warning", "/components/schemas/Pet/oneOf/1", 23),
+    "nullable-not-in-3-1": (
+        "warning",
+        "/components/schemas/User/properties/nickname/nullable",
+        26,
+    ),
+    "discriminator-mapping-unresolved": (
+        "error",
+        "/components/schemas/Pet/discriminator/mapping/dog",
+        28,
+    ),
 }
 
 
@@ -496,6 +514,18 @@ def test_broken_fixture_shows_only_its_problem(name: str) -> None:
     found = validate_spec(spec_from_yaml(path.read_text(encoding="utf-8"), path.name))
     rule = "schema-type" if name == "wrong-type-deep" else name
     assert summary(found) == [(rule, *FIXTURES[name])]
+
+
+def test_the_hand_kept_rule_lists_agree() -> None:
+    # the rules' table (generator/spec/rules/__init__.py) and docs/diagnostics.md name the same
+    # rules, and every rule with a fixture is in both
+    table = set(re.findall(r"^\| `([a-z0-9-]+)` \|", rule_catalogue.__doc__ or "", re.M))
+    docs = (Path(__file__).parents[2] / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+)`", docs))
+    assert table - documented == set()
+    fixtures = set(FIXTURES) - {"wrong-type-deep", "swagger-unsupported", "not-openapi"}
+    assert fixtures - {"unsupported-version"} <= table
+    assert fixtures <= documented
 
 
 # --- the corpus and speed ---------------------------------------------------------------------

@@ -12,7 +12,11 @@
 | `ambiguous-path` | error | two templates equal once parameter names are ignored |
 | `undefined-security-scheme` | error | a security requirement names no securitySchemes entry |
 | `undeclared-scope` | error | an oauth2 requirement names a scope none of its flows declare |
-| `example-mismatch` | warning | an `example`/`examples` value breaks its schema |
+| `unverifiable-security-scheme` | warning | a scheme the runtime cannot verify itself (mutualTLS, digest...) |
+| `undocumented-validation-status` | warning | takes input but documents no 400/422/4XX/default |
+| `undocumented-auth-status` | warning | secured but documents no 401/4XX/default |
+| `undocumented-forbidden-status` | warning | requires scopes but documents no 403/4XX/default |
+| `example-mismatch` | warning | an `example`/`examples` value breaks its schema (each violation) |
 | `default-mismatch` | error | a schema's `default` breaks the schema |
 | `name-collision` | warning | different names that become the same Python identifier |
 | `duplicate-tag` | error | a tag declared twice in the top-level `tags` |
@@ -20,6 +24,9 @@
 | `not-generated` | warning | described but deliberately not generated (webhooks, callbacks) |
 | `required-property-undefined` | warning | `required` names a property the schema does not define |
 |  | error | ... in a schema with `allOf` (as openapi-spec-validator rules) |
+| `nullable-not-in-3-1` | warning | `nullable: true` in 3.1/3.2, where it has no effect |
+| `discriminator-mapping-unresolved` | error | a discriminator `mapping` value that names no schema |
+| `ambiguous-one-of` | warning | two `oneOf` branches accept the same value |
 
 Each family is a function `Contract -> list[Diagnostic]`; a family that crashes is reported
 as `validator-crashed` instead of hiding the others.
@@ -35,8 +42,10 @@ from generator.spec.rules.examples import check_examples
 from generator.spec.rules.names import check_names
 from generator.spec.rules.operations import check_operations
 from generator.spec.rules.paths import check_paths
+from generator.spec.rules.responses import check_responses
 from generator.spec.rules.schemas import check_schemas
 from generator.spec.rules.security import check_security
+from generator.spec.rules.unions import check_unions
 from generator.spec.rules.unsupported import check_unsupported
 
 Family = Callable[[Contract], list[Diagnostic]]
@@ -45,9 +54,11 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("operations", check_operations),
     ("paths", check_paths),
     ("security", check_security),
+    ("responses", check_responses),
     ("examples", check_examples),
     ("names", check_names),
     ("schemas", check_schemas),
+    ("unions", check_unions),
     ("unsupported", check_unsupported),
 )
 

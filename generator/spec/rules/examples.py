@@ -11,6 +11,9 @@ that cannot be compiled or resolved is skipped: the standard check reports why.
 * `example-mismatch` (warning): `example` / `examples[*].value` of a media type, parameter or
   header against its `schema`; a schema's own `example` (3.0) or `examples` (3.1+).
 * `default-mismatch` (error, as openapi-spec-validator has it): a schema's `default`.
+
+Every violation of a value is a finding of its own, located at the offending part and naming
+its path inside the value, up to `MAX_PER_VALUE` per value (the last one says how many more).
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ _DIALECTS: dict[str, tuple[Any, Any]] = {
 }
 # Bounds the work on huge contracts; each check is one value against one schema.
 MAX_CHECKS = 20_000
+# Findings per example or default: enough to fix a value in one go, few enough to read.
+MAX_PER_VALUE = 5
+# Validation errors looked at per value (a long wrong list could give thousands).
+_MAX_ERRORS = 200
 
 # (pointer of the schema, pointer of the value, the value, pointer of the referencing site)
 Check = tuple[str, str, Any, str | None]
@@ -69,15 +76,30 @@ def check_examples(contract: Contract) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for index in _suspects(contract, checks):
         rule, (schema_ptr, value_ptr, value, site) = checks[index]
-        failure = checker.first_failure(schema_ptr, value)
-        if failure is None or _one_way_required(contract.root, schema_ptr, failure):
-            continue
-        pointer = to_pointer(value_ptr, value, failure.path)
+        failures = [
+            f
+            for f in checker.failures(schema_ptr, value)
+            if not _one_way_required(contract.root, schema_ptr, f)
+        ]
         what = "default" if rule == "default-mismatch" else "example"
-        message = f"{what} does not match its schema: {describe(failure)}"
         level = Level.ERROR if rule == "default-mismatch" else Level.WARNING
-        found.append(contract.diag(rule, level, message, pointer, (site,) if site else ()))
+        for n, failure in enumerate(failures[:MAX_PER_VALUE]):
+            pointer = to_pointer(value_ptr, value, failure.path)
+            inner = to_pointer("", value, failure.path)
+            message = f"{what} does not match its schema{_at(inner)}: {describe(failure)}"
+            if n == MAX_PER_VALUE - 1 and len(failures) > MAX_PER_VALUE:
+                message += f" (and {len(failures) - n - 1} more in this {what})"
+            found.append(contract.diag(rule, level, message, pointer, (site,) if site else ()))
     return found
+
+
+def _at(inner: str) -> str:
+    """Where in the value a failure is, given the JSON pointer inside it (nothing for the top).
+
+    >>> _at("/1/id"), _at("")
+    (' at /1/id', '')
+    """
+    return f" at {inner}" if inner else ""
 
 
 def _suspects(contract: Contract, checks: list[tuple[str, Check]]) -> list[int]:
@@ -161,20 +183,24 @@ class _Checker:
         )
         self.validators: dict[str, Any] = {}
 
-    def first_failure(self, schema_ptr: str, value: Any) -> Any:
-        """The most useful failure of `value` against the schema at `schema_ptr`, or None."""
+    def failures(self, schema_ptr: str, value: Any) -> list[Any]:
+        """Every failure of `value` against the schema at `schema_ptr`, each at its own place."""
         try:
             validator = self.validators.get(schema_ptr)
             if validator is None:
                 ref = {"$ref": _ref(schema_ptr)}
                 validator = self.cls(ref, registry=self.registry, format_checker=self.formats)
                 self.validators[schema_ptr] = validator
-            error = next(iter(validator.iter_errors(value)), None)
-            if error is None:
-                return None
-            return split_unexpected(leaves(from_jsonschema(error))[0])[0]
+            errors = list(itertools.islice(validator.iter_errors(value), _MAX_ERRORS))
         except Exception:  # an unresolvable or uncompilable schema: the standard check says why
-            return None
+            return []
+        found: dict[tuple[Any, ...], Any] = {}
+        for error in errors:
+            for leaf in leaves(from_jsonschema(error)):
+                for failure in split_unexpected(leaf):
+                    key = (failure.path, failure.keyword, repr(failure.detail))
+                    found.setdefault(key, failure)
+        return list(found.values())
 
 
 def _one_way_required(root: Any, schema_ptr: str, failure: Any) -> bool:

@@ -1,16 +1,29 @@
-"""Schema rules: `required` names properties the schema (or its composition) defines.
+"""Schema rules: `required` names defined properties, keywords mean something in this version,
+discriminator mappings lead to schemas.
 
-openapi-spec-validator checks this only for schemas with `allOf` (and reports no location);
-here it is checked for every object schema. With `allOf` it stays an error, as the library
-has it; elsewhere a stray name is valid JSON Schema (an extra property that must be present)
-but almost always a typo the generated model would silently lack, so it is a warning.
+`required-property-undefined`: openapi-spec-validator checks this only for schemas with
+`allOf` (and reports no location); here it is checked for every object schema. With `allOf`
+it stays an error, as the library has it; elsewhere a stray name is valid JSON Schema (an
+extra property that must be present) but almost always a typo the generated model would
+silently lack, so it is a warning.
+
+`nullable-not-in-3-1` (warning): `nullable: true` in 3.1 or 3.2, where it is no keyword (OAS
+3.1 dropped it for `type: [..., "null"]`): validation ignores it and refuses null.
+
+`discriminator-mapping-unresolved` (error): a `mapping` value that is neither a local
+reference that resolves nor a component schema name, resolved as `ir.schema_normalize`
+resolves it; generation would drop the entry and misreport it as a stripped extension.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterator
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
+from generator.ir.schema_keywords import resolve
+from generator.ir.schema_python import COMPONENT_PREFIX
 from generator.spec.document import join_pointer, split_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
@@ -23,21 +36,89 @@ _MAX_VISITS = 200
 
 
 def check_schemas(contract: Contract) -> list[Diagnostic]:
-    """`required` names that no `properties` (own or composed) defines."""
+    """Undefined required names, 3.0 `nullable` in 3.1, dangling discriminator mappings."""
     found: list[Diagnostic] = []
     for node in contract.index["schema"]:
-        schema = node.value
-        required = schema.get("required")
-        if not isinstance(required, list) or _in_all_of(node.pointer) or not _closed(schema):
-            continue
-        if contract.version == "3.0" and "$ref" in schema:
-            continue  # OpenAPI 3.0: keywords beside a $ref are ignored
-        names = [r for r in required if isinstance(r, str)]
-        known = _properties(contract, node) if names else set()
-        for i, name in enumerate(required):
-            if isinstance(name, str) and name not in known:
-                found.append(_diagnostic(contract, node, i, name))
+        found.extend(_dangling_mappings(contract, node))
+        if contract.version != "3.0" and node.value.get("nullable") is True:
+            found.append(_nullable(contract, node))
+        found.extend(_undefined_required(contract, node))
     return found
+
+
+def _undefined_required(c: Contract, node: Node) -> list[Diagnostic]:
+    """`required` names that no `properties` (own or composed) defines."""
+    schema = node.value
+    required = schema.get("required")
+    if not isinstance(required, list) or _in_all_of(node.pointer) or not _closed(schema):
+        return []
+    if c.version == "3.0" and "$ref" in schema:
+        return []  # OpenAPI 3.0: keywords beside a $ref are ignored
+    names = [r for r in required if isinstance(r, str)]
+    known = _properties(c, node) if names else set()
+    return [
+        _diagnostic(c, node, i, name)
+        for i, name in enumerate(required)
+        if isinstance(name, str) and name not in known
+    ]
+
+
+def _nullable(c: Contract, node: Node) -> Diagnostic:
+    kind = node.value.get("type")
+    if isinstance(kind, str):
+        fix = f'write type: ["{kind}", "null"] instead'
+    else:
+        fix = 'add "null" to the type, or write anyOf: [<the schema>, {type: "null"}]'
+    message = (
+        f"nullable is not a keyword in OpenAPI {c.version} and has no effect: null is refused "
+        f"here; {fix}"
+    )
+    return c.diag(
+        "nullable-not-in-3-1", Level.WARNING, message, join_pointer(node.pointer, "nullable")
+    )
+
+
+def _dangling_mappings(c: Contract, node: Node) -> Iterator[Diagnostic]:
+    """Discriminator mapping values that name no schema."""
+    discriminator = node.value.get("discriminator")
+    if not isinstance(discriminator, dict) or not isinstance(
+        discriminator.get("propertyName"), str
+    ):
+        return  # generation ignores a discriminator without a propertyName
+    mapping = discriminator.get("mapping")
+    for key, value in mapping.items() if isinstance(mapping, dict) else ():
+        if not isinstance(value, str) or _mapping_target(c, value):
+            continue
+        if value.startswith("#"):
+            what = "the reference leads nowhere"
+        elif "#" in value or "/" in value:
+            what = "mappings cannot follow references into other files"
+        else:
+            what = "no schema in components.schemas has that name" + _close(c, value)
+        message = (
+            f'discriminator mapping "{key}" names {value!r}, but {what}; use the name of a '
+            'schema in components.schemas or a "#/components/schemas/..." reference'
+        )
+        pointer = join_pointer(node.pointer, "discriminator", "mapping", str(key))
+        yield c.diag("discriminator-mapping-unresolved", Level.ERROR, message, pointer)
+
+
+def _close(c: Contract, name: str) -> str:
+    schemas = c.get("/components/schemas")
+    names = [str(n) for n in schemas] if isinstance(schemas, dict) else []
+    close = difflib.get_close_matches(name, names, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _mapping_target(c: Contract, value: str) -> bool:
+    """Whether a mapping value leads to a schema, the way `ir.schema_normalize` follows it:
+    a bare name is a component schema name, anything else a local reference."""
+    full = value if value.startswith("#") else COMPONENT_PREFIX + value
+    tokens = split_pointer(full[1:])
+    if len(tokens) == 3 and tokens[:2] == ["components", "schemas"]:
+        schemas = c.get("/components/schemas")
+        return isinstance(schemas, dict) and tokens[2] in schemas
+    return resolve(c.root, full[1:]) is not None
 
 
 def _diagnostic(c: Contract, node: Node, index: int, name: str) -> Diagnostic:

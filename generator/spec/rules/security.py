@@ -1,9 +1,15 @@
-"""Security rules: requirements name defined schemes, and oauth2 scopes their flows declare.
+"""Security rules: requirements name defined schemes, oauth2 scopes their flows declare, and
+every scheme is one the generated runtime can verify.
 
 OpenAPI 3.x, Security Requirement Object: "Each name MUST correspond to a security scheme
 which is declared in the Security Schemes under the Components Object", and for oauth2 the
 list holds the scope names required. openIdConnect scopes come from the provider's discovery
 document, so they cannot be checked here.
+
+`unverifiable-security-scheme` (warning): a scheme of kind `unsupported` in
+`generator.ir.security` (mutualTLS, an http scheme other than basic/bearer, an apiKey outside
+header/query/cookie); the application must supply its verifier, and until it does every
+operation requiring it answers 501.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
+from generator.ir.security import scheme_kind
 from generator.spec.document import join_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
@@ -22,14 +29,9 @@ _LISTED = 6
 def check_security(contract: Contract) -> list[Diagnostic]:
     """Undefined schemes and undeclared oauth2 scopes in every security requirement."""
     c = contract
-    components = c.root.get("components")
-    raw = components.get("securitySchemes") if isinstance(components, dict) else None
-    raw = raw if isinstance(raw, dict) else {}
-    schemes = {
-        name: c.deref(Node(join_pointer("/components/securitySchemes", str(name)), value)).value
-        for name, value in raw.items()
-    }
-    found: list[Diagnostic] = []
+    nodes = schemes_of(c)
+    schemes = {name: node.value for name, node in nodes.items()}
+    found = [d for name, node in nodes.items() if (d := _unverifiable(c, name, node))]
     for pointer, name, scopes in _requirements(c):
         if name not in schemes:
             message = f'security scheme "{name}" is not defined in components.securitySchemes'
@@ -56,6 +58,41 @@ def check_security(contract: Contract) -> list[Diagnostic]:
                     )
                 )
     return found
+
+
+def schemes_of(c: Contract) -> dict[str, Node]:
+    """Declared security schemes by name, resolved through `$ref` (None values when dangling)."""
+    components = c.root.get("components")
+    raw = components.get("securitySchemes") if isinstance(components, dict) else None
+    raw = raw if isinstance(raw, dict) else {}
+    return {
+        str(name): c.deref(Node(join_pointer("/components/securitySchemes", str(name)), value))
+        for name, value in raw.items()
+    }
+
+
+def _unverifiable(c: Contract, name: str, node: Node) -> Diagnostic | None:
+    """A scheme the runtime cannot verify, located at the key that makes it so."""
+    raw = node.value
+    if not isinstance(raw, dict) or scheme_kind(raw) != "unsupported":
+        return None
+    kind, http, where = raw.get("type"), raw.get("scheme"), raw.get("in")
+    if kind == "mutualTLS":
+        key, what = "type", "mutual TLS"
+    elif kind == "http" and isinstance(http, str):
+        key, what = "scheme", f"HTTP {http!r} authentication"
+    elif kind == "apiKey" and isinstance(where, str):
+        key, what = "in", f"an API key in {where!r}"
+    else:
+        return None  # a malformed scheme: the standard check says what is wrong
+    message = (
+        f'security scheme "{name}" uses {what}, which the generated service cannot verify by '
+        "itself: the application must pass a verifier to create_app; until then, operations "
+        "requiring it answer 501"
+    )
+    return c.diag(
+        "unverifiable-security-scheme", Level.WARNING, message, join_pointer(node.pointer, key)
+    )
 
 
 def _requirements(c: Contract) -> Iterator[tuple[str, str, Any]]:

@@ -1,0 +1,103 @@
+"""Response rules: the statuses the generated service answers on its own are documented.
+
+The runtime refuses what the contract does not allow before any implementation runs: a
+malformed request gets 400 (422 when the contract documents 422 and not 400), a request without
+valid credentials 401, one whose credentials lack a required scope 403. A status the contract
+does not document fails contract testing (Schemathesis: "undocumented status code") although
+the service does what the contract asks, so the contract is the one to change. A status counts
+as documented when its own code, its range (`4XX`) or `default` is listed.
+
+* `undocumented-validation-status`: the operation has a parameter or a request body.
+* `undocumented-auth-status`: it has a non-empty security requirement (its own `security`, or
+  the top-level one when it has none); `security: []` or an empty alternative `{}` makes it
+  public, so there is nothing to refuse.
+* `undocumented-forbidden-status`: one of those requirements lists scopes (oauth2 and
+  openIdConnect scopes, or 3.1 roles for other schemes: the runtime checks them all).
+
+Each finding sits at the operation's `responses` (the operation itself when it has none).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Level
+from generator.spec.document import join_pointer
+from generator.spec.rules.contract import Contract, Operation
+
+
+def check_responses(contract: Contract) -> list[Diagnostic]:
+    """Operations of `paths` that leave a status the runtime answers undocumented."""
+    found: list[Diagnostic] = []
+    for op in contract.operations:
+        responses = op.node.get("responses", {})
+        if not isinstance(responses, dict):
+            continue  # the standard check reports it
+        codes = {str(code).upper() for code in responses}
+        at = join_pointer(op.pointer, "responses") if "responses" in op.node else op.pointer
+        takes_input = bool(contract.parameters(op)) or "requestBody" in op.node
+        if takes_input and not _documented(codes, "400", "422"):
+            message = (
+                f"{op.label} takes input, so the generated service answers a malformed request "
+                "with 400, but it documents neither 400, 422, 4XX nor default; add a 400 "
+                "response (in the contract's error format)"
+            )
+            found.append(
+                contract.diag("undocumented-validation-status", Level.WARNING, message, at)
+            )
+        found.extend(_auth(contract, op, codes, at))
+    return found
+
+
+def _auth(c: Contract, op: Operation, codes: set[str], at: str) -> list[Diagnostic]:
+    """401 for a secured operation, 403 when its requirements list scopes."""
+    own = "security" in op.node
+    requirements: Any = op.node["security"] if own else c.root.get("security")
+    where = join_pointer(op.pointer, "security") if own else "/security"
+    if not _secured(requirements):
+        return []
+    found: list[Diagnostic] = []
+    names = sorted({str(name) for req in requirements for name in req})
+    if not _documented(codes, "401"):
+        message = (
+            f"{op.label} requires authentication ({', '.join(names)}), so the generated "
+            "service answers 401 when credentials are missing or invalid, but it documents "
+            "neither 401, 4XX nor default; add a 401 response"
+        )
+        found.append(
+            c.diag("undocumented-auth-status", Level.WARNING, message, at, related=(where,))
+        )
+    scoped = sorted({str(s) for req in requirements for s in _scopes(req)})
+    if scoped and not _documented(codes, "403"):
+        shown = ", ".join(scoped[:4]) + (", ..." if len(scoped) > 4 else "")
+        message = (
+            f"{op.label} requires scopes ({shown}), so the generated service answers 403 when "
+            "the credentials lack one, but it documents neither 403, 4XX nor default; "
+            "add a 403 response"
+        )
+        found.append(
+            c.diag("undocumented-forbidden-status", Level.WARNING, message, at, related=(where,))
+        )
+    return found
+
+
+def _secured(requirements: Any) -> bool:
+    """A requirement list that admits nobody anonymous: non-empty, and no `{}` alternative."""
+    if not isinstance(requirements, list) or not requirements:
+        return False
+    return all(isinstance(req, dict) and req for req in requirements)
+
+
+def _scopes(requirement: dict[str, Any]) -> list[Any]:
+    return [s for scopes in requirement.values() if isinstance(scopes, list) for s in scopes]
+
+
+def _documented(codes: set[str], *statuses: str) -> bool:
+    """Whether any of `statuses` is listed, by code, by range (`4XX`) or by `default`.
+
+    >>> _documented({"200", "4XX"}, "401"), _documented({"200", "404"}, "400", "422")
+    (True, False)
+    """
+    if "DEFAULT" in codes:
+        return True
+    return any(s in codes or f"{s[0]}XX" in codes for s in statuses)
