@@ -257,6 +257,7 @@ class MembersApi(Protocol):
     ) -> (
         results.GetCurrentMemberOk
         | results.GetCurrentMemberUnauthorized
+        | results.GetCurrentMemberForbidden
         | results.GetCurrentMemberInternalServerError
     ):
         """GET /members/me: Get your membership"""
@@ -271,6 +272,7 @@ class MembersApi(Protocol):
         results.UpdateCurrentMemberOk
         | results.UpdateCurrentMemberBadRequest
         | results.UpdateCurrentMemberUnauthorized
+        | results.UpdateCurrentMemberForbidden
         | results.UpdateCurrentMemberRequestEntityTooLarge
         | results.UpdateCurrentMemberUnsupportedMediaType
         | results.UpdateCurrentMemberInternalServerError

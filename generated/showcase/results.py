@@ -631,6 +631,13 @@ class GetCurrentMemberUnauthorized:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GetCurrentMemberForbidden:
+    """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
+
+    body: models.Error
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GetCurrentMemberInternalServerError:
     """500: An unexpected error."""
 
@@ -654,6 +661,13 @@ class UpdateCurrentMemberBadRequest:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpdateCurrentMemberUnauthorized:
     """401: Credentials are missing, malformed, expired or unknown."""
+
+    body: models.Error
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateCurrentMemberForbidden:
+    """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
@@ -1949,6 +1963,15 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             headers=(),
             schema="urn:specfirst:response#/components/schemas/Error",
         ),
+        GetCurrentMemberForbidden: ResultSpec(
+            403,
+            "403",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/schemas/Error",
+        ),
         GetCurrentMemberInternalServerError: ResultSpec(
             500,
             "500",
@@ -1981,6 +2004,15 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
         UpdateCurrentMemberUnauthorized: ResultSpec(
             401,
             "401",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/schemas/Error",
+        ),
+        UpdateCurrentMemberForbidden: ResultSpec(
+            403,
+            "403",
             "application/json",
             "json",
             models.Error,

@@ -42,6 +42,7 @@ class MembersRoutes:
     ) -> (
         results.GetCurrentMemberOk
         | results.GetCurrentMemberUnauthorized
+        | results.GetCurrentMemberForbidden
         | results.GetCurrentMemberInternalServerError
     ):
         """GET /members/me"""
@@ -55,6 +56,7 @@ class MembersRoutes:
         results.UpdateCurrentMemberOk
         | results.UpdateCurrentMemberBadRequest
         | results.UpdateCurrentMemberUnauthorized
+        | results.UpdateCurrentMemberForbidden
         | results.UpdateCurrentMemberRequestEntityTooLarge
         | results.UpdateCurrentMemberUnsupportedMediaType
         | results.UpdateCurrentMemberInternalServerError
@@ -120,6 +122,9 @@ OPERATIONS = (
             "responses": {
                 200: {"description": "Your membership."},
                 401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
                 500: {"description": "An unexpected error."},
             },
             "summary": "Get your membership",
@@ -153,6 +158,9 @@ OPERATIONS = (
                     "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
                 },
                 401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
                 413: {"description": "The request body exceeds the operation's size limit."},
                 415: {
                     "description": "The body (or a multipart part) has a media type the operation does not accept."

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import pytest
-
 from examples.showcase.seed import SAMPLE_MEMBER_ID
 
 from .service import FAST_HASH, PARTNER_KEY, STAFF, Library, bearer, member_token, session
@@ -53,14 +51,11 @@ def test_current_member_by_token_or_session(library: Library) -> None:
     assert library.call("getCurrentMember", "GET", "/members/me").status_code == 401
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the generated auth layer answers 403 insufficient_scope, which getCurrentMember "
-    "does not document (only 200, 401, 500; reported to the lead)",
-)
 def test_a_token_without_the_member_scopes_gets_a_documented_status(library: Library) -> None:
     response = library.call("getCurrentMember", "GET", "/members/me", headers=STAFF)
-    assert response.status_code == 401
+    assert response.status_code == 403  # documented since validate flagged it missing
+    assert response.json()["code"] == "insufficient_scope"
+    assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"]
 
 
 def test_unknown_subjects_become_members_on_first_sign_in(library: Library) -> None:
