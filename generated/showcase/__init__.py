@@ -5,11 +5,13 @@ from . import models, results
 from .app import create_app
 from .interfaces import BooksApi, CategoriesApi, ImportsApi, LoansApi, MembersApi
 from .runtime.auth import Principal
+from .runtime.bodies import FilePart
 from .settings import Settings
 
 __all__ = [
     "BooksApi",
     "CategoriesApi",
+    "FilePart",
     "ImportsApi",
     "LoansApi",
     "MembersApi",

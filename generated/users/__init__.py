@@ -5,11 +5,13 @@ from . import models, results
 from .app import create_app
 from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
 from .runtime.auth import Principal
+from .runtime.bodies import FilePart
 from .settings import Settings
 
 __all__ = [
     "AdminApi",
     "AuthApi",
+    "FilePart",
     "HealthApi",
     "Principal",
     "Settings",

@@ -41,7 +41,7 @@ def realm(title: str) -> str:
 
 
 def _exports(api: Api) -> list[str]:
-    names = ["Principal", "Settings", "create_app", "models", "results"]
+    names = ["FilePart", "Principal", "Settings", "create_app", "models", "results"]
     names += [tag.protocol for tag in api.tags]
     return sorted(names)
 

@@ -20,6 +20,12 @@ from generator.spec.document import join_pointer
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DEFAULT_TAG = "default"
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
+# Lower-case names that annotations inside a generated class body use (the Protocols, the
+# routes classes): Python looks them up in the class namespace first, so a method of the same
+# name would hide the module (`def results(...)` above `-> results.X`). Method names avoid them.
+CLASS_SCOPE_NAMES = frozenset(
+    {"models", "results", "routes", "interfaces", "datetime", "date", "time"}
+)
 # `create_app`'s own keyword parameters: a tag's keyword must never be one of them.
 CREATE_APP_NAMES = frozenset(
     {"settings", "lifespan", "api_key_verifier", "basic_verifier", "scheme_verifiers"}
@@ -116,7 +122,7 @@ class _Builder:
             self.root, op, op_ptr, class_name(op_id), self.types, self.results
         )
         bodies = build_bodies(self.root, op, op_ptr, self.types)
-        method_names = self.methods.setdefault(tag, Namespace())
+        method_names = self.methods.setdefault(tag, Namespace(set(CLASS_SCOPE_NAMES)))
         self.tags.setdefault(tag, []).append(
             Operation(
                 method=method,

@@ -10,9 +10,11 @@ text is decoded by its charset. A body that breaks its schema is refused before 
 from __future__ import annotations
 
 import functools
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -54,6 +56,35 @@ class BodySpec:
         if want.endswith("/*"):
             return content_type.startswith(want[:-1])
         return content_type == want
+
+
+class FilePart(bytes):
+    """A file part of a multipart body: its bytes, with the name and type the client sent.
+
+    Models type file parts as `bytes`; the value a handler receives is this subclass, so
+    `isinstance(body.cover, FilePart)` gives the filename, content type and part headers.
+    """
+
+    filename: str | None
+    content_type: str | None
+    headers: Mapping[str, str]
+
+    def __new__(
+        cls,
+        data: bytes,
+        filename: str | None = None,
+        content_type: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> FilePart:
+        part = super().__new__(cls, data)
+        part.filename = filename
+        part.content_type = content_type
+        part.headers = MappingProxyType(dict(headers or {}))
+        return part
+
+    def stream(self) -> io.BytesIO:
+        """The content as a binary file object, positioned at the start."""
+        return io.BytesIO(self)
 
 
 class Invalid(Exception):
@@ -237,11 +268,13 @@ async def _part(key: str, part: UploadFile | str, shape: Shape, declared: str) -
         raise HTTPException(415, f"Part {key!r} must be sent as {declared}")
     if shape.binary or (not shape.types and not declared) or shape.types == {"string"}:
         if shape.binary or not _is_text(sent):
-            return data.decode("latin-1"), data  # a string of the same length, for the schema
+            file = FilePart(data, part.filename, part.content_type or None, dict(part.headers))
+            return data.decode("latin-1"), file  # a string of the same length, for the schema
         try:
             return data.decode("utf-8"), None
         except UnicodeDecodeError:
-            return data.decode("latin-1"), data
+            file = FilePart(data, part.filename, part.content_type or None, dict(part.headers))
+            return data.decode("latin-1"), file
     try:
         return _part_value(data.decode("utf-8"), shape, declared), None
     except UnicodeDecodeError:
