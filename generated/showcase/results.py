@@ -1037,7 +1037,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/BookPage",
+            schema="urn:specfirst:response#/paths/~1books/get/responses/200/content/application~1json/schema",
         ),
         ListBooksBadRequest: ResultSpec(
             400,
@@ -1046,7 +1046,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         ListBooksUnauthorized: ResultSpec(
             401,
@@ -1055,7 +1055,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         ListBooksTooManyRequests: ResultSpec(
             429,
@@ -1077,7 +1077,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1json/schema",
         ),
         ListBooksInternalServerError: ResultSpec(
             500,
@@ -1086,7 +1086,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "createBook": {
@@ -1113,7 +1113,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Book",
+            schema="urn:specfirst:response#/paths/~1books/post/responses/201/content/application~1json/schema",
         ),
         CreateBookBadRequest: ResultSpec(
             400,
@@ -1122,7 +1122,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         CreateBookUnauthorized: ResultSpec(
             401,
@@ -1131,7 +1131,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         CreateBookForbidden: ResultSpec(
             403,
@@ -1140,7 +1140,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         CreateBookConflict: ResultSpec(
             409,
@@ -1149,7 +1149,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1json/schema",
         ),
         CreateBookRequestEntityTooLarge: ResultSpec(
             413,
@@ -1158,7 +1158,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         CreateBookUnsupportedMediaType: ResultSpec(
             415,
@@ -1167,7 +1167,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         CreateBookTooManyRequests: ResultSpec(
             429,
@@ -1189,7 +1189,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1json/schema",
         ),
         CreateBookInternalServerError: ResultSpec(
             500,
@@ -1198,7 +1198,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "getBook": {
@@ -1213,7 +1213,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     "e_tag", "ETag", "urn:specfirst:response#/components/headers/ETag/schema", True
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Book",
+            schema="urn:specfirst:response#/paths/~1books~1%7Bbook_id%7D/get/responses/200/content/application~1json/schema",
         ),
         GetBookNotModified: ResultSpec(
             304,
@@ -1235,7 +1235,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         GetBookUnauthorized: ResultSpec(
             401,
@@ -1244,7 +1244,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         GetBookNotFound: ResultSpec(
             404,
@@ -1253,7 +1253,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         GetBookInternalServerError: ResultSpec(
             500,
@@ -1262,7 +1262,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "replaceBook": {
@@ -1277,7 +1277,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     "e_tag", "ETag", "urn:specfirst:response#/components/headers/ETag/schema", True
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Book",
+            schema="urn:specfirst:response#/paths/~1books~1%7Bbook_id%7D/put/responses/200/content/application~1json/schema",
         ),
         ReplaceBookBadRequest: ResultSpec(
             400,
@@ -1286,7 +1286,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         ReplaceBookUnauthorized: ResultSpec(
             401,
@@ -1295,7 +1295,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         ReplaceBookForbidden: ResultSpec(
             403,
@@ -1304,7 +1304,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         ReplaceBookNotFound: ResultSpec(
             404,
@@ -1313,7 +1313,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         ReplaceBookConflict: ResultSpec(
             409,
@@ -1322,7 +1322,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1json/schema",
         ),
         ReplaceBookPreconditionFailed: ResultSpec(
             412,
@@ -1331,7 +1331,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PreconditionFailed/content/application~1json/schema",
         ),
         ReplaceBookRequestEntityTooLarge: ResultSpec(
             413,
@@ -1340,7 +1340,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         ReplaceBookUnsupportedMediaType: ResultSpec(
             415,
@@ -1349,7 +1349,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         ReplaceBookInternalServerError: ResultSpec(
             500,
@@ -1358,7 +1358,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "deleteBook": {
@@ -1378,7 +1378,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         DeleteBookUnauthorized: ResultSpec(
             401,
@@ -1387,7 +1387,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         DeleteBookForbidden: ResultSpec(
             403,
@@ -1396,7 +1396,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         DeleteBookNotFound: ResultSpec(
             404,
@@ -1405,7 +1405,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         DeleteBookConflict: ResultSpec(
             409,
@@ -1414,7 +1414,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1json/schema",
         ),
         DeleteBookInternalServerError: ResultSpec(
             500,
@@ -1423,7 +1423,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "getBookCitation": {
@@ -1443,7 +1443,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         GetBookCitationUnauthorized: ResultSpec(
             401,
@@ -1452,7 +1452,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         GetBookCitationNotFound: ResultSpec(
             404,
@@ -1461,7 +1461,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         GetBookCitationInternalServerError: ResultSpec(
             500,
@@ -1470,7 +1470,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "replaceBookMedia": {
@@ -1481,7 +1481,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.BookMedia,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/BookMedia",
+            schema="urn:specfirst:response#/paths/~1books~1%7Bbook_id%7D~1media/put/responses/200/content/application~1json/schema",
         ),
         ReplaceBookMediaBadRequest: ResultSpec(
             400,
@@ -1490,7 +1490,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         ReplaceBookMediaUnauthorized: ResultSpec(
             401,
@@ -1499,7 +1499,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         ReplaceBookMediaForbidden: ResultSpec(
             403,
@@ -1508,7 +1508,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         ReplaceBookMediaNotFound: ResultSpec(
             404,
@@ -1517,7 +1517,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         ReplaceBookMediaRequestEntityTooLarge: ResultSpec(
             413,
@@ -1526,7 +1526,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         ReplaceBookMediaUnsupportedMediaType: ResultSpec(
             415,
@@ -1535,7 +1535,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         ReplaceBookMediaInternalServerError: ResultSpec(
             500,
@@ -1544,7 +1544,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "downloadBookFile": {
@@ -1577,7 +1577,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         DownloadBookFileUnauthorized: ResultSpec(
             401,
@@ -1586,7 +1586,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         DownloadBookFileForbidden: ResultSpec(
             403,
@@ -1595,7 +1595,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         DownloadBookFileNotFound: ResultSpec(
             404,
@@ -1604,7 +1604,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         DownloadBookFileTooManyRequests: ResultSpec(
             429,
@@ -1626,7 +1626,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1json/schema",
         ),
         DownloadBookFileInternalServerError: ResultSpec(
             500,
@@ -1635,7 +1635,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "uploadBookFile": {
@@ -1655,7 +1655,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         UploadBookFileUnauthorized: ResultSpec(
             401,
@@ -1664,7 +1664,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         UploadBookFileForbidden: ResultSpec(
             403,
@@ -1673,7 +1673,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         UploadBookFileNotFound: ResultSpec(
             404,
@@ -1682,7 +1682,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         UploadBookFileRequestEntityTooLarge: ResultSpec(
             413,
@@ -1691,7 +1691,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         UploadBookFileUnsupportedMediaType: ResultSpec(
             415,
@@ -1700,7 +1700,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         UploadBookFileInternalServerError: ResultSpec(
             500,
@@ -1709,7 +1709,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "searchBooks": {
@@ -1733,7 +1733,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/BookPage",
+            schema="urn:specfirst:response#/paths/~1search/get/responses/200/content/application~1json/schema",
         ),
         SearchBooksBadRequest: ResultSpec(
             400,
@@ -1742,7 +1742,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         SearchBooksUnauthorized: ResultSpec(
             401,
@@ -1751,7 +1751,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         SearchBooksTooManyRequests: ResultSpec(
             429,
@@ -1773,7 +1773,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1json/schema",
         ),
         SearchBooksInternalServerError: ResultSpec(
             500,
@@ -1782,7 +1782,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "listCategories": {
@@ -1809,7 +1809,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         ListCategoriesInternalServerError: ResultSpec(
             500,
@@ -1818,7 +1818,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "getCategory": {
@@ -1836,7 +1836,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Category",
+            schema="urn:specfirst:response#/paths/~1categories~1%7Bslug%7D/get/responses/200/content/application~1json/schema",
         ),
         GetCategoryBadRequest: ResultSpec(
             400,
@@ -1845,7 +1845,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         GetCategoryNotFound: ResultSpec(
             404,
@@ -1854,7 +1854,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         GetCategoryInternalServerError: ResultSpec(
             500,
@@ -1863,7 +1863,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "registerMember": {
@@ -1874,7 +1874,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Member,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Member",
+            schema="urn:specfirst:response#/paths/~1members/post/responses/201/content/application~1json/schema",
         ),
         RegisterMemberBadRequest: ResultSpec(
             400,
@@ -1883,7 +1883,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         RegisterMemberConflict: ResultSpec(
             409,
@@ -1892,7 +1892,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1json/schema",
         ),
         RegisterMemberRequestEntityTooLarge: ResultSpec(
             413,
@@ -1901,7 +1901,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         RegisterMemberUnsupportedMediaType: ResultSpec(
             415,
@@ -1910,7 +1910,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         RegisterMemberTooManyRequests: ResultSpec(
             429,
@@ -1932,7 +1932,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1json/schema",
         ),
         RegisterMemberInternalServerError: ResultSpec(
             500,
@@ -1941,7 +1941,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "getCurrentMember": {
@@ -1952,7 +1952,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Member,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Member",
+            schema="urn:specfirst:response#/paths/~1members~1me/get/responses/200/content/application~1json/schema",
         ),
         GetCurrentMemberUnauthorized: ResultSpec(
             401,
@@ -1961,7 +1961,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         GetCurrentMemberForbidden: ResultSpec(
             403,
@@ -1970,7 +1970,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         GetCurrentMemberInternalServerError: ResultSpec(
             500,
@@ -1979,7 +1979,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "updateCurrentMember": {
@@ -1990,7 +1990,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Member,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Member",
+            schema="urn:specfirst:response#/paths/~1members~1me/patch/responses/200/content/application~1json/schema",
         ),
         UpdateCurrentMemberBadRequest: ResultSpec(
             400,
@@ -1999,7 +1999,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         UpdateCurrentMemberUnauthorized: ResultSpec(
             401,
@@ -2008,7 +2008,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         UpdateCurrentMemberForbidden: ResultSpec(
             403,
@@ -2017,7 +2017,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         UpdateCurrentMemberRequestEntityTooLarge: ResultSpec(
             413,
@@ -2026,7 +2026,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         UpdateCurrentMemberUnsupportedMediaType: ResultSpec(
             415,
@@ -2035,7 +2035,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         UpdateCurrentMemberInternalServerError: ResultSpec(
             500,
@@ -2044,7 +2044,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "createLoan": {
@@ -2068,7 +2068,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Loan",
+            schema="urn:specfirst:response#/paths/~1loans/post/responses/201/content/application~1json/schema",
         ),
         CreateLoanBadRequest: ResultSpec(
             400,
@@ -2077,7 +2077,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         CreateLoanUnauthorized: ResultSpec(
             401,
@@ -2086,7 +2086,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         CreateLoanForbidden: ResultSpec(
             403,
@@ -2095,7 +2095,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         CreateLoanNotFound: ResultSpec(
             404,
@@ -2104,7 +2104,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         CreateLoanConflict: ResultSpec(
             409,
@@ -2113,7 +2113,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1json/schema",
         ),
         CreateLoanRequestEntityTooLarge: ResultSpec(
             413,
@@ -2122,7 +2122,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         CreateLoanUnsupportedMediaType: ResultSpec(
             415,
@@ -2131,7 +2131,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         CreateLoanTooManyRequests: ResultSpec(
             429,
@@ -2153,7 +2153,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1json/schema",
         ),
         CreateLoanInternalServerError: ResultSpec(
             500,
@@ -2162,7 +2162,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "getLoan": {
@@ -2173,7 +2173,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Loan,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Loan",
+            schema="urn:specfirst:response#/paths/~1loans~1%7Bloan_id%7D/get/responses/200/content/application~1json/schema",
         ),
         GetLoanBadRequest: ResultSpec(
             400,
@@ -2182,7 +2182,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         GetLoanUnauthorized: ResultSpec(
             401,
@@ -2191,7 +2191,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         GetLoanForbidden: ResultSpec(
             403,
@@ -2200,7 +2200,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         GetLoanNotFound: ResultSpec(
             404,
@@ -2209,7 +2209,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         GetLoanInternalServerError: ResultSpec(
             500,
@@ -2218,7 +2218,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "renewLoan": {
@@ -2229,7 +2229,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Loan,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Loan",
+            schema="urn:specfirst:response#/paths/~1loans~1%7Bloan_id%7D~1renewals/post/responses/200/content/application~1json/schema",
         ),
         RenewLoanBadRequest: ResultSpec(
             400,
@@ -2238,7 +2238,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         RenewLoanUnauthorized: ResultSpec(
             401,
@@ -2247,7 +2247,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         RenewLoanForbidden: ResultSpec(
             403,
@@ -2256,7 +2256,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         RenewLoanNotFound: ResultSpec(
             404,
@@ -2265,7 +2265,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         RenewLoanConflict: ResultSpec(
             409,
@@ -2274,7 +2274,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1json/schema",
         ),
         RenewLoanRequestEntityTooLarge: ResultSpec(
             413,
@@ -2283,7 +2283,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         RenewLoanUnsupportedMediaType: ResultSpec(
             415,
@@ -2292,7 +2292,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         RenewLoanInternalServerError: ResultSpec(
             500,
@@ -2301,7 +2301,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "returnLoan": {
@@ -2321,7 +2321,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         ReturnLoanUnauthorized: ResultSpec(
             401,
@@ -2330,7 +2330,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         ReturnLoanForbidden: ResultSpec(
             403,
@@ -2339,7 +2339,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         ReturnLoanNotFound: ResultSpec(
             404,
@@ -2348,7 +2348,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         ReturnLoanConflict: ResultSpec(
             409,
@@ -2357,7 +2357,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1json/schema",
         ),
         ReturnLoanInternalServerError: ResultSpec(
             500,
@@ -2366,7 +2366,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "startImport": {
@@ -2390,7 +2390,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/ImportJob",
+            schema="urn:specfirst:response#/paths/~1imports/post/responses/202/content/application~1json/schema",
         ),
         StartImportBadRequest: ResultSpec(
             400,
@@ -2399,7 +2399,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         StartImportUnauthorized: ResultSpec(
             401,
@@ -2408,7 +2408,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         StartImportForbidden: ResultSpec(
             403,
@@ -2417,7 +2417,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         StartImportRequestEntityTooLarge: ResultSpec(
             413,
@@ -2426,7 +2426,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1json/schema",
         ),
         StartImportUnsupportedMediaType: ResultSpec(
             415,
@@ -2435,7 +2435,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1json/schema",
         ),
         StartImportTooManyRequests: ResultSpec(
             429,
@@ -2457,7 +2457,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1json/schema",
         ),
         StartImportInternalServerError: ResultSpec(
             500,
@@ -2466,7 +2466,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
     "getImport": {
@@ -2477,7 +2477,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.ImportJob,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/ImportJob",
+            schema="urn:specfirst:response#/paths/~1imports~1%7Bimport_id%7D/get/responses/200/content/application~1json/schema",
         ),
         GetImportBadRequest: ResultSpec(
             400,
@@ -2486,7 +2486,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
         ),
         GetImportUnauthorized: ResultSpec(
             401,
@@ -2495,7 +2495,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
         ),
         GetImportForbidden: ResultSpec(
             403,
@@ -2504,7 +2504,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
         ),
         GetImportNotFound: ResultSpec(
             404,
@@ -2513,7 +2513,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         GetImportInternalServerError: ResultSpec(
             500,
@@ -2522,7 +2522,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Error,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Error",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
 }

@@ -556,7 +556,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/TokenResponse",
+            schema="urn:specfirst:response#/paths/~1auth~1token/post/responses/200/content/application~1json/schema",
         ),
         IssueTokenBadRequest: ResultSpec(
             400,
@@ -565,7 +565,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.OAuthError,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/OAuthError",
+            schema="urn:specfirst:response#/paths/~1auth~1token/post/responses/400/content/application~1json/schema",
         ),
         IssueTokenRequestEntityTooLarge: ResultSpec(
             413,
@@ -574,7 +574,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1problem%2Bjson/schema",
         ),
         IssueTokenUnsupportedMediaType: ResultSpec(
             415,
@@ -583,7 +583,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1problem%2Bjson/schema",
         ),
         IssueTokenTooManyRequests: ResultSpec(
             429,
@@ -599,7 +599,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1problem%2Bjson/schema",
         ),
         IssueTokenInternalServerError: ResultSpec(
             500,
@@ -608,7 +608,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "refreshToken": {
@@ -632,7 +632,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/TokenResponse",
+            schema="urn:specfirst:response#/paths/~1auth~1refresh/post/responses/200/content/application~1json/schema",
         ),
         RefreshTokenBadRequest: ResultSpec(
             400,
@@ -641,7 +641,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1problem%2Bjson/schema",
         ),
         RefreshTokenUnauthorized: ResultSpec(
             401,
@@ -657,7 +657,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1problem%2Bjson/schema",
         ),
         RefreshTokenRequestEntityTooLarge: ResultSpec(
             413,
@@ -666,7 +666,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1problem%2Bjson/schema",
         ),
         RefreshTokenUnsupportedMediaType: ResultSpec(
             415,
@@ -675,7 +675,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1problem%2Bjson/schema",
         ),
         RefreshTokenTooManyRequests: ResultSpec(
             429,
@@ -691,7 +691,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1problem%2Bjson/schema",
         ),
         RefreshTokenInternalServerError: ResultSpec(
             500,
@@ -700,7 +700,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "registerUser": {
@@ -718,7 +718,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/User",
+            schema="urn:specfirst:response#/paths/~1users/post/responses/201/content/application~1json/schema",
         ),
         RegisterUserBadRequest: ResultSpec(
             400,
@@ -727,7 +727,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1problem%2Bjson/schema",
         ),
         RegisterUserConflict: ResultSpec(
             409,
@@ -736,7 +736,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1problem%2Bjson/schema",
         ),
         RegisterUserRequestEntityTooLarge: ResultSpec(
             413,
@@ -745,7 +745,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1problem%2Bjson/schema",
         ),
         RegisterUserUnsupportedMediaType: ResultSpec(
             415,
@@ -754,7 +754,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1problem%2Bjson/schema",
         ),
         RegisterUserTooManyRequests: ResultSpec(
             429,
@@ -770,7 +770,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1problem%2Bjson/schema",
         ),
         RegisterUserInternalServerError: ResultSpec(
             500,
@@ -779,7 +779,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "getCurrentUser": {
@@ -790,7 +790,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.User,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/User",
+            schema="urn:specfirst:response#/paths/~1users~1me/get/responses/200/content/application~1json/schema",
         ),
         GetCurrentUserUnauthorized: ResultSpec(
             401,
@@ -806,7 +806,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1problem%2Bjson/schema",
         ),
         GetCurrentUserForbidden: ResultSpec(
             403,
@@ -815,7 +815,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1problem%2Bjson/schema",
         ),
         GetCurrentUserInternalServerError: ResultSpec(
             500,
@@ -824,7 +824,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "updateCurrentUser": {
@@ -835,7 +835,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.User,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/User",
+            schema="urn:specfirst:response#/paths/~1users~1me/patch/responses/200/content/application~1json/schema",
         ),
         UpdateCurrentUserBadRequest: ResultSpec(
             400,
@@ -844,7 +844,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1problem%2Bjson/schema",
         ),
         UpdateCurrentUserUnauthorized: ResultSpec(
             401,
@@ -860,7 +860,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1problem%2Bjson/schema",
         ),
         UpdateCurrentUserForbidden: ResultSpec(
             403,
@@ -869,7 +869,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1problem%2Bjson/schema",
         ),
         UpdateCurrentUserConflict: ResultSpec(
             409,
@@ -878,7 +878,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1problem%2Bjson/schema",
         ),
         UpdateCurrentUserRequestEntityTooLarge: ResultSpec(
             413,
@@ -887,7 +887,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1problem%2Bjson/schema",
         ),
         UpdateCurrentUserUnsupportedMediaType: ResultSpec(
             415,
@@ -896,7 +896,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1problem%2Bjson/schema",
         ),
         UpdateCurrentUserInternalServerError: ResultSpec(
             500,
@@ -905,7 +905,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "changePassword": {
@@ -925,7 +925,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1problem%2Bjson/schema",
         ),
         ChangePasswordUnauthorized: ResultSpec(
             401,
@@ -941,7 +941,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1problem%2Bjson/schema",
         ),
         ChangePasswordForbidden: ResultSpec(
             403,
@@ -950,7 +950,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1problem%2Bjson/schema",
         ),
         ChangePasswordRequestEntityTooLarge: ResultSpec(
             413,
@@ -959,7 +959,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1problem%2Bjson/schema",
         ),
         ChangePasswordUnsupportedMediaType: ResultSpec(
             415,
@@ -968,7 +968,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1problem%2Bjson/schema",
         ),
         ChangePasswordTooManyRequests: ResultSpec(
             429,
@@ -984,7 +984,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/TooManyRequests/content/application~1problem%2Bjson/schema",
         ),
         ChangePasswordInternalServerError: ResultSpec(
             500,
@@ -993,7 +993,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "getUser": {
@@ -1004,7 +1004,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.User,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/User",
+            schema="urn:specfirst:response#/paths/~1users~1%7Buser_id%7D/get/responses/200/content/application~1json/schema",
         ),
         GetUserBadRequest: ResultSpec(
             400,
@@ -1013,7 +1013,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1problem%2Bjson/schema",
         ),
         GetUserUnauthorized: ResultSpec(
             401,
@@ -1029,7 +1029,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1problem%2Bjson/schema",
         ),
         GetUserForbidden: ResultSpec(
             403,
@@ -1038,7 +1038,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1problem%2Bjson/schema",
         ),
         GetUserNotFound: ResultSpec(
             404,
@@ -1047,7 +1047,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1problem%2Bjson/schema",
         ),
         GetUserInternalServerError: ResultSpec(
             500,
@@ -1056,7 +1056,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "deleteUser": {
@@ -1076,7 +1076,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1problem%2Bjson/schema",
         ),
         DeleteUserUnauthorized: ResultSpec(
             401,
@@ -1092,7 +1092,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1problem%2Bjson/schema",
         ),
         DeleteUserForbidden: ResultSpec(
             403,
@@ -1101,7 +1101,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1problem%2Bjson/schema",
         ),
         DeleteUserNotFound: ResultSpec(
             404,
@@ -1110,7 +1110,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1problem%2Bjson/schema",
         ),
         DeleteUserConflict: ResultSpec(
             409,
@@ -1119,7 +1119,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1problem%2Bjson/schema",
         ),
         DeleteUserInternalServerError: ResultSpec(
             500,
@@ -1128,7 +1128,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "updateUser": {
@@ -1139,7 +1139,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.User,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/User",
+            schema="urn:specfirst:response#/paths/~1users~1%7Buser_id%7D/patch/responses/200/content/application~1json/schema",
         ),
         UpdateUserBadRequest: ResultSpec(
             400,
@@ -1148,7 +1148,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1problem%2Bjson/schema",
         ),
         UpdateUserUnauthorized: ResultSpec(
             401,
@@ -1164,7 +1164,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1problem%2Bjson/schema",
         ),
         UpdateUserForbidden: ResultSpec(
             403,
@@ -1173,7 +1173,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1problem%2Bjson/schema",
         ),
         UpdateUserNotFound: ResultSpec(
             404,
@@ -1182,7 +1182,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1problem%2Bjson/schema",
         ),
         UpdateUserConflict: ResultSpec(
             409,
@@ -1191,7 +1191,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Conflict/content/application~1problem%2Bjson/schema",
         ),
         UpdateUserRequestEntityTooLarge: ResultSpec(
             413,
@@ -1200,7 +1200,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/PayloadTooLarge/content/application~1problem%2Bjson/schema",
         ),
         UpdateUserUnsupportedMediaType: ResultSpec(
             415,
@@ -1209,7 +1209,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/UnsupportedMediaType/content/application~1problem%2Bjson/schema",
         ),
         UpdateUserInternalServerError: ResultSpec(
             500,
@@ -1218,7 +1218,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "listUsers": {
@@ -1233,7 +1233,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     "link", "Link", "urn:specfirst:response#/components/headers/Link/schema", False
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/UserPage",
+            schema="urn:specfirst:response#/paths/~1users/get/responses/200/content/application~1json/schema",
         ),
         ListUsersBadRequest: ResultSpec(
             400,
@@ -1242,7 +1242,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1problem%2Bjson/schema",
         ),
         ListUsersUnauthorized: ResultSpec(
             401,
@@ -1258,7 +1258,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
                     True,
                 ),
             ),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1problem%2Bjson/schema",
         ),
         ListUsersForbidden: ResultSpec(
             403,
@@ -1267,7 +1267,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1problem%2Bjson/schema",
         ),
         ListUsersInternalServerError: ResultSpec(
             500,
@@ -1276,7 +1276,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "checkLiveness": {
@@ -1287,7 +1287,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.HealthStatus,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/HealthStatus",
+            schema="urn:specfirst:response#/paths/~1health~1live/get/responses/200/content/application~1json/schema",
         ),
         CheckLivenessServiceUnavailable: ResultSpec(
             503,
@@ -1296,7 +1296,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.HealthStatus,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/HealthStatus",
+            schema="urn:specfirst:response#/paths/~1health~1live/get/responses/503/content/application~1json/schema",
         ),
         CheckLivenessInternalServerError: ResultSpec(
             500,
@@ -1305,7 +1305,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
     "checkReadiness": {
@@ -1316,7 +1316,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.HealthStatus,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/HealthStatus",
+            schema="urn:specfirst:response#/paths/~1health~1ready/get/responses/200/content/application~1json/schema",
         ),
         CheckReadinessServiceUnavailable: ResultSpec(
             503,
@@ -1325,7 +1325,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.HealthStatus,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/HealthStatus",
+            schema="urn:specfirst:response#/paths/~1health~1ready/get/responses/503/content/application~1json/schema",
         ),
         CheckReadinessInternalServerError: ResultSpec(
             500,
@@ -1334,7 +1334,7 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             "json",
             models.Problem,
             headers=(),
-            schema="urn:specfirst:response#/components/schemas/Problem",
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1problem%2Bjson/schema",
         ),
     },
 }

@@ -72,7 +72,8 @@ def build_bodies(
                 file_fields=files if kind is BodyKind.MULTIPART else (),
                 array_fields=arrays if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
                 scalar_fields=scalars if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
-                schema_pointer=schema_ptr if schema_node is not None else "",
+                # the schema where it stands: a 3.1 `$ref` with siblings is validated whole
+                schema_pointer=media_ptr + "/schema" if schema_node is not None else "",
                 encoding=encoding if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
             )
         )
@@ -150,7 +151,8 @@ def _response_body(
     if isinstance(schema_node, Mapping) and "$ref" in schema_node:
         _, schema_ptr = deref(root, schema_node, schema_ptr)
     annotation = _annotation(kind, schema_ptr, schema_node is not None, types)
-    return chosen, kind, annotation, schema_ptr if schema_node is not None else ""
+    where = join_pointer(ptr, "content", chosen, "schema")  # siblings of a 3.1 `$ref` count
+    return chosen, kind, annotation, where if schema_node is not None else ""
 
 
 def _headers(

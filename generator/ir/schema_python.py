@@ -108,7 +108,9 @@ class ExprBuilder:
     def _typed(self, schema: Mapping[str, Any], kind: str) -> TypeExpr:
         if kind == "array":
             items = schema.get("items")
-            return join_exprs([self.of(items) if items is not None else ANY], "list[{}]")
+            if items is None or items is False or "prefixItems" in schema:
+                return join_exprs([ANY], "list[{}]")  # a tuple's members differ: any item
+            return join_exprs([self.of(items)], "list[{}]")
         if kind == "object":
             extra = schema.get("additionalProperties")
             value = self.of(extra) if isinstance(extra, Mapping) else ANY

@@ -342,7 +342,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/BookInput",
+                "urn:specfirst:request#/paths/~1books/post/requestBody/content/application~1json/schema",
                 models.BookInput,
             ),
         ),
@@ -451,7 +451,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/BookInput",
+                "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D/put/requestBody/content/application~1json/schema",
                 models.BookInput,
             ),
         ),
@@ -598,7 +598,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "multipart/form-data",
                 "multipart",
-                "urn:specfirst:request#/components/schemas/BookMediaUpload",
+                "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D~1media/put/requestBody/content/multipart~1form-data/schema",
                 models.BookMediaUpload,
                 encoding=(
                     ("cover", "image/png, image/jpeg"),

@@ -78,7 +78,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/ImportRequest",
+                "urn:specfirst:request#/paths/~1imports/post/requestBody/content/application~1json/schema",
                 models.ImportRequest,
             ),
         ),

@@ -117,7 +117,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/LoanRequest",
+                "urn:specfirst:request#/paths/~1loans/post/requestBody/content/application~1json/schema",
                 models.LoanRequest,
             ),
         ),
@@ -224,7 +224,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/RenewalRequest",
+                "urn:specfirst:request#/paths/~1loans~1%7Bloan_id%7D~1renewals/post/requestBody/content/application~1json/schema",
                 models.RenewalRequest,
             ),
         ),

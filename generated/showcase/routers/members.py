@@ -79,7 +79,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/x-www-form-urlencoded",
                 "form",
-                "urn:specfirst:request#/components/schemas/Member",
+                "urn:specfirst:request#/paths/~1members/post/requestBody/content/application~1x-www-form-urlencoded/schema",
                 models.Member,
             ),
         ),
@@ -141,7 +141,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/MemberUpdate",
+                "urn:specfirst:request#/paths/~1members~1me/patch/requestBody/content/application~1json/schema",
                 models.MemberUpdate,
             ),
         ),

@@ -63,7 +63,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/x-www-form-urlencoded",
                 "form",
-                "urn:specfirst:request#/components/schemas/TokenRequest",
+                "urn:specfirst:request#/paths/~1auth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema",
                 models.TokenRequest,
             ),
         ),
@@ -101,7 +101,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/RefreshTokenRequest",
+                "urn:specfirst:request#/paths/~1auth~1refresh/post/requestBody/content/application~1json/schema",
                 models.RefreshTokenRequest,
             ),
         ),

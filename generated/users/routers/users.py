@@ -152,7 +152,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/UserRegistration",
+                "urn:specfirst:request#/paths/~1users/post/requestBody/content/application~1json/schema",
                 models.UserRegistration,
             ),
         ),
@@ -219,7 +219,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/UserUpdate",
+                "urn:specfirst:request#/paths/~1users~1me/patch/requestBody/content/application~1json/schema",
                 models.UserUpdate,
             ),
         ),
@@ -266,7 +266,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/PasswordChange",
+                "urn:specfirst:request#/paths/~1users~1me~1password/post/requestBody/content/application~1json/schema",
                 models.PasswordChange,
             ),
         ),
@@ -408,7 +408,7 @@ OPERATIONS = (
             bodies.BodySpec(
                 "application/json",
                 "json",
-                "urn:specfirst:request#/components/schemas/UserAdminUpdate",
+                "urn:specfirst:request#/paths/~1users~1%7Buser_id%7D/patch/requestBody/content/application~1json/schema",
                 models.UserAdminUpdate,
             ),
         ),
