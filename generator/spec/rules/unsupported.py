@@ -5,7 +5,6 @@
 | feature | where | why |
 | --- | --- | --- |
 | `in: querystring` (3.2) | parameter | FastAPI has no whole-query-string parameter |
-| `style: matrix` / `label` | parameter | FastAPI path parameters are plain `{name}` segments |
 | `multipart/mixed` | request body | FastAPI parses form data, not mixed multipart |
 | `$ref` with sibling keywords (3.0) | schema | 3.0 ignores them; tools disagree, so refuse to guess |
 
@@ -55,13 +54,6 @@ def _querystring(c: Contract, node: Node) -> Iterator[tuple[str, str]]:
         )
 
 
-def _path_styles(c: Contract, node: Node) -> Iterator[tuple[str, str]]:
-    style = node.value.get("style")
-    if style in ("matrix", "label"):
-        message = f"parameter style {style!r} is not supported: FastAPI path parameters are plain segments"
-        yield join_pointer(node.pointer, "style"), message
-
-
 def _mixed_multipart(c: Contract, node: Node) -> Iterator[tuple[str, str]]:
     content = node.value.get("content")
     for media_type in content if isinstance(content, dict) else ():
@@ -84,7 +76,6 @@ def _ref_siblings(c: Contract, node: Node) -> Iterator[tuple[str, str]]:
 
 FEATURES: tuple[tuple[str, Finder], ...] = (
     ("parameter", _querystring),
-    ("parameter", _path_styles),
     ("requestbody", _mixed_multipart),
     ("schema", _ref_siblings),
 )
