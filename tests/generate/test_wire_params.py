@@ -37,7 +37,7 @@ OPERATIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
             _param("limit", "query", {"type": "integer", "format": "int32"}),
             _param(
                 "species", "query", {"type": "array", "items": {"type": "string"}}, explode=False
-            ),  # fmt: skip
+            ),
             _param("tags", "query", {"type": "array", "items": {"type": "string"}}),
             _param("pipes", "query", NUMBERS, style="pipeDelimited", explode=False),
             _param("spaces", "query", NUMBERS, style="spaceDelimited", explode=False),
