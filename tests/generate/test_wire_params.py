@@ -47,7 +47,7 @@ OPERATIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
                 "name": "filter",
                 "in": "query",
                 "content": {"application/json": {"schema": COLOR}},
-            },  # fmt: skip
+            },
         ],
     ),
     "exploded": ("/exploded", [_param("color", "query", COLOR, explode=True)]),
