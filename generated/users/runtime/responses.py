@@ -10,7 +10,6 @@ operation, the status and a JSON pointer.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from typing import Any
 
 from fastapi.responses import Response
 from pydantic import BaseModel, TypeAdapter
+from pydantic_core import to_json
 
 from . import text
 from .schemas import check
@@ -172,12 +172,13 @@ def render(
 
 def _content(spec: ResultSpec, body: Any, operation: str, status: int, checked: bool) -> bytes:
     if spec.kind == "json":
-        try:
-            content = spec.adapter.dump_json(body, by_alias=True, exclude_unset=True)
+        try:  # JSON-ready values: what the schema judges is exactly what is sent
+            data = spec.adapter.dump_python(body, mode="json", by_alias=True, exclude_unset=True)
+            content = to_json(data)
         except Exception as error:  # pydantic cannot serialize what the handler returned
             raise ContractViolation(operation, status, "", f"body: {error}") from None
         if spec.schema and checked:
-            issues = check(spec.schema, json.loads(content), "response")
+            issues = check(spec.schema, data, "response")
             if issues:
                 raise ContractViolation(operation, status, issues[0].pointer, issues[0].message)
         return content
