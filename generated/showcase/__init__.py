@@ -6,9 +6,11 @@ from .app import create_app
 from .interfaces import BooksApi, CategoriesApi, ImportsApi, LoansApi, MembersApi
 from .runtime.auth import Principal
 from .runtime.bodies import FilePart
+from .runtime.context import CONTEXT, RequestContext
 from .settings import Settings
 
 __all__ = [
+    "CONTEXT",
     "BooksApi",
     "CategoriesApi",
     "FilePart",
@@ -16,6 +18,7 @@ __all__ = [
     "LoansApi",
     "MembersApi",
     "Principal",
+    "RequestContext",
     "Settings",
     "create_app",
     "models",

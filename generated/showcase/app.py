@@ -20,6 +20,7 @@ from .interfaces import BooksApi, CategoriesApi, ImportsApi, LoansApi, MembersAp
 from .runtime import routes as _routes
 from .runtime import service as _service
 from .runtime.auth import ApiKeyVerifier, BasicVerifier, SchemeVerifier
+from .runtime.context import Resources
 from .runtime.errors import BOOK
 from .settings import Settings
 
@@ -38,12 +39,15 @@ def create_app(
     api_key_verifier: ApiKeyVerifier | None = None,
     basic_verifier: BasicVerifier | None = None,
     scheme_verifiers: Mapping[str, SchemeVerifier] | None = None,
+    resources: Resources | None = None,
     lifespan: Lifespan[FastAPI] | None = None,
 ) -> FastAPI:
     """Build the service; an operation whose implementation is missing answers 501.
 
     `scheme_verifiers` maps the name of a security scheme the runtime cannot verify by itself
-    (`mutualTLS`, HTTP `digest`...) to the application's verifier. `lifespan` is the
+    (`mutualTLS`, HTTP `digest`...) to the application's verifier. `resources` are per-request
+    FastAPI dependencies (a database session, say) that handlers declaring
+    `context: RequestContext = CONTEXT` find in `context.resources`. `lifespan` is the
     application's own start-up/shutdown context (database pools and the like).
     """
     _settings = settings or Settings()
@@ -65,11 +69,11 @@ def create_app(
     )
     # each tag's operations, under the contract's base path, in contract order
     _missing = [
-        *_routers.books.add_routes(_app.router, MOUNT_PREFIX, books),
-        *_routers.categories.add_routes(_app.router, MOUNT_PREFIX, categories),
-        *_routers.members.add_routes(_app.router, MOUNT_PREFIX, members),
-        *_routers.loans.add_routes(_app.router, MOUNT_PREFIX, loans),
-        *_routers.imports.add_routes(_app.router, MOUNT_PREFIX, imports),
+        *_routers.books.add_routes(_app.router, MOUNT_PREFIX, books, resources),
+        *_routers.categories.add_routes(_app.router, MOUNT_PREFIX, categories, resources),
+        *_routers.members.add_routes(_app.router, MOUNT_PREFIX, members, resources),
+        *_routers.loans.add_routes(_app.router, MOUNT_PREFIX, loans, resources),
+        *_routers.imports.add_routes(_app.router, MOUNT_PREFIX, imports, resources),
     ]
     _routes.log_unimplemented(_missing)
     if _settings.docs_enabled:

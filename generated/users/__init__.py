@@ -6,14 +6,17 @@ from .app import create_app
 from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
 from .runtime.auth import Principal
 from .runtime.bodies import FilePart
+from .runtime.context import CONTEXT, RequestContext
 from .settings import Settings
 
 __all__ = [
+    "CONTEXT",
     "AdminApi",
     "AuthApi",
     "FilePart",
     "HealthApi",
     "Principal",
+    "RequestContext",
     "Settings",
     "UsersApi",
     "create_app",

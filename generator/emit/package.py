@@ -41,7 +41,8 @@ def realm(title: str) -> str:
 
 
 def _exports(api: Api) -> list[str]:
-    names = ["FilePart", "Principal", "Settings", "create_app", "models", "results"]
+    names = ["CONTEXT", "FilePart", "Principal", "RequestContext", "Settings", "create_app"]
+    names += ["models", "results"]
     names += [tag.protocol for tag in api.tags]
     return sorted(names)
 

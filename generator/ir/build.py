@@ -28,7 +28,7 @@ CLASS_SCOPE_NAMES = frozenset(
 )
 # `create_app`'s own keyword parameters: a tag's keyword must never be one of them.
 CREATE_APP_NAMES = frozenset(
-    {"settings", "lifespan", "api_key_verifier", "basic_verifier", "scheme_verifiers"}
+    {"settings", "lifespan", "api_key_verifier", "basic_verifier", "scheme_verifiers", "resources"}
 )
 
 
@@ -116,7 +116,8 @@ class _Builder:
         tag = str(tags[0]) if isinstance(tags, list) and tags else DEFAULT_TAG
         op_id = op.get("operationId")
         op_id = op_id if isinstance(op_id, str) and op_id else derived_operation_name(method, path)
-        params = build_parameters(self.root, item_ptr, op_ptr, self.types, Namespace())
+        # `context` is the keyword a handler declares to get its request context
+        params = build_parameters(self.root, item_ptr, op_ptr, self.types, Namespace({"context"}))
         renames = {p.wire: p.name for p in params if p.location == "path"}
         responses = build_responses(
             self.root, op, op_ptr, class_name(op_id), self.types, self.results

@@ -777,7 +777,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.BooksApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.BooksApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.BooksApi
-    return routes.register(router, prefix, OPERATIONS, BooksRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, BooksRoutes, impl, protocol, resources)

@@ -122,7 +122,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.CategoriesApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.CategoriesApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.CategoriesApi
-    return routes.register(router, prefix, OPERATIONS, CategoriesRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, CategoriesRoutes, impl, protocol, resources)

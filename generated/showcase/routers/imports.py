@@ -154,7 +154,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.ImportsApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.ImportsApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.ImportsApi
-    return routes.register(router, prefix, OPERATIONS, ImportsRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, ImportsRoutes, impl, protocol, resources)

@@ -316,7 +316,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.LoansApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.LoansApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.LoansApi
-    return routes.register(router, prefix, OPERATIONS, LoansRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, LoansRoutes, impl, protocol, resources)

@@ -174,7 +174,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.MembersApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.MembersApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.MembersApi
-    return routes.register(router, prefix, OPERATIONS, MembersRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, MembersRoutes, impl, protocol, resources)

@@ -144,7 +144,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.AdminApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.AdminApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.AdminApi
-    return routes.register(router, prefix, OPERATIONS, AdminRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, AdminRoutes, impl, protocol, resources)

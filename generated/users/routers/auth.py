@@ -135,7 +135,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.AuthApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.AuthApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.AuthApi
-    return routes.register(router, prefix, OPERATIONS, AuthRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, AuthRoutes, impl, protocol, resources)

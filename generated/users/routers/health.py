@@ -84,7 +84,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.HealthApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.HealthApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.HealthApi
-    return routes.register(router, prefix, OPERATIONS, HealthRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, HealthRoutes, impl, protocol, resources)

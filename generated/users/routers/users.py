@@ -451,7 +451,12 @@ OPERATIONS = (
 )
 
 
-def add_routes(router: APIRouter, prefix: str, impl: interfaces.UsersApi | None) -> list[str]:
+def add_routes(
+    router: APIRouter,
+    prefix: str,
+    impl: interfaces.UsersApi | None,
+    resources: routes.Resources | None = None,
+) -> list[str]:
     """Register these operations on `router`; returns the ids of those `impl` does not implement."""
     protocol = interfaces.UsersApi
-    return routes.register(router, prefix, OPERATIONS, UsersRoutes, impl, protocol)
+    return routes.register(router, prefix, OPERATIONS, UsersRoutes, impl, protocol, resources)

@@ -14,15 +14,26 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .bodies import BodySpec, Invalid, read_body
+from .context import (
+    CURRENT,
+    PRINCIPAL_KEY,
+    Injecting,
+    RequestContext,
+    Resources,
+    provider,
+    wants_context,
+)
+
+__all__ = ["Call", "ContractRoute", "Operation", "Resources", "register"]
 from .errors import BOOK
 from .params import ParamSpec, openapi_parameters, read_parameters
 from .responses import ContractViolation, ResultSpec, render
@@ -34,7 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
-PRINCIPAL_KEY = "specfirst.principal"
 _NO_MATCH = Match.NONE  # an enum member looked up once (~75 ns a lookup on Python 3.11)
 
 
@@ -69,13 +79,15 @@ class ContractRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
         self.literal_prefix = self.path.split("{", 1)[0]
-        self.app = _direct(self.wrap(endpoint))
+        if not self.dependant.dependencies:  # a handler that asks for its context keeps them
+            self.app = _direct(self.wrap(endpoint))
 
     def rebind(self, handler: Handler | None) -> None:
         """Serve the operation with another handler (`serve --mock` fills gaps this way)."""
         assert self.operation is not None
         self.handler = handler
-        self.app = _direct(self.wrap(_endpoint(self.operation, handler)))
+        if not self.dependant.dependencies:
+            self.app = _direct(self.wrap(_endpoint(self.operation, handler)))
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         # The router tries every route before the one that matches: a request path that does
@@ -207,6 +219,35 @@ def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
     return endpoint
 
 
+def _with_context(
+    op: Operation, handler: Handler | None, resources: Resources
+) -> Callable[..., Coroutine[Any, Any, Response]]:
+    """The endpoint of a handler that declares `context`: FastAPI resolves the context (and
+    the application's resources, `yield` dependencies included) before it runs."""
+    inner = _endpoint(op, handler)
+
+    async def endpoint(request: Request, context: RequestContext) -> Response:
+        token = CURRENT.set(context)
+        try:
+            return await inner(request)
+        finally:
+            CURRENT.reset(token)
+
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", positional, annotation=Request),
+            inspect.Parameter(
+                "context",
+                positional,
+                annotation=Annotated[RequestContext, Depends(provider(resources))],
+            ),
+        ],
+        return_annotation=Response,
+    )
+    return endpoint
+
+
 def not_implemented(request: Request, operation: str, detail: str | None = None) -> Response:
     """501: the operation is in the contract but nothing implements it yet."""
     return BOOK.response(
@@ -224,20 +265,32 @@ def register(
     routes_class: Callable[[Any], object],
     impl: object | None,
     protocol: type,
+    resources: Resources | None = None,
 ) -> list[str]:
-    """Add each operation's route, bound to `routes_class(impl)`; the unimplemented ones' ids."""
+    """Add each operation's route, bound to `routes_class(impl)`; the unimplemented ones' ids.
+
+    Methods that declare `context` are bound through `Injecting`, which passes them the
+    request's context; `resources` are the application's per-request dependencies.
+    """
+    served = {op.name for op in operations if implemented(impl, op.name, protocol)}
+    for name in served:
+        check_signature(impl, name, protocol)
+    wanting = frozenset(name for name in served if wants_context(getattr(impl, name)))
+    target = Injecting(impl, wanting) if wanting else impl
+    bound = routes_class(target) if impl is not None else None
     missing: list[str] = []
-    bound = routes_class(impl) if impl is not None else None
     for op in operations:
-        handler: Handler | None = None
-        if bound is not None and implemented(impl, op.name, protocol):
-            check_signature(impl, op.name, protocol)
-            handler = getattr(bound, op.name)
-        else:
+        handler: Handler | None = getattr(bound, op.name) if op.name in served else None
+        if handler is None:
             missing.append(op.operation_id)
+        endpoint = (
+            _with_context(op, handler, resources or {})
+            if op.name in wanting
+            else _endpoint(op, handler)
+        )
         router.add_api_route(
             prefix + op.path,
-            _endpoint(op, handler),
+            endpoint,
             methods=[op.method],
             operation_id=op.operation_id,
             response_class=Response,

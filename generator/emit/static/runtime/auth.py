@@ -17,7 +17,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from .routes import PRINCIPAL_KEY, ContractRoute, Endpoint
+from .context import PRINCIPAL_KEY
+from .routes import ContractRoute, Endpoint
 from .tokens import InvalidToken, JwtVerifier, scopes_of
 
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
