@@ -475,7 +475,11 @@ FIXTURES = {
         21,
     ),
     "name-collision": ("warning", "/components/schemas/User/properties/user_id", 23),
-    "unsupported-feature": ("error", "/paths/~1files~1{name}/get/parameters/0/style", 13),
+    "unsupported-feature": (
+        "error",
+        "/paths/~1files~1{name}/put/requestBody/content/multipart~1mixed",
+        18,
+    ),
     "swagger-unsupported": ("error", "/swagger", 1),
     "not-openapi": ("error", "", 1),
     "wrong-type-deep": (
