@@ -9,6 +9,7 @@ from typing import Any
 from generator.ir.messages import body_kind
 from generator.ir.nodes import BodyKind, ErrorShape
 from generator.ir.refs import as_mapping, deref
+from generator.ir.schema_directions import Direction, hides
 from generator.ir.types import schema_types
 from generator.spec.document import join_pointer
 
@@ -92,8 +93,10 @@ def shape_of(
     props = as_mapping(schema.get("properties"))
     if media_type == PROBLEM or {"title", "status"} <= set(props):
         return ErrorShape(media_type=media_type, model=None, fields=_problem_fields(root, schema))
-    fields = tuple(
-        (name, _role(name, as_mapping(deref(root, p, "")[0]))) for name, p in props.items()
+    fields = tuple(  # a writeOnly property is not in the response model
+        (name, _role(name, as_mapping(deref(root, p, "")[0])))
+        for name, p in props.items()
+        if not hides(p, Direction.RESPONSE)
     )
     required = schema.get("required")
     if isinstance(required, list):  # only required and recognised fields are filled

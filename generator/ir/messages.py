@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.ir.nodes import Body, BodyKind, Header, Response
 from generator.ir.refs import as_mapping, deref
-from generator.ir.schemas import status_name
+from generator.ir.schema_sites import status_name
 from generator.ir.types import scalar_annotation, schema_types
 from generator.naming import Namespace, snake_name
 from generator.spec.document import join_pointer

@@ -27,7 +27,7 @@ REGISTER_MEMBER_BODIES = (
     BodySpec(
         "application/x-www-form-urlencoded",
         "form",
-        models.Member,
+        models.MemberInput,
         files=(),
         arrays=(),
         scalars=(("newsletter", "boolean"),),

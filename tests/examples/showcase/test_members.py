@@ -35,8 +35,7 @@ def test_register_refusals(library: Library) -> None:
     ):
         response = library.call("registerMember", "POST", "/members", data=bad)
         assert response.status_code == 400, bad
-    details = library.call("registerMember", "POST", "/members", data=no_password).json()["details"]
-    assert details == [{"field": "body.password", "issue": "Field required."}]
+        assert response.json()["code"] == "bad_request", bad  # refused by `MemberInput` itself
     as_json = library.call("registerMember", "POST", "/members", json=fresh)
     assert as_json.status_code == 415
 
