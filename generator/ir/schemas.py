@@ -13,7 +13,7 @@ Naming rules (deterministic, document order):
 * a schema with `readOnly`/`writeOnly` properties below it (`schema_directions`) is generated
   in the form each direction needs: without readOnly properties where requests use it,
   without writeOnly ones where responses do. Used both ways, the response form keeps the name
-  and the request form adds `Input` (`Pet`, `PetInput`; `OrderItems`, `OrderItemsInput`),
+  and the request form adds `Input` (`Pet`, `PetInput`; an inline `PetOwner`, `PetOwnerInput`),
   numbered on collision like any name. Used one way, its one class has the plain name; used
   by no operation, it keeps one class for both directions (read/write-only fields optional).
 
