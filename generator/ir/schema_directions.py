@@ -1,7 +1,7 @@
 """Which directions reach each schema, and which schemas read differently in requests and responses.
 
 A client leaves `readOnly` properties out of a request and a server leaves `writeOnly` ones out
-of a response (OAS 3.0.3 §4.7.25; 3.1 through JSON Schema Validation §9.4). A schema with such
+of a response (OAS 3.0 Schema Object; 3.1 through JSON Schema Validation §9.4). A schema with such
 a property anywhere below it (nested properties, array items, map values, union members,
 `allOf` parts, through `$ref`s) therefore has a request form and a response form. The model
 plan generates each form a direction needs: one class when a single direction reaches the

@@ -4,11 +4,9 @@ Every schema that becomes a class (objects, `allOf`, string enums) is hoisted in
 `components/schemas` under a name we chose, and every `$ref` points at those names, so the
 generator never has to invent a class name. Keywords are whitelisted (`schema_keywords`).
 
-A schema is normalized in a form (`schema_directions`): the request form leaves readOnly
-properties out, the response form writeOnly ones, each keeping its `required` as written; the
-both-directions form (schemas no operation uses) keeps every property and requires neither
-kind. References and hoisted children take the form of the schema they sit in, or the one
-shared class when their forms do not differ.
+Each schema is normalized in a form (`schema_directions`): requests without readOnly
+properties, responses without writeOnly ones, or both (neither kind required). References and
+hoisted children take the form of the schema they sit in, unless their forms are all one.
 """
 
 from __future__ import annotations
@@ -56,27 +54,22 @@ class ModelGenerationError(Exception):
 
 @dataclass
 class Normalizer:
-    """Collects normalized class schemas; `claim` hands out unique class names.
-
-    `form` is the form of the schema being normalized; `forms` maps `(pointer, form)` to the
-    class standing for it: components, hoisted inline schemas, other `$ref` targets.
-    """
+    """Collects normalized class schemas, each in a `form`; `claim` hands out class names."""
 
     root: Mapping[str, Any]
-    claim: Callable[[str], str]
+    claim: Callable[[str, str], str]  # (hint, suffix) -> a new class name
     components: dict[str, str]  # original component name -> class name
     directions: Directions = field(default_factory=Directions)
     classes: dict[str, Any] = field(default_factory=dict)  # class -> normalized schema
     origins: dict[str, str] = field(default_factory=dict)  # class -> original pointer
     stripped: list[tuple[str, str]] = field(default_factory=list)  # (pointer, keyword)
-    forms: dict[tuple[str, Direction], str] = field(default_factory=dict)
+    forms: dict[tuple[str, Direction], str] = field(default_factory=dict)  # -> class
     pending: dict[str, tuple[Any, str, Direction, str]] = field(default_factory=dict)
     active: set[str] = field(default_factory=set)
-    form: Direction = Direction.BOTH
+    form: Direction = Direction.BOTH  # of the schema being normalized
 
     def expect(self, name: str, schema: Any, pointer: str, form: Direction, base: str = "") -> None:
-        """Reserve `name`, in plan order, for a component's `form`; defined by `define_pending`
-        or earlier, when an `allOf` needs its body."""
+        """Reserve `name` in plan order for the schema at `pointer` in `form`, defined later."""
         self.classes[name] = None
         self.pending[name] = (schema, pointer, form, base)
         self.forms[(pointer, form)] = name
@@ -84,8 +77,7 @@ class Normalizer:
     def define(
         self, name: str, schema: Any, pointer: str, form: Direction = Direction.BOTH, base: str = ""
     ) -> None:
-        """Normalize `schema` as the body of class `name`, in `form`; `base` (default `name`)
-        starts the names of hoisted children."""
+        """Normalize `schema` as class `name` in `form`; children are named from `base` or `name`."""
         self.pending.pop(name, None)
         self.origins[name] = pointer
         self.classes.setdefault(name, None)
@@ -108,7 +100,7 @@ class Normalizer:
         self.active.discard(name)
 
     def define_pending(self) -> None:
-        """Define every component not yet reached through an `allOf`, in document order."""
+        """Define every reserved class not yet defined, in plan order."""
         while self.pending:
             name, how = next(iter(self.pending.items()))
             self.define(name, *how)
@@ -156,13 +148,8 @@ class Normalizer:
         if "$ref" in plain:
             return self.site(self.ref(plain["$ref"], pointer), plain, is_null)
         if needs_class(plain) or (unions and is_union(plain)) or (nested and needs_alias(plain)):
-            form = self.directions.form(pointer, self.form)
-            name = self.forms.get((pointer, form))
-            if name is None:  # a `$ref` to this very spot may have hoisted it already
-                suffix = self.directions.suffix(pointer, form)
-                name = self.forms[(pointer, form)] = self.claim(hint + suffix)
-                body = {k: v for k, v in plain.items() if k not in SITE_KEYS}
-                self.define(name, body, pointer, form, hint if suffix else "")
+            body = {k: v for k, v in plain.items() if k not in SITE_KEYS}
+            name = self.hoist(body, pointer, hint)
             return self.site({"$ref": COMPONENT_PREFIX + name}, plain, is_null)
         out = self.keywords(plain, pointer, hint)
         if is_null:
@@ -179,8 +166,7 @@ class Normalizer:
         return {"allOf": [target], **extras} if extras else target
 
     def ref(self, ref: Any, pointer: str) -> dict[str, Any]:
-        """The `$ref` to the class standing for `ref`'s target in the current form (hoisting
-        targets outside `components/schemas`)."""
+        """The `$ref` to the class for `ref`'s target in the current form (hoisted if deep)."""
         target_ptr = target_pointer(ref)
         if target_ptr is None:
             raise ModelGenerationError(f"unsupported $ref {ref!r}", pointer)
@@ -188,18 +174,29 @@ class Normalizer:
         component = len(tokens) == 3 and tokens[:2] == ["components", "schemas"]
         if component and tokens[2] not in self.components:
             raise ModelGenerationError(f"unresolvable $ref {ref!r}", pointer)
-        form = self.directions.form(target_ptr, self.form)
-        name = self.forms.get((target_ptr, form))
-        if name is None:  # a deep target, or a component's form the plan did not foresee
+        name = self.forms.get((target_ptr, self.directions.form(target_ptr, self.form)))
+        if name is None or (not component and name in self.pending):
+            # a deep target, or a component form nobody foresaw (the others wait their turn)
             target = resolve(self.root, target_ptr)
             if target is None:
                 raise ModelGenerationError(f"unresolvable $ref {ref!r}", pointer)
             hint = " ".join(t for t in tokens if t not in _POINTER_NOISE) or "Schema"
-            hint = self.components[tokens[2]] if component else hint
-            suffix = self.directions.suffix(target_ptr, form)
-            name = self.forms[(target_ptr, form)] = self.claim(hint + suffix)
-            self.define(name, target, target_ptr, form, hint if suffix else "")
+            name = self.hoist(target, target_ptr, self.components[tokens[2]] if component else hint)
         return {"$ref": COMPONENT_PREFIX + name}
+
+    def hoist(self, body: Any, pointer: str, hint: str) -> str:
+        """The class for the schema at `pointer` in the current form, defined on first use."""
+        form = self.directions.form(pointer, self.form)
+        name = self.forms.get((pointer, form))
+        if name is None:
+            suffix = self.directions.suffix(pointer, form)
+            if suffix and (pointer, Direction.RESPONSE) not in self.forms:  # the plain name first
+                self.expect(self.claim(hint, ""), body, pointer, Direction.RESPONSE)
+            name = self.forms[(pointer, form)] = self.claim(hint, suffix)
+            self.define(name, body, pointer, form, hint if suffix else "")
+        elif name in self.pending and name not in self.active:
+            self.define(name, *self.pending[name])
+        return name
 
     def distribute(self, out: dict[str, Any], pointer: str) -> dict[str, Any]:
         """`{properties, oneOf: [A, B]}` -> `{oneOf: [props+A, props+B]}` when the branches

@@ -36,7 +36,7 @@ from generator.ir.schema_fields import field_names
 from generator.ir.schema_normalize import ModelGenerationError, Normalizer
 from generator.ir.schema_python import CLASS_RESERVED, ExprBuilder, TypeExpr
 from generator.ir.schema_sites import collect_sites, operation_name
-from generator.naming import class_name
+from generator.naming import MAX_IDENTIFIER, class_name
 from generator.spec.document import join_pointer
 
 __all__ = ["ModelGenerationError", "ModelPlan", "TypeExpr", "operation_name", "plan_models"]
@@ -73,8 +73,10 @@ class _ClassNames:
     def __init__(self) -> None:
         self.taken: set[str] = {BASE_CLASS.casefold()}
 
-    def claim(self, hint: str) -> str:
+    def claim(self, hint: str, suffix: str = "") -> str:
+        """A new name from `hint`; a `suffix` survives the length limit (`...Input`)."""
         base = class_name(hint, reserved=CLASS_RESERVED)
+        base = base[: MAX_IDENTIFIER - len(suffix)] + suffix
         name, n = base, 2
         while name.casefold() in self.taken:
             name, n = f"{base}{n}", n + 1
@@ -94,7 +96,7 @@ class _Planner:
         self.components = {str(key): self.names.claim(str(key)) for key in schemas}
         self.norm = Normalizer(root, self.names.claim, self.components, directions)
         inputs = {
-            key: self.names.claim(cls + "Input")
+            key: self.names.claim(cls, "Input")
             for key, cls in self.components.items()
             if directions.twice(_component(key))
         }
@@ -120,6 +122,7 @@ class _Planner:
                 continue
             node = self.norm.use(site.schema, site.pointer, site.hint, site.direction, site.unions)
             self.types[site.pointer] = self.exprs.of(node)
+        self.norm.define_pending()  # a response form reserved by its request form, never used
         classes = {k: v for k, v in self.norm.classes.items() if v is not None}
         document = {
             "openapi": str(self.root.get("openapi", "3.0.3")),

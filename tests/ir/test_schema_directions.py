@@ -106,3 +106,41 @@ def test_the_ir_reads_each_site_in_its_direction() -> None:
         assert body is not None and body.annotation == "models.PetInput", name
         assert ops[name].responses[0].body_annotation == "models.Pet", name
     assert ops["findPets"].parameters[0].annotation == "models.PetInput"
+
+
+def test_the_response_form_keeps_the_plain_name_when_a_request_meets_it_first() -> None:
+    inline = {
+        "type": "object",
+        "properties": {"id": {"type": "integer", "readOnly": True}, "n": {"type": "string"}},
+    }
+    answer = "/paths/~1b/get/responses/200/content/application~1json/schema"
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a": {"post": {"requestBody": content({"$ref": "#" + answer}), "responses": {}}},
+            "/b": {"get": {"responses": {"200": {"description": "ok", **content(inline)}}}},
+        },
+    }
+    plan = plan_models(doc)
+    request = plan.types["/paths/~1a/post/requestBody/content/application~1json/schema"].code
+    response = plan.types[answer].code
+    assert request == response + "Input"
+    schemas = plan.document["components"]["schemas"]
+    assert set(schemas[response]["properties"]) == {"id", "n"}
+    assert set(schemas[request]["properties"]) == {"n"}
+
+
+def test_the_input_suffix_survives_the_length_limit() -> None:
+    name = "A" + "b" * 80
+    pet = ref("schemas", name)
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/p": {"post": {"requestBody": content(pet), "responses": {"200": content(pet)}}}
+        },
+        "components": {"schemas": {name: PET}},
+    }
+    classes = plan_models(doc).classes
+    assert len(classes) == 3 and classes[2].endswith("Input") and len(classes[2]) == 64
