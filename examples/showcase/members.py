@@ -15,7 +15,7 @@ from .store import MemberRecord, Store
 
 
 def to_model(member: MemberRecord) -> models.Member:
-    """The `Member` as responses show it: never the password (`writeOnly`)."""
+    """The `Member` response model: every readOnly field, never the password (`writeOnly`)."""
     return models.Member(
         id=member.id,
         email=member.email,
@@ -35,10 +35,9 @@ class MembersHandlers:
         self.hasher = hasher
 
     async def register_member(
-        self, *, body: models.Member
+        self, *, body: models.MemberInput
     ) -> (
         results.RegisterMemberCreated
-        | results.RegisterMemberBadRequest
         | results.RegisterMemberConflict
         | results.RegisterMemberTooManyRequests
     ):
@@ -50,11 +49,8 @@ class MembersHandlers:
                 retry_after=rate.retry_after,
                 x_rate_limit_remaining=0,
             )
-        if issues := _sign_up_issues(body):
-            return results.RegisterMemberBadRequest(body=errors.invalid(*issues))
         if self.store.member_with_email(body.email) is not None:
             return results.RegisterMemberConflict(body=_email_taken(body.email))
-        assert body.password is not MISSING  # checked by _sign_up_issues
         password_hash = await run_in_threadpool(self.hasher.hash, body.password)
         if self.store.member_with_email(body.email) is not None:  # registered while hashing
             return results.RegisterMemberConflict(body=_email_taken(body.email))
@@ -89,18 +85,6 @@ class MembersHandlers:
         if body.locale is not MISSING:
             member.locale = models.MemberLocale(body.locale.value)
         return results.UpdateCurrentMemberOk(body=to_model(member))
-
-
-def _sign_up_issues(body: models.Member) -> list[tuple[str, str]]:
-    """What the form must (not) hold beyond what the model checks: `readOnly` and `required`."""
-    issues = [
-        (f"body.{name}", "Read-only; never sent.")
-        for name in ("id", "created_at")
-        if name in body.model_fields_set
-    ]
-    if body.password is MISSING:
-        issues.append(("body.password", "Field required."))
-    return issues
 
 
 def _email_taken(email: str) -> models.Error:

@@ -237,7 +237,7 @@ class MembersApi(Protocol):
     async def register_member(
         self,
         *,
-        body: models.Member,
+        body: models.MemberInput,
     ) -> (
         results.RegisterMemberCreated
         | results.RegisterMemberBadRequest

@@ -276,24 +276,30 @@ class ContentLanguageHeader(StrEnum):
 
 
 class Member(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[UUID, Field(json_schema_extra={"readOnly": True})]
+    email: Annotated[EmailText, Field(max_length=254)]
+    display_name: Annotated[StrictStr, Field(max_length=100, min_length=1)]
+    newsletter: StrictBool = False
+    locale: MemberLocale = MemberLocale.EN
+    created_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
+
+
+class MemberInput(ContractModel):
     model_config = ConfigDict(extra="forbid", regex_engine="python-re")
-    id: Annotated[UUID | MISSING, Field(json_schema_extra={"readOnly": True})] = MISSING
     email: Annotated[EmailText, Field(max_length=254)]
     display_name: Annotated[StrictStr, Field(max_length=100, min_length=1)]
     password: Annotated[
-        StrictStr | MISSING,
+        StrictStr,
         Field(
             json_schema_extra={"writeOnly": True},
             max_length=64,
             min_length=8,
             pattern="^(?=.*[0-9]).{8,64}$",
         ),
-    ] = MISSING
+    ]
     newsletter: StrictBool = False
     locale: MemberLocale = MemberLocale.EN
-    created_at: Annotated[TextDatetime | MISSING, Field(json_schema_extra={"readOnly": True})] = (
-        MISSING
-    )
 
 
 class MemberUpdate(ContractModel):

@@ -193,17 +193,13 @@ RoleSet = TypeAliasType("RoleSet", Annotated[list[Role], Field(max_length=2, min
 
 class User(ContractModel):
     model_config = ConfigDict(extra="forbid")
-    id: Annotated[UUID | MISSING, Field(json_schema_extra={"readOnly": True})] = MISSING
+    id: Annotated[UUID, Field(json_schema_extra={"readOnly": True})]
     email: EmailAddress
     display_name: DisplayName
     roles: RoleSet
     is_active: StrictBool
-    created_at: Annotated[TextDatetime | MISSING, Field(json_schema_extra={"readOnly": True})] = (
-        MISSING
-    )
-    updated_at: Annotated[TextDatetime | MISSING, Field(json_schema_extra={"readOnly": True})] = (
-        MISSING
-    )
+    created_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
+    updated_at: Annotated[TextDatetime, Field(json_schema_extra={"readOnly": True})]
 
 
 class UserUpdate(ContractModel):

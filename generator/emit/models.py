@@ -7,8 +7,11 @@ Choices, each to keep request validation as strict as the contract:
 * strict `str`/`int`/`float`/`bool` (`"1"` is not an int, `false` not a number; an int is
   still a number); dates, times, durations and IP addresses refuse JSON numbers too;
 * string enums are `StrEnum` classes, other enums `Literal[...]` (an IntEnum takes `"1"`);
-* `readOnly`/`writeOnly` properties are optional (one model serves both directions) and
-  carry the flag in `Field(json_schema_extra=...)`;
+* a schema with `readOnly`/`writeOnly` properties comes in the form each direction uses
+  (`schema_directions`): requests without readOnly properties, responses without writeOnly
+  ones, each with `required` as written (`Pet` and `PetInput` when both directions use it);
+  only schemas no operation uses keep one model where both kinds are optional. The flag
+  stays in `Field(json_schema_extra=...)`;
 * look-around patterns get `regex_engine="python-re"` on their model (the generator's own
   detection); other models keep pydantic's linear-time Rust engine;
 * schemas that are not models (primitives, arrays, maps, unions) become `TypeAliasType`s,

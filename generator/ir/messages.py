@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.ir.nodes import Body, BodyKind, Header, Response
 from generator.ir.refs import as_mapping, deref
-from generator.ir.schemas import status_name
+from generator.ir.schema_sites import status_name
 from generator.ir.types import scalar_annotation, schema_types
 from generator.naming import Namespace, snake_name
 from generator.spec.document import join_pointer
@@ -31,14 +31,19 @@ def body_kind(media_type: str) -> BodyKind:
     return BodyKind.BINARY
 
 
-def _annotation(kind: BodyKind, schema_ptr: str, has_schema: bool, types: Mapping[str, str]) -> str:
+def _annotation(
+    kind: BodyKind, pointers: tuple[str, str], has_schema: bool, types: Mapping[str, str]
+) -> str:
+    """The body's type: the plan's type at the schema's own pointer, which is in the body's
+    direction (`Pet` or `PetInput`), else at the `$ref` target's."""
     if kind is BodyKind.BINARY:
         return "bytes"
     if kind is BodyKind.TEXT:
         return "str"
     if not has_schema:
         return "Any"
-    return types.get(schema_ptr, "Any")
+    site, target = pointers
+    return types.get(site) or types.get(target, "Any")
 
 
 def build_bodies(
@@ -53,7 +58,7 @@ def build_bodies(
         media_ptr = join_pointer(ptr, "content", media_type)
         kind = body_kind(media_type)
         schema_node = as_mapping(media).get("schema")
-        schema_ptr = media_ptr + "/schema"
+        site_ptr = schema_ptr = media_ptr + "/schema"
         if isinstance(schema_node, Mapping) and "$ref" in schema_node:
             _, schema_ptr = deref(root, schema_node, schema_ptr)
         schema = as_mapping(deref(root, schema_node, schema_ptr)[0])
@@ -63,11 +68,12 @@ def build_bodies(
             for part, rule in as_mapping(as_mapping(media).get("encoding")).items()
             if isinstance(as_mapping(rule).get("contentType"), str)
         )
+        has_schema = schema_node is not None
         bodies.append(
             Body(
                 media_type=media_type,
                 kind=kind,
-                annotation=_annotation(kind, schema_ptr, schema_node is not None, types),
+                annotation=_annotation(kind, (site_ptr, schema_ptr), has_schema, types),
                 required=request.get("required") is True,
                 file_fields=files if kind is BodyKind.MULTIPART else (),
                 array_fields=arrays if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
@@ -147,12 +153,12 @@ def _response_body(
     if kind in {BodyKind.FORM, BodyKind.MULTIPART}:
         kind = BodyKind.BINARY
     schema_node = as_mapping(content[chosen]).get("schema")
-    schema_ptr = join_pointer(ptr, "content", chosen, "schema")
+    site_ptr = schema_ptr = join_pointer(ptr, "content", chosen, "schema")
     if isinstance(schema_node, Mapping) and "$ref" in schema_node:
         _, schema_ptr = deref(root, schema_node, schema_ptr)
-    annotation = _annotation(kind, schema_ptr, schema_node is not None, types)
-    where = join_pointer(ptr, "content", chosen, "schema")  # siblings of a 3.1 `$ref` count
-    return chosen, kind, annotation, where if schema_node is not None else ""
+    annotation = _annotation(kind, (site_ptr, schema_ptr), schema_node is not None, types)
+    # the schema where it stands: siblings of a 3.1 `$ref` count on the wire
+    return chosen, kind, annotation, site_ptr if schema_node is not None else ""
 
 
 def _headers(

@@ -119,13 +119,14 @@ def split_null(schema: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
         found = True
     for key in ("oneOf", "anyOf"):
         members = out.get(key)
-        if isinstance(members, list) and any(_is_null(m) for m in members):
-            out[key] = [m for m in members if not _is_null(m)]
+        if isinstance(members, list) and any(is_null(m) for m in members):
+            out[key] = [m for m in members if not is_null(m)]
             found = True
     return out, found
 
 
-def _is_null(schema: Any) -> bool:
+def is_null(schema: Any) -> bool:
+    """A `{type: null}` (or `enum: [null]`) union branch, which `split_null` removes."""
     return isinstance(schema, Mapping) and (
         schema.get("type") == "null" or ("enum" in schema and schema.get("enum") == [None])
     )

@@ -3,6 +3,10 @@
 Every schema that becomes a class (objects, `allOf`, string enums) is hoisted into
 `components/schemas` under a name we chose, and every `$ref` points at those names, so the
 generator never has to invent a class name. Keywords are whitelisted (`schema_keywords`).
+
+Each schema is normalized in a form (`schema_directions`): requests without readOnly
+properties, responses without writeOnly ones, or both (neither kind required). References and
+hoisted children take the form of the schema they sit in, unless their forms are all one.
 """
 
 from __future__ import annotations
@@ -11,8 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.ir.schema_directions import (
+    Direction,
+    Directions,
+    hides,
+    required_in,
+    target_pointer,
+)
 from generator.ir.schema_keywords import (
-    FLAGS,
     SITE_KEYS,
     is_dangerous,
     is_union,
@@ -44,20 +54,30 @@ class ModelGenerationError(Exception):
 
 @dataclass
 class Normalizer:
-    """Collects normalized class schemas; `claim` hands out unique class names."""
+    """Collects normalized class schemas, each in a `form`; `claim` hands out class names."""
 
     root: Mapping[str, Any]
-    claim: Callable[[str], str]
+    claim: Callable[[str, str], str]  # (hint, suffix) -> a new class name
     components: dict[str, str]  # original component name -> class name
+    directions: Directions = field(default_factory=Directions)
     classes: dict[str, Any] = field(default_factory=dict)  # class -> normalized schema
     origins: dict[str, str] = field(default_factory=dict)  # class -> original pointer
     stripped: list[tuple[str, str]] = field(default_factory=list)  # (pointer, keyword)
-    deep: dict[str, str] = field(default_factory=dict)  # non-component ref target -> class
-    pending: dict[str, tuple[Any, str]] = field(default_factory=dict)  # class -> (raw, ptr)
+    forms: dict[tuple[str, Direction], str] = field(default_factory=dict)  # -> class
+    pending: dict[str, tuple[Any, str, Direction, str]] = field(default_factory=dict)
     active: set[str] = field(default_factory=set)
+    form: Direction = Direction.BOTH  # of the schema being normalized
 
-    def define(self, name: str, schema: Any, pointer: str) -> None:
-        """Normalize `schema` as the body of class `name`."""
+    def expect(self, name: str, schema: Any, pointer: str, form: Direction, base: str = "") -> None:
+        """Reserve `name` in plan order for the schema at `pointer` in `form`, defined later."""
+        self.classes[name] = None
+        self.pending[name] = (schema, pointer, form, base)
+        self.forms[(pointer, form)] = name
+
+    def define(
+        self, name: str, schema: Any, pointer: str, form: Direction = Direction.BOTH, base: str = ""
+    ) -> None:
+        """Normalize `schema` as class `name` in `form`; children are named from `base` or `name`."""
         self.pending.pop(name, None)
         self.origins[name] = pointer
         self.classes.setdefault(name, None)
@@ -66,27 +86,38 @@ class Normalizer:
             return
         self.active.add(name)
         plain, is_null = split_null(schema)
-        if "$ref" in plain:
-            body = self.site(self.ref(plain["$ref"], pointer), plain, is_null)
-        else:
-            body = self.keywords(plain, pointer, name)
-            if is_null:
-                body["nullable"] = True
+        outer, self.form = self.form, form
+        try:
+            if "$ref" in plain:
+                body = self.site(self.ref(plain["$ref"], pointer), plain, is_null)
+            else:
+                body = self.keywords(plain, pointer, base or name)
+                if is_null:
+                    body["nullable"] = True
+        finally:
+            self.form = outer
         self.classes[name] = body
         self.active.discard(name)
 
     def define_pending(self) -> None:
-        """Define every component not yet reached through an `allOf`, in document order."""
+        """Define every reserved class not yet defined, in plan order."""
         while self.pending:
-            name, (schema, pointer) = next(iter(self.pending.items()))
-            self.define(name, schema, pointer)
+            name, how = next(iter(self.pending.items()))
+            self.define(name, *how)
+
+    def use(self, node: Any, pointer: str, hint: str, form: Direction, unions: bool) -> Any:
+        """A schema an operation uses in `form`'s direction (see `child`)."""
+        outer, self.form = self.form, form
+        try:
+            return self.child(node, pointer, hint, unions=unions)
+        finally:
+            self.form = outer
 
     def body_of(self, ref: str) -> Mapping[str, Any] | None:
         """The normalized body behind a component `$ref`, defining it first if needed."""
         name = ref.removeprefix(COMPONENT_PREFIX)
         if name in self.pending and name not in self.active:
-            schema, pointer = self.pending[name]
-            self.define(name, schema, pointer)
+            self.define(name, *self.pending[name])
         body = self.classes.get(name)
         return body if isinstance(body, Mapping) else None
 
@@ -117,10 +148,8 @@ class Normalizer:
         if "$ref" in plain:
             return self.site(self.ref(plain["$ref"], pointer), plain, is_null)
         if needs_class(plain) or (unions and is_union(plain)) or (nested and needs_alias(plain)):
-            name = self.deep.get(pointer)
-            if name is None:  # a `$ref` to this very spot may have hoisted it already
-                name = self.deep[pointer] = self.claim(hint)
-                self.define(name, {k: v for k, v in plain.items() if k not in SITE_KEYS}, pointer)
+            body = {k: v for k, v in plain.items() if k not in SITE_KEYS}
+            name = self.hoist(body, pointer, hint)
             return self.site({"$ref": COMPONENT_PREFIX + name}, plain, is_null)
         out = self.keywords(plain, pointer, hint)
         if is_null:
@@ -137,24 +166,37 @@ class Normalizer:
         return {"allOf": [target], **extras} if extras else target
 
     def ref(self, ref: Any, pointer: str) -> dict[str, Any]:
-        """The `$ref` to the class standing for `ref`'s target (hoisting deep targets)."""
-        if not isinstance(ref, str) or not ref.startswith("#"):
+        """The `$ref` to the class for `ref`'s target in the current form (hoisted if deep)."""
+        target_ptr = target_pointer(ref)
+        if target_ptr is None:
             raise ModelGenerationError(f"unsupported $ref {ref!r}", pointer)
-        target_ptr = ref[1:]
         tokens = split_pointer(target_ptr)
-        if len(tokens) == 3 and tokens[:2] == ["components", "schemas"]:
-            name = self.components.get(tokens[2])
-            if name is None:
-                raise ModelGenerationError(f"unresolvable $ref {ref!r}", pointer)
-            return {"$ref": COMPONENT_PREFIX + name}
-        if target_ptr not in self.deep:
+        component = len(tokens) == 3 and tokens[:2] == ["components", "schemas"]
+        if component and tokens[2] not in self.components:
+            raise ModelGenerationError(f"unresolvable $ref {ref!r}", pointer)
+        name = self.forms.get((target_ptr, self.directions.form(target_ptr, self.form)))
+        if name is None or (not component and name in self.pending):
+            # a deep target, or a component form nobody foresaw (the others wait their turn)
             target = resolve(self.root, target_ptr)
             if target is None:
                 raise ModelGenerationError(f"unresolvable $ref {ref!r}", pointer)
             hint = " ".join(t for t in tokens if t not in _POINTER_NOISE) or "Schema"
-            self.deep[target_ptr] = self.claim(hint)
-            self.define(self.deep[target_ptr], target, target_ptr)
-        return {"$ref": COMPONENT_PREFIX + self.deep[target_ptr]}
+            name = self.hoist(target, target_ptr, self.components[tokens[2]] if component else hint)
+        return {"$ref": COMPONENT_PREFIX + name}
+
+    def hoist(self, body: Any, pointer: str, hint: str) -> str:
+        """The class for the schema at `pointer` in the current form, defined on first use."""
+        form = self.directions.form(pointer, self.form)
+        name = self.forms.get((pointer, form))
+        if name is None:
+            suffix = self.directions.suffix(pointer, form)
+            if suffix and (pointer, Direction.RESPONSE) not in self.forms:  # the plain name first
+                self.expect(self.claim(hint, ""), body, pointer, Direction.RESPONSE)
+            name = self.forms[(pointer, form)] = self.claim(hint, suffix)
+            self.define(name, body, pointer, form, hint if suffix else "")
+        elif name in self.pending and name not in self.active:
+            self.define(name, *self.pending[name])
+        return name
 
     def distribute(self, out: dict[str, Any], pointer: str) -> dict[str, Any]:
         """`{properties, oneOf: [A, B]}` -> `{oneOf: [props+A, props+B]}` when the branches
@@ -188,7 +230,10 @@ class Normalizer:
             # OAS 3.1 spells raw binary (a file part, an upload) as a media type, not a format
             out["format"] = "binary"
         if isinstance(out.get("required"), list):
-            out["required"] = self.required(out["required"], plain)
+            props = plain.get("properties")
+            out["required"] = required_in(
+                self.form, out["required"], props if isinstance(props, Mapping) else {}
+            )
         if "allOf" in out and needs_class(out):
             out = self.flatten(out)
         if "properties" in out and is_union(out):
@@ -207,6 +252,7 @@ class Normalizer:
             return {
                 str(name): self.child(v, join_pointer(at, name), base + _pascal(name))
                 for name, v in value.items()
+                if not hides(v, self.form)
             }
         if key in {"items", "additionalProperties"}:
             suffix = "Item" if key == "items" else "Value"
@@ -243,20 +289,6 @@ class Normalizer:
             return self.ref(plain["$ref"], pointer)
         return self.keywords(plain, pointer, base)
 
-    def required(self, names: list[Any], plain: Mapping[str, Any]) -> list[str]:
-        """`required` without readOnly/writeOnly properties: one model serves both
-        directions, so a readOnly `id` must not be demanded in requests (OAS 3.0 §4.7.25)."""
-        props = plain.get("properties")
-        props = props if isinstance(props, Mapping) else {}
-
-        def one_way(name: str) -> bool:
-            prop = props.get(name)
-            return isinstance(prop, Mapping) and any(
-                prop.get(k) is True for k in FLAGS - {"uniqueItems"}
-            )
-
-        return [n for n in dict.fromkeys(names) if isinstance(n, str) and not one_way(n)]
-
     def discriminator(self, value: Mapping[str, Any], at: str, plain: Mapping[str, Any]) -> Any:
         """Keep `propertyName`; make the mapping explicit with the *original* schema names,
         since implicit values are component names and ours may have been renamed."""
@@ -276,7 +308,8 @@ class Normalizer:
             ref = member.get("$ref") if isinstance(member, Mapping) else None
             tokens = split_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith("#") else []
             if len(tokens) == 3 and tokens[:2] == ["components", "schemas"]:
-                target = COMPONENT_PREFIX + self.components.get(tokens[2], tokens[2])
+                known = tokens[2] in self.components
+                target = self.ref(ref, at)["$ref"] if known else COMPONENT_PREFIX + tokens[2]
                 if target not in mapping.values():
                     mapping.setdefault(tokens[2], target)
         return {"propertyName": name, "mapping": mapping} if mapping else {"propertyName": name}

@@ -34,7 +34,7 @@ class MembersRoutes:
     ):
         """POST /members"""
         return await self._impl.register_member(
-            body=cast("models.Member", call.body),
+            body=cast("models.MemberInput", call.body),
         )
 
     async def get_current_member(
@@ -80,7 +80,7 @@ OPERATIONS = (
                 "application/x-www-form-urlencoded",
                 "form",
                 "urn:specfirst:request#/paths/~1members/post/requestBody/content/application~1x-www-form-urlencoded/schema",
-                models.Member,
+                models.MemberInput,
             ),
         ),
         body_required=True,

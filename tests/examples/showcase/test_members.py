@@ -33,6 +33,7 @@ def test_register_refusals(library: Library) -> None:
     ):
         response = library.call("registerMember", "POST", "/members", data=bad)
         assert response.status_code == 400, bad
+        assert response.json()["code"] == "validation_failed", bad  # refused on the wire
     details = library.call("registerMember", "POST", "/members", data=no_password).json()["details"]
     assert details == [{"field": "body.password", "issue": "is required"}]
     as_json = library.call("registerMember", "POST", "/members", json=fresh)
