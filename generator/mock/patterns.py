@@ -368,8 +368,8 @@ def _widest(node: Node) -> int:
 
 
 def written_exactly(pattern: str) -> bool:
-    """True when `example` needs no search: the pattern parses and has no lookaround or
-    back-reference, so a None from `example` means the bounds leave no string.
+    """True when `example` writes what the pattern asks (it parses, and has no lookaround or
+    back-reference): a None from `example` is then not worth a slow search.
 
     >>> written_exactly("^[a-z]+$"), written_exactly("^(?=.*[0-9]).{8,}$")
     (True, False)
