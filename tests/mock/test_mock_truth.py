@@ -3,6 +3,7 @@ ranges sent as a concrete type with a body; invalid requests refused as the gene
 
 from __future__ import annotations
 
+import base64
 import importlib
 import re
 import sys
@@ -70,6 +71,16 @@ paths:
           content:
             '*/*':
               schema: {type: string, format: binary}
+  /picture:
+    get:
+      operationId: picture
+      tags: [misc]
+      responses:
+        '200':
+          description: Some image.
+          content:
+            'image/*':
+              schema: {type: string, format: binary}
   /note:
     get:
       operationId: note
@@ -95,6 +106,8 @@ components:
         secret: {type: string, writeOnly: true}
         created_at: {type: string, format: date-time}
         link: {type: string, format: uri}
+        blob: {type: string, format: byte}
+        size: {type: integer, format: int64, minimum: 9223372036854775800}
     Pet:
       oneOf:
         - $ref: '#/components/schemas/Cat'
@@ -156,6 +169,8 @@ def test_headers_follow_their_formats_patterns_and_ranges(
     assert "secret" not in body  # writeOnly never goes out
     uuid.UUID(body["id"])
     datetime.fromisoformat(body["created_at"])
+    assert base64.b64decode(body["blob"], validate=True)
+    assert 9223372036854775800 <= body["size"] <= 2**63 - 1
     assert _conforms(truth, "createThing", body)
 
 
@@ -179,6 +194,9 @@ def test_media_ranges_go_out_as_a_concrete_type_with_a_body(client: TestClient) 
     assert anything.status_code == 200
     assert anything.headers["content-type"] == "application/octet-stream"
     assert anything.content
+    picture = client.get("/picture")
+    assert picture.headers["content-type"] == "image/octet-stream"  # the runtime's choice
+    assert picture.content
     text = client.get("/note")
     assert text.headers["content-type"].startswith("text/plain")
     assert len(text.text) >= 3
