@@ -103,6 +103,8 @@ class Synthesizer:
         if conj.choices:
             choice = conj.choices[0]
             for branch, pin in self._branches(choice):
+                if budget.left <= 0:
+                    return
                 extra = [branch] if pin is None else [branch, pin]
                 parts = _swap(conj.parts, choice.holder, choice.holder.deciding(choice.keyword))
                 yield from self._values(parts + extra, walk, budget)
@@ -240,9 +242,13 @@ def _tag_part(discriminator: Mapping[str, Any], ref: Any) -> Part | None:
 
 
 def _kinds(conj: Conjunction) -> list[str]:
-    """The JSON types to try, in `_ORDER` (a kind the keywords hint at first), null last."""
+    """The JSON types to try: those the keywords hint at, a string, the others of `_ORDER`.
+
+    Without `type` every kind is allowed; the later ones are only reached when the judge
+    refuses the earlier (`not: {type: string}`, say).
+    """
     present = conj.keywords
     hinted = [k for k, words in _HINTS.items() if present.intersection(words)]
-    allowed = conj.types if conj.types is not None else set(hinted or ["string"])
+    allowed = conj.types if conj.types is not None else set(_ORDER)
     ordered = [k for k in _ORDER if k in allowed]
-    return sorted(ordered, key=lambda k: (k not in hinted, k == "null"))
+    return sorted(ordered, key=lambda k: (k not in hinted, k != "string", k == "null"))

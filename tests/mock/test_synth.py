@@ -98,6 +98,7 @@ SCHEMAS: list[Any] = [
     {"anyOf": [{"type": "string", "maxLength": 0}, {"type": "integer"}]},
     {"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 0}]},
     {"type": "string", "not": {"enum": ["string", "string1"]}},
+    {"not": {"type": "string"}},
     {"type": "integer", "not": {"multipleOf": 2}},
     {
         "type": "object",
