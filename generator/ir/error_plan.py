@@ -11,6 +11,7 @@ schema refuses a fact, so every error body it sends is one the contract allows.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -72,6 +73,7 @@ _ITEM_ROLES = {
     "problem": "detail",
 }
 ErrorBody = tuple[str, Mapping[str, Any], str]  # media type, schema, schema pointer
+SKELETON_TRIES = 8  # synthesized candidates looked at for one skeleton, in each pass
 
 
 def response_error_bodies(root: Mapping[str, Any], node: Any, ptr: str) -> list[ErrorBody]:
@@ -139,19 +141,26 @@ class _Planner:
 
     def __init__(self, root: Mapping[str, Any], views: Mapping[str, Any]) -> None:
         self.root = root
+        self.view: Mapping[str, Any] = views["response"]
         self.registry = jsonschema_rs.Registry(
             [(f"urn:specfirst:{v}", views[v]) for v in ("request", "response")],
             draft=jsonschema_rs.Draft202012,
         )
         self.formats: list[dict[str, Any]] = []
         self.index: dict[tuple[str, str], int] = {}
+        self.validators: dict[str, jsonschema_rs.Validator | None] = {}
 
     def valid(self, ref: str, value: Any) -> bool:
+        if ref not in self.validators:  # the synthesizer asks again and again at one place
+            try:
+                self.validators[ref] = jsonschema_rs.validator_for(
+                    {"$ref": ref}, registry=self.registry, validate_formats=True
+                )
+            except (ValueError, jsonschema_rs.ReferencingError):
+                self.validators[ref] = None
+        validator = self.validators[ref]
         try:
-            validator = jsonschema_rs.validator_for(
-                {"$ref": ref}, registry=self.registry, validate_formats=True
-            )
-            return bool(validator.is_valid(value))
+            return validator is not None and bool(validator.is_valid(value))
         except (ValueError, jsonschema_rs.ReferencingError):
             return False
 
@@ -180,19 +189,25 @@ class _Planner:
             "schema": ref,
             "fields": fields,
             "issues": issues,
-            "skeleton": self.skeleton(schema, pointer, ref, examples),
+            "skeleton": self.skeleton(pointer, ref, examples),
         }
         self.index[key] = len(self.formats)
         self.formats.append(planned)
         return self.index[key]
 
-    def skeleton(self, schema: Any, pointer: str, ref: str, examples: list[Any]) -> Any:
+    def accepts(self, pointer: str, value: Any) -> bool:
+        """Whether `value` is valid for the schema at `pointer` of the response view."""
+        return self.valid(schema_ref("response", pointer), value)
+
+    def skeleton(self, pointer: str, ref: str, examples: list[Any]) -> Any:
         """A body valid against the schema: an example, else a synthesized value; None if neither."""
         for use_examples in (True, False):
-            synth = Synthesizer(self.root, use_examples=use_examples)
-            candidate = synth.value(schema, pointer)
-            if self.valid(ref, candidate):
-                return candidate
+            synth = Synthesizer(
+                self.view, judge=self.accepts, source=self.root, use_examples=use_examples
+            )
+            for candidate in itertools.islice(synth.candidates(pointer), SKELETON_TRIES):
+                if self.valid(ref, candidate):
+                    return candidate
         return next((e for e in examples if self.valid(ref, e)), None)
 
 

@@ -1,1 +1,1 @@
-"""`serve --mock`: implementations that answer every operation with a schema-valid example."""
+"""`serve --mock`: implementations that answer each operation with a response the contract allows, or 501."""

@@ -1,28 +1,38 @@
 """Mock implementations: one object per tag whose methods return the success result.
 
-The result is the generated `results.*` class of the operation's success response, with a body
-taken from the contract's own examples first and synthesized from the schema otherwise; each
-candidate must validate against the contract's schema, then against the generated model, and
-still validate once dumped. Required response headers get values the same way. The service then
-renders it like any hand-written result: status, headers and media type come from the contract.
+The result is the generated `results.*` class of the operation's success response. Its body and
+required headers come from the contract's own examples first, then from the synthesizer over the
+response view of the package's `wire.json`. The package's runtime judges every candidate (a
+body or a header is rendered alone, see `judge.Judge`) and, last, the whole result must render:
+when nothing fits, the method raises NotImplementedError and the service answers 501, never a
+response the contract does not allow. A documented media range (`*/*`, `image/*`) goes out as
+the concrete type the runtime picks (`ResultSpec.content_type`), with a non-empty body.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
-from generator.ir.nodes import Api, BodyKind, Operation, Response, Tag
+from generator.ir.nodes import Api, Operation, Response, Tag
 from generator.ir.refs import as_mapping, deref, resolve_pointer
-from generator.mock.conform import Conformance
 from generator.mock.examples import examples_for
+from generator.mock.judge import Judge, view_pointer
 from generator.mock.synth import Synthesizer
 from generator.spec.document import join_pointer
 
 Factory = Callable[[], object | None]
+LIMIT = 24  # synthesized candidates tried for one body or header, in each pass
+# A body where the contract gives no schema (any JSON value, text or bytes is then valid).
+FALLBACK: Mapping[str, Any] = {"json": {}, "text": "example", "binary": b"example"}
+# Statuses that carry no content (RFC 9110 §15.3.5, §15.3.6, §15.4.5): a body documented for
+# one cannot be sent, so the mock answers 501 instead.
+BODILESS = frozenset({204, 205, 304})
+_MISSING: Any = object()
 
 
 def response_keys(document: Mapping[str, Any], op: Operation) -> list[str]:
@@ -49,34 +59,28 @@ def success_response(keys: list[str], op: Operation) -> tuple[str, Response] | N
 
 
 class Canned:
-    """Builds the result of one operation from one document, once."""
+    """Builds the result of one operation of a generated package, once."""
 
-    def __init__(self, document: Mapping[str, Any], results: ModuleType) -> None:
+    def __init__(self, document: Mapping[str, Any], results: ModuleType, judge: Judge) -> None:
         self.document = document
         self.results = results
-        self.conformance = Conformance(document)
+        self.judge = judge
+        accepts = functools.partial(judge.accepts, "response")
+        view = judge.view("response")
+        self.synths = tuple(
+            Synthesizer(view, judge=accepts, source=document, use_examples=flag)
+            for flag in (True, False)
+        )
 
-    def synthesized(self, schema: Any, pointer: str) -> Iterator[Any]:
-        """Schema-built candidates: with the examples found on the way, then without."""
-        for use_examples in (True, False):
-            synth = Synthesizer(
-                self.document, use_examples=use_examples, accept=self.conformance.accepts
-            )
-            yield synth.value(schema, pointer)
-
-    def candidates(self, holder: Mapping[str, Any], pointer: str) -> Iterator[Any]:
-        """Examples of a media type or header object first, then synthesized values."""
-        schema_node = holder.get("schema")
+    def candidates(self, holder: Mapping[str, Any], ref: str) -> Iterator[Any]:
+        """Examples of a media type or header object, then values synthesized for `ref`."""
         yield from examples_for(self.document, holder)
-        if schema_node is not None:
-            yield from self.synthesized(schema_node, pointer)
-
-    def valid(self, pointer: str | None, value: Any) -> bool:
-        """True when `value` fits the schema at `pointer` (anything fits where there is none)."""
-        return pointer is None or self.conformance.accepts(pointer, value)
+        if ref:
+            for synth in self.synths:
+                yield from itertools.islice(synth.candidates(view_pointer(ref)), LIMIT)
 
     def result(self, op: Operation) -> object | None:
-        """The success result instance for `op`, or None when none could be built."""
+        """The success result instance for `op`, or None when none can be sent."""
         keys = response_keys(self.document, op)
         chosen = success_response(keys, op) if len(keys) == len(op.responses) else None
         if chosen is None:
@@ -84,66 +88,103 @@ class Canned:
         key, response = chosen
         at = join_pointer("/paths", op.path, op.method, "responses", key)
         node, at = deref(self.document, resolve_pointer(self.document, at), at)
-        raw = as_mapping(node)
-        kwargs: dict[str, Any] = {}
-        if response.status is None:
-            kwargs["status_code"] = int(key[0]) * 100 if key[0].isdigit() else 200
-        if response.body_kind is not None and response.media_type is not None:
-            body = self.body(op, response, raw, at)
-            if body is None:
+        return _Result(self, op, response, key, as_mapping(node)).build()
+
+
+class _Result:
+    """One operation's success result, assembled part by part, each part judged alone."""
+
+    def __init__(
+        self, canned: Canned, op: Operation, response: Response, key: str, raw: Mapping[str, Any]
+    ) -> None:
+        self.canned, self.raw, self.operation = canned, raw, op.operation_id
+        self.cls: type = getattr(canned.results, response.class_name)
+        self.specs: Mapping[type, Any] = canned.results.RESULTS[op.operation_id]
+        self.spec = self.specs[self.cls]
+        self.documented = frozenset(s.status for s in self.specs.values() if s.status is not None)
+        self.kwargs: dict[str, Any] = {h.attribute: None for h in self.spec.headers}
+        if self.spec.status is None:
+            self.kwargs["status_code"] = _status(key, self.documented)
+
+    def make(self, **parts: Any) -> object:
+        """The result with the parts chosen so far and `parts`."""
+        return self.cls(**{**self.kwargs, **parts})
+
+    def build(self) -> object | None:
+        """The result, or None when some part or the whole cannot be sent."""
+        if self.spec.kind is not None and self.spec.status in BODILESS:
+            return None
+        if self.spec.kind is not None:
+            body = self.body()
+            if body is _MISSING:
                 return None
-            kwargs["body"] = body[0]
-        for header in response.headers:
+            self.kwargs["body"] = body
+        for header in self.spec.headers:
             if header.required:
-                value = self.header(header.wire, at)
-                if value is None:
+                value = self.header(header)
+                if value is _MISSING:
                     return None
-                kwargs[header.name] = value[0]
-        result: object = getattr(self.results, response.class_name)(**kwargs)
-        return result
+                self.kwargs[header.attribute] = value
+        result = self.make()
+        judge = self.canned.judge
+        return (
+            result if judge.renders(result, self.specs, self.operation, self.documented) else None
+        )
 
-    def body(
-        self, op: Operation, response: Response, raw: Mapping[str, Any], at: str
-    ) -> tuple[Any] | None:
-        """The first candidate body that the contract and the generated types both accept."""
-        assert response.media_type is not None
-        media_at = join_pointer(at, "content", response.media_type)
-        media = as_mapping(as_mapping(raw.get("content")).get(response.media_type))
-        schema_at = media_at + "/schema" if "schema" in media else None
-        spec = self.results.RESULTS[op.operation_id][getattr(self.results, response.class_name)]
-        for candidate in self.candidates(media, schema_at or media_at):
-            if response.body_kind is BodyKind.JSON:
-                if not self.valid(schema_at, candidate):
-                    continue
-                try:
-                    value = spec.adapter.validate_json(json.dumps(candidate, default=str))
-                    dumped = json.loads(
-                        spec.adapter.dump_json(value, by_alias=True, exclude_unset=True)
-                    )
-                except (ValueError, TypeError):
-                    continue
-                if self.valid(schema_at, dumped):
-                    return (value,)
-            elif response.body_kind is BodyKind.TEXT:
-                if isinstance(candidate, str) and self.valid(schema_at, candidate):
-                    return (candidate,)
-            elif isinstance(candidate, str | bytes):
-                return (candidate.encode() if isinstance(candidate, str) else candidate,)
-        if response.body_kind is BodyKind.BINARY:
-            return (b"",)
-        return None
+    def body(self) -> Any:
+        """The first candidate body the runtime sends as it is, typed as a handler returns it."""
+        spec, judge = self.spec, self.canned.judge
+        media = as_mapping(as_mapping(self.raw.get("content")).get(spec.media_type))
+        candidates = self.canned.candidates(media, spec.schema)
+        if spec.kind in FALLBACK:
+            candidates = itertools.chain(candidates, [FALLBACK[spec.kind]])
+        for candidate in candidates:
+            body = _typed(spec, candidate)
+            if body is _MISSING:
+                continue
+            result = self.make(body=body)
+            if judge.renders_part(result, spec, self.operation, self.documented, headers=()):
+                return body
+        return _MISSING
 
-    def header(self, wire: str, at: str) -> tuple[Any] | None:
-        """A value for a required response header: its examples, else one from its schema."""
-        header_at = join_pointer(at, "headers", wire)
-        found = resolve_pointer(self.document, header_at)
-        node, header_at = deref(self.document, found, header_at)
-        header = as_mapping(node)
-        schema_at = header_at + "/schema"
-        for candidate in self.candidates(header, schema_at):
-            if candidate is not None and self.valid(schema_at, candidate):
-                return (candidate,)
-        return None
+    def header(self, header: Any) -> Any:
+        """The first candidate value of a required header that the runtime sends."""
+        headers = as_mapping(self.raw.get("headers"))
+        wire = next((k for k in headers if k.lower() == header.wire.lower()), header.wire)
+        node, _ = deref(self.canned.document, headers.get(wire), "")
+        judge = self.canned.judge
+        for candidate in self.canned.candidates(as_mapping(node), header.schema):
+            if candidate is None:
+                continue
+            result = self.make(**{header.attribute: candidate})
+            narrow = {"headers": (header,), "kind": None}
+            if judge.renders_part(result, self.spec, self.operation, self.documented, **narrow):
+                return candidate
+        return _MISSING
+
+
+def _status(key: str, documented: frozenset[int]) -> int:
+    """A status for a range (`2XX`) or `default` result: the first one not documented alone."""
+    first = int(key[0]) * 100 if key[0].isdigit() else 200
+    return next((s for s in range(first, first + 100) if s not in documented), first)
+
+
+def _typed(spec: Any, candidate: Any) -> Any:
+    """`candidate` as the handler's body type: the model for JSON, `str`, non-empty bytes."""
+    if spec.kind == "json":
+        try:
+            return spec.adapter.validate_json(json.dumps(candidate, default=str))
+        except (ValueError, TypeError):
+            return _MISSING
+    if spec.kind == "text":
+        return candidate if isinstance(candidate, str) and candidate else _MISSING
+    if isinstance(candidate, str):
+        data = candidate.encode()
+    elif isinstance(candidate, bytes):
+        data = candidate
+    else:
+        data = json.dumps(candidate).encode()
+    return data or _MISSING
 
 
 def _method(factory: Factory) -> Callable[..., Any]:
@@ -168,8 +209,8 @@ def mock_tag(tag: Tag, canned: Canned) -> object:
 
 
 def mock_implementations(
-    api: Api, document: Mapping[str, Any], results: ModuleType
+    api: Api, document: Mapping[str, Any], results: ModuleType, judge: Judge
 ) -> dict[str, object]:
     """`create_app` keyword -> mock implementation, for every tag of `api`."""
-    canned = Canned(document, results)
+    canned = Canned(document, results, judge)
     return {tag.module: mock_tag(tag, canned) for tag in api.tags}

@@ -1,9 +1,13 @@
-"""Numbers for a schema: the smallest simple value inside its bounds and on its `multipleOf` grid."""
+"""Numbers for merged JSON Schema 2020-12 bounds: simple values inside them, on every `multipleOf` grid.
+
+OpenAPI 3.0's boolean `exclusiveMinimum` and the `int32`/`int64` ranges are already bounds in
+the wire views, so only 2020-12 spellings are read here.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 Number = int | float
@@ -13,22 +17,20 @@ def _num(value: Any) -> Number | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def bounds(
-    schema: Mapping[str, Any], *, legacy: bool
-) -> tuple[Number | None, bool, Number | None, bool]:
-    """(low, low exclusive, high, high exclusive) in either OpenAPI 3.0 or 3.1 spelling.
+def bounds(numbers: Mapping[str, Any]) -> tuple[Number | None, bool, Number | None, bool]:
+    """(low, low exclusive, high, high exclusive) of 2020-12 bounds.
 
-    >>> bounds({"minimum": 1, "exclusiveMinimum": True}, legacy=True)
+    >>> bounds({"minimum": 1, "exclusiveMinimum": 1})
     (1, True, None, False)
-    >>> bounds({"exclusiveMaximum": 5}, legacy=False)
-    (None, False, 5, True)
+    >>> bounds({"exclusiveMaximum": 5, "maximum": 3})
+    (None, False, 3, False)
     """
-    low, high = _num(schema.get("minimum")), _num(schema.get("maximum"))
-    ex_low, ex_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
-    if legacy:
-        return low, ex_low is True, high, ex_high is True
+    low, high = _num(numbers.get("minimum")), _num(numbers.get("maximum"))
     low_open = high_open = False
-    open_low, open_high = _num(ex_low), _num(ex_high)
+    open_low, open_high = (
+        _num(numbers.get("exclusiveMinimum")),
+        _num(numbers.get("exclusiveMaximum")),
+    )
     if open_low is not None and (low is None or open_low >= low):
         low, low_open = open_low, True
     if open_high is not None and (high is None or open_high <= high):
@@ -36,39 +38,60 @@ def bounds(
     return low, low_open, high, high_open
 
 
-def number(schema: Mapping[str, Any], *, integer: bool, index: int = 0, legacy: bool) -> Number:
-    """A value within the bounds, a multiple of `multipleOf`; `index` varies it when it can.
+def numbers(
+    limits: Mapping[str, Any], steps: list[Any], *, integer: bool, index: int = 0
+) -> Iterator[Number]:
+    """Distinct values within `limits`, multiples of every step; `index` comes first when it fits.
 
-    >>> number({"minimum": 3, "multipleOf": 2}, integer=True, legacy=False)
-    4
-    >>> number({"minimum": 0, "exclusiveMinimum": True, "maximum": 1}, integer=False, legacy=True)
-    1
-    >>> number({"exclusiveMinimum": 0, "exclusiveMaximum": 1}, integer=False, legacy=False)
+    >>> list(numbers({"minimum": 3}, [2], integer=True))[:2]
+    [4, 6]
+    >>> next(numbers({"exclusiveMinimum": 0, "exclusiveMaximum": 1}, [], integer=False))
     0.5
+    >>> next(numbers({"minimum": -2147483648, "maximum": 2147483647}, [], integer=True, index=3))
+    3
     """
-    low, low_open, high, high_open = bounds(schema, legacy=legacy)
-    step = _num(schema.get("multipleOf"))
+    low, low_open, high, high_open = bounds(limits)
+    grid = [s for s in (_num(step) for step in steps) if s is not None and s > 0]
 
     def fits(value: Number) -> bool:
         return (
             (low is None or value > low or (value == low and not low_open))
             and (high is None or value < high or (value == high and not high_open))
-            and (not step or math.isclose(value / step, round(value / step), abs_tol=1e-9))
+            and all(math.isclose(value / s, round(value / s), abs_tol=1e-9) for s in grid)
             and (not integer or float(value).is_integer())
         )
 
-    candidates: list[Number] = [index, 0, 1]
-    if low is not None:
-        candidates += [low + index, low, math.floor(low) + 1, low + 1]
-    if high is not None:
-        candidates += [high, math.ceil(high) - 1, high - 1]
-    if low is not None and high is not None:
-        candidates.append((low + high) / 2)
-    if step:
-        start = low if low is not None else 0
-        first = math.ceil(start / step) * step
-        candidates += [first + index * step, first, first + step]
+    found: set[Number] = set()
+    candidates = _candidates(low, high, grid, index)
+    if not integer:  # a fraction tells a number from an integer (`oneOf` of both, `not`)
+        candidates += [value + 0.5 for value in candidates[:5]]
     for value in candidates:
         if fits(value):
-            return int(value) if integer or float(value).is_integer() else value
-    return int(low) if integer and low is not None else (low if low is not None else 0)
+            number = int(value) if integer or float(value).is_integer() else value
+            if number not in found:
+                found.add(number)
+                yield number
+
+
+def _candidates(
+    low: Number | None, high: Number | None, grid: list[Number], index: int
+) -> list[Number]:
+    candidates: list[Number] = [index, 0, 1, index + 1, 2]
+    if low is not None:
+        candidates += [low + index, low, math.floor(low) + 1, low + 1, math.floor(low) + 2]
+    if high is not None:
+        candidates += [high - index, high, math.ceil(high) - 1, high - 1, math.ceil(high) - 2]
+    if low is not None and high is not None:
+        candidates += [(low + high) / 2, math.floor((low + high) / 2)]
+    if grid:
+        step = grid[0]
+        for other in grid[1:]:  # a common multiple of integral steps
+            if float(step).is_integer() and float(other).is_integer():
+                step = math.lcm(int(step), int(other))
+        start = low if low is not None else 0
+        first = math.ceil(start / step) * step
+        candidates += [first + index * step, first, first + step, first + 2 * step]
+        if high is not None:
+            last = math.floor(high / step) * step
+            candidates += [last, last - step]
+    return candidates

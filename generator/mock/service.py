@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from generator.mock.impl import mock_implementations
+from generator.mock.judge import Judge
 from generator.pipeline import build_ir
 from generator.spec.document import SourceMap, Spec
 
@@ -41,7 +42,7 @@ def package_mocks(package: ModuleType) -> dict[str, object]:
     spec = Spec(path=Path("openapi.json"), root=document, source_map=SourceMap())
     name = package.__name__.rsplit(".", 1)[-1]
     _, api = build_ir(spec, label="openapi.json", package=name)
-    return mock_implementations(api, document, results)
+    return mock_implementations(api, document, results, Judge.from_package(package))
 
 
 def install_mocks(app: FastAPI, mocks: Mapping[str, object]) -> None:

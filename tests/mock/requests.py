@@ -1,16 +1,18 @@
-"""Minimal valid requests for an operation: required inputs from examples or synthesized, and
-credentials for its first security requirement, as a schemathesis Case."""
+"""Minimal valid requests for an operation: required inputs from examples or synthesized (from the
+package's request view, judged by its runtime), and credentials for its first security
+requirement, as a schemathesis Case."""
 
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from generator.devtoken import mint
 from generator.ir.refs import as_mapping, deref
-from generator.mock.conform import Conformance
 from generator.mock.examples import examples_for
+from generator.mock.judge import Judge
 from generator.mock.synth import Synthesizer
 from generator.spec.document import join_pointer
 
@@ -20,20 +22,20 @@ BASIC = ("tester", "correct horse")
 
 
 def _value(
-    document: Mapping[str, Any], conformance: Conformance, holder: Mapping[str, Any], pointer: str
+    document: Mapping[str, Any], judge: Judge, holder: Mapping[str, Any], pointer: str
 ) -> Any:
     for candidate in examples_for(document, holder):
-        if conformance.accepts(pointer, candidate):
+        if judge.accepts("request", pointer, candidate):
             return candidate
-    synth = Synthesizer(document, skip="readOnly", accept=conformance.accepts)
-    return synth.value(holder.get("schema", {}), pointer)
+    accepts = functools.partial(judge.accepts, "request")
+    synth = Synthesizer(judge.view("request"), judge=accepts, source=document)
+    return next(iter(synth.candidates(pointer)), "string")
 
 
-def inputs(document: Mapping[str, Any], path: str, method: str) -> dict[str, Any]:
+def inputs(document: Mapping[str, Any], judge: Judge, path: str, method: str) -> dict[str, Any]:
     """`Case` keyword arguments: every path parameter, required others, a required body."""
     item = as_mapping(as_mapping(document.get("paths")).get(path))
     op = as_mapping(item.get(method))
-    conformance = Conformance(document, skip="readOnly")
     found: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}, "cookie": {}}
     merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
     for level, at in (
@@ -46,7 +48,7 @@ def inputs(document: Mapping[str, Any], path: str, method: str) -> dict[str, Any
             merged[(str(param.get("in")), str(param.get("name")))] = (param, ptr)
     for (location, name), (param, ptr) in merged.items():
         if location in found and (location == "path" or param.get("required") is True):
-            value = _value(document, conformance, param, ptr + "/schema")
+            value = _value(document, judge, param, ptr + "/schema")
             found[location][name] = value if location == "query" else _text(value)
     kwargs: dict[str, Any] = {
         "path_parameters": found["path"],
@@ -62,7 +64,7 @@ def inputs(document: Mapping[str, Any], path: str, method: str) -> dict[str, Any
         media_type, media = next(iter(as_mapping(body["content"]).items()))
         media_at = join_pointer(body_at, "content", media_type)
         kwargs["media_type"] = media_type
-        kwargs["body"] = _value(document, conformance, as_mapping(media), media_at + "/schema")
+        kwargs["body"] = _value(document, judge, as_mapping(media), media_at + "/schema")
     return kwargs
 
 
