@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.compat.pairs import OperationPair
 from generator.compat.views import at, deref
+from generator.ir.security import SchemeKind, scheme_kind
 from generator.spec.document import join_pointer
 
 Signature = tuple[str, ...]
@@ -29,15 +30,15 @@ def signature(root: Any, name: str) -> Signature:
     node = deref(root, join_pointer("/components/securitySchemes", name))[0]
     if not isinstance(node, dict):
         return ("undefined", name)
-    kind = str(node.get("type", ""))
-    if kind == "apiKey":
+    kind, wire = scheme_kind(node), str(node.get("type", ""))
+    if kind is SchemeKind.API_KEY:
         where, key = str(node.get("in", "")), str(node.get("name", ""))
-        return (kind, where, key.lower() if where == "header" else key)
-    if kind == "http":
-        return (kind, str(node.get("scheme", "")).lower())
-    if kind in {"oauth2", "openIdConnect"}:  # a bearer token either way; flows may be added
-        return (kind,)
-    return (kind, name)
+        return (wire, where, key.lower() if where == "header" else key)
+    if wire == "http":  # bearer, basic or digest...: the HTTP scheme tells them apart
+        return (wire, str(node.get("scheme", "")).lower())
+    if kind is SchemeKind.JWT:  # oauth2, openIdConnect: a bearer token; flows may be added
+        return (wire,)
+    return (wire, name)
 
 
 def alternatives(

@@ -11,6 +11,7 @@ from generator.emit.render import render
 from generator.emit.routes import route_view
 from generator.emit.wire_file import wire_json
 from generator.ir.nodes import Api, BodyKind
+from generator.ir.security import SchemeKind
 from generator.naming import class_name
 
 STATIC = Path(__file__).parent / "static"
@@ -60,7 +61,7 @@ def _requirements(api: Api, models_source: str) -> str:
         needed.add("python-multipart>=0.0.20")
     if "EmailStr" in models_source:
         needed.add("email-validator>=2.2")
-    if any(s.kind == "basic" for s in api.schemes):
+    if any(s.kind is SchemeKind.BASIC for s in api.schemes):
         needed.add("pwdlib[argon2]>=0.2")
     needed.update(api.requirements)
     return "".join(f"{line}\n" for line in sorted(needed))

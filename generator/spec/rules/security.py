@@ -6,7 +6,7 @@ which is declared in the Security Schemes under the Components Object", and for 
 list holds the scope names required. openIdConnect scopes come from the provider's discovery
 document, so they cannot be checked here.
 
-`unverifiable-security-scheme` (warning): a scheme of kind `unsupported` in
+`unverifiable-security-scheme` (warning): a scheme of kind `SchemeKind.UNSUPPORTED` in
 `generator.ir.security` (mutualTLS, an http scheme other than basic/bearer, an apiKey outside
 header/query/cookie); the application must supply its verifier, and until it does every
 operation requiring it answers 501.
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
-from generator.ir.security import scheme_kind
+from generator.ir.security import SchemeKind, scheme_kind
 from generator.spec.document import join_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
@@ -74,7 +74,7 @@ def schemes_of(c: Contract) -> dict[str, Node]:
 def _unverifiable(c: Contract, name: str, node: Node) -> Diagnostic | None:
     """A scheme the runtime cannot verify, located at the key that makes it so."""
     raw = node.value
-    if not isinstance(raw, dict) or scheme_kind(raw) != "unsupported":
+    if not isinstance(raw, dict) or scheme_kind(raw) is not SchemeKind.UNSUPPORTED:
         return None
     kind, http, where = raw.get("type"), raw.get("scheme"), raw.get("in")
     if kind == "mutualTLS":
