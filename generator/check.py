@@ -17,7 +17,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Level
 from generator.ir.nodes import Api
 from generator.pipeline import Generated, build_ir, contract_label, generate_contract
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+MAX_QUOTE = 60
+
 
 class Level(enum.StrEnum):
     """How serious a finding is; `error` means nothing gets generated."""
@@ -65,3 +67,15 @@ class SpecError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("; ".join(d.message for d in diagnostics))
         self.diagnostics = diagnostics
+
+
+def quote(value: object, limit: int = MAX_QUOTE) -> str:
+    """A short quoted form of a value for messages, never the whole thing.
+
+    >>> quote("a" * 100, 10)
+    "'aaaaaaaaa…'"
+    """
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)

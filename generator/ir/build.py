@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 from generator.ir.messages import build_bodies, build_responses
 from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecurityScheme, Tag
 from generator.ir.params import build_parameters
-from generator.ir.refs import as_mapping, deref
+from generator.ir.refs import as_mapping
 from generator.ir.security import SchemeKind, scheme_kind
 from generator.ir.types import qualify
 from generator.naming import Namespace, class_name, derived_operation_name, module_name, snake_name
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref, join_pointer
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DEFAULT_TAG = "default"

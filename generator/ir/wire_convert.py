@@ -25,7 +25,7 @@ from generator.ir.wire_keywords import (
     problem,
     short,
 )
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.walk import SUBSCHEMAS
 
 # A Python stack frame or three per level; loaded contracts nest far less (LoadLimits.max_depth).

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, Union
 
 from generator.diagnostics import Diagnostic, Level, Location
-from generator.spec.document import PointerResolver, split_pointer
+from generator.spec.pointers import split_pointer
 
-MAX_QUOTE = 60
+# A resolver turns a JSON pointer *inside one file* into a position in that file, or None.
+PointerResolver = Callable[[str], Location | None]
 
 
 @dataclass
@@ -42,18 +44,6 @@ def error(
 ) -> Diagnostic:
     """An error-level diagnostic (every loader finding is an error)."""
     return Diagnostic(rule, Level.ERROR, message, pointer, location, related)
-
-
-def quote(value: object, limit: int = MAX_QUOTE) -> str:
-    """A short quoted form of a value for messages, never the whole thing.
-
-    >>> quote("a" * 100, 10)
-    "'aaaaaaaaa…'"
-    """
-    text = value if isinstance(value, str) else repr(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return repr(text)
 
 
 class LineIndex:

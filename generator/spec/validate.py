@@ -23,7 +23,8 @@ import re
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import Spec, join_pointer
+from generator.spec.document import Spec
+from generator.spec.pointers import join_pointer
 from generator.spec.rules import run_rules
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import short

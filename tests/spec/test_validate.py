@@ -17,7 +17,7 @@ import yaml
 import generator.spec.rules as rule_catalogue
 from generator.diagnostics import Level
 from generator.spec import standard
-from generator.spec.document import join_pointer, split_pointer
+from generator.spec.pointers import join_pointer, split_pointer
 from generator.spec.rules import FAMILIES
 from generator.spec.validate import MAX_DEPTH, validate_spec
 from tests.spec.helpers import (

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from generator.diagnostics import Diagnostic, Level
 from generator.naming import class_name, snake_name
-from generator.spec.document import join_pointer, split_pointer
+from generator.spec.pointers import join_pointer, split_pointer
 from generator.spec.rules.contract import Contract
 
 # Property names repeat across schemas ("id", "url"...); naming them once is much cheaper.

@@ -11,7 +11,7 @@ import re
 
 from generator.diagnostics import Diagnostic, Level
 from generator.naming import derived_operation_name
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract, Operation
 from generator.spec.rules.walk import Node
 

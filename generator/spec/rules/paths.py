@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract, Parameter
 from generator.spec.rules.walk import Node
 

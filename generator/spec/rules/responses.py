@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract, Operation
 
 

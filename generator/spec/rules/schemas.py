@@ -24,7 +24,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Level
 from generator.ir.schema_keywords import resolve
 from generator.ir.schema_python import COMPONENT_PREFIX
-from generator.spec.document import join_pointer, split_pointer
+from generator.spec.pointers import join_pointer, split_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
 from generator.ir.security import SchemeKind, scheme_kind
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
 

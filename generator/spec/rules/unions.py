@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import join_pointer, split_pointer
+from generator.spec.pointers import join_pointer, schema_name
 from generator.spec.rules.constraints import (
     UNKNOWN,
     Value,
@@ -123,9 +123,7 @@ def _ambiguous(c: Contract, node: Node, raw: list[Any]) -> Diagnostic | None:
 
 def _label(index: int, value: Any) -> str:
     """How a message names a branch: its index, and its component name when it is a `$ref`."""
-    ref = value.get("$ref") if isinstance(value, dict) else None
-    tokens = split_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith("#") else []
-    name = tokens[2] if len(tokens) == 3 and tokens[:2] == ["components", "schemas"] else None
+    name = schema_name(value.get("$ref")) if isinstance(value, dict) else None
     return f"{index} ({name})" if name else str(index)
 
 
