@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias, Union
 
 from generator.diagnostics import Diagnostic, Level, Location
+from generator.spec.catalogue import diagnostic
 from generator.spec.pointers import split_pointer
 
 # A resolver turns a JSON pointer *inside one file* into a position in that file, or None.
@@ -42,8 +43,8 @@ def error(
     pointer: str = "",
     related: tuple[Location, ...] = (),
 ) -> Diagnostic:
-    """An error-level diagnostic (every loader finding is an error)."""
-    return Diagnostic(rule, Level.ERROR, message, pointer, location, related)
+    """A loader finding of a catalogued rule (every one is an error)."""
+    return diagnostic(rule, message, pointer, location, related, level=Level.ERROR)
 
 
 class LineIndex:

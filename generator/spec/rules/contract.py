@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
+from generator.spec.catalogue import diagnostic
 from generator.spec.document import Spec
 from generator.spec.pointers import deref, join_pointer, resolve_pointer, split_pointer
 from generator.spec.rules.walk import METHODS, Node, walk_contract
@@ -65,19 +66,20 @@ class Contract:
         return Node(pointer, value)
 
     def diag(
-        self, rule: str, level: Level, message: str, pointer: str, related: tuple[str, ...] = ()
+        self,
+        rule: str,
+        message: str,
+        pointer: str,
+        related: tuple[str, ...] = (),
+        *,
+        level: Level | None = None,
     ) -> Diagnostic:
-        """A located diagnostic; `related` pointers become extra locations."""
+        """A located finding of a catalogued rule; `related` pointers become extra locations."""
         if len(message) > MAX_MESSAGE:
             message = message[: MAX_MESSAGE - 1] + "…"
-        return Diagnostic(
-            rule=rule,
-            level=level,
-            message=message,
-            pointer=pointer,
-            location=self.spec.locate(pointer),
-            related=tuple(self.spec.locate(p) for p in related),
-        )
+        location = self.spec.locate(pointer)
+        related_at = tuple(self.spec.locate(p) for p in related)
+        return diagnostic(rule, message, pointer, location, related_at, level=level)
 
     def where(self, pointer: str) -> str:
         """`file:line:col` of `pointer`, for messages that name a second place."""

@@ -34,7 +34,7 @@ from openapi_schema_validator import (
 )
 from referencing import Registry, Resource
 
-from generator.diagnostics import Diagnostic, Level
+from generator.diagnostics import Diagnostic
 from generator.spec.pointers import join_pointer, ref_pointer, resolve_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import (
@@ -82,14 +82,13 @@ def check_examples(contract: Contract) -> list[Diagnostic]:
             if not _one_way_required(contract.root, schema_ptr, f)
         ]
         what = "default" if rule == "default-mismatch" else "example"
-        level = Level.ERROR if rule == "default-mismatch" else Level.WARNING
         for n, failure in enumerate(failures[:MAX_PER_VALUE]):
             pointer = to_pointer(value_ptr, value, failure.path)
             inner = to_pointer("", value, failure.path)
             message = f"{what} does not match its schema{_at(inner)}: {describe(failure)}"
             if n == MAX_PER_VALUE - 1 and len(failures) > MAX_PER_VALUE:
                 message += f" (and {len(failures) - n - 1} more in this {what})"
-            found.append(contract.diag(rule, level, message, pointer, (site,) if site else ()))
+            found.append(contract.diag(rule, message, pointer, (site,) if site else ()))
     return found
 
 

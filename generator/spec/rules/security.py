@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Level
+from generator.diagnostics import Diagnostic
 from generator.ir.security import SchemeKind, scheme_kind
 from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract
@@ -35,11 +35,7 @@ def check_security(contract: Contract) -> list[Diagnostic]:
     for pointer, name, scopes in _requirements(c):
         if name not in schemes:
             message = f'security scheme "{name}" is not defined in components.securitySchemes'
-            found.append(
-                c.diag(
-                    "undefined-security-scheme", Level.ERROR, message + _listing(schemes), pointer
-                )
-            )
+            found.append(c.diag("undefined-security-scheme", message + _listing(schemes), pointer))
             continue
         declared = _oauth2_scopes(schemes[name])
         if declared is None or not isinstance(scopes, list):
@@ -52,7 +48,6 @@ def check_security(contract: Contract) -> list[Diagnostic]:
                 found.append(
                     c.diag(
                         "undeclared-scope",
-                        Level.ERROR,
                         message + _listing(declared),
                         join_pointer(pointer, i),
                     )
@@ -90,9 +85,7 @@ def _unverifiable(c: Contract, name: str, node: Node) -> Diagnostic | None:
         "itself: the application must pass a verifier to create_app; until then, operations "
         "requiring it answer 501"
     )
-    return c.diag(
-        "unverifiable-security-scheme", Level.WARNING, message, join_pointer(node.pointer, key)
-    )
+    return c.diag("unverifiable-security-scheme", message, join_pointer(node.pointer, key))
 
 
 def _requirements(c: Contract) -> Iterator[tuple[str, str, Any]]:

@@ -30,7 +30,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Level
+from generator.diagnostics import Diagnostic
 from generator.spec.pointers import join_pointer, schema_name
 from generator.spec.rules.constraints import (
     UNKNOWN,
@@ -113,7 +113,6 @@ def _ambiguous(c: Contract, node: Node, raw: list[Any]) -> Diagnostic | None:
             if witness is not None:
                 return c.diag(
                     "ambiguous-one-of",
-                    Level.WARNING,
                     _message(c, node, earlier, later, witness),
                     join_pointer(node.pointer, "oneOf", j),
                     (join_pointer(node.pointer, "oneOf", i),),
