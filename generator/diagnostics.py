@@ -61,14 +61,6 @@ def has_errors(diagnostics: list[Diagnostic], *, strict: bool = False) -> bool:
     return any(d.is_error or (strict and d.level is Level.WARNING) for d in diagnostics)
 
 
-class SpecError(Exception):
-    """Raised by a stage that cannot go on; carries the diagnostics that say why."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("; ".join(d.message for d in diagnostics))
-        self.diagnostics = diagnostics
-
-
 def quote(value: object, limit: int = MAX_QUOTE) -> str:
     """A short quoted form of a value for messages, never the whole thing.
 
