@@ -11,32 +11,32 @@ from typing import Any, NamedTuple
 
 from generator.spec.pointers import split_pointer
 
+# JSON Schema keywords holding sub-schemas: one schema, a map of them, or a list of them.
+SUBSCHEMAS = {
+    **dict.fromkeys(
+        (
+            "items",
+            "additionalProperties",
+            "not",
+            "if",
+            "then",
+            "else",
+            "contains",
+            "propertyNames",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "additionalItems",
+            "contentSchema",
+        ),
+        "one",
+    ),
+    **dict.fromkeys(
+        ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"), "map"
+    ),
+    **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), "list"),
+}
 # Keywords whose value holds Schema Objects: a `$ref` below one is a schema reference.
-SCHEMA_KEYS = frozenset(
-    {
-        "schema",
-        "schemas",
-        "properties",
-        "patternProperties",
-        "additionalProperties",
-        "items",
-        "prefixItems",
-        "allOf",
-        "oneOf",
-        "anyOf",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "propertyNames",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "dependentSchemas",
-        "$defs",
-        "definitions",
-    }
-)
+SCHEMA_KEYS = frozenset({"schema", "schemas", *SUBSCHEMAS})
 # Keywords whose value is a map of user-chosen names: its keys are names, not keywords.
 NAME_MAPS = frozenset(
     {

@@ -11,36 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from generator.spec.contexts import SUBSCHEMAS
 from generator.spec.pointers import child_pointer, join_pointer
 
 KINDS = ("pathitem", "operation", "parameter", "requestbody", "response", "mediatype", "schema")
 # The operation keys of a Path Item Object (3.2 adds `query`), in the order the spec lists them.
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-# JSON Schema keywords holding sub-schemas: one schema, a map of them, or a list of them.
-SUBSCHEMAS = {
-    **dict.fromkeys(
-        (
-            "items",
-            "additionalProperties",
-            "not",
-            "if",
-            "then",
-            "else",
-            "contains",
-            "propertyNames",
-            "unevaluatedItems",
-            "unevaluatedProperties",
-            "additionalItems",
-            "contentSchema",
-        ),
-        "one",
-    ),
-    **dict.fromkeys(
-        ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"), "map"
-    ),
-    **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), "list"),
-}
 _COMPONENTS = {
     "schemas": "schema",
     "parameters": "parameter",
