@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Level
+from generator.diagnostics import Diagnostic
 from generator.ir.nodes import Api
 from generator.pipeline import Generated, build_ir, contract_label, generate_contract
-from generator.spec.document import join_pointer
+from generator.spec.catalogue import diagnostic
+from generator.spec.pointers import join_pointer
 
 
 @dataclass
@@ -91,9 +92,8 @@ def unimplemented(api: Api, app: Any, spec: Any) -> list[Diagnostic]:
             )
             pointer = join_pointer("/paths", op.path, op.method)
             found.append(
-                Diagnostic(
+                diagnostic(
                     "unimplemented",
-                    Level.ERROR,
                     f"{op.method.upper()} {op.path} ({tag.protocol}.{op.name}) is not implemented: {owner}",
                     pointer,
                     spec.locate(pointer),
@@ -118,7 +118,7 @@ def check_contract_package(
     try:
         app = load_app(app_reference)
     except AppLoadError as exc:
-        result.findings.append(Diagnostic("app-load", Level.ERROR, str(exc), "", spec.locate("")))
+        result.findings.append(diagnostic("app-load", str(exc), "", spec.locate("")))
         return result
     _, api = build_ir(spec, label=label, package=output.name)
     result.findings += unimplemented(api, app, spec)

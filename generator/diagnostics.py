@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+MAX_QUOTE = 60
+
 
 class Level(enum.StrEnum):
     """How serious a finding is; `error` means nothing gets generated."""
@@ -59,9 +61,13 @@ def has_errors(diagnostics: list[Diagnostic], *, strict: bool = False) -> bool:
     return any(d.is_error or (strict and d.level is Level.WARNING) for d in diagnostics)
 
 
-class SpecError(Exception):
-    """Raised by a stage that cannot go on; carries the diagnostics that say why."""
+def quote(value: object, limit: int = MAX_QUOTE) -> str:
+    """A short quoted form of a value for messages, never the whole thing.
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("; ".join(d.message for d in diagnostics))
-        self.diagnostics = diagnostics
+    >>> quote("a" * 100, 10)
+    "'aaaaaaaaa…'"
+    """
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.diagnostics import Diagnostic, Level, has_errors
+from generator.diagnostics import Diagnostic, has_errors
 from generator.naming import snake_name
+from generator.spec.catalogue import diagnostic
 from generator.spec.document import Spec
 from generator.stamp import make_stamp, up_to_date
 from generator.write import WriteReport, write_files
@@ -116,11 +117,10 @@ def render_package(
         if worker:
             worker.cancel()
         location = checked.spec.locate("")
-        return {}, [Diagnostic("model-generation", Level.ERROR, str(exc), "", location)]
+        return {}, [diagnostic("model-generation", str(exc), "", location)]
     stripped = [
-        Diagnostic(
+        diagnostic(
             "stripped-extension",
-            Level.WARNING,
             f"{keyword!r} removed: it would put code from the contract into models.py",
             pointer,
             checked.spec.locate(pointer),
@@ -151,9 +151,8 @@ def rename_warnings(
     listed = ", ".join(f"{old!r} -> {new}" for old, new in pairs[:20])
     more = f" (and {len(pairs) - 20} more)" if len(pairs) > 20 else ""
     return [
-        Diagnostic(
+        diagnostic(
             "renamed",
-            Level.WARNING,
             f"names changed to become Python identifiers (wire names unchanged): {listed}{more}",
             "/components/schemas",
             spec.locate("/components/schemas"),

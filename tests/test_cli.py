@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,33 @@ def test_generate_refuses_an_invalid_contract_and_writes_nothing(tmp_path: Path)
     result = specfirst("generate", "tests/data/broken/ambiguous-path.yaml", "-o", str(out))
     assert result.returncode == 1
     assert not out.exists()
+
+
+def test_exit_codes_have_one_home() -> None:
+    # generator/cli/exits.py defines them; no other module spells a code or exits by itself
+    exits = ROOT / "generator" / "cli" / "exits.py"
+    spelled = re.compile(r"\b(typer\.Exit|sys\.exit)\(\s*\d|\bEXIT_[A-Z]+\s*=")
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "generator").rglob("*.py")
+        if path != exits
+        and "static" not in path.parts  # the generated runtime is copied whole into packages
+        and spelled.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    outside = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "generator").rglob("*.py")
+        if "cli" not in path.parts
+        and "static" not in path.parts
+        and re.search(r"\btyper\.Exit\b|\bsys\.exit\(", path.read_text(encoding="utf-8"))
+    ]
+    assert outside == []
+
+
+def test_every_command_is_a_module_of_the_cli_package() -> None:
+    from generator.cli.app import COMMANDS, app
+
+    registered = {command.name or command.callback.__name__ for command in app.registered_commands}
+    assert registered == set(COMMANDS)
+    assert {p.stem for p in (ROOT / "generator" / "cli").glob("*.py")} >= set(COMMANDS)

@@ -6,13 +6,12 @@ from typing import Any
 
 from generator.compat.keywords import Direction
 from generator.compat.pairs import OperationPair
-from generator.compat.views import deref
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref_pointer, join_pointer
 
 
 def media_types(root: Any, pointer: str) -> dict[str, tuple[str, str]]:
     """`content` of the object at `pointer`: normalised type → (type as written, pointer)."""
-    node, target = deref(root, pointer)
+    node, target = deref_pointer(root, pointer)
     content = node.get("content") if isinstance(node, dict) else None
     if not isinstance(content, dict):
         return {}
@@ -33,12 +32,12 @@ def _distinct(root: Any, content: dict[str, tuple[str, str]]) -> bool:
     targets = set()
     for _, pointer in content.values():
         schema = _schema(root, pointer)
-        targets.add(deref(root, schema)[1] if schema else None)
+        targets.add(deref_pointer(root, schema)[1] if schema else None)
     return len(targets) > 1
 
 
 def _schema(root: Any, pointer: str) -> str | None:
-    node, target = deref(root, pointer)
+    node, target = deref_pointer(root, pointer)
     return join_pointer(target, "schema") if isinstance(node, dict) and "schema" in node else None
 
 
@@ -80,7 +79,7 @@ def compare_content(
 def _body(root: Any, operation: dict[str, Any], pointer: str) -> tuple[Any, str]:
     """The operation's request body (None when it has none) and its pointer."""
     where = join_pointer(pointer, "requestBody")
-    node, target = deref(root, where) if "requestBody" in operation else (None, where)
+    node, target = deref_pointer(root, where) if "requestBody" in operation else (None, where)
     return (node if isinstance(node, dict) else None), target
 
 
@@ -125,8 +124,8 @@ def diff_responses(pair: OperationPair) -> None:
         if code not in new:
             pair.report("response-status-removed", "removed", pointer, responses_new, where)
             continue
-        old_node, old_ptr = deref(root_old, pointer)
-        new_node, new_ptr = deref(root_new, new[code])
+        old_node, old_ptr = deref_pointer(root_old, pointer)
+        new_node, new_ptr = deref_pointer(root_new, new[code])
         if not isinstance(old_node, dict) or not isinstance(new_node, dict):
             continue
         if old_node.get("description") != new_node.get("description"):
@@ -162,7 +161,10 @@ def _headers(
                 "response-header-removed", f"header {written!r} removed", pointer, new[1], where
             )
             continue
-        old_header, new_header = deref(root_old, pointer)[1], deref(root_new, after[name][1])[1]
+        old_header, new_header = (
+            deref_pointer(root_old, pointer)[1],
+            deref_pointer(root_new, after[name][1])[1],
+        )
         old_schema, new_schema = _schema(root_old, old_header), _schema(root_new, new_header)
         if old_schema is not None and new_schema is not None:
             label = f"{where} header {written!r}"

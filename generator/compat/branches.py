@@ -7,15 +7,15 @@ Alternatives are keyed by the component they name, else by the types they allow
 from __future__ import annotations
 
 from generator.compat.keywords import types_of
-from generator.compat.views import Views, deref
-from generator.spec.document import split_pointer
+from generator.compat.views import Views
+from generator.spec.pointers import deref_pointer, split_pointer
 
 _SCHEMAS = "/components/schemas/"
 
 
 def component_name(views: Views, pointer: str) -> str | None:
     """The name of the component schema `pointer` ends up at, if any (for branch matching)."""
-    target = deref(views.root, pointer)[1]
+    target = deref_pointer(views.root, pointer)[1]
     if target.startswith(_SCHEMAS) and target.count("/") == 3:
         return split_pointer(target)[-1]
     return None

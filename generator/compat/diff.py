@@ -18,8 +18,8 @@ from generator.compat.pairs import Contracts, OperationPair
 from generator.compat.parameters import diff_parameters
 from generator.compat.paths import PathMatch, match_paths, operations, path_pointer
 from generator.compat.security import diff_security
-from generator.compat.views import deref
-from generator.spec.document import Spec, join_pointer
+from generator.spec.document import Spec
+from generator.spec.pointers import deref_pointer, join_pointer
 
 
 def diff_specs(old: Spec, new: Spec) -> list[Change]:
@@ -55,8 +55,8 @@ def _diff_path(contracts: Contracts, match: PathMatch) -> None:
     if match.old is None:
         collector.add("path-added", f"{match.new}: path added", "/paths", path_pointer(match.new))
         return
-    old_item = deref(contracts.old.root, path_pointer(match.old))
-    new_item = deref(contracts.new.root, path_pointer(match.new))
+    old_item = deref_pointer(contracts.old.root, path_pointer(match.old))
+    new_item = deref_pointer(contracts.new.root, path_pointer(match.new))
     renames = match.renames()
     if renames:
         listed = ", ".join(f"{before!r} → {after!r}" for after, before in renames.items())

@@ -11,8 +11,7 @@ from typing import Any
 
 from generator.compat.keywords import Direction
 from generator.compat.pairs import OperationPair
-from generator.compat.views import deref
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref_pointer, join_pointer
 
 DEFAULT_STYLE = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
 
@@ -67,7 +66,7 @@ def parameters(
         if not isinstance(listed, list):
             continue
         for index in range(len(listed)):
-            node, target = deref(root, join_pointer(pointer, "parameters", index))
+            node, target = deref_pointer(root, join_pointer(pointer, "parameters", index))
             if not isinstance(node, dict):
                 continue
             location, name = node.get("in"), node.get("name")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator.compat.pairs import OperationPair
-from generator.compat.views import at, deref
-from generator.spec.document import join_pointer
+from generator.ir.security import SchemeKind, scheme_kind
+from generator.spec.pointers import deref_pointer, join_pointer, resolve_pointer
 
 Signature = tuple[str, ...]
 # One alternative: signature → (scopes, the scheme's name in this contract).
@@ -26,18 +26,18 @@ def signature(root: Any, name: str) -> Signature:
     >>> signature({"components": {"securitySchemes": {"k": {"type": "http", "scheme": "Bearer"}}}}, "k")
     ('http', 'bearer')
     """
-    node = deref(root, join_pointer("/components/securitySchemes", name))[0]
+    node = deref_pointer(root, join_pointer("/components/securitySchemes", name))[0]
     if not isinstance(node, dict):
         return ("undefined", name)
-    kind = str(node.get("type", ""))
-    if kind == "apiKey":
+    kind, wire = scheme_kind(node), str(node.get("type", ""))
+    if kind is SchemeKind.API_KEY:
         where, key = str(node.get("in", "")), str(node.get("name", ""))
-        return (kind, where, key.lower() if where == "header" else key)
-    if kind == "http":
-        return (kind, str(node.get("scheme", "")).lower())
-    if kind in {"oauth2", "openIdConnect"}:  # a bearer token either way; flows may be added
-        return (kind,)
-    return (kind, name)
+        return (wire, where, key.lower() if where == "header" else key)
+    if wire == "http":  # bearer, basic or digest...: the HTTP scheme tells them apart
+        return (wire, str(node.get("scheme", "")).lower())
+    if kind is SchemeKind.JWT:  # oauth2, openIdConnect: a bearer token; flows may be added
+        return (wire,)
+    return (wire, name)
 
 
 def alternatives(
@@ -148,9 +148,9 @@ def _scheme_changed(
     for sig, (_, name) in held.items():
         pointer = join_pointer("/components/securitySchemes", name)
         now = signature(root_new, name)
-        if now != sig and at(root_new, pointer) is not None:
+        if now != sig and resolve_pointer(root_new, pointer) is not None:
             text = f"security scheme {name!r} changed: {_wire(sig)} → {_wire(now)}"
-            old_where = pointer if at(root_old, pointer) is not None else where[0]
+            old_where = pointer if resolve_pointer(root_old, pointer) is not None else where[0]
             pair.report("security-scheme-changed", text, old_where, pointer)
             return
     text = f"credentials {_describe([held])} no longer accepted (now {_describe(new)})"

@@ -13,9 +13,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from generator.spec.document import escape_token, unescape_token
+from generator.spec.pointers import schema_name, schema_ref
 
-PREFIX = "#/components/schemas/"
 _REF = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')
 
 
@@ -38,11 +37,6 @@ def _schemas(root: Any) -> dict[str, Any]:
     return schemas if isinstance(schemas, dict) else {}
 
 
-def _name(ref: str) -> str | None:
-    rest = ref[len(PREFIX) :] if ref.startswith(PREFIX) else None
-    return unescape_token(rest) if rest is not None and "/" not in rest else None
-
-
 class Unchanged:
     """Knows which component schemas are unchanged, and so which subtrees are."""
 
@@ -54,7 +48,7 @@ class Unchanged:
         users: dict[str, set[str]] = defaultdict(set)
         for name in names - dirty:
             for ref in refs_in(new[name]):
-                target = _name(ref)
+                target = schema_name(ref)
                 if target is None or target not in names:
                     dirty.add(name)  # a reference we cannot vouch for
                 else:
@@ -65,7 +59,7 @@ class Unchanged:
                 if user not in dirty:
                     dirty.add(user)
                     queue.append(user)
-        self.clean = {PREFIX + escape_token(name) for name in names - dirty}
+        self.clean = {schema_ref(name) for name in names - dirty}
 
     def same(self, old: Any, new: Any) -> bool:
         """True when the two subtrees are equal and refer only to unchanged schemas."""

@@ -1,4 +1,4 @@
-"""Reading a bundled contract for comparison: following local `$ref`s and flattening `allOf`.
+"""Reading a bundled contract for comparison: flattening `allOf` over `$ref`s followed leniently.
 
 A `SchemaView` is what a schema means once its `$ref` chain is followed and its `allOf`
 members are merged in: keywords (first definition wins), properties, `required`, `items`,
@@ -11,46 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.spec.document import join_pointer, resolve_pointer, unescape_token
-
-MAX_REF_CHAIN = 64
+from generator.spec.pointers import deref_pointer, join_pointer, resolve_pointer
 
 # An absent `additionalProperties` means "anything"; a schema is kept as its pointer.
 Additional = bool | str
-
-
-def at(root: Any, pointer: str) -> Any:
-    """The node at a JSON pointer in `root`, or None when there is none."""
-    return resolve_pointer(root, pointer)
-
-
-def deref(root: Any, pointer: str) -> tuple[Any, str]:
-    """Follow `$ref`s from the node at `pointer`: the target node and its pointer.
-
-    A broken or cyclic chain ends where it stops making progress (the loader already
-    reported it), so callers always get a node back.
-    """
-    node = at(root, pointer)
-    for _ in range(MAX_REF_CHAIN):
-        if not isinstance(node, dict):
-            break
-        ref = node.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            break
-        target = ref[1:]
-        found = at(root, target)
-        if found is None:
-            break
-        node, pointer = found, target
-    return node, pointer
-
-
-def ref_name(root: Any, pointer: str) -> str | None:
-    """The last token of the `$ref` at `pointer` (a component's name), if it is a reference."""
-    node = at(root, pointer)
-    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        return unescape_token(node["$ref"].rsplit("/", 1)[-1])
-    return None
 
 
 @dataclass
@@ -116,15 +80,12 @@ class Views:
     def node(self, pointer: str) -> Any:
         """The raw node at `pointer` (a `$ref` is not followed)."""
         known = self._nodes.get(pointer)
-        return at(self.root, pointer) if known is None else known
+        return resolve_pointer(self.root, pointer) if known is None else known
 
     def _deref(self, pointer: str) -> tuple[Any, str]:
         node = self._nodes.get(pointer)
-        if node is None:
-            return deref(self.root, pointer)
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if isinstance(ref, str) and ref.startswith("#"):
-            return deref(self.root, pointer)
+        if node is None or (isinstance(node, dict) and "$ref" in node):
+            return deref_pointer(self.root, pointer)
         return node, pointer
 
     def _child(self, pointer: str, node: Any) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from generator.devtoken import mint
+from generator.ir.security import SchemeKind, scheme_kind
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PRIMARY, PEER = "alice", "bob"
@@ -33,7 +34,6 @@ PRIMARY, PEER = "alice", "bob"
 # switch the verifier away from the HS256 secret the runner mints tokens with.
 FOREIGN_JWT_SETTINGS = ("JWT_PUBLIC_KEY", "JWT_JWKS_FILE", "JWT_JWKS_URL", "OIDC_DISCOVERY_URL")
 
-Kind = Literal["jwt", "apiKey", "basic", "other"]
 Requirement = tuple[tuple[str, tuple[str, ...]], ...]  # ((scheme, scopes), ...): all must hold
 
 
@@ -42,7 +42,7 @@ class Scheme:
     """One `securitySchemes` entry reduced to what a client needs to send."""
 
     name: str
-    kind: Kind
+    kind: SchemeKind
     location: str = "header"  # apiKey: header | query | cookie
     parameter: str = "Authorization"
     token_url: str | None = None  # OAuth2 password flow: where to log in
@@ -103,11 +103,15 @@ class CredentialPlan:
         cookies: dict[str, str] = {}
         for name, scopes in requirement:
             scheme = self.schemes[name]
-            if scheme.kind == "jwt" and name in identity.secrets and self.login is not None:
+            if (
+                scheme.kind is SchemeKind.JWT
+                and name in identity.secrets
+                and self.login is not None
+            ):
                 token = self.login(identity, name, scopes)
                 if token is not None:
                     headers["Authorization"] = f"Bearer {token}"
-            elif scheme.kind == "jwt":
+            elif scheme.kind is SchemeKind.JWT:
                 assert self.jwt_secret is not None
                 token = mint(
                     identity.name,
@@ -117,7 +121,7 @@ class CredentialPlan:
                     audience=self.audience,
                 )
                 headers["Authorization"] = f"Bearer {token}"
-            elif scheme.kind == "basic":
+            elif scheme.kind is SchemeKind.BASIC:
                 encoded = base64.b64encode(identity.secrets[name].encode()).decode()
                 headers["Authorization"] = f"Basic {encoded}"
             else:
@@ -127,25 +131,23 @@ class CredentialPlan:
 
 
 def read_schemes(document: Mapping[str, Any]) -> dict[str, Scheme]:
-    """`components.securitySchemes` as `Scheme`s; unknown kinds (mutual TLS...) are `other`."""
+    """`components.securitySchemes` as `Scheme`s (mutual TLS... are `unsupported`: never sent)."""
     raw = document.get("components", {}).get("securitySchemes", {})
     schemes: dict[str, Scheme] = {}
     for name, spec in raw.items() if isinstance(raw, Mapping) else ():
-        kind_of = spec.get("type") if isinstance(spec, Mapping) else None
-        http = str(spec.get("scheme", "")).lower() if isinstance(spec, Mapping) else ""
-        if kind_of in {"oauth2", "openIdConnect"} or (kind_of == "http" and http == "bearer"):
+        kind = scheme_kind(spec) if isinstance(spec, Mapping) else SchemeKind.UNSUPPORTED
+        if kind is SchemeKind.JWT:
             password_flow = (spec.get("flows") or {}).get("password") or {}
             token_url = (
                 password_flow.get("tokenUrl") if isinstance(password_flow, Mapping) else None
             )
             token = str(token_url) if token_url else None
-            schemes[name] = Scheme(name, "jwt", token_url=token, strippable=kind_of == "http")
-        elif kind_of == "http" and http == "basic":
-            schemes[name] = Scheme(name, "basic")
-        elif kind_of == "apiKey":
-            schemes[name] = Scheme(name, "apiKey", str(spec.get("in")), str(spec.get("name")))
+            strippable = spec.get("type") == "http"
+            schemes[name] = Scheme(name, kind, token_url=token, strippable=strippable)
+        elif kind is SchemeKind.API_KEY:
+            schemes[name] = Scheme(name, kind, str(spec.get("in")), str(spec.get("name")))
         else:
-            schemes[name] = Scheme(name, "other")
+            schemes[name] = Scheme(name, kind)
     return schemes
 
 
@@ -201,9 +203,9 @@ def generated_identities(document: Mapping[str, Any]) -> tuple[Identity, Identit
     def make(name: str) -> Identity:
         key, password = secrets.token_urlsafe(24), secrets.token_urlsafe(18)
         values = {
-            s.name: (key if s.kind == "apiKey" else f"{name}:{password}")
+            s.name: (key if s.kind is SchemeKind.API_KEY else f"{name}:{password}")
             for s in schemes.values()
-            if s.kind in {"apiKey", "basic"}
+            if s.kind in {SchemeKind.API_KEY, SchemeKind.BASIC}
         }
         return Identity(name, values)
 
@@ -227,12 +229,12 @@ def _grant_all_jwt_scopes(
         scope
         for alternative in alternatives
         for name, scopes in alternative
-        if name in schemes and schemes[name].kind == "jwt"
+        if name in schemes and schemes[name].kind is SchemeKind.JWT
         for scope in scopes
     ]
 
     def granted(name: str, scopes: tuple[str, ...]) -> tuple[str, ...]:
-        minted = schemes[name].kind == "jwt" and name not in logins
+        minted = schemes[name].kind is SchemeKind.JWT and name not in logins
         return tuple(dict.fromkeys((*scopes, *extra))) if minted else scopes
 
     return tuple((name, granted(name, scopes)) for name, scopes in chosen)
@@ -251,15 +253,20 @@ def plan_credentials(
     schemes = read_schemes(document)
     # JWT schemes the first identity logs in to: the others must log in too, not mint.
     logins = {
-        s.name for s in schemes.values() if s.kind == "jwt" and s.name in identities[0].secrets
+        s.name
+        for s in schemes.values()
+        if s.kind is SchemeKind.JWT and s.name in identities[0].secrets
     }
 
     def usable(identity: Identity) -> set[str]:
         return {
             s.name
             for s in schemes.values()
-            if (s.kind == "jwt" and s.name not in logins and jwt_secret)
-            or (s.name in identity.secrets and (s.kind != "jwt" or (login and s.token_url)))
+            if (s.kind is SchemeKind.JWT and s.name not in logins and jwt_secret)
+            or (
+                s.name in identity.secrets
+                and (s.kind is not SchemeKind.JWT or (login and s.token_url))
+            )
         }
 
     primary = usable(identities[0])
@@ -290,15 +297,15 @@ def service_env(plan: CredentialPlan, prefix: str) -> tuple[dict[str, str], tupl
     """
     env: dict[str, str] = {}
     kinds = {s.kind for s in plan.schemes.values()}
-    if plan.jwt_secret is not None and "jwt" in kinds:
+    if plan.jwt_secret is not None and SchemeKind.JWT in kinds:
         env[f"{prefix}JWT_SECRET"] = plan.jwt_secret
         env[f"{prefix}JWT_ALGORITHMS"] = json.dumps(["HS256"])
         if plan.issuer:
             env[f"{prefix}JWT_ISSUER"] = plan.issuer
         if plan.audience:
             env[f"{prefix}JWT_AUDIENCE"] = plan.audience
-    keys = {s.name for s in plan.schemes.values() if s.kind == "apiKey"}
-    basic = {s.name for s in plan.schemes.values() if s.kind == "basic"}
+    keys = {s.name for s in plan.schemes.values() if s.kind is SchemeKind.API_KEY}
+    basic = {s.name for s in plan.schemes.values() if s.kind is SchemeKind.BASIC}
     hashes = {
         i.name: hash_api_key(v) for i in plan.identities for n, v in i.secrets.items() if n in keys
     }

@@ -8,13 +8,11 @@ status codes and security requirements. Differences are diagnostics located in t
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from generator.apps import api_routes
@@ -24,7 +22,6 @@ from generator.contract.endpoints import (
     Security,
     read_endpoints,
     read_security,
-    route_shape,
 )
 from generator.diagnostics import Diagnostic, Level
 from generator.ir.build import mount_prefix
@@ -35,41 +32,17 @@ AUTO_SUCCESS = "Successful Response"  # FastAPI's description of a route's own s
 
 
 def app_security(route: APIRoute) -> Security | None:
-    """The requirements a generated route enforces: its route class's, or (packages made
-    before route classes) its `authenticate` dependency's."""
-    declared = getattr(route, "specfirst_security", None)  # see auth.secured_route
-    if declared is not None:
-        return _as_security(declared, {})
-    for call in _dependency_calls(route.dependant):
-        declared = getattr(call, "specfirst_security", None)  # see auth.authenticate (proposed)
-        if declared is not None:
-            return _as_security(declared, {})
-        if inspect.isfunction(call) and call.__qualname__.endswith(
-            "authenticate.<locals>.dependency"
-        ):
-            # Until the attribute exists, the closure is what `authenticate` was called with.
-            captured = inspect.getclosurevars(call).nonlocals
-            return _as_security(captured.get("alternatives", ()), captured.get("schemes", {}))
-    return None
-
-
-def _dependency_calls(dependant: Dependant) -> Iterator[Any]:
-    for sub in dependant.dependencies:
-        yield sub.call
-        yield from _dependency_calls(sub)
-
-
-def _as_security(alternatives: Any, schemes: Mapping[str, Any]) -> Security:
-    """`((identifier, scopes), ...)` alternatives as wire scheme names and scope sets."""
-    out = set()
-    for alternative in alternatives:
-        out.add(
-            frozenset(
-                (str(getattr(schemes.get(name), "name", name)), frozenset(scopes))
-                for name, scopes in alternative
-            )
-        )
-    return frozenset(out) or PUBLIC
+    """The requirements a generated route enforces (its route class's `specfirst_security`:
+    `((wire scheme name, scopes), ...)` per alternative, see `auth.secured_route`); None for a
+    route specfirst did not generate."""
+    declared = getattr(route, "specfirst_security", None)
+    if declared is None:
+        return None
+    alternatives = {
+        frozenset((str(name), frozenset(scopes)) for name, scopes in alternative)
+        for alternative in declared
+    }
+    return frozenset(alternatives) or PUBLIC
 
 
 def app_endpoints(app: FastAPI, prefix: str) -> list[Endpoint]:
@@ -202,4 +175,4 @@ def _show(security: Security) -> str:
     return " or ".join(parts)
 
 
-__all__ = ["app_endpoints", "compare", "find_drift", "route_shape"]
+__all__ = ["app_endpoints", "compare", "find_drift"]

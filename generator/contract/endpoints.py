@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ir.refs import as_mapping, deref
-from generator.spec.document import join_pointer
+from generator.ir.refs import as_mapping
+from generator.spec.pointers import deref, join_pointer
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # OpenAPI 3.x §4.8.12.1: header parameters with these names are ignored.

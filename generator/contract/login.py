@@ -27,7 +27,8 @@ Key = tuple[str, str, tuple[str, ...]]
 def token_urls(schemes: Mapping[str, Scheme], base_url: str) -> dict[str, str]:
     """Absolute token URLs per scheme; relative ones resolve against the API's base URL.
 
-    >>> token_urls({"o": Scheme("o", "jwt", token_url="/v1/token")}, "http://h:1/v1")
+    >>> from generator.ir.security import SchemeKind
+    >>> token_urls({"o": Scheme("o", SchemeKind.JWT, token_url="/v1/token")}, "http://h:1/v1")
     {'o': 'http://h:1/v1/token'}
     """
     return {

@@ -2,11 +2,12 @@
 
 The rendered module is the developer's (written once by `specfirst scaffold`, then theirs): it
 reads the contract from the generated package (`<package>.contract.contract()`, the bundled
-contract, not FastAPI's derived schema), builds the app through their factory with fresh test
-credentials in the environment, and runs schemathesis (`@schema.parametrize()` and the
-stateful `as_state_machine()`, a fresh app per scenario) plus an auth matrix: per secured
-operation, no credentials and invalid credentials get 401, a token without the required scopes
-gets 403, valid credentials get past authentication. It imports nothing from specfirst.
+contract, not FastAPI's derived schema) and how the package verifies each security scheme
+(`<package>.security.SCHEMES`: the IR's `SchemeKind`), builds the app through their factory
+with fresh test credentials in the environment, and runs schemathesis (`@schema.parametrize()`
+and the stateful `as_state_machine()`, a fresh app per scenario) plus an auth matrix: per
+secured operation, no credentials and invalid credentials get 401, a token without the required
+scopes gets 403, valid credentials get past authentication. It imports nothing from specfirst.
 
 >>> "def test_contract" in render_pytest_module("specs/notes.yaml", "generated.notes", "app:create_app")
 True
@@ -17,6 +18,8 @@ from __future__ import annotations
 import json
 import re
 from string import Template
+
+from generator.ir.security import SchemeKind
 
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
@@ -65,24 +68,23 @@ PREFIX: str = SETTINGS.model_config["env_prefix"]
 SECRET = secrets.token_urlsafe(48)
 API_KEY = secrets.token_urlsafe(24)
 PASSWORD = secrets.token_urlsafe(18)
-SCHEMES: dict[str, dict[str, Any]] = DOCUMENT.get("components", {}).get("securitySchemes", {})
+# The generated package's schemes by contract name: how each is verified (`kind`: jwt, apiKey,
+# basic or unsupported) and, for an API key, where it travels.
+SCHEMES: dict[str, Any] = {
+    spec.name: spec for spec in importlib.import_module(f"{PACKAGE}.security").SCHEMES.values()
+}
 
 
 def _kind(name: str) -> str:
-    scheme = SCHEMES.get(name, {})
-    http = str(scheme.get("scheme", "")).lower()
-    if scheme.get("type") in {"oauth2", "openIdConnect"} or http == "bearer":
-        return "jwt"
-    if http == "basic":
-        return "basic"
-    return "apiKey" if scheme.get("type") == "apiKey" else "other"
+    return str(SCHEMES[name].kind) if name in SCHEMES else $unsupported
 
 
 def _requirement(operation: dict[str, Any]) -> dict[str, list[str]] | None:
     """The first security alternative these tests can satisfy (None: send no credentials)."""
     for alternative in operation.get("security", DOCUMENT.get("security", [])):
         kinds = [_kind(name) for name in alternative]
-        if alternative and "other" not in kinds and kinds.count("jwt") + kinds.count("basic") <= 1:
+        usable = $unsupported not in kinds and kinds.count($jwt) + kinds.count($basic) <= 1
+        if alternative and usable:
             return dict(alternative)
     return None
 
@@ -105,15 +107,15 @@ def _credentials(
     sent: dict[str, dict[str, str]] = {"headers": {}, "query": {}, "cookies": {}}
     for name, scopes in requirement.items():
         scheme, kind = SCHEMES[name], _kind(name)
-        if kind == "jwt":
+        if kind == $jwt:
             token = _token(scopes if scoped else [], SECRET if valid else "x" * 48)
             sent["headers"]["Authorization"] = f"Bearer {token}"
-        elif kind == "basic":
+        elif kind == $basic:
             pair = f"{USER}:{PASSWORD if valid else 'wrong-password'}".encode()
             sent["headers"]["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         else:
-            place = {"query": "query", "cookie": "cookies"}.get(scheme.get("in", ""), "headers")
-            sent[place][scheme["name"]] = API_KEY if valid else "not-a-valid-key"
+            place = {"query": "query", "cookie": "cookies"}.get(scheme.location, "headers")
+            sent[place][scheme.parameter] = API_KEY if valid else "not-a-valid-key"
     return sent
 
 
@@ -123,7 +125,7 @@ def _environment() -> dict[str, str]:
         PREFIX + "JWT_ALGORITHMS": json.dumps(["HS256"]),
         PREFIX + "API_KEY_HASHES": json.dumps({USER: hashlib.sha256(API_KEY.encode()).hexdigest()}),
     }
-    if any(_kind(name) == "basic" for name in SCHEMES):
+    if any(_kind(name) == $basic for name in SCHEMES):
         from pwdlib import PasswordHash
 
         env[PREFIX + "BASIC_USERS"] = json.dumps({USER: PasswordHash.recommended().hash(PASSWORD)})
@@ -223,7 +225,7 @@ def test_auth_matrix(method: str, path: str, requirement: dict[str, list[str]]) 
     with TestClient(APP) as client:
         assert _call(client, method, path, nothing) == 401
         assert _call(client, method, path, _credentials(requirement, valid=False)) == 401
-        if any(scopes for name, scopes in requirement.items() if _kind(name) == "jwt"):
+        if any(scopes for name, scopes in requirement.items() if _kind(name) == $jwt):
             assert _call(client, method, path, _credentials(requirement, scoped=False)) == 403
         assert _call(client, method, path, _credentials(requirement)) not in {401, 403}
 '''
@@ -243,6 +245,10 @@ def render_pytest_module(contract: str, package: str, factory: str) -> str:
     if not sep or not DOTTED.match(module) or not DOTTED.match(function) or "." in function:
         raise ValueError(f"the factory must look like package.module:function, not {factory!r}")
     return TEMPLATE.substitute(
+        # the kinds the generated `security.SCHEMES` names, as the IR spells them
+        jwt=json.dumps(SchemeKind.JWT.value),
+        basic=json.dumps(SchemeKind.BASIC.value),
+        unsupported=json.dumps(SchemeKind.UNSUPPORTED.value),
         package=package,
         package_literal=json.dumps(package),
         contract=json.dumps(contract),  # a double-quoted Python literal, as ruff formats it

@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from generator.emit.pins import ALWAYS, PINS
 from generator.emit.render import render
 from generator.emit.routes import route_view
 from generator.emit.wire_file import wire_json
 from generator.ir.nodes import Api, BodyKind
+from generator.ir.security import SchemeKind
 from generator.naming import class_name
 
 STATIC = Path(__file__).parent / "static"
@@ -48,21 +50,14 @@ def _exports(api: Api) -> list[str]:
 
 
 def _requirements(api: Api, models_source: str) -> str:
-    needed = {
-        "fastapi>=0.163,<0.170",
-        "jsonschema-rs>=0.29,<1",
-        "fastapi-offline>=1.7,<2",
-        "pydantic>=2.14",
-        "pydantic-settings>=2.6",
-        "pyjwt[crypto]>=2.13",
-    }
+    needed = {PINS[name] for name in ALWAYS}
     form_kinds = {BodyKind.FORM, BodyKind.MULTIPART}
     if any(b.kind in form_kinds for op in api.operations for b in op.bodies):
-        needed.add("python-multipart>=0.0.20")
+        needed.add(PINS["python-multipart"])
     if "EmailStr" in models_source:
-        needed.add("email-validator>=2.2")
-    if any(s.kind == "basic" for s in api.schemes):
-        needed.add("pwdlib[argon2]>=0.2")
+        needed.add(PINS["email-validator"])
+    if any(s.kind is SchemeKind.BASIC for s in api.schemes):
+        needed.add(PINS["pwdlib"])
     needed.update(api.requirements)
     return "".join(f"{line}\n" for line in sorted(needed))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,15 @@ MAX_DOC = 600
 def py_literal(value: object) -> str:
     """A Python literal for a string, number, bool, None, or list/dict of them (via repr).
 
-    >>> print(py_literal("a'b"))
-    "a'b"
+    An enum member (an IR kind such as `SchemeKind.JWT`) is written as its value:
+
+    >>> from generator.ir.security import SchemeKind
+    >>> print(py_literal("a'b"), py_literal(SchemeKind.JWT))
+    "a'b" 'jwt'
     """
     if isinstance(value, jinja2.Undefined):
         raise jinja2.UndefinedError("a template printed an undefined value")
-    return repr(value)
+    return repr(value.value if isinstance(value, enum.Enum) else value)
 
 
 def doc_text(value: object) -> str:

@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 from generator.ir.messages import build_bodies, build_responses
 from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecurityScheme, Tag
 from generator.ir.params import build_parameters
-from generator.ir.refs import as_mapping, deref
-from generator.ir.security import scheme_kind
+from generator.ir.refs import as_mapping
+from generator.ir.security import SchemeKind, scheme_kind
 from generator.ir.types import qualify
 from generator.naming import Namespace, class_name, derived_operation_name, module_name, snake_name
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref, join_pointer
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DEFAULT_TAG = "default"
@@ -80,10 +80,10 @@ def build_schemes(
         raw = as_mapping(deref(root, node, "")[0])
         kind = scheme_kind(raw)
         scheme = SecurityScheme(identifiers[wire], wire, kind)
-        if kind == "jwt":
+        if kind is SchemeKind.JWT:
             url = raw.get("openIdConnectUrl")
             scheme = replace(scheme, discovery_url=url if isinstance(url, str) else None)
-        elif kind == "apiKey":
+        elif kind is SchemeKind.API_KEY:
             location, parameter = str(raw["in"]), str(raw.get("name") or "")
             scheme = replace(scheme, location=location, parameter=parameter)
         built.append(scheme)

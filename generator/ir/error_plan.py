@@ -20,12 +20,12 @@ import jsonschema_rs
 
 from generator.ir.messages import body_kind
 from generator.ir.nodes import Api, BodyKind, Operation
-from generator.ir.refs import as_mapping, deref, resolve_pointer
+from generator.ir.refs import as_mapping
 from generator.ir.types import schema_types
 from generator.ir.wire_schemas import schema_ref
 from generator.mock.examples import own_examples
 from generator.mock.synth import Synthesizer
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref, join_pointer, resolve_pointer
 
 PROBLEM = "application/problem+json"
 PROBLEM_FIELDS = (

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.ir.nodes import Body, BodyKind, Header, Response
-from generator.ir.refs import as_mapping, deref
+from generator.ir.refs import as_mapping
 from generator.ir.schema_sites import status_name
 from generator.ir.types import scalar_annotation, schema_types
 from generator.naming import Namespace, snake_name
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref, join_pointer
 
 
 def body_kind(media_type: str) -> BodyKind:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from generator.ir.security import SchemeKind
+
 
 class Location(enum.StrEnum):
     """Where a parameter travels (OpenAPI `in`)."""
@@ -194,7 +196,7 @@ class SecurityScheme:
 
     identifier: str
     wire: str
-    kind: str  # jwt | apiKey | basic | unsupported
+    kind: SchemeKind
     location: str = "header"
     parameter: str = "Authorization"
     discovery_url: str | None = None

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.ir.nodes import Constraints, Location, Parameter, Style
-from generator.ir.refs import as_mapping, deref, resolve_pointer
+from generator.ir.refs import as_mapping
 from generator.ir.schema_keywords import ecma_pattern
 from generator.ir.types import scalar_annotation, schema_types
 from generator.naming import Namespace, snake_name
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref, join_pointer, resolve_pointer
 
 # OpenAPI 3.x: header parameters with these names are ignored (they are described elsewhere).
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})

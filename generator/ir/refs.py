@@ -1,35 +1,20 @@
-"""Following local `$ref`s in a bundled document (every ref is `#/...` after loading)."""
+"""`as_mapping`, the IR builder's guard for values the validator has already judged.
+
+Pointers and `$ref`s are `generator.spec.pointers`' (the one toolkit for raw documents).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from generator.spec.document import resolve_pointer
-
-__all__ = ["MAX_HOPS", "as_mapping", "deref", "resolve_pointer"]
-
-MAX_HOPS = 32
-
-
-def deref(root: Mapping[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
-    """Follow `$ref` chains from `node` (found at `pointer`); returns the target and its pointer.
-
-    >>> doc = {"a": {"$ref": "#/b"}, "b": {"x": 1}}
-    >>> deref(doc, doc["a"], "/a")
-    ({'x': 1}, '/b')
-    """
-    for _ in range(MAX_HOPS):
-        if not isinstance(node, Mapping) or not isinstance(node.get("$ref"), str):
-            return node, pointer
-        ref: str = node["$ref"]
-        if not ref.startswith("#"):
-            return None, pointer
-        pointer = ref[1:]
-        node = resolve_pointer(root, pointer)
-    return None, pointer
+__all__ = ["as_mapping"]
 
 
 def as_mapping(node: Any) -> Mapping[str, Any]:
-    """`node` if it is a mapping, else an empty one (the validator already reported it)."""
+    """`node` if it is a mapping, else an empty one (the validator already reported it).
+
+    >>> as_mapping([1]), as_mapping({"a": 1})
+    ({}, {'a': 1})
+    """
     return node if isinstance(node, Mapping) else {}

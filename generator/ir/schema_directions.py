@@ -21,7 +21,7 @@ from typing import Any
 
 from generator.ir.schema_keywords import is_null, is_union, resolve
 from generator.ir.schema_python import COMPONENT_PREFIX
-from generator.spec.document import escape_token, join_pointer, split_pointer
+from generator.spec.pointers import escape_token, join_pointer, split_pointer
 
 _LISTS = ("prefixItems", "allOf", "oneOf", "anyOf")
 

@@ -11,9 +11,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from generator.ir.refs import resolve_pointer
 from generator.naming import words
-from generator.spec.document import split_pointer
+from generator.spec.pointers import resolve_pointer, split_pointer
 
 NUMBERS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
 COUNTS = frozenset(

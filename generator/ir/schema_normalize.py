@@ -38,7 +38,7 @@ from generator.ir.schema_keywords import (
 from generator.ir.schema_merge import merge_all_of
 from generator.ir.schema_python import COMPONENT_PREFIX
 from generator.naming import class_name
-from generator.spec.document import join_pointer, split_pointer
+from generator.spec.pointers import join_pointer, split_pointer
 
 _POINTER_NOISE = frozenset({"components", "schemas", "properties", "definitions", "$defs"})
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.ir.schema_directions import Direction
 from generator.naming import class_name, derived_operation_name, snake_name, words
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Component sections holding sites, with their hint suffix and direction.

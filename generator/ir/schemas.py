@@ -37,7 +37,7 @@ from generator.ir.schema_normalize import ModelGenerationError, Normalizer
 from generator.ir.schema_python import CLASS_RESERVED, ExprBuilder, TypeExpr
 from generator.ir.schema_sites import collect_sites, operation_name
 from generator.naming import MAX_IDENTIFIER, class_name
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 
 __all__ = ["ModelGenerationError", "ModelPlan", "TypeExpr", "operation_name", "plan_models"]
 

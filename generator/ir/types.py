@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from generator.ir.refs import as_mapping, deref
+from generator.ir.refs import as_mapping
+from generator.spec.pointers import deref
 
 _FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "time": "time"}
 _TYPES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}

@@ -25,8 +25,8 @@ from generator.ir.wire_keywords import (
     problem,
     short,
 )
-from generator.spec.document import join_pointer
-from generator.spec.rules.walk import SUBSCHEMAS
+from generator.spec.contexts import SUBSCHEMAS
+from generator.spec.pointers import join_pointer
 
 # A Python stack frame or three per level; loaded contracts nest far less (LoadLimits.max_depth).
 MAX_DEPTH = 100

@@ -10,25 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import unquote
 
-from generator.spec.document import escape_token, resolve_pointer, split_pointer
+from generator.spec.pointers import (
+    ref_pointer,
+    ref_target,
+    resolve_pointer,
+    schema_pointer,
+    split_pointer,
+)
 
 REQUEST_FLAGS = ("readOnly",)
 # `x-writeOnly` is the Swagger 2.0 spelling Schemathesis still honours.
 RESPONSE_FLAGS = ("writeOnly", "x-writeOnly")
 _NULL = {"type": "null"}
-
-
-def target(root: Mapping[str, Any], ref: Any) -> Any:
-    """The raw value a local `$ref` string points at, or None.
-
-    >>> target({"a": {"b c": 1}}, "#/a/b%20c")
-    1
-    """
-    if not isinstance(ref, str) or not ref.startswith("#"):
-        return None
-    return resolve_pointer(root, unquote(ref[1:]))
 
 
 def flagged(root: Mapping[str, Any], schema: Any, flags: tuple[str, ...]) -> bool:
@@ -51,7 +45,7 @@ def _applicable(root: Mapping[str, Any], schema: Any) -> Iterator[Mapping[str, A
         seen.add(id(node))
         yield node
         if "$ref" in node:
-            pending.append(target(root, node["$ref"]))
+            pending.append(ref_target(root, node["$ref"]))
         all_of = node.get("allOf")
         if isinstance(all_of, list):
             pending.extend(all_of)
@@ -83,7 +77,7 @@ def forbidden_in_all_of(
                 if sub is False or sub == {"not": {}} or flagged(root, sub, flags):
                     forbidden.add(str(name))
         if "$ref" in branch:
-            pending.append(target(root, branch["$ref"]))
+            pending.append(ref_target(root, branch["$ref"]))
         nested = branch.get("allOf")
         if isinstance(nested, list):
             pending.extend(nested)
@@ -141,37 +135,30 @@ def pin_discriminator(
     for value, where in mapping.items() if isinstance(mapping, Mapping) else ():
         if isinstance(where, str):
             # A mapping value is a reference or, per OAS 3.x, a bare component name.
-            pointer = unquote(where[1:]) if where.startswith("#") else _component(where)
-            by_target.setdefault(pointer, str(value))
+            pointer = ref_pointer(where) if where.startswith("#") else schema_pointer(where)
+            if pointer is not None:
+                by_target.setdefault(pointer, str(value))
     for keyword in ("anyOf", "oneOf"):
         raw, converted = schema.get(keyword), out.get(keyword)
         if not isinstance(raw, list) or not isinstance(converted, list):
             continue
         for branch, branch_out in zip(raw, converted, strict=False):
             ref = branch.get("$ref") if isinstance(branch, Mapping) else None
-            if (
-                not isinstance(ref, str)
-                or not ref.startswith("#")
-                or not isinstance(branch_out, dict)
-            ):
+            pointer = ref_pointer(ref)
+            if pointer is None or not isinstance(branch_out, dict):
                 continue
-            tag = _tag(root, ref, name, by_target)
+            tag = _tag(root, pointer, name, by_target)
             if tag:
                 # Beside `$ref`, 2020-12 applies `allOf` too; appending keeps existing pointers.
                 pin = {"properties": {name: {"const": tag}}}
                 branch_out["allOf"] = [*branch_out.get("allOf", []), pin]
 
 
-def _component(name: str) -> str:
-    return "/components/schemas/" + escape_token(name)
-
-
-def _tag(root: Mapping[str, Any], ref: str, name: str, by_target: dict[str, str]) -> str | None:
-    """The tag value of the branch `ref`, or None when it should stay unpinned."""
-    pointer = unquote(ref[1:])
+def _tag(root: Mapping[str, Any], pointer: str, name: str, by_target: dict[str, str]) -> str | None:
+    """The tag value of the branch a `$ref` to `pointer` is, or None to leave it unpinned."""
     tokens = split_pointer(pointer)
     implicit = tokens[-1] if tokens else ""
-    branch = target(root, ref)
+    branch = resolve_pointer(root, pointer)
     allowed = _tag_values(root, branch, name, set())
     tag = by_target.get(pointer)
     if tag is None and allowed is not None and len(allowed) == 1:
@@ -196,7 +183,7 @@ def _tag_values(root: Mapping[str, Any], schema: Any, name: str, seen: set[int])
     all_of = schema.get("allOf")
     for branch in all_of if isinstance(all_of, list) else ():
         if isinstance(branch, Mapping) and "$ref" in branch:
-            branch = target(root, branch["$ref"])
+            branch = ref_target(root, branch["$ref"])
         found = _tag_values(root, branch, name, seen)
         if found is not None:
             values = found if values is None else values & found

@@ -25,10 +25,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from generator.ir.wire_convert import Note, SchemaConverter
-from generator.spec.document import escape_token, join_pointer, resolve_pointer, split_pointer
+from generator.spec.pointers import join_pointer, ref_pointer, resolve_pointer, split_pointer
 from generator.spec.rules.walk import walk_contract
 
 VIEW_URIS = {"request": "urn:specfirst:request", "response": "urn:specfirst:response"}
@@ -171,8 +171,8 @@ class _Linker:
             holder["$ref"] = self._link(holder["$ref"], site)
 
     def _link(self, ref: str, site: str) -> str:
-        target = unquote(ref[1:])
-        if not ref.startswith("#") or target[:1] not in ("", "/"):
+        target = ref_pointer(ref)
+        if target is None:
             self.converter.note(site, "$ref", f"not a local JSON pointer: {ref[:80]}")
             return ref
         if not self._in_position(target) and not self._adopt(target):
@@ -215,7 +215,7 @@ class _Linker:
             prefix = join_pointer(prefix, token)
             if prefix in self.state.kept:
                 tokens = [KEPT, str(self._keep(prefix))]
-        return "".join("/" + escape_token(token) for token in tokens)
+        return join_pointer("", *tokens)
 
     def _keep(self, prefix: str) -> int:
         """Index of the forbidden property's own schema in the view's `KEPT` list."""

@@ -11,7 +11,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from generator.ir.refs import as_mapping, deref
+from generator.ir.refs import as_mapping
+from generator.spec.pointers import deref
 
 
 def own_examples(document: Mapping[str, Any], holder: Mapping[str, Any]) -> list[Any]:

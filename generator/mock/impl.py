@@ -19,11 +19,11 @@ from types import ModuleType
 from typing import Any
 
 from generator.ir.nodes import Api, Operation, Response, Tag
-from generator.ir.refs import as_mapping, deref, resolve_pointer
+from generator.ir.refs import as_mapping
 from generator.mock.examples import examples_for
 from generator.mock.judge import Judge, view_pointer
 from generator.mock.synth import Synthesizer
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref, join_pointer, resolve_pointer
 
 Factory = Callable[[], object | None]
 LIMIT = 24  # synthesized candidates tried for one body or header, in each pass

@@ -24,7 +24,7 @@ from generator.mock.containers import Walk, key
 from generator.mock.numbers import numbers
 from generator.mock.parts import Choice, Conjunction, Part, Unsatisfiable, gather, ref_pointer
 from generator.mock.strings import texts
-from generator.spec.document import resolve_pointer, split_pointer
+from generator.spec.pointers import resolve_pointer, split_pointer
 
 MAX_NESTING = 40  # beyond this even required parts stop (a schema that requires itself)
 MAX_TRIES = 24  # candidates tried at one place, all its choices together

@@ -16,28 +16,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Location
+from generator.diagnostics import Diagnostic, Location, quote
 from generator.naming import class_name
-from generator.spec.document import Mount, SourceMap, escape_token, join_pointer, split_pointer
+from generator.spec.contexts import ROOT, Context, child_context, context_of, is_data, is_name_map
+from generator.spec.document import Mount, SourceMap
 from generator.spec.expansion import InlineSizes
 from generator.spec.files import FileSet, SourceFile
-from generator.spec.read import LoadLimits
-from generator.spec.refs import (
+from generator.spec.pointers import (
     MISSING,
-    ROOT,
-    Context,
     Refused,
     Target,
-    child_context,
-    context_of,
-    is_data,
-    is_name_map,
+    escape_token,
+    join_pointer,
     local_ref,
+    lookup,
     parse_ref,
-    resolve_pointer,
     schema_ref,
+    split_pointer,
 )
-from generator.spec.source import error, quote
+from generator.spec.read import LoadLimits
+from generator.spec.source import error
 
 _COMPONENT_NAME = re.compile(r"[A-Za-z0-9._-]+")
 _SCHEMAS = "/components/schemas/"
@@ -233,7 +231,7 @@ class _Bundler:
             return
         source, findings = self.files.get(real, site, ptr)
         self.out.diagnostics.extend(findings)
-        data = MISSING if source is None else resolve_pointer(source.parsed.data, target.pointer)
+        data = MISSING if source is None else lookup(source.parsed.data, target.pointer)
         if source is None or data is MISSING:
             if source is not None:
                 shown = quote(f"{self.files.relative(real)}#{target.pointer}", 120)

@@ -2,70 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Location
 
-# A resolver turns a JSON pointer *inside one file* into a position in that file, or None.
-PointerResolver = Callable[[str], Location | None]
+# The model stage and the mock still import these two from here; everything else imports
+# generator.spec.pointers, their home.
+from generator.spec.pointers import join_pointer, split_pointer
+from generator.spec.source import PointerResolver
 
-
-def escape_token(token: str) -> str:
-    """Escape one JSON pointer reference token (RFC 6901).
-
-    >>> escape_token("/users/{id}")
-    '~1users~1{id}'
-    """
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def unescape_token(token: str) -> str:
-    """Undo `escape_token`.
-
-    >>> unescape_token("~1users~1{id}")
-    '/users/{id}'
-    """
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def join_pointer(pointer: str, *tokens: str | int) -> str:
-    """Append tokens to a JSON pointer.
-
-    >>> join_pointer("/paths", "/a/{b}", "get")
-    '/paths/~1a~1{b}/get'
-    """
-    return pointer + "".join("/" + escape_token(str(t)) for t in tokens)
-
-
-def split_pointer(pointer: str) -> list[str]:
-    """Split a JSON pointer into unescaped tokens ("" is the root).
-
-    >>> split_pointer("/paths/~1a/get")
-    ['paths', '/a', 'get']
-    """
-    if not pointer:
-        return []
-    return [unescape_token(t) for t in pointer[1:].split("/")]
-
-
-def resolve_pointer(root: Any, pointer: str) -> Any:
-    """The value at `pointer` in `root`, or None when any step is missing.
-
-    >>> resolve_pointer({"a": [{"b": 1}]}, "/a/0/b")
-    1
-    """
-    node: Any = root
-    for token in split_pointer(pointer):
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+__all__ = ["Mount", "SourceMap", "Spec", "join_pointer", "split_pointer"]
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.spec.contexts import Context, child_context, is_data, is_name_map
 from generator.spec.files import FileSet, SourceFile
-from generator.spec.refs import (
-    MISSING,
-    Context,
-    Refused,
-    child_context,
-    is_data,
-    is_name_map,
-    parse_ref,
-    resolve_pointer,
-)
+from generator.spec.pointers import MISSING, Refused, lookup, parse_ref
 
 # Fragments inlined inside fragments inlined inside...: real contracts nest a handful.
 MAX_CHAIN = 64
@@ -93,7 +85,7 @@ class InlineSizes:
             return 1
         if other is self._files.entry:
             return 1
-        data = resolve_pointer(other.parsed.data, target.pointer)
+        data = lookup(other.parsed.data, target.pointer)
         if data is MISSING:
             return 1
         return self.size(other, target.pointer, data, ctx, limit)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, Location
+from generator.diagnostics import Diagnostic, Location, quote
 from generator.spec.read import LoadLimits, read_source
-from generator.spec.source import Parsed, error, quote
+from generator.spec.source import Parsed, error
 
 
 @dataclass

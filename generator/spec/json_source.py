@@ -13,9 +13,9 @@ import operator
 import re
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Location
-from generator.spec.document import join_pointer, split_pointer
-from generator.spec.source import LineIndex, Parsed, error, failed, quote
+from generator.diagnostics import Diagnostic, Location, quote
+from generator.spec.pointers import join_pointer, split_pointer
+from generator.spec.source import LineIndex, Parsed, error, failed
 
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'

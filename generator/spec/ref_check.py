@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, quote
 from generator.spec.bundle import LocalRef
-from generator.spec.document import join_pointer
-from generator.spec.refs import MISSING, local_ref, resolve_pointer
-from generator.spec.source import error, quote
+from generator.spec.pointers import MISSING, join_pointer, local_ref, lookup
+from generator.spec.source import error
 
 
 def _where(ref: LocalRef) -> Any:
@@ -26,7 +25,7 @@ def check_local_refs(root: Any, refs: list[LocalRef]) -> list[Diagnostic]:
     culprits: list[LocalRef] = []
     targets: dict[int, Any] = {}
     for ref in refs:
-        target = resolve_pointer(root, ref.target)
+        target = lookup(root, ref.target)
         if target is MISSING:
             message = f"$ref target {quote(ref.ref, 120)} does not exist"
             found.append(error("unresolved-ref", message, _where(ref), ref.site))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, Union
 
 from generator.diagnostics import Diagnostic, Level, Location
-from generator.spec.document import PointerResolver, split_pointer
+from generator.spec.catalogue import diagnostic
+from generator.spec.pointers import split_pointer
 
-MAX_QUOTE = 60
+# A resolver turns a JSON pointer *inside one file* into a position in that file, or None.
+PointerResolver = Callable[[str], Location | None]
 
 
 @dataclass
@@ -40,20 +43,8 @@ def error(
     pointer: str = "",
     related: tuple[Location, ...] = (),
 ) -> Diagnostic:
-    """An error-level diagnostic (every loader finding is an error)."""
-    return Diagnostic(rule, Level.ERROR, message, pointer, location, related)
-
-
-def quote(value: object, limit: int = MAX_QUOTE) -> str:
-    """A short quoted form of a value for messages, never the whole thing.
-
-    >>> quote("a" * 100, 10)
-    "'aaaaaaaaa…'"
-    """
-    text = value if isinstance(value, str) else repr(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return repr(text)
+    """A loader finding of a catalogued rule (every one is an error)."""
+    return diagnostic(rule, message, pointer, location, related, level=Level.ERROR)
 
 
 class LineIndex:

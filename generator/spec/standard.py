@@ -39,7 +39,8 @@ from openapi_spec_validator.validation.exceptions import (
     UnresolvableParameterError,
 )
 
-from generator.diagnostics import Diagnostic, Level
+from generator.diagnostics import Diagnostic
+from generator.spec.catalogue import SCHEMA_PREFIX
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import (
     Failure,
@@ -112,9 +113,7 @@ def _meta_phase(contract: Contract) -> Iterator[Diagnostic]:
             for failure in split_unexpected(leaf):
                 pointer = to_pointer("", contract.root, failure.path)
                 message = describe(failure, _allowed_keys(meta, failure.schema_path))
-                yield contract.diag(
-                    f"schema-{kebab(failure.keyword)}", Level.ERROR, message, pointer
-                )
+                yield contract.diag(SCHEMA_PREFIX + kebab(failure.keyword), message, pointer)
 
 
 def _from_rs(error: Any, root: Any) -> Failure:
@@ -163,14 +162,14 @@ def _keyword_phase(contract: Contract, earlier: list[Diagnostic]) -> list[Diagno
             continue
         if not isinstance(error.validator, str):
             message = describe(Failure((), "", None, text=error.message))
-            found.append(contract.diag("openapi-invalid", Level.ERROR, message, ""))
+            found.append(contract.diag("openapi-invalid", message, ""))
             continue
         for leaf in leaves(from_jsonschema(error)):
             for failure in split_unexpected(leaf):
                 pointer = candidates.locate(error.instance, tuple(error.path), failure.path)
                 if not (pointer and any(_nested(pointer, p) for p in meta_pointers)):
-                    rule = f"schema-{kebab(failure.keyword)}"
-                    found.append(contract.diag(rule, Level.ERROR, describe(failure), pointer))
+                    rule = SCHEMA_PREFIX + kebab(failure.keyword)
+                    found.append(contract.diag(rule, describe(failure), pointer))
     if crash is not None:
         found.append(_crash_diagnostic(contract, crash))
     return found
@@ -183,9 +182,9 @@ def _nested(a: str, b: str) -> bool:
 def _crash_diagnostic(contract: Contract, crash: BaseException) -> Diagnostic:
     if isinstance(crash, RecursionError):
         message = "openapi-spec-validator recursed too deep (a $ref cycle or very deep nesting)"
-        return contract.diag("too-deep", Level.ERROR, message, "")
+        return contract.diag("too-deep", message, "")
     message = f"openapi-spec-validator crashed ({type(crash).__name__}); {CRASH_TAIL}"
-    return contract.diag("validator-crashed", Level.ERROR, message, "")
+    return contract.diag("validator-crashed", message, "")
 
 
 class _SchemaFinder:

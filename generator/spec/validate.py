@@ -23,7 +23,9 @@ import re
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import Spec, join_pointer
+from generator.spec.catalogue import diagnostic
+from generator.spec.document import Spec
+from generator.spec.pointers import join_pointer
 from generator.spec.rules import run_rules
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import short
@@ -106,7 +108,7 @@ def _bare(value: Any) -> str:
 
 
 def _diag(spec: Spec, rule: str, message: str, pointer: str) -> Diagnostic:
-    return Diagnostic(rule, Level.ERROR, message, pointer, spec.locate(pointer))
+    return diagnostic(rule, message, pointer, spec.locate(pointer))
 
 
 def _inspect(root: Any) -> tuple[str | None, bool]:

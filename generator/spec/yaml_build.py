@@ -19,9 +19,9 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from generator.diagnostics import Diagnostic, Location
-from generator.spec.document import join_pointer
-from generator.spec.source import Pos, PosIndex, error, quote
+from generator.diagnostics import Diagnostic, Location, quote
+from generator.spec.pointers import join_pointer
+from generator.spec.source import Pos, PosIndex, error
 from generator.spec.yaml_scalars import (
     MAP_TAGS,
     SEQ_TAGS,

@@ -18,8 +18,8 @@ import jsonschema_rs
 import pytest
 
 from generator.ir.wire_schemas import VIEW_URIS, convert_wire_schemas, schema_positions, schema_ref
-from generator.spec.document import resolve_pointer
 from generator.spec.load import load_spec
+from generator.spec.pointers import resolve_pointer
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FOLDERS = ["oai-examples", "real-world"] + (

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.devtoken import mint
-from generator.ir.refs import as_mapping, deref
+from generator.ir.refs import as_mapping
 from generator.mock.examples import examples_for
 from generator.mock.judge import Judge
 from generator.mock.synth import Synthesizer
-from generator.spec.document import join_pointer
+from generator.spec.pointers import deref, join_pointer
 
 SECRET = "s" * 32
 API_KEY = "test-api-key"

@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 
 from generator.diagnostics import Diagnostic, Location
-from generator.spec.document import SourceMap, Spec, join_pointer
+from generator.spec.document import SourceMap, Spec
+from generator.spec.pointers import join_pointer
 from generator.spec.validate import validate_spec
 
 NAME = "specs/x.yaml"

@@ -264,6 +264,18 @@ def test_parameter_named_schema_is_inlined_not_hoisted(tmp_path: Path) -> None:
     assert components["parameters"]["schema"]["name"] == "schema"
 
 
+def test_every_keyword_holding_schemas_hoists_its_refs(tmp_path: Path) -> None:
+    # spec/contexts.py and the rules' walk share one keyword table (since the pointers
+    # toolkit): `contentSchema` and `additionalItems` hold schemas, so their refs are hoisted
+    schema = "{type: string, contentSchema: {$ref: s.yaml#/S}}"
+    text = HEAD + f"paths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"
+    result = contract(tmp_path, {"openapi.yaml": text, "s.yaml": "S: {type: integer}\n"})
+    assert result.diagnostics == [] and result.spec is not None
+    schemas = result.spec.root["components"]["schemas"]
+    assert schemas["A"]["contentSchema"] == {"$ref": "#/components/schemas/S"}
+    assert schemas["S"] == {"type": "integer"}
+
+
 # --- refused and broken references ------------------------------------------------------------
 
 

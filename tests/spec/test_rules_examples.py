@@ -252,6 +252,40 @@ def test_read_only_and_write_only_properties_may_be_missing_from_examples() -> N
     assert [d for d in found if d.rule == "example-mismatch"] == []
 
 
+def test_read_only_properties_inherited_through_all_of_may_be_missing_too() -> None:
+    # The search for the property used to walk pointers without list indexes, so it never
+    # reached an `allOf` member and reported this example (since spec/pointers.py: it does).
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /pets:
+                post:
+                  operationId: addPet
+                  requestBody:
+                    content:
+                      application/json:
+                        schema: {$ref: "#/components/schemas/Pet"}
+                        example: {name: Rex}
+                  responses:
+                    "204": {description: ok}
+            components:
+              schemas:
+                Named:
+                  type: object
+                  properties:
+                    id: {type: integer, readOnly: true}
+                    name: {type: string}
+                Pet:
+                  required: [id, name]
+                  allOf:
+                    - {$ref: "#/components/schemas/Named"}
+            """
+        )
+    )
+    assert [d for d in found if d.rule == "example-mismatch"] == []
+
+
 def test_every_violation_of_an_example_is_reported_with_its_path() -> None:
     found = validate_yaml(
         doc(

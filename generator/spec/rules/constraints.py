@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
 

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
-from urllib.parse import unquote
 
 from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import Spec, join_pointer, resolve_pointer, split_pointer
+from generator.spec.catalogue import diagnostic
+from generator.spec.document import Spec
+from generator.spec.pointers import deref, join_pointer, resolve_pointer, split_pointer
 from generator.spec.rules.walk import METHODS, Node, walk_contract
 
-MAX_REF_HOPS = 32
 MAX_MESSAGE = 299
 
 
@@ -62,34 +62,24 @@ class Contract:
 
     def deref(self, node: Node) -> Node:
         """Follow local `$ref`s from `node`; a dangling or cyclic ref gives a None value."""
-        seen = {node.pointer}
-        for _ in range(MAX_REF_HOPS):
-            ref = node.value.get("$ref") if isinstance(node.value, dict) else None
-            if not isinstance(ref, str):
-                return node
-            if not ref.startswith("#"):
-                return Node(node.pointer, None)
-            pointer = unquote(ref[1:])
-            if pointer in seen:
-                return Node(node.pointer, None)
-            seen.add(pointer)
-            node = Node(pointer, self.get(pointer))
-        return Node(node.pointer, None)
+        value, pointer = deref(self.root, node.value, node.pointer)
+        return Node(pointer, value)
 
     def diag(
-        self, rule: str, level: Level, message: str, pointer: str, related: tuple[str, ...] = ()
+        self,
+        rule: str,
+        message: str,
+        pointer: str,
+        related: tuple[str, ...] = (),
+        *,
+        level: Level | None = None,
     ) -> Diagnostic:
-        """A located diagnostic; `related` pointers become extra locations."""
+        """A located finding of a catalogued rule; `related` pointers become extra locations."""
         if len(message) > MAX_MESSAGE:
             message = message[: MAX_MESSAGE - 1] + "…"
-        return Diagnostic(
-            rule=rule,
-            level=level,
-            message=message,
-            pointer=pointer,
-            location=self.spec.locate(pointer),
-            related=tuple(self.spec.locate(p) for p in related),
-        )
+        location = self.spec.locate(pointer)
+        related_at = tuple(self.spec.locate(p) for p in related)
+        return diagnostic(rule, message, pointer, location, related_at, level=level)
 
     def where(self, pointer: str) -> str:
         """`file:line:col` of `pointer`, for messages that name a second place."""

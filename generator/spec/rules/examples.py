@@ -34,8 +34,8 @@ from openapi_schema_validator import (
 )
 from referencing import Registry, Resource
 
-from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import join_pointer
+from generator.diagnostics import Diagnostic
+from generator.spec.pointers import join_pointer, ref_pointer, resolve_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import (
     describe,
@@ -82,14 +82,13 @@ def check_examples(contract: Contract) -> list[Diagnostic]:
             if not _one_way_required(contract.root, schema_ptr, f)
         ]
         what = "default" if rule == "default-mismatch" else "example"
-        level = Level.ERROR if rule == "default-mismatch" else Level.WARNING
         for n, failure in enumerate(failures[:MAX_PER_VALUE]):
             pointer = to_pointer(value_ptr, value, failure.path)
             inner = to_pointer("", value, failure.path)
             message = f"{what} does not match its schema{_at(inner)}: {describe(failure)}"
             if n == MAX_PER_VALUE - 1 and len(failures) > MAX_PER_VALUE:
                 message += f" (and {len(failures) - n - 1} more in this {what})"
-            found.append(contract.diag(rule, level, message, pointer, (site,) if site else ()))
+            found.append(contract.diag(rule, message, pointer, (site,) if site else ()))
     return found
 
 
@@ -219,10 +218,7 @@ def _one_way_required(root: Any, schema_ptr: str, failure: Any) -> bool:
         if pointer in seen:
             continue
         seen.add(pointer)
-        node: Any = root
-        for token in pointer.lstrip("/").split("/") if pointer else []:
-            token = token.replace("~1", "/").replace("~0", "~")
-            node = node.get(token) if isinstance(node, dict) else None
+        node = resolve_pointer(root, pointer)
         if not isinstance(node, dict):
             continue
         prop = (node.get("properties") or {}).get(failure.detail)
@@ -230,11 +226,11 @@ def _one_way_required(root: Any, schema_ptr: str, failure: Any) -> bool:
             prop.get("readOnly") is True or prop.get("writeOnly") is True
         ):
             return True
-        if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-            stack.append(node["$ref"][1:])
+        if (target := ref_pointer(node.get("$ref"))) is not None:
+            stack.append(target)
         for key in ("allOf", "oneOf", "anyOf"):
             for index, _ in enumerate(node.get(key) or []):
-                stack.append(f"{pointer}/{key}/{index}")
-        if isinstance(prop, dict) and isinstance(prop.get("$ref"), str):
-            stack.append(prop["$ref"][1:])
+                stack.append(join_pointer(pointer, key, index))
+        if isinstance(prop, dict) and (target := ref_pointer(prop.get("$ref"))) is not None:
+            stack.append(target)
     return False

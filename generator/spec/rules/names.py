@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from generator.diagnostics import Diagnostic, Level
+from generator.diagnostics import Diagnostic
 from generator.naming import class_name, snake_name
-from generator.spec.document import join_pointer, split_pointer
+from generator.spec.pointers import join_pointer, split_pointer
 from generator.spec.rules.contract import Contract
 
 # Property names repeat across schemas ("id", "url"...); naming them once is much cheaper.
@@ -107,7 +107,7 @@ def _collisions(
         ident = members[labels[0]][0]
         message = f'{what} {listed} {verb} the Python name "{ident}"'
         related = (pointers[0], *pointers[2:])
-        found.append(c.diag("name-collision", Level.WARNING, message, pointers[1], related))
+        found.append(c.diag("name-collision", message, pointers[1], related))
     return found
 
 
@@ -124,5 +124,5 @@ def _duplicate_tags(c: Contract) -> list[Diagnostic]:
             first[name] = here
             continue
         message = f'tag "{name}" is declared twice; the first is at {c.where(first[name])}'
-        found.append(c.diag("duplicate-tag", Level.ERROR, message, here, (first[name],)))
+        found.append(c.diag("duplicate-tag", message, here, (first[name],)))
     return found

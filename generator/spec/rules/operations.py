@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from generator.diagnostics import Diagnostic, Level
+from generator.diagnostics import Diagnostic
 from generator.naming import derived_operation_name
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract, Operation
 from generator.spec.rules.walk import Node
 
@@ -41,12 +41,12 @@ def _operation_ids(c: Contract) -> list[Diagnostic]:
         there = join_pointer(earlier.pointer, "operationId")
         message = f'operationId "{op_id}" is already used by {earlier.label} ({c.where(there)})'
         here = join_pointer(op.pointer, "operationId")
-        found.append(c.diag("duplicate-operation-id", Level.ERROR, message, here, (there,)))
+        found.append(c.diag("duplicate-operation-id", message, here, (there,)))
     for op in c.operations:
         if "operationId" not in op.node:
             name = derived_operation_name(op.method, op.path)
             message = f'{op.label} has no operationId; the generated name will be "{name}"'
-            found.append(c.diag("missing-operation-id", Level.WARNING, message, op.pointer))
+            found.append(c.diag("missing-operation-id", message, op.pointer))
     return found
 
 
@@ -64,7 +64,7 @@ def _duplicate_parameters(c: Contract) -> list[Diagnostic]:
                 f'parameter "{param.name}" (in: {param.location}) is listed twice; '
                 f"the first is at {c.where(there)}"
             )
-            found.append(c.diag("duplicate-parameter", Level.ERROR, message, param.site, (there,)))
+            found.append(c.diag("duplicate-parameter", message, param.site, (there,)))
     return found
 
 
@@ -83,7 +83,5 @@ def _parameter_refs(c: Contract) -> list[Diagnostic]:
                 isinstance(target.get("name"), str) and isinstance(target.get("in"), str)
             ):
                 message = f'$ref "{ref}" does not lead to a parameter (it has no "name" and "in")'
-                found.append(
-                    c.diag("ref-wrong-target", Level.ERROR, message, join_pointer(site, "$ref"))
-                )
+                found.append(c.diag("ref-wrong-target", message, join_pointer(site, "$ref")))
     return found

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import join_pointer
+from generator.diagnostics import Diagnostic
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract, Parameter
 from generator.spec.rules.walk import Node
 
@@ -49,7 +49,7 @@ def _path_parameters(c: Contract) -> list[Diagnostic]:
                         f'{op.label}: path parameter "{name}" is not declared; add '
                         f"{{name: {name}, in: path, required: true}} to its parameters"
                     )
-                    found.append(c.diag("path-param-undeclared", Level.ERROR, message, op.pointer))
+                    found.append(c.diag("path-param-undeclared", message, op.pointer))
     return found
 
 
@@ -63,14 +63,14 @@ def _check_declared(
     if param.name not in names and param.site not in seen:
         seen.add(param.site)
         message = f'{label}: path parameter "{param.name}" does not appear in the path template'
-        found.append(c.diag("path-param-unused", Level.ERROR, message, param.site))
+        found.append(c.diag("path-param-unused", message, param.site))
     if param.node.get("required") is not True and "required:" + param.pointer not in seen:
         seen.add("required:" + param.pointer)
         pointer = param.pointer
         if "required" in param.node:
             pointer = join_pointer(pointer, "required")
         message = f'{label}: path parameter "{param.name}" must be declared with required: true'
-        found.append(c.diag("path-param-not-required", Level.ERROR, message, pointer))
+        found.append(c.diag("path-param-not-required", message, pointer))
     return found
 
 
@@ -88,5 +88,5 @@ def _ambiguous(c: Contract) -> list[Diagnostic]:
             f'path "{template}" is the same as "{other}" ({c.where(there)}) once parameter '
             "names are ignored; a request cannot tell them apart"
         )
-        found.append(c.diag("ambiguous-path", Level.ERROR, message, here, (there,)))
+        found.append(c.diag("ambiguous-path", message, here, (there,)))
     return found

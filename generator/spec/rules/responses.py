@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import join_pointer
+from generator.diagnostics import Diagnostic
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract, Operation
 
 
@@ -42,9 +42,7 @@ def check_responses(contract: Contract) -> list[Diagnostic]:
                 "with 400, but it documents neither 400, 422, 4XX nor default; add a 400 "
                 "response (in the contract's error format)"
             )
-            found.append(
-                contract.diag("undocumented-validation-status", Level.WARNING, message, at)
-            )
+            found.append(contract.diag("undocumented-validation-status", message, at))
         found.extend(_auth(contract, op, codes, at))
     return found
 
@@ -64,9 +62,7 @@ def _auth(c: Contract, op: Operation, codes: set[str], at: str) -> list[Diagnost
             "service answers 401 when credentials are missing or invalid, but it documents "
             "neither 401, 4XX nor default; add a 401 response"
         )
-        found.append(
-            c.diag("undocumented-auth-status", Level.WARNING, message, at, related=(where,))
-        )
+        found.append(c.diag("undocumented-auth-status", message, at, related=(where,)))
     scoped = sorted({str(s) for req in requirements for s in _scopes(req)})
     if scoped and not _documented(codes, "403"):
         shown = ", ".join(scoped[:4]) + (", ..." if len(scoped) > 4 else "")
@@ -75,9 +71,7 @@ def _auth(c: Contract, op: Operation, codes: set[str], at: str) -> list[Diagnost
             "the credentials lack one, but it documents neither 403, 4XX nor default; "
             "add a 403 response"
         )
-        found.append(
-            c.diag("undocumented-forbidden-status", Level.WARNING, message, at, related=(where,))
-        )
+        found.append(c.diag("undocumented-forbidden-status", message, at, related=(where,)))
     return found
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.spec.document import join_pointer
+from generator.spec.pointers import join_pointer
 
 Segment = str | int
 

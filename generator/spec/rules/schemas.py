@@ -24,7 +24,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Level
 from generator.ir.schema_keywords import resolve
 from generator.ir.schema_python import COMPONENT_PREFIX
-from generator.spec.document import join_pointer, split_pointer
+from generator.spec.pointers import join_pointer, split_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
 
@@ -73,9 +73,7 @@ def _nullable(c: Contract, node: Node) -> Diagnostic:
         f"nullable is not a keyword in OpenAPI {c.version} and has no effect: null is refused "
         f"here; {fix}"
     )
-    return c.diag(
-        "nullable-not-in-3-1", Level.WARNING, message, join_pointer(node.pointer, "nullable")
-    )
+    return c.diag("nullable-not-in-3-1", message, join_pointer(node.pointer, "nullable"))
 
 
 def _dangling_mappings(c: Contract, node: Node) -> Iterator[Diagnostic]:
@@ -100,7 +98,7 @@ def _dangling_mappings(c: Contract, node: Node) -> Iterator[Diagnostic]:
             'schema in components.schemas or a "#/components/schemas/..." reference'
         )
         pointer = join_pointer(node.pointer, "discriminator", "mapping", str(key))
-        yield c.diag("discriminator-mapping-unresolved", Level.ERROR, message, pointer)
+        yield c.diag("discriminator-mapping-unresolved", message, pointer)
 
 
 def _close(c: Contract, name: str) -> str:
@@ -126,9 +124,8 @@ def _diagnostic(c: Contract, node: Node, index: int, name: str) -> Diagnostic:
     where = "in properties or the allOf parts" if composed else "in properties"
     message = f'required property "{name}" is not defined {where}'
     level = Level.ERROR if composed else Level.WARNING
-    return c.diag(
-        "required-property-undefined", level, message, join_pointer(node.pointer, "required", index)
-    )
+    pointer = join_pointer(node.pointer, "required", index)
+    return c.diag("required-property-undefined", message, pointer, level=level)
 
 
 def _in_all_of(pointer: str) -> bool:

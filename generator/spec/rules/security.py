@@ -6,7 +6,7 @@ which is declared in the Security Schemes under the Components Object", and for 
 list holds the scope names required. openIdConnect scopes come from the provider's discovery
 document, so they cannot be checked here.
 
-`unverifiable-security-scheme` (warning): a scheme of kind `unsupported` in
+`unverifiable-security-scheme` (warning): a scheme of kind `SchemeKind.UNSUPPORTED` in
 `generator.ir.security` (mutualTLS, an http scheme other than basic/bearer, an apiKey outside
 header/query/cookie); the application must supply its verifier, and until it does every
 operation requiring it answers 501.
@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Level
-from generator.ir.security import scheme_kind
-from generator.spec.document import join_pointer
+from generator.diagnostics import Diagnostic
+from generator.ir.security import SchemeKind, scheme_kind
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
 
@@ -35,11 +35,7 @@ def check_security(contract: Contract) -> list[Diagnostic]:
     for pointer, name, scopes in _requirements(c):
         if name not in schemes:
             message = f'security scheme "{name}" is not defined in components.securitySchemes'
-            found.append(
-                c.diag(
-                    "undefined-security-scheme", Level.ERROR, message + _listing(schemes), pointer
-                )
-            )
+            found.append(c.diag("undefined-security-scheme", message + _listing(schemes), pointer))
             continue
         declared = _oauth2_scopes(schemes[name])
         if declared is None or not isinstance(scopes, list):
@@ -52,7 +48,6 @@ def check_security(contract: Contract) -> list[Diagnostic]:
                 found.append(
                     c.diag(
                         "undeclared-scope",
-                        Level.ERROR,
                         message + _listing(declared),
                         join_pointer(pointer, i),
                     )
@@ -74,7 +69,7 @@ def schemes_of(c: Contract) -> dict[str, Node]:
 def _unverifiable(c: Contract, name: str, node: Node) -> Diagnostic | None:
     """A scheme the runtime cannot verify, located at the key that makes it so."""
     raw = node.value
-    if not isinstance(raw, dict) or scheme_kind(raw) != "unsupported":
+    if not isinstance(raw, dict) or scheme_kind(raw) is not SchemeKind.UNSUPPORTED:
         return None
     kind, http, where = raw.get("type"), raw.get("scheme"), raw.get("in")
     if kind == "mutualTLS":
@@ -90,9 +85,7 @@ def _unverifiable(c: Contract, name: str, node: Node) -> Diagnostic | None:
         "itself: the application must pass a verifier to create_app; until then, operations "
         "requiring it answer 501"
     )
-    return c.diag(
-        "unverifiable-security-scheme", Level.WARNING, message, join_pointer(node.pointer, key)
-    )
+    return c.diag("unverifiable-security-scheme", message, join_pointer(node.pointer, key))
 
 
 def _requirements(c: Contract) -> Iterator[tuple[str, str, Any]]:

@@ -30,8 +30,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import join_pointer, split_pointer
+from generator.diagnostics import Diagnostic
+from generator.spec.pointers import join_pointer, schema_name
 from generator.spec.rules.constraints import (
     UNKNOWN,
     Value,
@@ -113,7 +113,6 @@ def _ambiguous(c: Contract, node: Node, raw: list[Any]) -> Diagnostic | None:
             if witness is not None:
                 return c.diag(
                     "ambiguous-one-of",
-                    Level.WARNING,
                     _message(c, node, earlier, later, witness),
                     join_pointer(node.pointer, "oneOf", j),
                     (join_pointer(node.pointer, "oneOf", i),),
@@ -123,9 +122,7 @@ def _ambiguous(c: Contract, node: Node, raw: list[Any]) -> Diagnostic | None:
 
 def _label(index: int, value: Any) -> str:
     """How a message names a branch: its index, and its component name when it is a `$ref`."""
-    ref = value.get("$ref") if isinstance(value, dict) else None
-    tokens = split_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith("#") else []
-    name = tokens[2] if len(tokens) == 3 and tokens[:2] == ["components", "schemas"] else None
+    name = schema_name(value.get("$ref")) if isinstance(value, dict) else None
     return f"{index} ({name})" if name else str(index)
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Level
-from generator.spec.document import join_pointer
+from generator.diagnostics import Diagnostic
+from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
 
@@ -87,7 +87,7 @@ def check_unsupported(contract: Contract) -> list[Diagnostic]:
     for kind, finder in FEATURES:
         for node in contract.index[kind]:
             for pointer, message in finder(contract, node):
-                found.append(contract.diag("unsupported-feature", Level.ERROR, message, pointer))
+                found.append(contract.diag("unsupported-feature", message, pointer))
     found.extend(_not_generated(contract))
     return found
 
@@ -96,11 +96,9 @@ def _not_generated(c: Contract) -> Iterator[Diagnostic]:
     webhooks: Any = c.root.get("webhooks")
     if isinstance(webhooks, dict) and webhooks:
         message = f"{len(webhooks)} webhook(s) described here are not generated"
-        yield c.diag("not-generated", Level.WARNING, message, "/webhooks")
+        yield c.diag("not-generated", message, "/webhooks")
     for op in c.operations:
         callbacks = op.node.get("callbacks")
         if isinstance(callbacks, dict) and callbacks:
             message = f"{op.label}: callbacks are not generated"
-            yield c.diag(
-                "not-generated", Level.WARNING, message, join_pointer(op.pointer, "callbacks")
-            )
+            yield c.diag("not-generated", message, join_pointer(op.pointer, "callbacks"))

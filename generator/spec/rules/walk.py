@@ -11,36 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.spec.document import join_pointer
+from generator.spec.contexts import SUBSCHEMAS
+from generator.spec.pointers import child_pointer, join_pointer
 
 KINDS = ("pathitem", "operation", "parameter", "requestbody", "response", "mediatype", "schema")
 # The operation keys of a Path Item Object (3.2 adds `query`), in the order the spec lists them.
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-# JSON Schema keywords holding sub-schemas: one schema, a map of them, or a list of them.
-SUBSCHEMAS = {
-    **dict.fromkeys(
-        (
-            "items",
-            "additionalProperties",
-            "not",
-            "if",
-            "then",
-            "else",
-            "contains",
-            "propertyNames",
-            "unevaluatedItems",
-            "unevaluatedProperties",
-            "additionalItems",
-            "contentSchema",
-        ),
-        "one",
-    ),
-    **dict.fromkeys(
-        ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"), "map"
-    ),
-    **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), "list"),
-}
 _COMPONENTS = {
     "schemas": "schema",
     "parameters": "parameter",
@@ -78,18 +55,10 @@ def walk_contract(root: dict[str, Any], version: str) -> dict[str, list[Node]]:
     return index
 
 
-def _join(pointer: str, key: object) -> str:
-    """`join_pointer` for one token, without its generality (this runs per node)."""
-    text = str(key)
-    if "~" in text or "/" in text:
-        text = text.replace("~", "~0").replace("/", "~1")
-    return f"{pointer}/{text}"
-
-
 def _entries(kind: str, pointer: str, value: Any) -> Iterator[Child]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield kind, _join(pointer, key), item
+            yield kind, child_pointer(pointer, key), item
 
 
 def _items(kind: str, pointer: str, value: Any) -> Iterator[Child]:
@@ -101,7 +70,7 @@ def _items(kind: str, pointer: str, value: Any) -> Iterator[Child]:
 def _children(kind: str, ptr: str, node: dict[str, Any], version: str) -> Iterator[Child]:
     def at(key: str) -> str:
         """Pointer of `key` inside this node."""
-        return _join(ptr, key)
+        return child_pointer(ptr, key)
 
     if kind == "root":
         yield from _entries("pathitem", at("paths"), node.get("paths"))
@@ -153,11 +122,11 @@ def _schema_children(ptr: str, node: dict[str, Any]) -> Iterator[Child]:
         mode = SUBSCHEMAS.get(key)
         if mode is None:
             continue
-        at = _join(ptr, key)
+        at = child_pointer(ptr, key)
         if isinstance(value, dict):
             if mode == "map":
                 for name, sub in value.items():
-                    yield "schema", _join(at, name), sub
+                    yield "schema", child_pointer(at, name), sub
             else:
                 yield "schema", at, value
         elif isinstance(value, list) and mode != "map":

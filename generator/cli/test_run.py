@@ -1,6 +1,6 @@
 """The terminal side of `specfirst test`: options, the run's events rendered with rich, reports.
 
-Kept apart from the command's signature (`commands/test.py`) so that every other command starts
+Kept apart from the command's signature (`cli/test.py`) so that every other command starts
 without importing rich's console and progress, or the contract-test event types.
 """
 
@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from generator.commands.test import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_STARTED, EXIT_OK
+from generator.cli.exits import ExitCode
 from generator.config import ProjectConfig
 from generator.contract.events import (
     Event,
@@ -236,7 +236,7 @@ def run(
     options: TestOptions,
     junit: Path | None,
     json_path: Path | None,
-) -> int:
+) -> ExitCode:
     from generator.contract.session import run_contract_test
 
     renderer = Renderer(console)
@@ -249,19 +249,19 @@ def run(
                     renderer.aborted(event)
                     _write(json_path, render_aborted_json(event.reason))
                     _write(junit, render_aborted_junit(str(contract), event.reason))
-                    return EXIT_NOT_STARTED
+                    return ExitCode.USAGE
                 if isinstance(event, RunFinished):
                     renderer.summary(event.summary)
                     _write(json_path, render_json(event.summary))
                     _write(junit, render_junit(event.summary))
                     if event.summary.stop_reason == "interrupted":
-                        return EXIT_INTERRUPTED
-                    return EXIT_OK if event.summary.passed else EXIT_FAILED
+                        return ExitCode.INTERRUPTED
+                    return ExitCode.OK if event.summary.passed else ExitCode.FOUND
     except KeyboardInterrupt:
         renderer.stop()
         console.print("interrupted; the service was stopped", style="yellow")
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     finally:
         events.close()  # stops a started service if we left early
         renderer.stop()
-    return EXIT_NOT_STARTED
+    return ExitCode.USAGE

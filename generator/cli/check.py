@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
+from generator.cli.exits import ExitCode, fail
 from generator.config import ProjectConfig
-
-EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 
 
 def register(app: typer.Typer) -> None:
@@ -35,8 +34,7 @@ def check(
     chosen = {p.resolve() for p in contracts or []}
     targets = [c for c in config.contracts() if not chosen or c.spec.resolve() in chosen]
     if not targets:
-        typer.echo("error: no contracts to check", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        fail("no contracts to check")
     failed = False
     for target in targets:
         cwd = Path.cwd()
@@ -70,4 +68,4 @@ def check(
                 + (", implemented, no drift" if target.spec.stem in config.apps else "")
             )
         failed = failed or not result.ok
-    raise typer.Exit(EXIT_FOUND if failed else EXIT_OK)
+    raise typer.Exit(ExitCode.FOUND if failed else ExitCode.OK)

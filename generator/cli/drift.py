@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from generator.commands.checked import EXIT_FOUND, EXIT_OK, default_package, fail, refuse
+from generator.cli.contracts import default_package
+from generator.cli.exits import ExitCode, fail, refuse
 from generator.diagnostics import Diagnostic
 from generator.pipeline import check_contract
 from generator.report import printable
@@ -61,9 +62,9 @@ def drift(
     errors = sum(d.is_error for d in found)
     if errors:
         typer.echo(f"{contract}: {errors} difference{'s' * (errors != 1)} from {app_reference}")
-        raise typer.Exit(EXIT_FOUND)
+        raise typer.Exit(ExitCode.FOUND)
     typer.echo(f"{contract}: no drift ({app_reference} registers what the contract documents)")
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(ExitCode.OK)
 
 
 def drift_line(diagnostic: Diagnostic) -> str:

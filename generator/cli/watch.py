@@ -7,7 +7,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from generator.commands.checked import EXIT_OK, fail
+from generator.cli.exits import ExitCode, fail
 from generator.config import ProjectConfig
 from generator.pipeline import contract_label
 from generator.report import render_text, summary_line
@@ -43,7 +43,7 @@ def watch_loop(contract: Path, output: Path) -> NoReturn:
                 typer.echo(line)
     except KeyboardInterrupt:
         typer.echo("stopped watching")
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(ExitCode.OK)
 
 
 def run_lines(contract: Path, output: Path, run: Run) -> list[str]:

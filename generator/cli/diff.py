@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from generator.commands.checked import EXIT_FOUND, EXIT_OK, EXIT_USAGE, fail
+from generator.cli.exits import ExitCode, fail
 from generator.compat.changes import fails
 from generator.compat.diff import diff_specs
 from generator.compat.render import render_annotations, render_json, render_markdown, render_text
@@ -86,7 +86,7 @@ def diff(
             typer.echo(annotations)
     else:
         typer.echo(render_text(changes, old, new))
-    raise typer.Exit(EXIT_FOUND if fails(changes, Severity(fail_on.value)) else EXIT_OK)
+    raise typer.Exit(ExitCode.FOUND if fails(changes, Severity(fail_on.value)) else ExitCode.OK)
 
 
 def _checked(side: Side, validate: bool) -> Spec:
@@ -109,7 +109,7 @@ def _checked(side: Side, validate: bool) -> Spec:
             _remember(sources, side, Path(path))
     typer.echo(render_diagnostics(errors, sources), err=True)
     typer.echo(f"{side.argument}: cannot be compared ({len(errors)} errors)", err=True)
-    raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(ExitCode.USAGE)
 
 
 def _shown(diagnostic: Diagnostic, side: Side) -> Diagnostic:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from generator.commands.checked import EXIT_OK, fail, refuse
+from generator.cli.exits import ExitCode, fail, refuse
 
 if TYPE_CHECKING:
     from generator.serve import Service
@@ -62,7 +62,7 @@ def serve(
     finally:
         if prepared.temporary is not None:
             shutil.rmtree(prepared.temporary, ignore_errors=True)
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(ExitCode.OK)
 
 
 def banner(service: Service, host: str, port: int) -> str:

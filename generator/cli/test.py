@@ -1,8 +1,8 @@
 """`specfirst test`: contract-test a service with schemathesis; renders the run's events with rich.
 
-Exit codes: 0 passed, 1 contract violations (or errors while testing), 2 the run could not
-start (bad contract or settings, service did not come up), 130 interrupted. The run itself
-lives in `test_run` (imported only by this command).
+Exit codes (`exits.ExitCode`): 0 passed, 1 contract violations (or errors while testing), 2
+the run could not start (bad contract or settings, service did not come up), 130 interrupted.
+The run itself lives in `test_run` (imported only by this command).
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from typing import Annotated
 
 import typer
 
+from generator.cli.exits import ExitCode
 from generator.contract.options import OptionsError
-
-EXIT_OK, EXIT_FAILED, EXIT_NOT_STARTED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 Opt = typer.Option
 
@@ -92,13 +91,13 @@ def test(
     from rich.console import Console
     from rich.text import Text
 
-    from generator.commands.test_run import options as load_options
-    from generator.commands.test_run import run
+    from generator.cli.test_run import options as load_options
+    from generator.cli.test_run import run
 
     console = Console(highlight=False, soft_wrap=True)
     if (app is None) == (url is None):
         console.print("error: give exactly one of --app or --url", style="red")
-        raise typer.Exit(EXIT_NOT_STARTED)
+        raise typer.Exit(ExitCode.USAGE)
     try:
         options = load_options(
             max_examples=max_examples,
@@ -129,7 +128,7 @@ def test(
         )
     except OptionsError as exc:
         console.print(Text(f"error: {exc}", style="red"))
-        raise typer.Exit(EXIT_NOT_STARTED) from None
+        raise typer.Exit(ExitCode.USAGE) from None
     raise typer.Exit(run(console, contract, target, options, junit, json_path))
 
 

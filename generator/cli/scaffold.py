@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from generator.commands.checked import EXIT_OK, default_package, fail, refuse, show
+from generator.cli.contracts import default_package
+from generator.cli.exits import ExitCode, fail, refuse, show
 from generator.diagnostics import Level
 from generator.pipeline import contract_label
 from generator.scaffold import ScaffoldReport, scaffold_contract
@@ -48,7 +49,7 @@ def scaffold(
     show([d for d in result.checked.diagnostics if d.level is Level.WARNING])
     for line in report_lines(output, result.report):
         typer.echo(line)
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(ExitCode.OK)
 
 
 def report_lines(output: Path, report: ScaffoldReport) -> list[str]:

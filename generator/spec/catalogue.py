@@ -1,0 +1,264 @@
+"""The catalogue of contract diagnostics: every rule id, the stage that reports it, its level.
+
+The one list of what `validate`, `generate` and `check` can say about a contract: each stage
+builds its findings through `diagnostic` (an id missing here is a bug, and raises), the
+tables in docs/diagnostics.md are `doc_table`'s output (a test compares them), and the tests
+take their ids from `RULES`. `specfirst diff` has its own catalogue (`compat/rules.py`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from generator.diagnostics import Diagnostic, Level, Location
+
+
+class Stage(enum.StrEnum):
+    """Which step of the pipeline reports a rule (a section of docs/diagnostics.md)."""
+
+    LOAD = "load"
+    VALIDATE = "validate"
+    GENERATE = "generate"
+    CHECK = "check"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule id: its stage, its levels (the first is the usual one) and what it means."""
+
+    id: str
+    stage: Stage
+    levels: tuple[Level, ...]
+    summary: str
+
+
+_E, _W = (Level.ERROR,), (Level.WARNING,)
+_L, _V, _G, _C = Stage.LOAD, Stage.VALIDATE, Stage.GENERATE, Stage.CHECK
+# openapi-spec-validator's findings: `schema-` and the failed JSON Schema keyword, kebab-case.
+SCHEMA_PREFIX = "schema-"
+
+CATALOGUE: tuple[Rule, ...] = (
+    # Loading: reading, parsing and bundling the files (every finding is an error).
+    Rule("io-error", _L, _E, "the file cannot be read (exit 2)"),
+    Rule("too-large", _L, _E, "over the size limit (8 MiB) or the node limit"),
+    Rule("too-many-files", _L, _E, "more than 200 files referenced"),
+    Rule("yaml-syntax", _L, _E, "YAML that does not parse"),
+    Rule("yaml-tabs", _L, _E, "tab characters in indentation"),
+    Rule("yaml-key", _L, _E, "a mapping key that is not a scalar"),
+    Rule(
+        "yaml-tag",
+        _L,
+        _E,
+        "a tag such as `!!python/object` (contracts are plain data; nothing is constructed)",
+    ),
+    Rule(
+        "yaml-aliases",
+        _L,
+        _E,
+        "aliases expanding beyond the node limit (billion laughs), refused in milliseconds",
+    ),
+    Rule("json-syntax", _L, _E, "strict JSON: trailing commas, NaN, comments are errors"),
+    Rule("duplicate-key", _L, _E, "a mapping key given twice (at the second, naming the first)"),
+    Rule("empty-document", _L, _E, "nothing there (empty, or only comments)"),
+    Rule("not-a-mapping", _L, _E, "a top level that is not a mapping"),
+    Rule(
+        "too-deep",
+        _L,
+        _E,
+        "nesting deeper than 128 levels, or a validator that ran out of stack; never a traceback",
+    ),
+    Rule("unresolved-ref", _L, _E, "a `$ref` to a missing file or a pointer that leads nowhere"),
+    Rule(
+        "ref-outside-root",
+        _L,
+        _E,
+        "a `$ref` leaving the contract's folder or naming an absolute path: refused unread",
+    ),
+    Rule("ref-remote", _L, _E, "a `$ref` to `file://` or the network: refused unread"),
+    Rule("ref-cycle", _L, _E, "references with no structure in between (A is B is A), named"),
+    # Validation: the OpenAPI standard, then our own rules (generator/spec/rules/).
+    Rule(
+        "swagger-unsupported",
+        _V,
+        _E,
+        "Swagger 2.0: convert to OpenAPI 3 first (swagger2openapi, Swagger Editor)",
+    ),
+    Rule("not-openapi", _V, _E, "no `openapi` key, or a top level that is no mapping"),
+    Rule("unsupported-version", _V, _E, "a version other than 3.0, 3.1 or 3.2 (or not a string)"),
+    Rule(
+        SCHEMA_PREFIX + "<keyword>",
+        _V,
+        _E,
+        "openapi-spec-validator's findings, located at the offending value (`schema-type`, "
+        "`schema-required`, `schema-additional-properties`, ...)",
+    ),
+    Rule("openapi-invalid", _V, _E, "any other openapi-spec-validator finding (no location)"),
+    Rule("duplicate-operation-id", _V, _E, "two operations share an operationId (both located)"),
+    Rule(
+        "missing-operation-id",
+        _V,
+        _W,
+        "no operationId: names the method name that will be derived",
+    ),
+    Rule("duplicate-parameter", _V, _E, "the same (name, in) listed twice in one list"),
+    Rule(
+        "ref-wrong-target", _V, _E, "a parameter `$ref` leading to something that is no parameter"
+    ),
+    Rule("path-param-undeclared", _V, _E, "`{x}` in the path template, no `in: path` parameter x"),
+    Rule("path-param-unused", _V, _E, "an `in: path` parameter whose name is not in the template"),
+    Rule("path-param-not-required", _V, _E, "an `in: path` parameter without `required: true`"),
+    Rule(
+        "ambiguous-path", _V, _E, "two templates equal once names are ignored (`/u/{id}`, `/u/{n}`)"
+    ),
+    Rule("undefined-security-scheme", _V, _E, "a requirement names no securitySchemes entry"),
+    Rule("undeclared-scope", _V, _E, "an oauth2 requirement names a scope no flow declares"),
+    Rule(
+        "unverifiable-security-scheme",
+        _V,
+        _W,
+        "a scheme the generated service cannot verify by itself (`mutualTLS`, `http` other than "
+        "basic/bearer, `apiKey` outside header/query/cookie): the application must pass a "
+        "verifier to `create_app`; until then operations requiring it answer 501",
+    ),
+    Rule(
+        "undocumented-validation-status",
+        _V,
+        _W,
+        "an operation with parameters or a body documents neither 400, 422, `4XX` nor "
+        "`default`, yet the service answers 400 to a malformed request",
+    ),
+    Rule(
+        "undocumented-auth-status",
+        _V,
+        _W,
+        "a secured operation (own or top-level `security`; `[]` or an alternative `{}` is "
+        "public) documents neither 401, `4XX` nor `default`",
+    ),
+    Rule(
+        "undocumented-forbidden-status",
+        _V,
+        _W,
+        "a requirement lists scopes (the service answers 403 when they are missing) and "
+        "neither 403, `4XX` nor `default` is documented",
+    ),
+    Rule(
+        "example-mismatch",
+        _V,
+        _W,
+        "an example that does not match its schema (readOnly/writeOnly honoured): one finding "
+        "per violation, its path inside the value in the message, at most 5 per example",
+    ),
+    Rule(
+        "default-mismatch", _V, _E, "a `default` that breaks its schema (each violation, as above)"
+    ),
+    Rule("name-collision", _V, _W, "different names that become the same Python identifier"),
+    Rule("duplicate-tag", _V, _E, "a tag declared twice in the top-level `tags`"),
+    Rule(
+        "required-property-undefined",
+        _V,
+        (Level.WARNING, Level.ERROR),
+        "`required` names a property the schema does not define (an error in a schema with "
+        "`allOf`, as openapi-spec-validator rules)",
+    ),
+    Rule(
+        "nullable-not-in-3-1",
+        _V,
+        _W,
+        "`nullable: true` in a 3.1/3.2 contract, where it is no keyword and null is refused: "
+        'write `type: [..., "null"]`',
+    ),
+    Rule(
+        "discriminator-mapping-unresolved",
+        _V,
+        _E,
+        "a discriminator `mapping` value that is neither a component schema name nor a local "
+        "reference that resolves (generation would drop it)",
+    ),
+    Rule(
+        "ambiguous-one-of",
+        _V,
+        _W,
+        'two `oneOf` branches accept the same value, which then fails validation ("matches '
+        'more than one"); a conservative heuristic, silent when unsure',
+    ),
+    Rule(
+        "unsupported-feature",
+        _V,
+        _E,
+        "valid OpenAPI the generator cannot build yet: `in: querystring`, `style: "
+        "matrix`/`label`, `multipart/mixed` bodies, sibling keys next to a `$ref` in 3.0",
+    ),
+    Rule("not-generated", _V, _W, "webhooks and callbacks are described but not generated"),
+    Rule(
+        "validator-crashed",
+        _V,
+        (Level.ERROR, Level.INFO),
+        "a rule family or openapi-spec-validator raised: named, never a traceback, the other "
+        "findings still shown (info when real errors next to it are the likely cause)",
+    ),
+    # Generation.
+    Rule(
+        "model-generation",
+        _G,
+        _E,
+        "datamodel-code-generator could not model a schema (names the schema)",
+    ),
+    Rule(
+        "renamed",
+        _G,
+        _W,
+        "schema and property names that changed to become Python identifiers (wire names are "
+        "kept as aliases)",
+    ),
+    Rule(
+        "stripped-extension",
+        _G,
+        _W,
+        "a vendor extension that would put code into models.py (`x-python-type`, "
+        "`x-python-import`, `customTypePath`...) was removed",
+    ),
+    # `specfirst check`, beside drift (see `specfirst drift`).
+    Rule("unimplemented", _C, _E, "an operation the app serves with a stub, or not at all"),
+    Rule("app-load", _C, _E, "the app named in `[tool.specfirst.apps]` cannot be built"),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}
+
+
+def rule_of(rule_id: str) -> Rule:
+    """The catalogue entry of an id (`schema-type` is `schema-<keyword>`); KeyError if none.
+
+    >>> rule_of("schema-type").id, rule_of("ambiguous-path").levels
+    ('schema-<keyword>', (<Level.ERROR: 'error'>,))
+    """
+    if rule_id.startswith(SCHEMA_PREFIX) and rule_id not in RULES:
+        return RULES[SCHEMA_PREFIX + "<keyword>"]
+    return RULES[rule_id]
+
+
+def diagnostic(
+    rule_id: str,
+    message: str,
+    pointer: str = "",
+    location: Location | None = None,
+    related: tuple[Location, ...] = (),
+    *,
+    level: Level | None = None,
+) -> Diagnostic:
+    """A finding of a catalogued rule, at its usual level unless `level` is another it has."""
+    rule = rule_of(rule_id)
+    chosen = rule.levels[0] if level is None else level
+    if chosen not in rule.levels:
+        raise ValueError(f"{rule_id} is never reported as {chosen}")
+    return Diagnostic(rule_id, chosen, message, pointer, location, related)
+
+
+def doc_table(stage: Stage) -> str:
+    """The Markdown table of one stage's rules, as docs/diagnostics.md shows it."""
+    rows = ["| rule | level | what |", "| --- | --- | --- |"]
+    for rule in CATALOGUE:
+        if rule.stage is stage:
+            levels = ", ".join(level.value for level in rule.levels)
+            rows.append(f"| `{rule.id}` | {levels} | {rule.summary} |")
+    return "\n".join(rows) + "\n"
