@@ -67,6 +67,9 @@ def _validate(spec: Spec) -> list[Diagnostic]:
     ours = run_rules(contract)
     covered = _covered(ours)
     standard = [d for d in standard if not (d.rule.startswith("schema-") and d.pointer in covered)]
+    # A keyword whose value is already an error is not reported again as unenforceable.
+    wrong = {d.pointer for d in standard if d.is_error}
+    ours = [d for d in ours if not (d.rule == "unenforceable-keyword" and d.pointer in wrong)]
     return _soften_crash([*found, *standard, *ours])
 
 

@@ -20,6 +20,7 @@ from generator.spec.rules.schemas import check_schemas
 from generator.spec.rules.security import check_security
 from generator.spec.rules.unions import check_unions
 from generator.spec.rules.unsupported import check_unsupported
+from generator.spec.rules.wire import check_wire
 
 Family = Callable[[Contract], list[Diagnostic]]
 
@@ -33,6 +34,7 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("schemas", check_schemas),
     ("unions", check_unions),
     ("unsupported", check_unsupported),
+    ("wire", check_wire),
 )
 
 
