@@ -164,7 +164,7 @@ def _response_body(
 def _headers(
     root: Mapping[str, Any], response: Mapping[str, Any], ptr: str, types: Mapping[str, str]
 ) -> tuple[Header, ...]:
-    names = Namespace({"body", "status_code"})
+    names = Namespace({"body", "status_code", "content_type"})
     built: list[Header] = []
     for wire, node in as_mapping(response.get("headers")).items():
         if wire.lower() == "content-type":

@@ -63,6 +63,16 @@ paths:
           description: anything
           content:
             '*/*': {schema: {type: string, format: binary}}
+  /picture:
+    get:
+      operationId: picture
+      parameters:
+        - {name: as, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: a picture
+          content:
+            image/*: {schema: {type: string, format: binary}}
   /secret:
     get:
       operationId: secret
@@ -163,6 +173,9 @@ def _impl(package: ModuleType) -> object:
         async def blob(self) -> Any:
             return r.BlobOk(body=b"\x00\x01")
 
+        async def picture(self, *, as_: str | None) -> Any:
+            return r.PictureOk(body=b"GIF89a", content_type=as_)
+
         async def secret(self, *, principal: Any) -> Any:
             return r.SecretUnauthorized(
                 body=m.Problem(type="about:blank", title="Unauthorized", status=401)
@@ -213,6 +226,14 @@ def test_a_media_range_goes_out_as_a_concrete_type(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/octet-stream"
     assert response.content == b"\x00\x01"
+
+
+def test_a_range_result_may_name_its_type_within_the_range(client: TestClient) -> None:
+    assert client.get("/picture").headers["content-type"] == "image/png"  # a registered default
+    named = client.get("/picture", params={"as": "image/gif"})
+    assert (named.status_code, named.headers["content-type"]) == (200, "image/gif")
+    for wrong in ("text/html", "image/gif\r\nX: y", "image"):
+        assert client.get("/picture", params={"as": wrong}).status_code == 500, wrong
 
 
 def test_error_bodies_fit_each_documented_schema(client: TestClient, package: ModuleType) -> None:

@@ -10,6 +10,7 @@ operation, the status and a JSON pointer.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,16 @@ from .shapes import Shape, shape_of
 
 _CONCRETE = {"json": "application/json", "text": "text/plain", "binary": "application/octet-stream"}
 _FORBIDDEN_IN_HEADERS = frozenset("\r\n\x00")
+# Registered types to send for a range when the handler names none (RFC 6838 top-level types).
+_RANGE_DEFAULTS = {
+    "text/*": "text/plain",
+    "image/*": "image/png",
+    "audio/*": "audio/mpeg",
+    "video/*": "video/mp4",
+    "font/*": "font/woff2",
+    "model/*": "model/gltf-binary",
+}
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*")
 
 
 class ContractViolation(Exception):
@@ -71,16 +82,20 @@ class ResultSpec:
 
     @functools.cached_property
     def content_type(self) -> str | None:
-        """A concrete media type to send (a documented range such as `*/*` narrowed)."""
+        """A concrete media type to send when the handler names none (ranges narrowed)."""
         if self.media_type is None:
             return None
-        kind = self.kind or "binary"
-        media = self.media_type
-        if media.split(";", 1)[0].strip() in {"*/*", "application/*"}:
-            return _CONCRETE[kind]
+        media = self.media_type.split(";", 1)[0].strip().lower()
+        if media in {"*/*", "application/*"}:
+            return _CONCRETE[self.kind or "binary"]
         if media.endswith("/*"):
-            return media[:-1] + ("plain" if media.startswith("text/") else "octet-stream")
-        return media
+            return _RANGE_DEFAULTS.get(media, media[:-1] + "octet-stream")
+        return self.media_type
+
+    @property
+    def is_range(self) -> bool:
+        """True when the contract documents a media range: the result may name its type."""
+        return self.media_type is not None and "*" in self.media_type
 
 
 def header_text(value: Any) -> str:
@@ -167,7 +182,25 @@ def render(
         return Response(status_code=status, headers=headers)
     body = getattr(result, "body", None)
     content = _content(spec, body, operation, status, checked)
-    return Response(content, status, headers=headers, media_type=spec.content_type)
+    return Response(
+        content, status, headers=headers, media_type=_media_type(spec, result, operation, status)
+    )
+
+
+def _media_type(spec: ResultSpec, result: Any, operation: str, status: int) -> str | None:
+    """The type to send: the one a range result names (checked against the range), else the
+    documented one."""
+    named = getattr(result, "content_type", None) if spec.is_range else None
+    if named is None:
+        return spec.content_type
+    documented = str(spec.media_type).split(";", 1)[0].strip().lower()
+    base = str(named).split(";", 1)[0].strip().lower()
+    inside = documented == "*/*" or base.startswith(documented[:-1])
+    if not _MEDIA_TYPE.fullmatch(base) or not inside or _FORBIDDEN_IN_HEADERS.intersection(named):
+        raise ContractViolation(
+            operation, status, "", f"content type {named!r} is not within {spec.media_type}"
+        )
+    return str(named)
 
 
 def _content(spec: ResultSpec, body: Any, operation: str, status: int, checked: bool) -> bytes:
