@@ -9,13 +9,15 @@ the contract refuses there; the fix is in the contract. Generation goes on.
 from __future__ import annotations
 
 from generator.diagnostics import Diagnostic
-from generator.ir.wire_schemas import unenforceable
 from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract
 
 
 def check_wire(c: Contract) -> list[Diagnostic]:
     """One finding per keyword the wire validator drops."""
+    # Imported here: the converter walks contracts with this package's `walk` module.
+    from generator.ir.wire_schemas import unenforceable
+
     return [
         c.diag(
             "unenforceable-keyword",
