@@ -1,0 +1,371 @@
+"""Fidelity: does the running service honour its contract? Schemathesis against the corpus.
+
+    PYTHONPATH=$PWD .venv/bin/python bench/fidelity.py                  # every non-large contract, mock and stub
+    PYTHONPATH=$PWD .venv/bin/python bench/fidelity.py --only petstore xkcd --target mock --seed 7
+
+For every selected contract of ../shared/corpus that generates, and for each target (`mock`:
+`specfirst serve --mock`; `stub`: `specfirst serve`, every operation 501 after auth and
+validation), a probe (bench/fidelity_probe.py, a process session of its own) starts the
+service on a free port with test credentials in its settings, runs schemathesis through
+specfirst's contract runner (every check, every phase, positive and negative data), and
+always stops the service. Each unique failure is then classed (bench/fidelity_classify.py):
+`unimplemented` (the stub's 501, by design), `contract` (explained by a `specfirst validate`
+finding in the failing operation) or `runtime` (ours to fix).
+
+Credentials, per security scheme kind (generator/contract/credentials.py, as `specfirst test`):
+HTTP bearer, OAuth2 and OpenID Connect get an HS256 JWT minted per request with the scopes
+the operation names (the service gets the secret, issuer and audience); API keys (header,
+query or cookie) a random key per identity (the service gets its SHA-256); HTTP basic a random
+user and password (the service gets its hash). Other kinds (mutual TLS, digest, other HTTP
+schemes) and requirements two schemes cannot meet together (both in `Authorization`) are
+sent without credentials; such operations are counted in the `notes` column.
+
+Writes bench/results/fidelity.json (every failure with its class, message and curl line) and
+bench/results/fidelity.md (the tables); `--out` changes the stem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+from fidelity_classify import CONTRACT, classify  # noqa: E402
+from fidelity_report import by_check, class_counts, table, write_reports  # noqa: E402
+
+from generator.contract.options import PHASES  # noqa: E402
+from generator.naming import snake_name  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+FOLDERS = ("oai-examples", "real-world")
+PROBE = HERE / "fidelity_probe.py"
+RESULTS = HERE / "results"
+TARGETS = ("mock", "stub")
+Row = dict[str, Any]
+
+
+class Stopped(Exception):
+    """The run is being interrupted: start nothing new."""
+
+
+class Processes:
+    """Every child runs in a session of its own and is killed, with its children, on the way out."""
+
+    def __init__(self) -> None:
+        self.live: set[subprocess.Popen[bytes]] = set()
+        self.stopping = False
+        self.lock = threading.Lock()
+
+    def run(self, command: Sequence[str], timeout: float, log: Path) -> int | None:
+        """Run `command` (output to `log`); its exit code, None when killed at `timeout`."""
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        }
+        with self.lock, log.open("ab") as sink:
+            if self.stopping:
+                raise Stopped
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=ROOT,
+                start_new_session=True,
+            )
+            self.live.add(process)
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        finally:
+            self.kill(process)
+            with self.lock:
+                self.live.discard(process)
+            if self.stopping:
+                raise Stopped
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGTERM to the process's session (the probe and its service), SIGKILL if still there."""
+        for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 0.0)):
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                process.wait(timeout=grace or None)
+            except subprocess.TimeoutExpired:
+                continue
+            time.sleep(0.2)  # the service may outlive the probe by a moment
+
+    def stop_all(self) -> None:
+        """Kill every running child; start no more."""
+        with self.lock:
+            self.stopping = True
+            running = list(self.live)
+        for process in running:
+            self.kill(process)
+
+
+def discover(large: bool, only: Sequence[str]) -> list[Path]:
+    """Corpus contracts, by folder then name; `only` keeps those whose path contains a fragment."""
+    folders = [*FOLDERS, "large"] if large else list(FOLDERS)
+    found = [
+        path
+        for folder in folders
+        for path in sorted((CORPUS / folder).rglob("*"))
+        if path.suffix in {".yaml", ".yml", ".json"}
+    ]
+    return [p for p in found if not only or any(w in str(p.relative_to(CORPUS)) for w in only)]
+
+
+def _tail(log: Path, lines: int = 1) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    errors = [line for line in text if "error[" in line or "Error" in line]
+    return " / ".join((errors or text)[-lines:])[:300]
+
+
+def prepare(contract: Path, work: Path, procs: Processes) -> tuple[str, list[Any]] | str:
+    """Generate the package and read `specfirst validate`'s findings; or why generation failed."""
+    package = snake_name(f"fid {contract.stem}", reserved=frozenset())
+    log = work / "generate.log"
+    python = [sys.executable, "-m", "generator"]
+    code = procs.run([*python, "generate", str(contract), "-o", str(work / package)], 900, log)
+    if code != 0:
+        return f"not generated: {_tail(log)}" if code is not None else "generation timed out"
+    found = work / "validate.json"
+    procs.run([*python, "validate", "--format", "json", str(contract)], 300, found)
+    try:
+        report = json.loads(found.read_text(encoding="utf-8"))
+    except ValueError:
+        return f"validate --format json gave no JSON: {_tail(found)}"
+    return package, report["contracts"][0]["diagnostics"]
+
+
+def probe(job: dict[str, Any], work: Path, procs: Processes) -> dict[str, Any]:
+    """Run one probe; its result, or why there is none."""
+    job_file = work / f"{job['target']}.job.json"
+    job_file.write_text(json.dumps(job), encoding="utf-8")
+    log = work / f"{job['target']}.probe.log"
+    hard_limit = job["budget"] + 180  # start-up, loading, schemathesis finishing its report
+    code = procs.run([sys.executable, str(PROBE), str(job_file)], hard_limit, log)
+    out = Path(job["out"])
+    if out.is_file():
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return result
+    reason = f"killed after {hard_limit:.0f} s" if code is None else f"exit {code}"
+    return {"error": f"the probe gave no result ({reason}): {_tail(log, 3)}"}
+
+
+def notes(result: dict[str, Any]) -> list[str]:
+    """What a reader must know to trust a row: credentials, refusals, cut-short runs."""
+    found = []
+    credentials = result.get("credentials") or {}
+    if credentials.get("unsatisfied"):
+        kinds = sorted(set(credentials["schemes"].values()))
+        found.append(
+            f"{len(credentials['unsatisfied'])} ops sent without usable credentials ({', '.join(kinds)})"
+        )
+    refused = [
+        op
+        for op, seen in (result.get("statuses") or {}).items()
+        if seen.get("401") and set(seen) <= {"401", "400", "422", "405", "415"}
+    ]
+    if refused and credentials.get("secured"):
+        found.append(f"{len(refused)} ops never got past 401")
+    if result.get("stop_reason", "completed") != "completed":
+        found.append(f"stopped: {result['stop_reason']}")
+    if result.get("problems"):
+        found.append(f"{len(result['problems'])} schemathesis errors")
+    if result.get("error"):
+        found.append(str(result["error"]).strip().splitlines()[0][:200])
+    return found
+
+
+def assemble(name: str, target: str, result: dict[str, Any], diagnostics: list[Any]) -> Row:
+    """One table row: the probe's result with every failure classed."""
+    failures = []
+    for failure in result.get("failures", []):
+        scope = result.get("scopes", {}).get(failure["operation"], [])
+        kind, explained = classify(failure, target, scope, diagnostics)
+        failure["class"] = kind
+        if kind == CONTRACT and explained is not None:
+            failure["explained_by"] = {
+                key: explained.get(key) for key in ("rule", "pointer", "line", "message")
+            }
+        failures.append(failure)
+    state = "tested" if "cases" in result else "not tested"
+    return {
+        "contract": name,
+        "target": target,
+        "state": state,
+        **result,
+        "failures": failures,
+        "notes": notes(result),
+    }
+
+
+def run_contract(
+    contract: Path, args: argparse.Namespace, seed: int, root: Path, procs: Processes
+) -> list[Row]:
+    """Every row of one contract: one per target, or one saying why it was not tested."""
+    name = str(contract.relative_to(CORPUS))
+    work = root / snake_name(name, reserved=frozenset())
+    work.mkdir()
+    started = time.monotonic()
+    prepared = prepare(contract, work, procs)
+    if isinstance(prepared, str):
+        seconds = round(time.monotonic() - started, 1)
+        return [{"contract": name, "target": "-", "state": prepared, "seconds": seconds}]
+    package, diagnostics = prepared
+    rows = []
+    for target in args.targets:
+        job = {
+            "contract": str(contract),
+            "package": package,
+            "package_dir": str(work),
+            "target": target,
+            "max_examples": args.max_examples,
+            "seed": seed,
+            "workers": args.workers,
+            "phases": args.phases,
+            "budget": args.budget,
+            "out": str(work / f"{target}.result.json"),
+            "log": str(work / f"{target}.service.log"),
+        }
+        started = time.monotonic()
+        row = assemble(name, target, probe(job, work, procs), diagnostics)
+        row["seconds"] = round(time.monotonic() - started, 1)
+        rows.append(row)
+    return rows
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="contracts whose corpus path contains NAME",
+    )
+    parser.add_argument("--large", dest="large", action="store_true", help="include corpus/large")
+    parser.add_argument(
+        "--skip-large", dest="large", action="store_false", help="leave corpus/large out (default)"
+    )
+    parser.add_argument(
+        "--max-examples", type=int, default=20, help="per operation and phase (default 20)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help="default: random, printed for a rerun"
+    )
+    parser.add_argument("--target", choices=("mock", "stub", "both"), default="both")
+    parser.add_argument(
+        "--phases", default=",".join(PHASES), help="comma-separated schemathesis phases"
+    )
+    parser.add_argument(
+        "--workers", default="1", help="schemathesis workers per run: a number or 'auto'"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="contracts tested at once (default 1)")
+    parser.add_argument(
+        "--budget", type=float, default=300.0, help="seconds of testing per contract and target"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=RESULTS / "fidelity", help="report stem (.json, .md)"
+    )
+    args = parser.parse_args(argv)
+    args.targets = TARGETS if args.target == "both" else (args.target,)
+    args.phases = [p.strip() for p in args.phases.split(",") if p.strip()]
+    if unknown := set(args.phases) - set(PHASES):
+        parser.error(f"unknown phases {sorted(unknown)} (known: {', '.join(PHASES)})")
+    args.workers = args.workers if args.workers == "auto" else int(args.workers)
+    return args
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    contracts = discover(args.large, args.only)
+    print(
+        f"{len(contracts)} contracts, targets {', '.join(args.targets)}, max-examples {args.max_examples}, "
+        f"seed {seed} (rerun with --seed {seed})",
+        flush=True,
+    )
+    signal.signal(signal.SIGTERM, _interrupt)
+    print("\n".join(table([])[:2]), flush=True)
+    procs, rows, interrupted = Processes(), [], False
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="specfirst-fidelity-") as tmp:
+        pool = ThreadPoolExecutor(max(1, args.jobs))
+        futures = [
+            pool.submit(run_contract, contract, args, seed, Path(tmp), procs)
+            for contract in contracts
+        ]
+        try:
+            for future in as_completed(futures):
+                try:
+                    done = future.result()
+                except Stopped:
+                    continue
+                rows.extend(done)
+                for line in table(done)[2:-1]:
+                    print(line, flush=True)
+        except KeyboardInterrupt:
+            interrupted = True
+            print("interrupted: stopping every service", flush=True)
+            procs.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+    order = {str(c.relative_to(CORPUS)): i for i, c in enumerate(contracts)}
+    rows.sort(key=lambda r: (order[r["contract"]], r["target"]))
+    wall = time.monotonic() - started
+    run = {
+        "seed": seed,
+        "max_examples": args.max_examples,
+        "targets": list(args.targets),
+        "phases": args.phases,
+        "workers": args.workers,
+        "budget": args.budget,
+        "large": args.large,
+        "only": args.only,
+        "interrupted": interrupted,
+        "wall_seconds": round(wall, 1),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+    }
+    written = write_reports(args.out, run, rows)
+    print("\n".join(table(rows)[-1:]))
+    classes = class_counts(f for r in rows for f in r.get("failures", []))
+    print(
+        f"unique failures: {dict(classes)}; by check: {by_check(f for r in rows for f in r.get('failures', []))}"
+    )
+    print(f"wall time {wall:.0f} s; seed {seed}; written: {', '.join(map(str, written))}")
+    return 130 if interrupted else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Whose fault a fidelity failure is: `unimplemented` (by design), `contract` or `runtime`.
+
+- `unimplemented`: the stub app answered 501 and the check complains about that answer
+  itself (an undocumented status, a server error, a valid request not accepted). By design:
+  nothing is implemented. A 501 that shows something else (invalid data or a missing
+  credential got through to the implementation) stays `runtime`.
+- `contract`: `specfirst validate` reports a finding that explains the check (`EXPLANATIONS`)
+  inside the failing operation or anything it uses (`operation_scope` in fidelity_probe).
+- `runtime`: everything else; the generated service or the mock broke its contract.
+
+>>> failure = {"check": "response_schema_conformance", "status": 200, "operation": "GET /a"}
+>>> found = [{"rule": "example-mismatch", "pointer": "/paths/~1a/get/responses/200/content"}]
+>>> classify(failure, "mock", ["/paths/~1a/get"], found)[0]
+'contract'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+UNIMPLEMENTED, CONTRACT, RUNTIME = "unimplemented", "contract", "runtime"
+CLASSES = (RUNTIME, CONTRACT, UNIMPLEMENTED)
+
+# Checks that, on a 501 from the stub, object to the 501 itself.
+ABOUT_THE_ANSWER = frozenset(
+    {
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_headers_conformance",
+        "response_schema_conformance",
+        "positive_data_acceptance",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Validate rules whose finding explains failures of `check` (at `statuses`; empty: any)."""
+
+    check: str
+    rules: frozenset[str]
+    statuses: frozenset[int] = frozenset()
+    why: str = ""
+
+
+def _rules(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+# One row per (check, cause). Add a row when `specfirst validate` learns a new rule: the rule
+# id, the check whose failures it explains and, if only some answers, their statuses.
+EXPLANATIONS: tuple[Explanation, ...] = (
+    Explanation(
+        "status_code_conformance",
+        _rules("undocumented-validation-status"),
+        frozenset({400, 413, 415, 422}),
+        "the operation documents no status for a rejected request",
+    ),
+    Explanation(
+        "status_code_conformance",
+        _rules("undocumented-auth-status"),
+        frozenset({401, 403}),
+        "a secured operation documents no 401/403",
+    ),
+    Explanation(
+        "response_schema_conformance",
+        _rules("example-mismatch", "default-mismatch", "required-property-undefined"),
+        why="the mock answers the contract's own examples and defaults",
+    ),
+    Explanation(
+        "positive_data_acceptance",
+        _rules("example-mismatch", "default-mismatch", "required-property-undefined"),
+        why="schemathesis sends the contract's examples as valid requests",
+    ),
+    Explanation(
+        "negative_data_rejection",
+        _rules("required-property-undefined"),
+        why="a required property with no schema: any value is valid to the service",
+    ),
+)
+
+
+def explaining_rules(check: str, status: int | None) -> frozenset[str]:
+    """Every rule id that can explain a failure of `check` answered with `status`."""
+    found: set[str] = set()
+    for row in EXPLANATIONS:
+        if row.check == check and (not row.statuses or status in row.statuses):
+            found |= row.rules
+    return frozenset(found)
+
+
+def in_scope(pointer: str, scope: Iterable[str]) -> bool:
+    """Whether `pointer` is one of `scope` or lies below one (token boundaries respected).
+
+    >>> in_scope("/paths/~1a/get/responses", ["/paths/~1a/get"]), in_scope("/paths/~1ab", ["/paths/~1a"])
+    (True, False)
+    """
+    return any(pointer == p or pointer.startswith(p + "/") for p in scope)
+
+
+def classify(
+    failure: Mapping[str, Any],
+    target: str,
+    scope: Sequence[str],
+    diagnostics: Sequence[Mapping[str, Any]],
+) -> tuple[str, Mapping[str, Any] | None]:
+    """The failure's class and, for `contract`, the validate finding that explains it."""
+    check, status = str(failure["check"]), failure.get("status")
+    if target == "stub" and status == 501 and check in ABOUT_THE_ANSWER:
+        return UNIMPLEMENTED, None
+    rules = explaining_rules(check, status)
+    for diagnostic in diagnostics:
+        if diagnostic["rule"] in rules and in_scope(str(diagnostic["pointer"]), scope):
+            return CONTRACT, diagnostic
+    return RUNTIME, None
