@@ -204,8 +204,8 @@ def assemble(name: str, target: str, result: dict[str, Any], diagnostics: list[A
     """One table row: the probe's result with every failure classed."""
     failures = []
     for failure in result.get("failures", []):
-        scope = result.get("scopes", {}).get(failure["operation"], [])
-        kind, explained = classify(failure, target, scope, diagnostics)
+        scopes = result.get("scopes", {}).get(failure["operation"], {})
+        kind, explained = classify(failure, target, scopes, diagnostics)
         failure["class"] = kind
         if kind == CONTRACT and explained is not None:
             failure["explained_by"] = {

@@ -5,13 +5,18 @@
   nothing is implemented. A 501 that shows something else (invalid data or a missing
   credential got through to the implementation) stays `runtime`.
 - `contract`: `specfirst validate` reports a finding that explains the check (`EXPLANATIONS`)
-  inside the failing operation or anything it uses (`operation_scope` in fidelity_probe).
+  in the part of the failing operation the check looks at (`scope_for`): the request for a
+  request check, the documented response the answer was validated against for a response
+  check, else the whole operation; each with what it uses through `$ref`
+  (`operation_scopes` in fidelity_probe).
 - `runtime`: everything else; the generated service or the mock broke its contract.
 
 >>> failure = {"check": "response_schema_conformance", "status": 200, "operation": "GET /a"}
 >>> found = [{"rule": "example-mismatch", "pointer": "/paths/~1a/get/responses/200/content"}]
->>> classify(failure, "mock", ["/paths/~1a/get"], found)[0]
+>>> classify(failure, "mock", {"responses": {"200": ["/paths/~1a/get/responses/200"]}}, found)[0]
 'contract'
+>>> classify({**failure, "status": 400}, "mock", {"responses": {"200": ["/paths/~1a/get/responses/200"]}}, found)[0]
+'runtime'
 """
 
 from __future__ import annotations
@@ -92,6 +97,28 @@ def explaining_rules(check: str, status: int | None) -> frozenset[str]:
     return frozenset(found)
 
 
+REQUEST_CHECKS = frozenset(
+    {"positive_data_acceptance", "negative_data_rejection", "missing_required_header"}
+)
+RESPONSE_CHECKS = frozenset(
+    {"response_schema_conformance", "content_type_conformance", "response_headers_conformance"}
+)
+
+
+def scope_for(check: str, status: int | None, scopes: Mapping[str, Any]) -> Sequence[str]:
+    """The pointers a finding must lie under to explain a failure of `check` answered `status`."""
+    if check in REQUEST_CHECKS:
+        return list(scopes.get("request", []))
+    if check in RESPONSE_CHECKS:
+        responses = {key.upper(): part for key, part in scopes.get("responses", {}).items()}
+        # The documented response an answer is checked against (OpenAPI 3.x, Responses Object).
+        for key in (str(status), f"{str(status)[:1]}XX", "DEFAULT"):
+            if key in responses:
+                return list(responses[key])
+        return []
+    return list(scopes.get("operation", []))
+
+
 def in_scope(pointer: str, scope: Iterable[str]) -> bool:
     """Whether `pointer` is one of `scope` or lies below one (token boundaries respected).
 
@@ -104,7 +131,7 @@ def in_scope(pointer: str, scope: Iterable[str]) -> bool:
 def classify(
     failure: Mapping[str, Any],
     target: str,
-    scope: Sequence[str],
+    scopes: Mapping[str, Any],
     diagnostics: Sequence[Mapping[str, Any]],
 ) -> tuple[str, Mapping[str, Any] | None]:
     """The failure's class and, for `contract`, the validate finding that explains it."""
@@ -112,6 +139,7 @@ def classify(
     if target == "stub" and status == 501 and check in ABOUT_THE_ANSWER:
         return UNIMPLEMENTED, None
     rules = explaining_rules(check, status)
+    scope = scope_for(check, status, scopes)
     for diagnostic in diagnostics:
         if diagnostic["rule"] in rules and in_scope(str(diagnostic["pointer"]), scope):
             return CONTRACT, diagnostic

@@ -46,6 +46,10 @@ FIXED = {
     "not_a_server_error": "server error",
     "ignored_auth": "request without valid credentials accepted",
     "missing_required_header": "request without a required header accepted",
+    "allow_header_conformance": "`Allow` lists other methods than the contract's",
+    "object_level_authorization": "the peer identity received the owner's object",
+    "use_after_free": "deleted resource still answered",
+    "ensure_resource_availability": "created resource not found",
 }
 
 
