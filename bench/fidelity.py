@@ -315,7 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"seed {seed} (rerun with --seed {seed})",
         flush=True,
     )
-    signal.signal(signal.SIGTERM, _interrupt)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (`&`)
+        signal.signal(sig, _interrupt)
     print("\n".join(table([])[:2]), flush=True)
     procs, rows, interrupted = Processes(), [], False
     started = time.monotonic()

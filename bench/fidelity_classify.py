@@ -43,11 +43,15 @@ ABOUT_THE_ANSWER = frozenset(
 
 @dataclass(frozen=True)
 class Explanation:
-    """Validate rules whose finding explains failures of `check` (at `statuses`; empty: any)."""
+    """Validate rules whose finding explains failures of `check`.
+
+    Only failures answered with one of `statuses` and seen in one of `phases` (empty: any).
+    """
 
     check: str
     rules: frozenset[str]
     statuses: frozenset[int] = frozenset()
+    phases: frozenset[str] = frozenset()
     why: str = ""
 
 
@@ -56,19 +60,20 @@ def _rules(*names: str) -> frozenset[str]:
 
 
 # One row per (check, cause). Add a row when `specfirst validate` learns a new rule: the rule
-# id, the check whose failures it explains and, if only some answers, their statuses.
+# id, the check whose failures it explains and, if only some failures, their statuses or the
+# phases they must have been seen in.
 EXPLANATIONS: tuple[Explanation, ...] = (
     Explanation(
         "status_code_conformance",
         _rules("undocumented-validation-status"),
         frozenset({400, 413, 415, 422}),
-        "the operation documents no status for a rejected request",
+        why="the operation documents no status for a rejected request",
     ),
     Explanation(
         "status_code_conformance",
         _rules("undocumented-auth-status"),
         frozenset({401, 403}),
-        "a secured operation documents no 401/403",
+        why="a secured operation documents no 401/403",
     ),
     Explanation(
         "response_schema_conformance",
@@ -77,8 +82,14 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     Explanation(
         "positive_data_acceptance",
-        _rules("example-mismatch", "default-mismatch", "required-property-undefined"),
-        why="schemathesis sends the contract's examples as valid requests",
+        _rules("example-mismatch", "default-mismatch"),
+        phases=frozenset({"examples"}),
+        why="the examples phase sends the contract's examples as valid requests",
+    ),
+    Explanation(
+        "positive_data_acceptance",
+        _rules("required-property-undefined"),
+        why="a required property with no schema: schemathesis sends any value",
     ),
     Explanation(
         "negative_data_rejection",
@@ -88,11 +99,16 @@ EXPLANATIONS: tuple[Explanation, ...] = (
 )
 
 
-def explaining_rules(check: str, status: int | None) -> frozenset[str]:
-    """Every rule id that can explain a failure of `check` answered with `status`."""
+def explaining_rules(failure: Mapping[str, Any]) -> frozenset[str]:
+    """Every rule id that can explain `failure` (its check, status and phases)."""
+    status, phases = failure.get("status"), set(failure.get("phases", ()))
     found: set[str] = set()
     for row in EXPLANATIONS:
-        if row.check == check and (not row.statuses or status in row.statuses):
+        if (
+            row.check == failure["check"]
+            and (not row.statuses or status in row.statuses)
+            and (not row.phases or bool(row.phases & phases))
+        ):
             found |= row.rules
     return frozenset(found)
 
@@ -138,7 +154,7 @@ def classify(
     check, status = str(failure["check"]), failure.get("status")
     if target == "stub" and status == 501 and check in ABOUT_THE_ANSWER:
         return UNIMPLEMENTED, None
-    rules = explaining_rules(check, status)
+    rules = explaining_rules(failure)
     scope = scope_for(check, status, scopes)
     for diagnostic in diagnostics:
         if diagnostic["rule"] in rules and in_scope(str(diagnostic["pointer"]), scope):

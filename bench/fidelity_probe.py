@@ -186,6 +186,7 @@ class Collected:
         self.statuses: dict[str, Counter[int]] = defaultdict(Counter)
         self.failures: dict[tuple[str, str, str, int | None, str], Finding] = {}
         self.counts: Counter[tuple[str, str, str, int | None, str]] = Counter()
+        self.seen_in: dict[tuple[str, str, str, int | None, str], set[str]] = defaultdict(set)
         self.phases: dict[str, str] = {}
         self.problems: list[str] = []
         self.stop_reason = "completed"
@@ -209,6 +210,7 @@ class Collected:
                 )
                 self.failures.setdefault(key, finding)
                 self.counts[key] += 1
+                self.seen_in[key].add(event.phase)
         elif isinstance(event, PhaseFinished):
             if self.phases.get(event.phase) in (None, "skip", "success"):
                 self.phases[event.phase] = event.status
@@ -232,6 +234,7 @@ class Collected:
                 "message": f.message[:4000],
                 "curl": f.curl,
                 "occurrences": self.counts[key],
+                "phases": sorted(self.seen_in[key]),
             }
             for key, f in self.failures.items()
         ]
