@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from fidelity_classify import CONTRACT, classify  # noqa: E402
+from fidelity_classify import CONTRACT, RUNTIME, classify, explaining_rules  # noqa: E402
 from fidelity_report import by_check, class_counts, table, write_reports  # noqa: E402
 
 from generator.contract.options import PHASES  # noqa: E402
@@ -211,6 +211,8 @@ def assemble(name: str, target: str, result: dict[str, Any], diagnostics: list[A
             failure["explained_by"] = {
                 key: explained.get(key) for key in ("rule", "pointer", "line", "message")
             }
+        elif kind == RUNTIME and (rules := explaining_rules(failure, pending=True)):
+            failure["awaiting"] = sorted(rules)  # contract, once validate reports these
         failures.append(failure)
     state = "tested" if "cases" in result else "not tested"
     return {
