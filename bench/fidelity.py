@@ -32,10 +32,8 @@ import os
 import platform
 import random
 import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -49,6 +47,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 from fidelity_classify import CONTRACT, RUNTIME, classify, explaining_rules  # noqa: E402
 from fidelity_report import by_check, class_counts, table, write_reports  # noqa: E402
+from fidelity_sessions import Processes, Stopped  # noqa: E402
 
 from generator.contract.options import PHASES  # noqa: E402
 from generator.naming import snake_name  # noqa: E402
@@ -59,70 +58,6 @@ PROBE = HERE / "fidelity_probe.py"
 RESULTS = HERE / "results"
 TARGETS = ("mock", "stub")
 Row = dict[str, Any]
-
-
-class Stopped(Exception):
-    """The run is being interrupted: start nothing new."""
-
-
-class Processes:
-    """Every child runs in a session of its own and is killed, with its children, on the way out."""
-
-    def __init__(self) -> None:
-        self.live: set[subprocess.Popen[bytes]] = set()
-        self.stopping = False
-        self.lock = threading.Lock()
-
-    def run(self, command: Sequence[str], timeout: float, log: Path) -> int | None:
-        """Run `command` (output to `log`); its exit code, None when killed at `timeout`."""
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-        }
-        with self.lock, log.open("ab") as sink:
-            if self.stopping:
-                raise Stopped
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                env=env,
-                cwd=ROOT,
-                start_new_session=True,
-            )
-            self.live.add(process)
-        try:
-            return process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-        finally:
-            self.kill(process)
-            with self.lock:
-                self.live.discard(process)
-            if self.stopping:
-                raise Stopped
-
-    def kill(self, process: subprocess.Popen[bytes]) -> None:
-        """SIGTERM to the process's session (the probe and its service), SIGKILL if still there."""
-        for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 0.0)):
-            try:
-                os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                process.wait(timeout=grace or None)
-            except subprocess.TimeoutExpired:
-                continue
-            time.sleep(0.2)  # the service may outlive the probe by a moment
-
-    def stop_all(self) -> None:
-        """Kill every running child; start no more."""
-        with self.lock:
-            self.stopping = True
-            running = list(self.live)
-        for process in running:
-            self.kill(process)
 
 
 def discover(large: bool, only: Sequence[str]) -> list[Path]:
@@ -151,13 +86,22 @@ def prepare(contract: Path, work: Path, procs: Processes) -> tuple[str, list[Any
     code = procs.run([*python, "generate", str(contract), "-o", str(work / package)], 900, log)
     if code != 0:
         return f"not generated: {_tail(log)}" if code is not None else "generation timed out"
+    diagnostics = validate(contract, work, procs)
+    return (package, diagnostics) if isinstance(diagnostics, list) else diagnostics
+
+
+def validate(contract: Path, work: Path, procs: Processes) -> list[Any] | str:
+    """The findings of `specfirst validate --format json CONTRACT`, or why there are none."""
     found = work / "validate.json"
-    procs.run([*python, "validate", "--format", "json", str(contract)], 300, found)
+    found.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "generator", "validate", "--format", "json", str(contract)]
+    procs.run(command, 300, found)
     try:
         report = json.loads(found.read_text(encoding="utf-8"))
     except ValueError:
         return f"validate --format json gave no JSON: {_tail(found)}"
-    return package, report["contracts"][0]["diagnostics"]
+    diagnostics: list[Any] = report["contracts"][0]["diagnostics"]
+    return diagnostics
 
 
 def probe(job: dict[str, Any], work: Path, procs: Processes) -> dict[str, Any]:
@@ -204,6 +148,8 @@ def assemble(name: str, target: str, result: dict[str, Any], diagnostics: list[A
     """One table row: the probe's result with every failure classed."""
     failures = []
     for failure in result.get("failures", []):
+        for stale in ("class", "explained_by", "awaiting"):  # a saved run classed again
+            failure.pop(stale, None)
         scopes = result.get("scopes", {}).get(failure["operation"], {})
         kind, explained = classify(failure, target, scopes, diagnostics)
         failure["class"] = kind
@@ -293,6 +239,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--budget", type=float, default=300.0, help="seconds of testing per contract and target"
     )
     parser.add_argument(
+        "--reclassify",
+        type=Path,
+        metavar="JSON",
+        help="class a saved run's failures again (validate runs again, schemathesis does not)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=RESULTS / "fidelity", help="report stem (.json, .md)"
     )
     args = parser.parse_args(argv)
@@ -304,24 +256,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    contracts = discover(args.large, args.only)
-    print(
-        f"{len(contracts)} contracts, targets {', '.join(args.targets)}, max-examples {args.max_examples}, "
-        f"seed {seed} (rerun with --seed {seed})",
-        flush=True,
-    )
-    for sig in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (`&`)
-        signal.signal(sig, _interrupt)
-    print("\n".join(table([])[:2]), flush=True)
-    procs, rows, interrupted = Processes(), [], False
-    started = time.monotonic()
+def run_all(contracts: list[Path], args: argparse.Namespace, seed: int) -> tuple[list[Row], bool]:
+    """Every row of every contract (printed as each contract finishes); and if interrupted."""
+    procs, rows, interrupted = Processes(ROOT), [], False
     with tempfile.TemporaryDirectory(prefix="specfirst-fidelity-") as tmp:
         pool = ThreadPoolExecutor(max(1, args.jobs))
         futures = [
@@ -344,8 +281,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         pool.shutdown(wait=True, cancel_futures=True)
     order = {str(c.relative_to(CORPUS)): i for i, c in enumerate(contracts)}
     rows.sort(key=lambda r: (order[r["contract"]], r["target"]))
-    wall = time.monotonic() - started
-    run = {
+    return rows, interrupted
+
+
+def reclassify(saved: Path) -> tuple[dict[str, Any], list[Row]]:
+    """A saved run's failures classed again by today's table and `specfirst validate`."""
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    procs, rows = Processes(ROOT), []
+    found: dict[str, list[Any] | str] = {}
+    with tempfile.TemporaryDirectory(prefix="specfirst-fidelity-") as tmp:
+        for row in data["rows"]:
+            name = row["contract"]
+            if row["state"] == "tested" and name not in found:
+                found[name] = validate(CORPUS / name, Path(tmp), procs)
+            diagnostics = found.get(name)
+            if row["state"] == "tested" and isinstance(diagnostics, list):
+                row = assemble(name, row["target"], row, diagnostics)
+            rows.append(row)
+    return {**data["run"], "reclassified": str(saved)}, rows
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (`&`)
+        signal.signal(sig, _interrupt)
+    started = time.monotonic()
+    if args.reclassify is not None:
+        run, rows = reclassify(args.reclassify)
+        interrupted = bool(run["interrupted"])
+    else:
+        seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+        contracts = discover(args.large, args.only)
+        print(
+            f"{len(contracts)} contracts, targets {', '.join(args.targets)}, max-examples "
+            f"{args.max_examples}, seed {seed} (rerun with --seed {seed})",
+            flush=True,
+        )
+        print("\n".join(table([])[:2]), flush=True)
+        rows, interrupted = run_all(contracts, args, seed)
+        run = settings(args, seed, interrupted, time.monotonic() - started)
+    written = write_reports(args.out, run, rows)
+    failures = [f for r in rows for f in r.get("failures", [])]
+    print(table(rows)[-1])
+    print(f"unique failures: {dict(class_counts(failures))}; by check: {by_check(failures)}")
+    print(
+        f"wall time {time.monotonic() - started:.0f} s; seed {run['seed']}; "
+        f"written: {', '.join(map(str, written))}"
+    )
+    return 130 if interrupted else 0
+
+
+def settings(args: argparse.Namespace, seed: int, interrupted: bool, wall: float) -> Row:
+    """What the report says about the run: settings, machine, wall time."""
+    return {
         "seed": seed,
         "max_examples": args.max_examples,
         "targets": list(args.targets),
@@ -360,14 +352,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),
     }
-    written = write_reports(args.out, run, rows)
-    print("\n".join(table(rows)[-1:]))
-    classes = class_counts(f for r in rows for f in r.get("failures", []))
-    print(
-        f"unique failures: {dict(classes)}; by check: {by_check(f for r in rows for f in r.get('failures', []))}"
-    )
-    print(f"wall time {wall:.0f} s; seed {seed}; written: {', '.join(map(str, written))}")
-    return 130 if interrupted else 0
 
 
 if __name__ == "__main__":

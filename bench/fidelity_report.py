@@ -46,7 +46,7 @@ FIXED = {
     "not_a_server_error": "server error",
     "ignored_auth": "request without valid credentials accepted",
     "missing_required_header": "request without a required header accepted",
-    "allow_header_conformance": "`Allow` lists other methods than the contract's",
+    "allow_header_conformance": "Allow lists other methods than the contract's",
     "object_level_authorization": "the peer identity received the owner's object",
     "use_after_free": "deleted resource still answered",
     "ensure_resource_availability": "created resource not found",
@@ -64,7 +64,7 @@ def pattern(failure: Row) -> str:
     lines = [line.strip() for line in str(failure.get("message", "")).splitlines() if line.strip()]
     if failure.get("kind") == "JsonSchemaError":  # the violated keyword says it all
         keyword = str(failure.get("signature", "")).rsplit("/", 1)[-1]
-        detail = f"response violates `{keyword}`"
+        detail = f"response violates '{keyword}'"
     elif check in FIXED:
         detail = FIXED[check]
     elif check == "content_type_conformance":
@@ -109,7 +109,7 @@ def table(rows: Sequence[Row]) -> list[str]:
             str(len(row.get("operations", []))) if row["state"] == "tested" else "",
             str(row.get("cases", "")) if row["state"] == "tested" else "",
             by_check(failures) if row["state"] == "tested" else row["state"],
-            *(str(classes[c]) for c in CLASSES),
+            *(str(classes[c]) if row["state"] == "tested" else "" for c in CLASSES),
             f"{row.get('seconds', 0):.0f}",
             "; ".join(row.get("notes", [])),
         ]
@@ -231,6 +231,7 @@ def markdown(run: Mapping[str, Any], rows: Sequence[Row], top: Sequence[Mapping[
         f"{', '.join(run['targets'])}, phases {', '.join(run['phases'])}, budget {run['budget']:.0f} s "
         f"per run; {run['cpus']} CPUs ({run['machine']}); wall time {run['wall_seconds']:.0f} s"
         + (" (INTERRUPTED)" if run["interrupted"] else "")
+        + (f"; classed again from {run['reclassified']}" if run.get("reclassified") else "")
         + ".",
         "",
         f"{len({r['contract'] for r in rows})} contracts, {len(skipped)} not generated; "
