@@ -134,7 +134,8 @@ def notes(result: dict[str, Any]) -> list[str]:
         if seen.get("401") and set(seen) <= {"401", "400", "422", "405", "415"}
     ]
     if refused and credentials.get("secured"):
-        found.append(f"{len(refused)} ops never got past 401")
+        # refused credentials, or a request no valid case could be built for
+        found.append(f"{len(refused)} ops only ever answered 400/401/405/415/422")
     if result.get("stop_reason", "completed") != "completed":
         found.append(f"stopped: {result['stop_reason']}")
     if result.get("problems"):
