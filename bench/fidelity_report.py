@@ -211,13 +211,11 @@ def credentials_table(rows: Sequence[Row]) -> list[str]:
     """Per security scheme kind: contracts using it, and operations left without credentials."""
     seen: dict[str, set[str]] = defaultdict(set)
     unsatisfied: Counter[str] = Counter()
-    for row in rows:
-        credentials = row.get("credentials") or {}
-        kinds = set(credentials.get("schemes", {}).values()) or {"(none)"}
-        for kind in kinds:
-            seen[kind].add(str(row["contract"]))
-            if credentials.get("unsatisfied"):
-                unsatisfied[kind] += len(credentials["unsatisfied"])
+    plans = {str(row["contract"]): row.get("credentials") or {} for row in rows}  # one per contract
+    for contract, credentials in plans.items():
+        for kind in set(credentials.get("schemes", {}).values()) or {"(none)"}:
+            seen[kind].add(contract)
+            unsatisfied[kind] += len(credentials.get("unsatisfied", []))
     lines = ["| scheme kind | contracts | ops sent without usable credentials |", "|---|---:|---:|"]
     for kind in sorted(seen):
         lines.append(f"| {kind} | {len(seen[kind])} | {unsatisfied[kind]} |")
