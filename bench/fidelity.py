@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD .venv/bin/python bench/fidelity.py                  # every non-large contract, mock and stub
     PYTHONPATH=$PWD .venv/bin/python bench/fidelity.py --only petstore xkcd --target mock --seed 7
+    PYTHONPATH=$PWD .venv/bin/python bench/fidelity.py --reclassify bench/results/fidelity.json
 
 For every selected contract of ../shared/corpus that generates, and for each target (`mock`:
 `specfirst serve --mock`; `stub`: `specfirst serve`, every operation 501 after auth and
@@ -10,7 +11,9 @@ service on a free port with test credentials in its settings, runs schemathesis 
 specfirst's contract runner (every check, every phase, positive and negative data), and
 always stops the service. Each unique failure is then classed (bench/fidelity_classify.py):
 `unimplemented` (the stub's 501, by design), `contract` (explained by a `specfirst validate`
-finding in the failing operation) or `runtime` (ours to fix).
+finding in the failing operation) or `runtime` (ours to fix). On the stub a 501 does not count
+as invalid data rejected, so validation gaps show there too. `--reclassify` classes a saved
+run again (after validate learns a rule) without running schemathesis.
 
 Credentials, per security scheme kind (generator/contract/credentials.py, as `specfirst test`):
 HTTP bearer, OAuth2 and OpenID Connect get an HS256 JWT minted per request with the scopes
@@ -18,7 +21,8 @@ the operation names (the service gets the secret, issuer and audience); API keys
 query or cookie) a random key per identity (the service gets its SHA-256); HTTP basic a random
 user and password (the service gets its hash). Other kinds (mutual TLS, digest, other HTTP
 schemes) and requirements two schemes cannot meet together (both in `Authorization`) are
-sent without credentials; such operations are counted in the `notes` column.
+sent without credentials; such operations are counted in the `notes` column. Curl lines show
+credentials as `[Filtered]` (schemathesis); `specfirst token` mints one for a replay.
 
 Writes bench/results/fidelity.json (every failure with its class, message and curl line) and
 bench/results/fidelity.md (the tables); `--out` changes the stem.
