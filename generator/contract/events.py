@@ -26,6 +26,10 @@ class Finding:
     operation: str  # `METHOD /path`
     curl: str
     occurrences: int = 1
+    status: int | None = None  # the response's status code; None when no response came back
+    # What schemathesis itself tells failures of one kind apart by (the status code of an
+    # undocumented status, the schema path of a schema violation...); "" when only the kind does.
+    signature: str = ""
 
 
 @dataclass(frozen=True)

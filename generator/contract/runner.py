@@ -258,6 +258,8 @@ def _findings(recorder: ScenarioRecorder) -> Iterator[Finding]:
     for case_id, checks in recorder.checks.items():
         case = recorder.cases.get(case_id)
         label = case.value.operation.label if case is not None else ""
+        interaction = recorder.interactions.get(case_id)
+        response = interaction.response if interaction is not None else None
         for check in checks:
             info = check.failure_info
             if info is None:
@@ -271,7 +273,17 @@ def _findings(recorder: ScenarioRecorder) -> Iterator[Finding]:
                 message=failure.message,
                 operation=failure.operation or label,
                 curl=info.code_sample,
+                status=response.status_code if response is not None else None,
+                signature=_signature(failure),
             )
+
+
+def _signature(failure: Any) -> str:
+    """The key schemathesis 4.32 compares failures of one kind and operation by (`Failure.__eq__`).
+
+    It has no public name; a schemathesis without it leaves the kind alone to tell them apart.
+    """
+    return str(getattr(failure, "_unique_key", ""))
 
 
 def _after_run(event: st_events.EngineFinished) -> Iterator[Finding]:

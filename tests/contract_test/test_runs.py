@@ -68,6 +68,9 @@ def test_a_broken_implementation_is_caught_and_each_failure_named(run_cli: RunCl
     for failure in outcome.summary["failures"]:
         assert failure["curl"].splitlines()[-1].startswith("curl -X ")
         assert failure["code"].startswith("ST") and failure["title"]
+    statuses = {(f["check"], f["operation"]): f["status"] for f in outcome.summary["failures"]}
+    assert statuses[("status_code_conformance", "POST /notes")] == 200
+    assert statuses[("not_a_server_error", "GET /health")] == 500
     junit = _junit_failures(outcome.junit)
     assert "status_code_conformance" in junit["POST /notes"]
     assert {"not_a_server_error", "status_code_conformance"} <= junit["GET /health"]

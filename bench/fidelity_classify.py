@@ -1,0 +1,168 @@
+"""Whose fault a fidelity failure is: `unimplemented` (by design), `contract` or `runtime`.
+
+- `unimplemented`: the stub app answered 501 and the check complains about that answer
+  itself (an undocumented status, a server error, a valid request not accepted). By design:
+  nothing is implemented. A 501 that shows something else (invalid data or a missing
+  credential got through to the implementation) stays `runtime`.
+- `contract`: `specfirst validate` reports a finding that explains the check (`EXPLANATIONS`)
+  in the part of the failing operation the check looks at (`scope_for`): the request for a
+  request check, the documented response the answer was validated against for a response
+  check, else the whole operation; each with what it uses through `$ref`
+  (`operation_scopes` in fidelity_probe).
+- `runtime`: everything else; the generated service or the mock broke its contract.
+
+>>> failure = {"check": "response_schema_conformance", "status": 200, "operation": "GET /a"}
+>>> found = [{"rule": "example-mismatch", "pointer": "/paths/~1a/get/responses/200/content"}]
+>>> classify(failure, "mock", {"responses": {"200": ["/paths/~1a/get/responses/200"]}}, found)[0]
+'contract'
+>>> classify({**failure, "status": 400}, "mock", {"responses": {"200": ["/paths/~1a/get/responses/200"]}}, found)[0]
+'runtime'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+UNIMPLEMENTED, CONTRACT, RUNTIME = "unimplemented", "contract", "runtime"
+CLASSES = (RUNTIME, CONTRACT, UNIMPLEMENTED)
+
+# Checks that, on a 501 from the stub, object to the 501 itself.
+ABOUT_THE_ANSWER = frozenset(
+    {
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_headers_conformance",
+        "response_schema_conformance",
+        "positive_data_acceptance",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Validate rules whose finding explains failures of `check`.
+
+    Only failures answered with one of `statuses` and seen in one of `phases` (empty: any).
+    """
+
+    check: str
+    rules: frozenset[str]
+    statuses: frozenset[int] = frozenset()
+    phases: frozenset[str] = frozenset()
+    why: str = ""
+    # Rules still being written: a runtime failure only they explain is reported apart
+    # (`awaiting`), since it turns `contract` once validate reports them.
+    pending: bool = False
+
+
+def _rules(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+# One row per (check, cause). Add a row when `specfirst validate` learns a new rule: the rule
+# id, the check whose failures it explains and, if only some failures, their statuses or the
+# phases they must have been seen in.
+EXPLANATIONS: tuple[Explanation, ...] = (
+    Explanation(
+        "status_code_conformance",
+        _rules("undocumented-validation-status"),
+        frozenset({400, 413, 415, 422}),
+        why="the operation documents no status for a rejected request",
+        pending=True,
+    ),
+    Explanation(
+        "status_code_conformance",
+        _rules("undocumented-auth-status"),
+        frozenset({401, 403}),
+        why="a secured operation documents no 401/403",
+        pending=True,
+    ),
+    Explanation(
+        "response_schema_conformance",
+        _rules("example-mismatch", "default-mismatch", "required-property-undefined"),
+        why="the mock answers the contract's own examples and defaults",
+    ),
+    Explanation(
+        "positive_data_acceptance",
+        _rules("example-mismatch", "default-mismatch"),
+        phases=frozenset({"examples"}),
+        why="the examples phase sends the contract's examples as valid requests",
+    ),
+    Explanation(
+        "positive_data_acceptance",
+        _rules("required-property-undefined"),
+        why="a required property with no schema: schemathesis sends any value",
+    ),
+    Explanation(
+        "negative_data_rejection",
+        _rules("required-property-undefined"),
+        why="a required property with no schema: any value is valid to the service",
+    ),
+)
+
+
+def explaining_rules(failure: Mapping[str, Any], *, pending: bool = False) -> frozenset[str]:
+    """The rule ids that can explain `failure` (check, status, phases); `pending`: unwritten ones."""
+    status, phases = failure.get("status"), set(failure.get("phases", ()))
+    found: set[str] = set()
+    for row in EXPLANATIONS:
+        if (
+            (row.pending or not pending)
+            and row.check == failure["check"]
+            and (not row.statuses or status in row.statuses)
+            and (not row.phases or bool(row.phases & phases))
+        ):
+            found |= row.rules
+    return frozenset(found)
+
+
+REQUEST_CHECKS = frozenset(
+    {"positive_data_acceptance", "negative_data_rejection", "missing_required_header"}
+)
+RESPONSE_CHECKS = frozenset(
+    {"response_schema_conformance", "content_type_conformance", "response_headers_conformance"}
+)
+
+
+def scope_for(check: str, status: int | None, scopes: Mapping[str, Any]) -> Sequence[str]:
+    """The pointers a finding must lie under to explain a failure of `check` answered `status`."""
+    if check in REQUEST_CHECKS:
+        return list(scopes.get("request", []))
+    if check in RESPONSE_CHECKS:
+        responses = {key.upper(): part for key, part in scopes.get("responses", {}).items()}
+        # The documented response an answer is checked against (OpenAPI 3.x, Responses Object).
+        for key in (str(status), f"{str(status)[:1]}XX", "DEFAULT"):
+            if key in responses:
+                return list(responses[key])
+        return []
+    return list(scopes.get("operation", []))
+
+
+def in_scope(pointer: str, scope: Iterable[str]) -> bool:
+    """Whether `pointer` is one of `scope` or lies below one (token boundaries respected).
+
+    >>> in_scope("/paths/~1a/get/responses", ["/paths/~1a/get"]), in_scope("/paths/~1ab", ["/paths/~1a"])
+    (True, False)
+    """
+    return any(pointer == p or pointer.startswith(p + "/") for p in scope)
+
+
+def classify(
+    failure: Mapping[str, Any],
+    target: str,
+    scopes: Mapping[str, Any],
+    diagnostics: Sequence[Mapping[str, Any]],
+) -> tuple[str, Mapping[str, Any] | None]:
+    """The failure's class and, for `contract`, the validate finding that explains it."""
+    check, status = str(failure["check"]), failure.get("status")
+    if target == "stub" and status == 501 and check in ABOUT_THE_ANSWER:
+        return UNIMPLEMENTED, None
+    rules = explaining_rules(failure)
+    scope = scope_for(check, status, scopes)
+    for diagnostic in diagnostics:
+        if diagnostic["rule"] in rules and in_scope(str(diagnostic["pointer"]), scope):
+            return CONTRACT, diagnostic
+    return RUNTIME, None
