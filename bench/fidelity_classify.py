@@ -4,6 +4,10 @@
   itself (an undocumented status, a server error, a valid request not accepted). By design:
   nothing is implemented. A 501 that shows something else (invalid data or a missing
   credential got through to the implementation) stays `runtime`.
+- `stateless`: the mock keeps no state by design, so what the stateful checks ask of a real
+  service (a deleted resource is gone, a created one is there, one identity's object is not
+  another's) does not apply to it: `use_after_free`, `ensure_resource_availability` and
+  `object_level_authorization` against the mock.
 - `contract`: `specfirst validate` reports a finding that explains the check (`EXPLANATIONS`)
   in the part of the failing operation the check looks at (`scope_for`): the request for a
   request check, the documented response the answer was validated against for a response
@@ -26,7 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 UNIMPLEMENTED, CONTRACT, RUNTIME = "unimplemented", "contract", "runtime"
-CLASSES = (RUNTIME, CONTRACT, UNIMPLEMENTED)
+STATELESS = "stateless"
+CLASSES = (RUNTIME, CONTRACT, UNIMPLEMENTED, STATELESS)
+STATEFUL_CHECKS = frozenset(
+    {"use_after_free", "ensure_resource_availability", "object_level_authorization"}
+)
 
 # Checks that, on a 501 from the stub, object to the 501 itself.
 ABOUT_THE_ANSWER = frozenset(
@@ -71,14 +79,40 @@ EXPLANATIONS: tuple[Explanation, ...] = (
         _rules("undocumented-validation-status"),
         frozenset({400, 413, 415, 422}),
         why="the operation documents no status for a rejected request",
-        pending=True,
     ),
     Explanation(
         "status_code_conformance",
         _rules("undocumented-auth-status"),
-        frozenset({401, 403}),
-        why="a secured operation documents no 401/403",
-        pending=True,
+        frozenset({401}),
+        why="a secured operation documents no 401",
+    ),
+    Explanation(
+        "status_code_conformance",
+        _rules("undocumented-forbidden-status", "undocumented-auth-status"),
+        frozenset({403}),
+        why="an operation requiring scopes documents no 403",
+    ),
+    Explanation(
+        "status_code_conformance",
+        _rules("unverifiable-security-scheme"),
+        frozenset({501}),
+        why="a scheme the runtime cannot verify answers 501 until the app registers a verifier",
+    ),
+    Explanation(
+        "positive_data_acceptance",
+        _rules("nullable-not-in-3-1", "ambiguous-one-of"),
+        why="null where a 3.1 schema says `nullable` (no keyword), or a value matching two "
+        "oneOf branches: the contract refuses what its author meant to allow",
+    ),
+    Explanation(
+        "response_schema_conformance",
+        _rules("ambiguous-one-of"),
+        why="a value matching two oneOf branches is valid for no branch",
+    ),
+    Explanation(
+        "negative_data_rejection",
+        _rules("unenforceable-keyword"),
+        why="a keyword the wire validator cannot apply",
     ),
     Explanation(
         "response_schema_conformance",
@@ -160,6 +194,8 @@ def classify(
     check, status = str(failure["check"]), failure.get("status")
     if target == "stub" and status == 501 and check in ABOUT_THE_ANSWER:
         return UNIMPLEMENTED, None
+    if target == "mock" and check in STATEFUL_CHECKS:
+        return STATELESS, None
     rules = explaining_rules(failure)
     scope = scope_for(check, status, scopes)
     for diagnostic in diagnostics:
