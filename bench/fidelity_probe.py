@@ -50,7 +50,7 @@ from generator.contract.runner import RunnerError, RunPlan, run_schemathesis  # 
 from generator.contract.service import HOST, answers, free_port, log_tail, stop  # noqa: E402
 from generator.contract.session import TEST_AUDIENCE, TEST_ISSUER, server_path  # noqa: E402
 from generator.pipeline import check_contract, env_prefix  # noqa: E402
-from generator.spec.document import join_pointer, resolve_pointer  # noqa: E402
+from generator.spec.pointers import join_pointer, resolve_pointer  # noqa: E402
 
 STARTUP_SECONDS = 60.0
 # schemathesis counts any 5xx as invalid data rejected. On the stub, a request that passes
