@@ -199,6 +199,14 @@ class _Planner:
         """Whether `value` is valid for the schema at `pointer` of the response view."""
         return self.valid(schema_ref("response", pointer), value)
 
+    def text_format(self, media_type: str) -> int:
+        """A format for an error documented as text: the runtime writes the title and detail."""
+        key = (media_type, "")
+        if key not in self.index:
+            self.index[key] = len(self.formats)
+            self.formats.append({"media_type": media_type, "text": True, "fields": []})
+        return self.index[key]
+
     def skeleton(self, pointer: str, ref: str, examples: list[Any]) -> Any:
         """A body valid against the schema: an example, else a synthesized value; None if neither."""
         for use_examples in (True, False):
@@ -240,9 +248,12 @@ def _operation(planner: _Planner, op: Operation) -> dict[str, Any]:
     for key in _error_keys(responses):
         ptr = join_pointer(op_ptr, "responses", key)
         bodies = response_error_bodies(root, responses[key], ptr)
-        if not bodies:
-            continue
         response = _resolved(root, responses[key])
+        if not bodies:
+            text = _text_media_type(response)
+            if text is not None:  # a documented text error (text/html, text/plain...)
+                statuses[key] = {"format": planner.text_format(text)}
+            continue
         media = as_mapping(as_mapping(response.get("content")).get(bodies[0][0]))
         examples = own_examples(root, media)
         index = planner.format_of(bodies[0], examples)
@@ -253,6 +264,12 @@ def _operation(planner: _Planner, op: Operation) -> dict[str, Any]:
         statuses[key] = entry
     validation = 422 if "422" in responses and "400" not in responses else 400
     return {"validation": validation, "statuses": statuses}
+
+
+def _text_media_type(response: Mapping[str, Any]) -> str | None:
+    """The first text media type a response documents, when it documents no JSON."""
+    content = as_mapping(response.get("content"))
+    return next((str(m) for m in content if str(m).lower().startswith("text/")), None)
 
 
 def plan_errors(root: Mapping[str, Any], api: Api, views: Mapping[str, Any]) -> dict[str, Any]:

@@ -63,6 +63,20 @@ paths:
           description: anything
           content:
             '*/*': {schema: {type: string, format: binary}}
+  /page:
+    get:
+      operationId: page
+      parameters:
+        - {name: n, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: a page
+          content:
+            text/html: {schema: {type: string}}
+        '400':
+          description: bad input, as a page
+          content:
+            text/html: {schema: {type: string}}
   /picture:
     get:
       operationId: picture
@@ -173,6 +187,9 @@ def _impl(package: ModuleType) -> object:
         async def blob(self) -> Any:
             return r.BlobOk(body=b"\x00\x01")
 
+        async def page(self, *, n: int | None) -> Any:
+            return r.PageOk(body="<p>ok</p>")
+
         async def picture(self, *, as_: str | None) -> Any:
             return r.PictureOk(body=b"GIF89a", content_type=as_)
 
@@ -245,6 +262,13 @@ def test_error_bodies_fit_each_documented_schema(client: TestClient, package: Mo
     scim = client.get("/items", params={"mode": "unauthorized"})
     assert scim.status_code == 401 and scim.headers["content-type"] == "application/scim+json"
     jsonschema.validate(scim.json(), _schema(package, "ScimError"))
+
+
+def test_an_error_documented_as_text_is_sent_as_that_text(client: TestClient) -> None:
+    response = client.get("/page", params={"n": "<script>"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>Bad Request</h1>" in response.text and "<script>" not in response.text
 
 
 def test_auth_answers_use_the_contracts_problem_and_challenges(client: TestClient) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class ErrorFormat:
     schema: str = ""  # reference in the response view; "" when nothing constrains the body
     skeleton: Any = None
     issues: Mapping[str, Any] | None = field(default_factory=lambda: dict(_DEFAULT_ISSUES))
+    text: bool = False  # a text error (text/plain, text/html): the title and detail as text
 
     def body(self, facts: Facts) -> Any:
         """A body for `facts`, valid against the schema whenever the skeleton is."""
@@ -104,10 +106,26 @@ class ErrorFormat:
 
     def response(self, facts: Facts, headers: Mapping[str, str] | None = None) -> Response:
         """A complete error response."""
+        if self.text:
+            return Response(
+                _text(facts, self.media_type),
+                facts.status,
+                headers=dict(headers or {}),
+                media_type=self.media_type,
+            )
         content = json.dumps(self.body(facts), ensure_ascii=False).encode()
         return Response(
             content, facts.status, headers=dict(headers or {}), media_type=self.media_type
         )
+
+
+def _text(facts: Facts, media_type: str) -> str:
+    """An error as text: the title and the detail (escaped and in a page for text/html)."""
+    detail = facts.detail or facts.title
+    if media_type.split(";", 1)[0].strip().lower() != "text/html":
+        return f"{facts.title}: {detail}\n"
+    title, body = html.escape(facts.title), html.escape(detail)
+    return f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{body}</p>\n"
 
 
 def _top_key(pointer: str, body: Mapping[str, Any]) -> str | None:
@@ -252,6 +270,7 @@ def _format(raw: Mapping[str, Any]) -> ErrorFormat:
         schema=str(raw.get("schema") or ""),
         skeleton=raw.get("skeleton"),
         issues=raw.get("issues"),
+        text=raw.get("text") is True,
     )
 
 

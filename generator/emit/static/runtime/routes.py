@@ -75,9 +75,12 @@ class ContractRoute(APIRoute):
     implementation: object | None = None  # the object implementing the tag's Protocol
     routes_class: Callable[[Any], object] | None = None  # binds an implementation
 
+    literals: frozenset[str] | set[str] = frozenset()  # the router's non-templated paths
+
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
         self.literal_prefix = self.path.split("{", 1)[0]
+        self.templated = "{" in self.path
         if not self.dependant.dependencies:  # a handler that asks for its context keeps them
             self.app = _direct(self.wrap(endpoint))
 
@@ -93,13 +96,14 @@ class ContractRoute(APIRoute):
         # not start with this route's literal prefix is refused without the regex and
         # FastAPI's scope look-ups (~1 us a route). Under a root path or an inclusion
         # context FastAPI decides as always.
-        if (
-            not scope["path"].startswith(self.literal_prefix)
-            and scope["type"] == "http"
-            and not scope.get("root_path")
-            and not scope.get("fastapi")
-        ):
-            return _NO_MATCH, {}
+        path = scope["path"]
+        if scope["type"] == "http" and not scope.get("root_path") and not scope.get("fastapi"):
+            if not path.startswith(self.literal_prefix):
+                return _NO_MATCH, {}
+            # OpenAPI 3.x, Paths Object: a concrete path is matched before a templated one, so
+            # `/pets/mine` never reaches `/pets/{id}` (another method there is a 405, not a 400).
+            if self.templated and path in self.literals:
+                return _NO_MATCH, {}
         return super().matches(scope)
 
     def wrap(self, handler: Endpoint) -> Endpoint:
@@ -278,6 +282,8 @@ def register(
     target = Injecting(impl, wanting) if wanting else impl
     bound = routes_class(target) if impl is not None else None
     missing: list[str] = []
+    literals: set[str] = router.__dict__.setdefault("specfirst_literals", set())
+    literals.update(prefix + op.path for op in operations if "{" not in op.path)
     for op in operations:
         handler: Handler | None = getattr(bound, op.name) if op.name in served else None
         if handler is None:
@@ -301,6 +307,7 @@ def register(
         if isinstance(route, ContractRoute):
             route.operation, route.handler = op, handler
             route.implementation, route.routes_class = impl, routes_class
+            route.literals = literals
     return missing
 
 

@@ -56,9 +56,10 @@ def operation_of(scope: Scope) -> str | None:
 def allowed_methods(
     prefix: str, routes: Sequence[tuple[str, Sequence[str]]]
 ) -> list[tuple[re.Pattern[str], str]]:
-    """Compiled route templates with their `Allow` values (`{name}` matches one segment)."""
+    """Compiled route templates with their `Allow` values (`{name}` matches one segment);
+    concrete paths first, as OpenAPI matches them."""
     table = []
-    for path, methods in routes:
+    for path, methods in sorted(routes, key=lambda route: "{" in route[0]):
         parts = re.split(r"(\{[^{}]*\})", prefix + path)
         regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
         table.append((re.compile(regex), ", ".join(methods)))

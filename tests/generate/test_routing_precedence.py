@@ -1,0 +1,46 @@
+"""A concrete path is matched before a templated one (OpenAPI 3.x, Paths Object)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from fastapi.testclient import TestClient
+
+CONTRACT = """
+openapi: 3.0.3
+info: {title: pets, version: '1'}
+paths:
+  /pets/mine:
+    get:
+      operationId: listMine
+      responses: {'200': {description: ok}}
+  /pets/{id}:
+    post:
+      operationId: updatePet
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {'204': {description: ok}, '400': {description: bad}}
+"""
+
+
+@pytest.fixture(scope="module")
+def client(
+    generate_package: Callable[[Path, str], ModuleType], tmp_path_factory: pytest.TempPathFactory
+) -> TestClient:
+    contract = tmp_path_factory.mktemp("precedence") / "pets.yaml"
+    contract.write_text(CONTRACT, encoding="utf-8")
+    package = generate_package(contract, "precedence_pkg")
+    return TestClient(package.create_app())
+
+
+def test_another_method_on_a_concrete_path_is_405_not_the_templated_route(
+    client: TestClient,
+) -> None:
+    response = client.post("/pets/mine")
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == "GET"
+    assert client.options("/pets/mine").headers["allow"] == "GET"
+    assert client.post("/pets/7").status_code == 501  # the templated route still serves ids
+    assert client.post("/pets/seven").status_code == 400
