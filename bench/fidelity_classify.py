@@ -111,8 +111,29 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     Explanation(
         "negative_data_rejection",
-        _rules("unenforceable-keyword"),
-        why="a keyword the wire validator cannot apply",
+        _rules("unenforceable-keyword", "enum-type-mismatch"),
+        why="a keyword the wire validator cannot apply, or an enum no value can match",
+    ),
+    Explanation(
+        "positive_data_acceptance",
+        _rules("enum-type-mismatch"),
+        why="an enum value of another type than declared: no instance is valid",
+    ),
+    Explanation(
+        "status_code_conformance",
+        _rules("no-responses"),
+        why="the operation documents no response at all",
+    ),
+    Explanation(
+        "not_a_server_error",
+        _rules("no-responses"),
+        frozenset({501}),
+        why="the mock has no documented response to answer with",
+    ),
+    Explanation(
+        "missing_required_header",
+        _rules("ignored-header-parameter"),
+        why="OpenAPI ignores header parameters named Accept, Content-Type or Authorization",
     ),
     Explanation(
         "response_schema_conformance",

@@ -191,6 +191,24 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
     Rule("not-generated", _V, _W, "webhooks and callbacks are described but not generated"),
     Rule(
+        "no-responses",
+        _V,
+        _W,
+        "an operation that documents no response: everything the service answers is undocumented",
+    ),
+    Rule(
+        "ignored-header-parameter",
+        _V,
+        _W,
+        "a header parameter named Accept, Content-Type or Authorization, which OpenAPI ignores",
+    ),
+    Rule(
+        "enum-type-mismatch",
+        _V,
+        _W,
+        "`enum` values of a type the schema's `type` refuses (no instance can match them)",
+    ),
+    Rule(
         "unenforceable-keyword",
         _V,
         _W,

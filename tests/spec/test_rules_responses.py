@@ -160,3 +160,25 @@ def test_webhooks_and_callbacks_are_not_checked() -> None:
               responses: {"200": {description: ok}}
         """
     assert [d.rule for d in validate_yaml(doc(text, "3.1.0"))] == ["not-generated"]
+
+
+def test_an_operation_without_responses_and_ignored_header_parameters() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /a:
+                get:
+                  operationId: getA
+                  parameters:
+                    - {name: Accept, in: header, schema: {type: string}}
+                    - {name: X-Trace, in: header, schema: {type: string}}
+                  responses: {}
+            """,
+            version="3.1.0",
+        )
+    )
+    rules = {(d.rule, d.pointer) for d in found}
+    assert ("no-responses", "/paths/~1a/get/responses") in rules
+    assert ("ignored-header-parameter", "/paths/~1a/get/parameters/0") in rules
+    assert not any(d.pointer.endswith("/parameters/1") for d in found)

@@ -225,3 +225,21 @@ def test_the_rule_flags_exactly_the_mapping_entries_generation_drops() -> None:
     }
     dropped = {pointer.rsplit("/", 1)[1] for pointer, _ in plan_models(root).stripped}
     assert flagged == dropped == {"d", "e", "f", "g"}
+
+
+def test_enum_values_of_another_type_than_declared() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            components:
+              schemas:
+                Flag: {type: string, enum: [true, false]}
+                Size: {type: integer, enum: [1, 2.0]}
+                Maybe: {type: string, nullable: true, enum: [a, null]}
+            """
+        )
+    )
+    assert [(d.rule, d.pointer) for d in found if d.rule == "enum-type-mismatch"] == [
+        ("enum-type-mismatch", "/components/schemas/Flag/enum")
+    ]
+    assert "true, false" in next(d for d in found if d.rule == "enum-type-mismatch").message

@@ -15,6 +15,12 @@ as documented when its own code, its range (`4XX`) or `default` is listed.
   openIdConnect scopes, or 3.1 roles for other schemes: the runtime checks them all).
 
 Each finding sits at the operation's `responses` (the operation itself when it has none).
+
+* `no-responses`: the operation documents no response at all (3.1 allows it), so every answer
+  the service gives, success included, is one the contract does not document.
+* `ignored-header-parameter`: a header parameter named `Accept`, `Content-Type` or
+  `Authorization`; OpenAPI says such parameters are ignored (the media types and security
+  schemes say it), so the service neither reads nor enforces it.
 """
 
 from __future__ import annotations
@@ -35,6 +41,18 @@ def check_responses(contract: Contract) -> list[Diagnostic]:
             continue  # the standard check reports it
         codes = {str(code).upper() for code in responses}
         at = join_pointer(op.pointer, "responses") if "responses" in op.node else op.pointer
+        if not codes:
+            message = (
+                f"{op.label} documents no response: whatever the service answers is undocumented"
+            )
+            found.append(contract.diag("no-responses", message, at))
+        for parameter in contract.parameters(op):
+            if parameter.location == "header" and parameter.name.lower() in _IGNORED:
+                message = (
+                    f"header parameter {parameter.name!r} is ignored (OpenAPI 3.x, Parameter "
+                    "Object): the media types and security schemes describe it; remove it"
+                )
+                found.append(contract.diag("ignored-header-parameter", message, parameter.site))
         takes_input = bool(contract.parameters(op)) or "requestBody" in op.node
         if takes_input and not _documented(codes, "400", "422"):
             message = (
@@ -45,6 +63,9 @@ def check_responses(contract: Contract) -> list[Diagnostic]:
             found.append(contract.diag("undocumented-validation-status", message, at))
         found.extend(_auth(contract, op, codes, at))
     return found
+
+
+_IGNORED = frozenset({"accept", "content-type", "authorization"})
 
 
 def _auth(c: Contract, op: Operation, codes: set[str], at: str) -> list[Diagnostic]:

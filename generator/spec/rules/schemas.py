@@ -18,7 +18,8 @@ resolves it; generation would drop the entry and misreport it as a stripped exte
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
@@ -43,7 +44,46 @@ def check_schemas(contract: Contract) -> list[Diagnostic]:
         if contract.version != "3.0" and node.value.get("nullable") is True:
             found.append(_nullable(contract, node))
         found.extend(_undefined_required(contract, node))
+        found.extend(_enum_types(contract, node))
     return found
+
+
+def _is_integer(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": _is_integer,
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+def _enum_types(c: Contract, node: Node) -> list[Diagnostic]:
+    """`enum` values of a type the schema's `type` refuses: no instance can ever be one."""
+    schema = node.value
+    declared, values = schema.get("type"), schema.get("enum")
+    types = [declared] if isinstance(declared, str) else declared
+    if not isinstance(values, list) or not isinstance(types, list) or not types:
+        return []
+    if c.version == "3.0" and schema.get("nullable") is True:
+        types = [*types, "null"]
+    tests = [_TYPE_TESTS[t] for t in types if t in _TYPE_TESTS]
+    wrong = [v for v in values if tests and not any(test(v) for test in tests)]
+    if not wrong:
+        return []
+    shown = ", ".join(json.dumps(v) for v in wrong[:5])
+    message = (
+        f"enum value(s) {shown} are not of type {'/'.join(map(str, types))}: no instance can "
+        "match them (quote them, or change `type`)"
+    )
+    return [c.diag("enum-type-mismatch", message, join_pointer(node.pointer, "enum"))]
 
 
 def _undefined_required(c: Contract, node: Node) -> list[Diagnostic]:
