@@ -13,6 +13,7 @@ Suites (`--only`, comma-separated):
   requests   generated endpoints vs the same endpoints hand-written in FastAPI, under
              uvicorn, driven by wrk (bench/serving.py); JWT overhead
   contract   `specfirst test` against the example services: schemathesis cases per second
+  binding    a handler call through the typed routes class vs the string lookup it replaced
 
 Contracts are the large ones in ../shared/corpus/large. Peers run from their own virtualenv,
 made by `bench/peers.sh` (they pin an older datamodel-code-generator; OpenAPI Generator needs
@@ -36,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
+from binding import bench_binding  # noqa: E402
 from codegen import bench_generate, bench_validate  # noqa: E402
 from contract_speed import bench_contract  # noqa: E402
 from serving import bench_requests, bench_startup  # noqa: E402
@@ -61,6 +63,10 @@ SUITES: dict[str, tuple[str, Callable[[list[Path], Path], Rows]]] = {
         bench_requests,
     ),
     "contract": ("Contract tests: schemathesis cases per second", bench_contract),
+    "binding": (
+        "Binding: typed routes class vs string lookup per request (target old/new >= 1.0)",
+        bench_binding,
+    ),
 }
 
 

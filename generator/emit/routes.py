@@ -1,8 +1,8 @@
 """Route views: the Python a router template prints for each operation, decided here.
 
 A router module holds three things per tag: a class whose methods call the tag's Protocol
-with typed arguments (`cast` to the Protocol's own annotations, so mypy checks the generated
-side of every call), the operations' descriptions for the runtime (`routes.Operation`), and
+with typed arguments (locals annotated with the Protocol's own types, so mypy checks the
+generated side of every call), the operations' descriptions for the runtime (`routes.Operation`), and
 `add_routes`. Contract names only ever become method names, keyword arguments and string
 literals: nothing from the contract is a module-level name beside the runtime's modules.
 """
@@ -20,6 +20,7 @@ class RouteView:
     """What the router template needs for one operation."""
 
     op: Operation
+    locals: tuple[str, ...]  # `name: Type = _call.values[...]`, one per argument
     arguments: tuple[str, ...]  # keyword arguments of the handler call
     operation: tuple[str, ...]  # lines of the `routes.Operation(...)` expression
 
@@ -31,20 +32,24 @@ def parameter_annotation(p: Parameter) -> str:
     return p.annotation
 
 
-def _arguments(op: Operation) -> list[str]:
-    args = [
-        f"{p.name}=cast({parameter_annotation(p)!r}, call.values[{p.name!r}])"
-        for p in op.parameters
+def _locals(op: Operation) -> list[str]:
+    """Each argument as a local of the Protocol's type (what mypy checks the call with)."""
+    found = [
+        f"{p.name}: {parameter_annotation(p)} = _call.values[{p.name!r}]" for p in op.parameters
     ]
     if op.body is not None:
-        args.append(f"body=cast({op.body_union!r}, call.body)")
+        found.append(f"body: {op.body_union} = _call.body")
     if op.security:  # the route class has checked the requirement: the principal is there
-        args.append(
-            "principal=cast('auth.Principal', call.principal)"
-            if op.secured
-            else "principal=call.principal"
-        )
-    return args
+        principal = "auth.Principal" if op.secured else "auth.Principal | None"
+        found.append(f"principal: {principal} = _call.principal")
+    return found
+
+
+def _arguments(op: Operation) -> list[str]:
+    names = [p.name for p in op.parameters]
+    names += ["body"] if op.body is not None else []
+    names += ["principal"] if op.security else []
+    return [f"{name}={name}" for name in names]
 
 
 def _param_spec(p: Parameter) -> str:
@@ -118,4 +123,9 @@ def _operation(op: Operation) -> list[str]:
 
 def route_view(op: Operation) -> RouteView:
     """Decide the handler call and the runtime description of one operation."""
-    return RouteView(op=op, arguments=tuple(_arguments(op)), operation=tuple(_operation(op)))
+    return RouteView(
+        op=op,
+        locals=tuple(_locals(op)),
+        arguments=tuple(_arguments(op)),
+        operation=tuple(_operation(op)),
+    )

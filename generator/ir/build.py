@@ -116,8 +116,10 @@ class _Builder:
         tag = str(tags[0]) if isinstance(tags, list) and tags else DEFAULT_TAG
         op_id = op.get("operationId")
         op_id = op_id if isinstance(op_id, str) and op_id else derived_operation_name(method, path)
-        # `context` is the keyword a handler declares to get its request context
-        params = build_parameters(self.root, item_ptr, op_ptr, self.types, Namespace({"context"}))
+        # `context` is the keyword a handler declares to get its request context; the others
+        # are names the generated call's annotations use (parameters become its locals)
+        reserved = {"context", "auth", *CLASS_SCOPE_NAMES}
+        params = build_parameters(self.root, item_ptr, op_ptr, self.types, Namespace(reserved))
         renames = {p.wire: p.name for p in params if p.location == "path"}
         responses = build_responses(
             self.root, op, op_ptr, class_name(op_id), self.types, self.results

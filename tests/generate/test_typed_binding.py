@@ -31,9 +31,9 @@ def test_a_wrong_call_in_a_generated_route_fails_mypy(tasks: ModuleType, tmp_pat
     assert _mypy(tmp_path, package.name).returncode == 0
     router = copy / "routers" / "tasks.py"
     source = router.read_text(encoding="utf-8")
-    call = 'task_id=cast("int", call.values["task_id"])'
-    assert call in source
-    router.write_text(source.replace(call, 'task_id=cast("str", call.values["task_id"])'))
+    typed = 'task_id: int = _call.values["task_id"]'
+    assert typed in source
+    router.write_text(source.replace(typed, 'task_id: str = _call.values["task_id"]'))
     result = _mypy(tmp_path, package.name)
     assert result.returncode == 1
     assert 'incompatible type "str"; expected "int"' in result.stdout, result.stdout

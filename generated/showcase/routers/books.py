@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
-from typing import Literal, cast
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -22,35 +23,44 @@ class BooksRoutes:
     def __init__(self, impl: interfaces.BooksApi) -> None:
         self._impl = impl
 
-    async def list_books(
-        self, call: routes.Call
-    ) -> (
+    def list_books(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.ListBooksOk
         | results.ListBooksBadRequest
         | results.ListBooksUnauthorized
         | results.ListBooksTooManyRequests
         | results.ListBooksInternalServerError
-    ):
+    ]:
         """GET /books"""
-        return await self._impl.list_books(
-            x_request_id=cast("UUID | None", call.values["x_request_id"]),
-            q=cast("str | None", call.values["q"]),
-            genre=cast("list[models.Genre] | None", call.values["genre"]),
-            ids=cast("list[int] | None", call.values["ids"]),
-            languages=cast("list[str] | None", call.values["languages"]),
-            tags=cast("list[str] | None", call.values["tags"]),
-            published=cast("models.DateRange | None", call.values["published"]),
-            sort=cast(
-                "Literal['title', '-title', 'published_on', '-published_on']", call.values["sort"]
-            ),
-            limit=cast("int", call.values["limit"]),
-            offset=cast("int", call.values["offset"]),
-            principal=call.principal,
+        x_request_id: UUID | None = _call.values["x_request_id"]
+        q: str | None = _call.values["q"]
+        genre: list[models.Genre] | None = _call.values["genre"]
+        ids: list[int] | None = _call.values["ids"]
+        languages: list[str] | None = _call.values["languages"]
+        tags: list[str] | None = _call.values["tags"]
+        published: models.DateRange | None = _call.values["published"]
+        sort: Literal["title", "-title", "published_on", "-published_on"] = _call.values["sort"]
+        limit: int = _call.values["limit"]
+        offset: int = _call.values["offset"]
+        principal: auth.Principal | None = _call.principal
+        return self._impl.list_books(
+            x_request_id=x_request_id,
+            q=q,
+            genre=genre,
+            ids=ids,
+            languages=languages,
+            tags=tags,
+            published=published,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+            principal=principal,
         )
 
-    async def create_book(
-        self, call: routes.Call
-    ) -> (
+    def create_book(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.CreateBookCreated
         | results.CreateBookBadRequest
         | results.CreateBookUnauthorized
@@ -60,34 +70,40 @@ class BooksRoutes:
         | results.CreateBookUnsupportedMediaType
         | results.CreateBookTooManyRequests
         | results.CreateBookInternalServerError
-    ):
+    ]:
         """POST /books"""
-        return await self._impl.create_book(
-            x_request_id=cast("UUID | None", call.values["x_request_id"]),
-            body=cast("models.BookInput", call.body),
-            principal=cast("auth.Principal", call.principal),
+        x_request_id: UUID | None = _call.values["x_request_id"]
+        body: models.BookInput = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.create_book(
+            x_request_id=x_request_id,
+            body=body,
+            principal=principal,
         )
 
-    async def get_book(
-        self, call: routes.Call
-    ) -> (
+    def get_book(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.GetBookOk
         | results.GetBookNotModified
         | results.GetBookBadRequest
         | results.GetBookUnauthorized
         | results.GetBookNotFound
         | results.GetBookInternalServerError
-    ):
+    ]:
         """GET /books/{book_id}"""
-        return await self._impl.get_book(
-            book_id=cast("int", call.values["book_id"]),
-            if_none_match=cast("str | None", call.values["if_none_match"]),
-            principal=cast("auth.Principal", call.principal),
+        book_id: int = _call.values["book_id"]
+        if_none_match: str | None = _call.values["if_none_match"]
+        principal: auth.Principal = _call.principal
+        return self._impl.get_book(
+            book_id=book_id,
+            if_none_match=if_none_match,
+            principal=principal,
         )
 
-    async def replace_book(
-        self, call: routes.Call
-    ) -> (
+    def replace_book(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.ReplaceBookOk
         | results.ReplaceBookBadRequest
         | results.ReplaceBookUnauthorized
@@ -98,18 +114,22 @@ class BooksRoutes:
         | results.ReplaceBookRequestEntityTooLarge
         | results.ReplaceBookUnsupportedMediaType
         | results.ReplaceBookInternalServerError
-    ):
+    ]:
         """PUT /books/{book_id}"""
-        return await self._impl.replace_book(
-            book_id=cast("int", call.values["book_id"]),
-            if_match=cast("str", call.values["if_match"]),
-            body=cast("models.BookInput", call.body),
-            principal=cast("auth.Principal", call.principal),
+        book_id: int = _call.values["book_id"]
+        if_match: str = _call.values["if_match"]
+        body: models.BookInput = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.replace_book(
+            book_id=book_id,
+            if_match=if_match,
+            body=body,
+            principal=principal,
         )
 
-    async def delete_book(
-        self, call: routes.Call
-    ) -> (
+    def delete_book(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.DeleteBookNoContent
         | results.DeleteBookBadRequest
         | results.DeleteBookUnauthorized
@@ -117,32 +137,37 @@ class BooksRoutes:
         | results.DeleteBookNotFound
         | results.DeleteBookConflict
         | results.DeleteBookInternalServerError
-    ):
+    ]:
         """DELETE /books/{book_id}"""
-        return await self._impl.delete_book(
-            book_id=cast("int", call.values["book_id"]),
-            principal=cast("auth.Principal", call.principal),
+        book_id: int = _call.values["book_id"]
+        principal: auth.Principal = _call.principal
+        return self._impl.delete_book(
+            book_id=book_id,
+            principal=principal,
         )
 
-    async def get_book_citation(
-        self, call: routes.Call
-    ) -> (
+    def get_book_citation(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.GetBookCitationOk
         | results.GetBookCitationBadRequest
         | results.GetBookCitationUnauthorized
         | results.GetBookCitationNotFound
         | results.GetBookCitationInternalServerError
-    ):
+    ]:
         """GET /books/{book_id}/citation"""
-        return await self._impl.get_book_citation(
-            book_id=cast("int", call.values["book_id"]),
-            style=cast("Literal['apa', 'mla', 'chicago']", call.values["style"]),
-            principal=cast("auth.Principal", call.principal),
+        book_id: int = _call.values["book_id"]
+        style: Literal["apa", "mla", "chicago"] = _call.values["style"]
+        principal: auth.Principal = _call.principal
+        return self._impl.get_book_citation(
+            book_id=book_id,
+            style=style,
+            principal=principal,
         )
 
-    async def replace_book_media(
-        self, call: routes.Call
-    ) -> (
+    def replace_book_media(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.ReplaceBookMediaOk
         | results.ReplaceBookMediaBadRequest
         | results.ReplaceBookMediaUnauthorized
@@ -151,17 +176,20 @@ class BooksRoutes:
         | results.ReplaceBookMediaRequestEntityTooLarge
         | results.ReplaceBookMediaUnsupportedMediaType
         | results.ReplaceBookMediaInternalServerError
-    ):
+    ]:
         """PUT /books/{book_id}/media"""
-        return await self._impl.replace_book_media(
-            book_id=cast("int", call.values["book_id"]),
-            body=cast("models.BookMediaUpload", call.body),
-            principal=cast("auth.Principal", call.principal),
+        book_id: int = _call.values["book_id"]
+        body: models.BookMediaUpload = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.replace_book_media(
+            book_id=book_id,
+            body=body,
+            principal=principal,
         )
 
-    async def download_book_file(
-        self, call: routes.Call
-    ) -> (
+    def download_book_file(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.DownloadBookFileOk
         | results.DownloadBookFileBadRequest
         | results.DownloadBookFileUnauthorized
@@ -169,16 +197,18 @@ class BooksRoutes:
         | results.DownloadBookFileNotFound
         | results.DownloadBookFileTooManyRequests
         | results.DownloadBookFileInternalServerError
-    ):
+    ]:
         """GET /books/{book_id}/file"""
-        return await self._impl.download_book_file(
-            book_id=cast("int", call.values["book_id"]),
-            principal=cast("auth.Principal", call.principal),
+        book_id: int = _call.values["book_id"]
+        principal: auth.Principal = _call.principal
+        return self._impl.download_book_file(
+            book_id=book_id,
+            principal=principal,
         )
 
-    async def upload_book_file(
-        self, call: routes.Call
-    ) -> (
+    def upload_book_file(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.UploadBookFileNoContent
         | results.UploadBookFileBadRequest
         | results.UploadBookFileUnauthorized
@@ -187,28 +217,34 @@ class BooksRoutes:
         | results.UploadBookFileRequestEntityTooLarge
         | results.UploadBookFileUnsupportedMediaType
         | results.UploadBookFileInternalServerError
-    ):
+    ]:
         """PUT /books/{book_id}/file"""
-        return await self._impl.upload_book_file(
-            book_id=cast("int", call.values["book_id"]),
-            body=cast("bytes", call.body),
-            principal=cast("auth.Principal", call.principal),
+        book_id: int = _call.values["book_id"]
+        body: bytes = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.upload_book_file(
+            book_id=book_id,
+            body=body,
+            principal=principal,
         )
 
-    async def search_books(
-        self, call: routes.Call
-    ) -> (
+    def search_books(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.SearchBooksOk
         | results.SearchBooksBadRequest
         | results.SearchBooksUnauthorized
         | results.SearchBooksTooManyRequests
         | results.SearchBooksInternalServerError
-    ):
+    ]:
         """GET /search"""
-        return await self._impl.search_books(
-            q=cast("str", call.values["q"]),
-            limit=cast("int", call.values["limit"]),
-            principal=cast("auth.Principal", call.principal),
+        q: str = _call.values["q"]
+        limit: int = _call.values["limit"]
+        principal: auth.Principal = _call.principal
+        return self._impl.search_books(
+            q=q,
+            limit=limit,
+            principal=principal,
         )
 
 

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
-from typing import Literal, cast
+from typing import Literal
 
 from fastapi import APIRouter
 
@@ -20,30 +21,33 @@ class CategoriesRoutes:
     def __init__(self, impl: interfaces.CategoriesApi) -> None:
         self._impl = impl
 
-    async def list_categories(
-        self, call: routes.Call
-    ) -> (
+    def list_categories(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.ListCategoriesOk
         | results.ListCategoriesBadRequest
         | results.ListCategoriesInternalServerError
-    ):
+    ]:
         """GET /categories"""
-        return await self._impl.list_categories(
-            locale=cast("Literal['en', 'fr', 'de']", call.values["locale"]),
+        locale: Literal["en", "fr", "de"] = _call.values["locale"]
+        return self._impl.list_categories(
+            locale=locale,
         )
 
-    async def get_category(
-        self, call: routes.Call
-    ) -> (
+    def get_category(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.GetCategoryOk
         | results.GetCategoryBadRequest
         | results.GetCategoryNotFound
         | results.GetCategoryInternalServerError
-    ):
+    ]:
         """GET /categories/{slug}"""
-        return await self._impl.get_category(
-            slug=cast("str", call.values["slug"]),
-            locale=cast("Literal['en', 'fr', 'de']", call.values["locale"]),
+        slug: str = _call.values["slug"]
+        locale: Literal["en", "fr", "de"] = _call.values["locale"]
+        return self._impl.get_category(
+            slug=slug,
+            locale=locale,
         )
 
 

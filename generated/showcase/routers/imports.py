@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
-from typing import cast
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -22,9 +22,9 @@ class ImportsRoutes:
     def __init__(self, impl: interfaces.ImportsApi) -> None:
         self._impl = impl
 
-    async def start_import(
-        self, call: routes.Call
-    ) -> (
+    def start_import(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.StartImportAccepted
         | results.StartImportBadRequest
         | results.StartImportUnauthorized
@@ -33,28 +33,33 @@ class ImportsRoutes:
         | results.StartImportUnsupportedMediaType
         | results.StartImportTooManyRequests
         | results.StartImportInternalServerError
-    ):
+    ]:
         """POST /imports"""
-        return await self._impl.start_import(
-            x_request_id=cast("UUID | None", call.values["x_request_id"]),
-            body=cast("models.ImportRequest", call.body),
-            principal=cast("auth.Principal", call.principal),
+        x_request_id: UUID | None = _call.values["x_request_id"]
+        body: models.ImportRequest = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.start_import(
+            x_request_id=x_request_id,
+            body=body,
+            principal=principal,
         )
 
-    async def get_import(
-        self, call: routes.Call
-    ) -> (
+    def get_import(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.GetImportOk
         | results.GetImportBadRequest
         | results.GetImportUnauthorized
         | results.GetImportForbidden
         | results.GetImportNotFound
         | results.GetImportInternalServerError
-    ):
+    ]:
         """GET /imports/{import_id}"""
-        return await self._impl.get_import(
-            import_id=cast("UUID", call.values["import_id"]),
-            principal=cast("auth.Principal", call.principal),
+        import_id: UUID = _call.values["import_id"]
+        principal: auth.Principal = _call.principal
+        return self._impl.get_import(
+            import_id=import_id,
+            principal=principal,
         )
 
 

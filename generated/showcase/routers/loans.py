@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
-from typing import cast
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -22,9 +22,9 @@ class LoansRoutes:
     def __init__(self, impl: interfaces.LoansApi) -> None:
         self._impl = impl
 
-    async def create_loan(
-        self, call: routes.Call
-    ) -> (
+    def create_loan(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.CreateLoanCreated
         | results.CreateLoanBadRequest
         | results.CreateLoanUnauthorized
@@ -35,33 +35,38 @@ class LoansRoutes:
         | results.CreateLoanUnsupportedMediaType
         | results.CreateLoanTooManyRequests
         | results.CreateLoanInternalServerError
-    ):
+    ]:
         """POST /loans"""
-        return await self._impl.create_loan(
-            x_request_id=cast("UUID | None", call.values["x_request_id"]),
-            body=cast("models.LoanRequest", call.body),
-            principal=cast("auth.Principal", call.principal),
+        x_request_id: UUID | None = _call.values["x_request_id"]
+        body: models.LoanRequest = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.create_loan(
+            x_request_id=x_request_id,
+            body=body,
+            principal=principal,
         )
 
-    async def get_loan(
-        self, call: routes.Call
-    ) -> (
+    def get_loan(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.GetLoanOk
         | results.GetLoanBadRequest
         | results.GetLoanUnauthorized
         | results.GetLoanForbidden
         | results.GetLoanNotFound
         | results.GetLoanInternalServerError
-    ):
+    ]:
         """GET /loans/{loan_id}"""
-        return await self._impl.get_loan(
-            loan_id=cast("UUID", call.values["loan_id"]),
-            principal=cast("auth.Principal", call.principal),
+        loan_id: UUID = _call.values["loan_id"]
+        principal: auth.Principal = _call.principal
+        return self._impl.get_loan(
+            loan_id=loan_id,
+            principal=principal,
         )
 
-    async def renew_loan(
-        self, call: routes.Call
-    ) -> (
+    def renew_loan(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.RenewLoanOk
         | results.RenewLoanBadRequest
         | results.RenewLoanUnauthorized
@@ -71,17 +76,20 @@ class LoansRoutes:
         | results.RenewLoanRequestEntityTooLarge
         | results.RenewLoanUnsupportedMediaType
         | results.RenewLoanInternalServerError
-    ):
+    ]:
         """POST /loans/{loan_id}/renewals"""
-        return await self._impl.renew_loan(
-            loan_id=cast("UUID", call.values["loan_id"]),
-            body=cast("models.RenewalRequest | None", call.body),
-            principal=cast("auth.Principal", call.principal),
+        loan_id: UUID = _call.values["loan_id"]
+        body: models.RenewalRequest | None = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.renew_loan(
+            loan_id=loan_id,
+            body=body,
+            principal=principal,
         )
 
-    async def return_loan(
-        self, call: routes.Call
-    ) -> (
+    def return_loan(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.ReturnLoanNoContent
         | results.ReturnLoanBadRequest
         | results.ReturnLoanUnauthorized
@@ -89,11 +97,13 @@ class LoansRoutes:
         | results.ReturnLoanNotFound
         | results.ReturnLoanConflict
         | results.ReturnLoanInternalServerError
-    ):
+    ]:
         """POST /loans/{loan_id}/return"""
-        return await self._impl.return_loan(
-            loan_id=cast("UUID", call.values["loan_id"]),
-            principal=cast("auth.Principal", call.principal),
+        loan_id: UUID = _call.values["loan_id"]
+        principal: auth.Principal = _call.principal
+        return self._impl.return_loan(
+            loan_id=loan_id,
+            principal=principal,
         )
 
 

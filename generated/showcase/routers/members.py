@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
-from typing import cast
 
 from fastapi import APIRouter
 
@@ -21,9 +21,9 @@ class MembersRoutes:
     def __init__(self, impl: interfaces.MembersApi) -> None:
         self._impl = impl
 
-    async def register_member(
-        self, call: routes.Call
-    ) -> (
+    def register_member(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.RegisterMemberCreated
         | results.RegisterMemberBadRequest
         | results.RegisterMemberConflict
@@ -31,28 +31,30 @@ class MembersRoutes:
         | results.RegisterMemberUnsupportedMediaType
         | results.RegisterMemberTooManyRequests
         | results.RegisterMemberInternalServerError
-    ):
+    ]:
         """POST /members"""
-        return await self._impl.register_member(
-            body=cast("models.MemberInput", call.body),
+        body: models.MemberInput = _call.body
+        return self._impl.register_member(
+            body=body,
         )
 
-    async def get_current_member(
-        self, call: routes.Call
-    ) -> (
+    def get_current_member(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.GetCurrentMemberOk
         | results.GetCurrentMemberUnauthorized
         | results.GetCurrentMemberForbidden
         | results.GetCurrentMemberInternalServerError
-    ):
+    ]:
         """GET /members/me"""
-        return await self._impl.get_current_member(
-            principal=cast("auth.Principal", call.principal),
+        principal: auth.Principal = _call.principal
+        return self._impl.get_current_member(
+            principal=principal,
         )
 
-    async def update_current_member(
-        self, call: routes.Call
-    ) -> (
+    def update_current_member(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.UpdateCurrentMemberOk
         | results.UpdateCurrentMemberBadRequest
         | results.UpdateCurrentMemberUnauthorized
@@ -60,11 +62,13 @@ class MembersRoutes:
         | results.UpdateCurrentMemberRequestEntityTooLarge
         | results.UpdateCurrentMemberUnsupportedMediaType
         | results.UpdateCurrentMemberInternalServerError
-    ):
+    ]:
         """PATCH /members/me"""
-        return await self._impl.update_current_member(
-            body=cast("models.MemberUpdate", call.body),
-            principal=cast("auth.Principal", call.principal),
+        body: models.MemberUpdate = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.update_current_member(
+            body=body,
+            principal=principal,
         )
 
 

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from enum import Enum
-from typing import Literal, cast
+from typing import Literal
 
 from fastapi import APIRouter
 
@@ -22,29 +23,37 @@ class AdminRoutes:
     def __init__(self, impl: interfaces.AdminApi) -> None:
         self._impl = impl
 
-    async def list_users(
-        self, call: routes.Call
-    ) -> (
+    def list_users(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.ListUsersOk
         | results.ListUsersBadRequest
         | results.ListUsersUnauthorized
         | results.ListUsersForbidden
         | results.ListUsersInternalServerError
-    ):
+    ]:
         """GET /users"""
-        return await self._impl.list_users(
-            page=cast("int", call.values["page"]),
-            per_page=cast("int", call.values["per_page"]),
-            email=cast("str | None", call.values["email"]),
-            role=cast("models.Role | None", call.values["role"]),
-            is_active=cast("bool | None", call.values["is_active"]),
-            created_after=cast("datetime | None", call.values["created_after"]),
-            created_before=cast("datetime | None", call.values["created_before"]),
-            sort=cast(
-                "Literal['created_at', '-created_at', 'email', '-email', 'display_name', '-display_name']",
-                call.values["sort"],
-            ),
-            principal=cast("auth.Principal", call.principal),
+        page: int = _call.values["page"]
+        per_page: int = _call.values["per_page"]
+        email: str | None = _call.values["email"]
+        role: models.Role | None = _call.values["role"]
+        is_active: bool | None = _call.values["is_active"]
+        created_after: datetime | None = _call.values["created_after"]
+        created_before: datetime | None = _call.values["created_before"]
+        sort: Literal[
+            "created_at", "-created_at", "email", "-email", "display_name", "-display_name"
+        ] = _call.values["sort"]
+        principal: auth.Principal = _call.principal
+        return self._impl.list_users(
+            page=page,
+            per_page=per_page,
+            email=email,
+            role=role,
+            is_active=is_active,
+            created_after=created_after,
+            created_before=created_before,
+            sort=sort,
+            principal=principal,
         )
 
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
-from typing import cast
 
 from fastapi import APIRouter
 
@@ -20,24 +20,25 @@ class AuthRoutes:
     def __init__(self, impl: interfaces.AuthApi) -> None:
         self._impl = impl
 
-    async def issue_token(
-        self, call: routes.Call
-    ) -> (
+    def issue_token(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.IssueTokenOk
         | results.IssueTokenBadRequest
         | results.IssueTokenRequestEntityTooLarge
         | results.IssueTokenUnsupportedMediaType
         | results.IssueTokenTooManyRequests
         | results.IssueTokenInternalServerError
-    ):
+    ]:
         """POST /auth/token"""
-        return await self._impl.issue_token(
-            body=cast("models.TokenRequest", call.body),
+        body: models.TokenRequest = _call.body
+        return self._impl.issue_token(
+            body=body,
         )
 
-    async def refresh_token(
-        self, call: routes.Call
-    ) -> (
+    def refresh_token(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.RefreshTokenOk
         | results.RefreshTokenBadRequest
         | results.RefreshTokenUnauthorized
@@ -45,10 +46,11 @@ class AuthRoutes:
         | results.RefreshTokenUnsupportedMediaType
         | results.RefreshTokenTooManyRequests
         | results.RefreshTokenInternalServerError
-    ):
+    ]:
         """POST /auth/refresh"""
-        return await self._impl.refresh_token(
-            body=cast("models.RefreshTokenRequest", call.body),
+        body: models.RefreshTokenRequest = _call.body
+        return self._impl.refresh_token(
+            body=body,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
 
 from fastapi import APIRouter
@@ -19,25 +20,25 @@ class HealthRoutes:
     def __init__(self, impl: interfaces.HealthApi) -> None:
         self._impl = impl
 
-    async def check_liveness(
-        self, call: routes.Call
-    ) -> (
+    def check_liveness(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.CheckLivenessOk
         | results.CheckLivenessServiceUnavailable
         | results.CheckLivenessInternalServerError
-    ):
+    ]:
         """GET /health/live"""
-        return await self._impl.check_liveness()
+        return self._impl.check_liveness()
 
-    async def check_readiness(
-        self, call: routes.Call
-    ) -> (
+    def check_readiness(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.CheckReadinessOk
         | results.CheckReadinessServiceUnavailable
         | results.CheckReadinessInternalServerError
-    ):
+    ]:
         """GET /health/ready"""
-        return await self._impl.check_readiness()
+        return self._impl.check_readiness()
 
 
 OPERATIONS = (

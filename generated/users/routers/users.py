@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from enum import Enum
-from typing import cast
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -22,9 +22,9 @@ class UsersRoutes:
     def __init__(self, impl: interfaces.UsersApi) -> None:
         self._impl = impl
 
-    async def register_user(
-        self, call: routes.Call
-    ) -> (
+    def register_user(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.RegisterUserCreated
         | results.RegisterUserBadRequest
         | results.RegisterUserConflict
@@ -32,28 +32,30 @@ class UsersRoutes:
         | results.RegisterUserUnsupportedMediaType
         | results.RegisterUserTooManyRequests
         | results.RegisterUserInternalServerError
-    ):
+    ]:
         """POST /users"""
-        return await self._impl.register_user(
-            body=cast("models.UserRegistration", call.body),
+        body: models.UserRegistration = _call.body
+        return self._impl.register_user(
+            body=body,
         )
 
-    async def get_current_user(
-        self, call: routes.Call
-    ) -> (
+    def get_current_user(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.GetCurrentUserOk
         | results.GetCurrentUserUnauthorized
         | results.GetCurrentUserForbidden
         | results.GetCurrentUserInternalServerError
-    ):
+    ]:
         """GET /users/me"""
-        return await self._impl.get_current_user(
-            principal=cast("auth.Principal", call.principal),
+        principal: auth.Principal = _call.principal
+        return self._impl.get_current_user(
+            principal=principal,
         )
 
-    async def update_current_user(
-        self, call: routes.Call
-    ) -> (
+    def update_current_user(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.UpdateCurrentUserOk
         | results.UpdateCurrentUserBadRequest
         | results.UpdateCurrentUserUnauthorized
@@ -62,16 +64,18 @@ class UsersRoutes:
         | results.UpdateCurrentUserRequestEntityTooLarge
         | results.UpdateCurrentUserUnsupportedMediaType
         | results.UpdateCurrentUserInternalServerError
-    ):
+    ]:
         """PATCH /users/me"""
-        return await self._impl.update_current_user(
-            body=cast("models.UserUpdate", call.body),
-            principal=cast("auth.Principal", call.principal),
+        body: models.UserUpdate = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.update_current_user(
+            body=body,
+            principal=principal,
         )
 
-    async def change_password(
-        self, call: routes.Call
-    ) -> (
+    def change_password(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.ChangePasswordNoContent
         | results.ChangePasswordBadRequest
         | results.ChangePasswordUnauthorized
@@ -80,32 +84,36 @@ class UsersRoutes:
         | results.ChangePasswordUnsupportedMediaType
         | results.ChangePasswordTooManyRequests
         | results.ChangePasswordInternalServerError
-    ):
+    ]:
         """POST /users/me/password"""
-        return await self._impl.change_password(
-            body=cast("models.PasswordChange", call.body),
-            principal=cast("auth.Principal", call.principal),
+        body: models.PasswordChange = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.change_password(
+            body=body,
+            principal=principal,
         )
 
-    async def get_user(
-        self, call: routes.Call
-    ) -> (
+    def get_user(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.GetUserOk
         | results.GetUserBadRequest
         | results.GetUserUnauthorized
         | results.GetUserForbidden
         | results.GetUserNotFound
         | results.GetUserInternalServerError
-    ):
+    ]:
         """GET /users/{user_id}"""
-        return await self._impl.get_user(
-            user_id=cast("UUID", call.values["user_id"]),
-            principal=cast("auth.Principal", call.principal),
+        user_id: UUID = _call.values["user_id"]
+        principal: auth.Principal = _call.principal
+        return self._impl.get_user(
+            user_id=user_id,
+            principal=principal,
         )
 
-    async def delete_user(
-        self, call: routes.Call
-    ) -> (
+    def delete_user(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.DeleteUserNoContent
         | results.DeleteUserBadRequest
         | results.DeleteUserUnauthorized
@@ -113,16 +121,18 @@ class UsersRoutes:
         | results.DeleteUserNotFound
         | results.DeleteUserConflict
         | results.DeleteUserInternalServerError
-    ):
+    ]:
         """DELETE /users/{user_id}"""
-        return await self._impl.delete_user(
-            user_id=cast("UUID", call.values["user_id"]),
-            principal=cast("auth.Principal", call.principal),
+        user_id: UUID = _call.values["user_id"]
+        principal: auth.Principal = _call.principal
+        return self._impl.delete_user(
+            user_id=user_id,
+            principal=principal,
         )
 
-    async def update_user(
-        self, call: routes.Call
-    ) -> (
+    def update_user(
+        self, _call: routes.Call
+    ) -> Awaitable[
         results.UpdateUserOk
         | results.UpdateUserBadRequest
         | results.UpdateUserUnauthorized
@@ -132,12 +142,15 @@ class UsersRoutes:
         | results.UpdateUserRequestEntityTooLarge
         | results.UpdateUserUnsupportedMediaType
         | results.UpdateUserInternalServerError
-    ):
+    ]:
         """PATCH /users/{user_id}"""
-        return await self._impl.update_user(
-            user_id=cast("UUID", call.values["user_id"]),
-            body=cast("models.UserAdminUpdate", call.body),
-            principal=cast("auth.Principal", call.principal),
+        user_id: UUID = _call.values["user_id"]
+        body: models.UserAdminUpdate = _call.body
+        principal: auth.Principal = _call.principal
+        return self._impl.update_user(
+            user_id=user_id,
+            body=body,
+            principal=principal,
         )
 
 
