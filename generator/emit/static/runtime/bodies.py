@@ -133,6 +133,7 @@ async def read_body(request: Request, accepted: Sequence[BodySpec], required: bo
         documented = ", ".join(s.media_type for s in accepted)
         raise HTTPException(415, f"Unsupported media type; expected {documented}")
     if spec.kind == "binary":
+        _check_bytes(spec, raw, request, content_type)
         return raw
     if spec.kind == "text":
         return _text(raw, request, spec)
@@ -153,6 +154,28 @@ async def read_body(request: Request, accepted: Sequence[BodySpec], required: bo
         return _typed(spec, lambda: spec.adapter.validate_python({**value, **files}))
     _checked(spec, value)
     return _typed(spec, lambda: spec.adapter.validate_python(value))
+
+
+def _check_bytes(spec: BodySpec, raw: bytes, request: Request, content_type: str) -> None:
+    """A body documented as bytes (or as a range such as `*/*`) is still checked by its schema,
+    read as what the request says it is: JSON as JSON, text as text, anything else as a string
+    of one character per byte."""
+    if not spec.schema:
+        return
+    if content_type == "application/json" or content_type.endswith(_JSON_SUFFIX):
+        try:
+            value = parse_json(raw)
+        except ValueError as error:
+            raise Invalid(
+                [Issue("body", "", "", f"The body is not valid JSON ({error})")]
+            ) from None
+        _checked(spec, value)
+    elif content_type.startswith("text/"):
+        _text(raw, request, spec)
+    elif content_type == "application/x-www-form-urlencoded":
+        _checked(spec, _form(raw, spec))
+    elif not content_type.startswith("multipart/"):
+        _checked(spec, raw.decode("latin-1"))
 
 
 def _checked(spec: BodySpec, value: Any) -> None:
