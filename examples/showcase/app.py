@@ -8,10 +8,12 @@ from starlette.middleware import Middleware
 
 import generated.showcase
 
+from . import parts
 from .books import BooksHandlers
 from .categories import CategoriesHandlers
-from .context import RequestContextMiddleware, limits_from
 from .imports import ImportsHandlers
+from .limits import BodyLimitMiddleware, limits_from
+from .links import Links
 from .loans import LoansHandlers
 from .members import MembersHandlers
 from .ratelimit import RateLimiter
@@ -36,20 +38,27 @@ def create_app(
         if settings.seed_sample_data:
             seed(store)
     limiter = RateLimiter(settings.rate_limit_requests, settings.rate_limit_window_seconds)
+    links = Links(settings.public_url)
     app = generated.showcase.create_app(
-        books=BooksHandlers(store=store, limiter=limiter, media_base_url=settings.media_base_url),
+        books=BooksHandlers(
+            store=store, limiter=limiter, links=links, media_base_url=settings.media_base_url
+        ),
         categories=CategoriesHandlers(store=store),
         members=MembersHandlers(
             store=store, limiter=limiter, hasher=hasher or PasswordHash.recommended()
         ),
-        loans=LoansHandlers(store=store, limiter=limiter, loan_limit=settings.member_loan_limit),
+        loans=LoansHandlers(
+            store=store, limiter=limiter, links=links, loan_limit=settings.member_loan_limit
+        ),
         imports=ImportsHandlers(
             store=store,
             limiter=limiter,
+            links=links,
             queue_seconds=settings.import_queue_seconds,
             run_seconds=settings.import_run_seconds,
         ),
         settings=settings,
+        resources={parts.RESOURCE: parts.declared_parts},  # what multipart parts declared
     )
     # Inside the generated middleware, so its 413s carry the request id and security headers.
     limits = limits_from(
@@ -57,8 +66,6 @@ def create_app(
         min(20 * MIB, settings.max_body_bytes),
         settings.max_body_bytes,
     )
-    app.user_middleware.append(
-        Middleware(RequestContextMiddleware, limits=limits, public_url=settings.public_url)
-    )
+    app.user_middleware.append(Middleware(BodyLimitMiddleware, limits=limits))
     app.state.store = store
     return app

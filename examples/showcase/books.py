@@ -6,10 +6,11 @@ import re
 from typing import Literal
 from uuid import UUID
 
-from generated.showcase import Principal, models, results
+from generated.showcase import CONTEXT, Principal, RequestContext, models, results
 
 from . import access, catalog, citations, errors, media
-from .context import current
+from .links import Links
+from .parts import parts_of
 from .ratelimit import RateLimiter, budget_key
 from .store import BookRecord, Store
 
@@ -20,9 +21,12 @@ WRITE = access.CATALOG_WRITE
 class BooksHandlers:
     """Operations tagged `books`."""
 
-    def __init__(self, *, store: Store, limiter: RateLimiter, media_base_url: str) -> None:
+    def __init__(
+        self, *, store: Store, limiter: RateLimiter, links: Links, media_base_url: str
+    ) -> None:
         self.store = store
         self.limiter = limiter
+        self.links = links
         self.media_base_url = media_base_url
 
     async def list_books(
@@ -39,9 +43,10 @@ class BooksHandlers:
         limit: int,
         offset: int,
         principal: Principal | None,
+        context: RequestContext = CONTEXT,
     ) -> results.ListBooksOk | results.ListBooksBadRequest | results.ListBooksTooManyRequests:
         """GET /books: anonymous callers see the public catalogue, others member titles too."""
-        rate = self.limiter.hit(budget_key(principal, current().client))
+        rate = self.limiter.hit(budget_key(principal, context.client))
         if not rate.allowed:
             return results.ListBooksTooManyRequests(
                 body=errors.rate_limited(rate.retry_after),
@@ -65,7 +70,12 @@ class BooksHandlers:
         )
 
     async def create_book(
-        self, *, x_request_id: UUID | None, body: models.BookInput, principal: Principal
+        self,
+        *,
+        x_request_id: UUID | None,
+        body: models.BookInput,
+        principal: Principal,
+        context: RequestContext = CONTEXT,
     ) -> (
         results.CreateBookCreated
         | results.CreateBookBadRequest
@@ -74,7 +84,7 @@ class BooksHandlers:
         | results.CreateBookTooManyRequests
     ):
         """POST /books: a new book; its ISBN must be new to the catalogue."""
-        rate = self.limiter.hit(budget_key(principal, current().client))
+        rate = self.limiter.hit(budget_key(principal, context.client))
         if not rate.allowed:
             return results.CreateBookTooManyRequests(
                 body=errors.rate_limited(rate.retry_after),
@@ -90,7 +100,7 @@ class BooksHandlers:
         book = catalog.to_model(self.store, self.store.add_book(body))
         return results.CreateBookCreated(
             body=book,
-            location=current().url(f"/books/{book.id}"),
+            location=self.links.url(context, f"/books/{book.id}"),
             e_tag=catalog.etag(book),
             x_rate_limit_remaining=rate.remaining,
         )
@@ -167,7 +177,12 @@ class BooksHandlers:
         return results.GetBookCitationOk(body=citations.cite(book, style))
 
     async def replace_book_media(
-        self, *, book_id: int, body: models.BookMediaUpload, principal: Principal
+        self,
+        *,
+        book_id: int,
+        body: models.BookMediaUpload,
+        principal: Principal,
+        context: RequestContext = CONTEXT,
     ) -> (
         results.ReplaceBookMediaOk
         | results.ReplaceBookMediaForbidden
@@ -181,20 +196,19 @@ class BooksHandlers:
         record = self.store.books.get(book_id)
         if record is None:
             return results.ReplaceBookMediaNotFound(body=errors.not_found(f"book {book_id}"))
-        parts = current().parts
-        rejection = media.check_parts(parts, body)
+        rejection = media.check_parts(parts_of(context), body)
         if rejection is not None and rejection.too_large:
             return results.ReplaceBookMediaRequestEntityTooLarge(body=rejection.body)
         if rejection is not None:
             return results.ReplaceBookMediaUnsupportedMediaType(body=rejection.body)
         version = record.media.version + 1 if record.media else 1
-        record.media = media.stored(body, parts, version)
+        record.media = media.stored(body, version)
         return results.ReplaceBookMediaOk(
             body=media.to_model(self.media_base_url, book_id, record.media)
         )
 
     async def download_book_file(
-        self, *, book_id: int, principal: Principal
+        self, *, book_id: int, principal: Principal, context: RequestContext = CONTEXT
     ) -> (
         results.DownloadBookFileOk
         | results.DownloadBookFileForbidden
@@ -202,7 +216,7 @@ class BooksHandlers:
         | results.DownloadBookFileTooManyRequests
     ):
         """GET /books/{book_id}/file: staff and partners; members with an active loan of it."""
-        rate = self.limiter.hit(budget_key(principal, current().client))
+        rate = self.limiter.hit(budget_key(principal, context.client))
         if not rate.allowed:
             return results.DownloadBookFileTooManyRequests(
                 body=errors.rate_limited(rate.retry_after),
@@ -245,10 +259,10 @@ class BooksHandlers:
         return results.UploadBookFileNoContent()
 
     async def search_books(
-        self, *, q: str, limit: int, principal: Principal
+        self, *, q: str, limit: int, principal: Principal, context: RequestContext = CONTEXT
     ) -> results.SearchBooksOk | results.SearchBooksTooManyRequests:
         """GET /search (deprecated): the first page of `listBooks?q=...`, by title."""
-        rate = self.limiter.hit(budget_key(principal, current().client))
+        rate = self.limiter.hit(budget_key(principal, context.client))
         if not rate.allowed:
             return results.SearchBooksTooManyRequests(
                 body=errors.rate_limited(rate.retry_after),

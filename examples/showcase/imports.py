@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
-from generated.showcase import Principal, models, results
+from generated.showcase import CONTEXT, Principal, RequestContext, models, results
 
 from . import errors
 from .catalog import URI
-from .context import current
+from .links import Links
 from .ratelimit import RateLimiter, budget_key
 from .store import ImportRecord, Store
 
@@ -83,22 +83,33 @@ class ImportsHandlers:
     """Operations tagged `imports`; a job is visible to the credential that started it."""
 
     def __init__(
-        self, *, store: Store, limiter: RateLimiter, queue_seconds: int, run_seconds: int
+        self,
+        *,
+        store: Store,
+        limiter: RateLimiter,
+        links: Links,
+        queue_seconds: int,
+        run_seconds: int,
     ) -> None:
         self.store = store
         self.limiter = limiter
+        self.links = links
         self.queued_for = timedelta(seconds=queue_seconds)
         self.runs_for = timedelta(seconds=run_seconds)
 
     async def start_import(
-        self, *, x_request_id: UUID | None, body: models.ImportRequest, principal: Principal
+        self,
+        *,
+        x_request_id: UUID | None,
+        body: models.ImportRequest,
+        principal: Principal,
+        context: RequestContext = CONTEXT,
     ) -> (
         results.StartImportAccepted
         | results.StartImportBadRequest
         | results.StartImportTooManyRequests
     ):
         """POST /imports: queue a job and answer at once."""
-        context = current()
         rate = self.limiter.hit(budget_key(principal, context.client))
         if not rate.allowed:
             return results.StartImportTooManyRequests(
@@ -122,7 +133,7 @@ class ImportsHandlers:
         self.store.imports[job.id] = job
         return results.StartImportAccepted(
             body=progress(job, job.requested_at),
-            location=context.url(f"/imports/{job.id}"),
+            location=self.links.url(context, f"/imports/{job.id}"),
             retry_after=max(1, min(3600, int(self.queued_for.total_seconds()))),
         )
 

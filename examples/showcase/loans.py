@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from generated.showcase import Principal, models, results
+from generated.showcase import CONTEXT, Principal, RequestContext, models, results
 
 from . import access, errors
-from .context import current
+from .links import Links
 from .ratelimit import RateLimiter, budget_key
 from .store import LoanRecord, Store
 
@@ -48,13 +48,21 @@ def _days(body: models.LoanRequest | models.RenewalRequest | None) -> int | None
 class LoansHandlers:
     """Operations tagged `loans`."""
 
-    def __init__(self, *, store: Store, limiter: RateLimiter, loan_limit: int) -> None:
+    def __init__(
+        self, *, store: Store, limiter: RateLimiter, links: Links, loan_limit: int
+    ) -> None:
         self.store = store
         self.limiter = limiter
+        self.links = links
         self.loan_limit = loan_limit
 
     async def create_loan(
-        self, *, x_request_id: UUID | None, body: models.LoanRequest, principal: Principal
+        self,
+        *,
+        x_request_id: UUID | None,
+        body: models.LoanRequest,
+        principal: Principal,
+        context: RequestContext = CONTEXT,
     ) -> (
         results.CreateLoanCreated
         | results.CreateLoanBadRequest
@@ -64,7 +72,7 @@ class LoansHandlers:
         | results.CreateLoanTooManyRequests
     ):
         """POST /loans: lend a copy to the signed-in member (or the one the desk acts for)."""
-        rate = self.limiter.hit(budget_key(principal, current().client))
+        rate = self.limiter.hit(budget_key(principal, context.client))
         if not rate.allowed:
             return results.CreateLoanTooManyRequests(
                 body=errors.rate_limited(rate.retry_after),
@@ -93,7 +101,7 @@ class LoansHandlers:
         self.store.loans[loan.id] = loan
         return results.CreateLoanCreated(
             body=to_model(self.store, loan),
-            location=current().url(f"/loans/{loan.id}"),
+            location=self.links.url(context, f"/loans/{loan.id}"),
             x_rate_limit_remaining=rate.remaining,
         )
 

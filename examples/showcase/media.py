@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import MISSING
 
-from generated.showcase import models
+from generated.showcase import FilePart, models
 
 from . import errors
-from .parts import Part
+from .parts import Part, media_type
 from .store import Media
 
 MIB = 1024 * 1024
@@ -30,7 +31,7 @@ class Rejection:
     body: models.Error
 
 
-def check_parts(parts: list[Part], upload: models.BookMediaUpload) -> Rejection | None:
+def check_parts(parts: Sequence[Part], upload: models.BookMediaUpload) -> Rejection | None:
     """415 for a part with a media type its `encoding` does not list, 413 for an oversized one."""
     for part in parts:
         allowed = ALLOWED.get(part.name)
@@ -38,11 +39,11 @@ def check_parts(parts: list[Part], upload: models.BookMediaUpload) -> Rejection 
             return Rejection(
                 False, errors.unsupported_part(part.name, " or ".join(sorted(allowed)))
             )
-    sizes = [("cover", len(upload.cover))] + [(p.name, p.size) for p in parts]
+    pages = [] if upload.sample_pages is MISSING else upload.sample_pages
+    sizes = [("cover", len(upload.cover))] + [("sample_pages", len(page)) for page in pages]
     for name, size in sizes:
-        limit = LIMITS.get(name)
-        if limit is not None and size > limit:
-            return Rejection(True, errors.too_large(f"{limit // MIB} MiB per {name} part"))
+        if size > LIMITS[name]:
+            return Rejection(True, errors.too_large(f"{LIMITS[name] // MIB} MiB per {name} part"))
     return None
 
 
@@ -63,10 +64,11 @@ def _declared_ok(part: Part, allowed: frozenset[str]) -> bool:
     return part.media_type != "text/plain" or charset.lower() in {"utf-8", "utf8"}
 
 
-def stored(upload: models.BookMediaUpload, parts: list[Part], version: int) -> Media:
+def stored(upload: models.BookMediaUpload, version: int) -> Media:
     """What is kept of an upload; leaving `sample_pages` out removes the sample pages."""
-    cover_type = next((p.media_type for p in parts if p.name == "cover"), None)
-    is_jpeg = cover_type == "image/jpeg" or upload.cover.startswith(b"\xff\xd8\xff")
+    cover = upload.cover  # a FilePart, unless the cover came as a field without a file name
+    cover_type = cover.content_type if isinstance(cover, FilePart) else None
+    is_jpeg = media_type(cover_type) == "image/jpeg" or cover.startswith(b"\xff\xd8\xff")
     pages = [] if upload.sample_pages is MISSING else upload.sample_pages
     return Media(
         cover=upload.cover,

@@ -6,10 +6,9 @@ from pwdlib import PasswordHash
 from pydantic import MISSING
 from starlette.concurrency import run_in_threadpool
 
-from generated.showcase import Principal, models, results
+from generated.showcase import CONTEXT, Principal, RequestContext, models, results
 
 from . import access, errors
-from .context import current
 from .ratelimit import RateLimiter, budget_key
 from .store import MemberRecord, Store
 
@@ -35,14 +34,14 @@ class MembersHandlers:
         self.hasher = hasher
 
     async def register_member(
-        self, *, body: models.MemberInput
+        self, *, body: models.MemberInput, context: RequestContext = CONTEXT
     ) -> (
         results.RegisterMemberCreated
         | results.RegisterMemberConflict
         | results.RegisterMemberTooManyRequests
     ):
         """POST /members: a new member; the e-mail address must be new."""
-        rate = self.limiter.hit(budget_key(None, current().client))
+        rate = self.limiter.hit(budget_key(None, context.client))
         if not rate.allowed:
             return results.RegisterMemberTooManyRequests(
                 body=errors.rate_limited(rate.retry_after),

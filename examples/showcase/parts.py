@@ -1,44 +1,79 @@
-"""What each part of a multipart body declared: name, `Content-Type`, file or field, size.
+"""The `Content-Type` each part of a multipart body declared: the `parts` resource.
 
-The generated layer hands `replaceBookMedia` a validated `BookMediaUpload`, without the parts'
-headers; the contract checks parts by their declared `Content-Type` (`encoding`), so this
-reads the headers from the same bytes while the body streams in.
+The runtime hands a handler its file parts as `FilePart`s, which carry their content type,
+and refuses a file part in a type its `encoding` does not list. The headers of the other parts
+(`alt_text`, a text field) are dropped by the form parser, and `encoding` asks for
+`text/plain; charset=utf-8` there too, so this reads every part's headers from the body.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
+
+from generated.showcase import RequestContext
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
+RESOURCE = "parts"  # the name in `context.resources`
 
-@dataclass
+
+@dataclass(frozen=True)
 class Part:
-    """One part of a multipart body."""
+    """What one part of a multipart body declared."""
 
     name: str
     content_type: str | None  # lower-case media type with its parameters, None when absent
     is_file: bool
-    size: int = 0
 
     @property
     def media_type(self) -> str | None:
         """The media type without parameters, e.g. `text/plain`."""
-        if self.content_type is None:
-            return None
-        return self.content_type.split(";", 1)[0].strip()
+        return media_type(self.content_type)
 
 
-class PartInspector:
-    """Feeds body chunks to a streaming multipart parser and records every part's headers."""
+def media_type(content_type: str | None) -> str | None:
+    """A `Content-Type` value's media type, lower case, without parameters.
+
+    >>> media_type("Text/Plain; charset=utf-8"), media_type(None)
+    ('text/plain', None)
+    """
+    return content_type.split(";", 1)[0].strip().lower() if content_type else None
+
+
+async def declared_parts(request: Request) -> tuple[Part, ...]:
+    """The parts of a `multipart/form-data` body (none for other bodies): a FastAPI dependency.
+
+    Every handler that declares its context gets it, but only multipart bodies are read. A
+    malformed body yields the parts read so far; the runtime's form parser reports it (400).
+    """
+    kind, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if kind != b"multipart/form-data" or not boundary:
+        return ()
+    reader = _HeaderReader(boundary)
+    body = await request.body()  # cached: the runtime reads the same bytes
+    with suppress(Exception):  # any parser failure: stop looking
+        reader.parser.write(body)
+    return tuple(reader.parts)
+
+
+def parts_of(context: RequestContext) -> tuple[Part, ...]:
+    """The request's parts, from the context its handler declared."""
+    parts: tuple[Part, ...] = context.resources[RESOURCE]
+    return parts
+
+
+class _HeaderReader:
+    """Multipart parser callbacks that keep each part's headers and skip its data."""
 
     def __init__(self, boundary: bytes) -> None:
         self.parts: list[Part] = []
-        self.broken = False  # malformed bodies are the form parser's to reject (400)
         self._field = b""
         self._value = b""
         self._headers: dict[str, str] = {}
@@ -48,27 +83,8 @@ class PartInspector:
             "on_header_value": self._header_value,
             "on_header_end": self._header_end,
             "on_headers_finished": self._headers_finished,
-            "on_part_data": self._data,
         }
-        self._parser = MultipartParser(boundary, callbacks)
-
-    @classmethod
-    def from_content_type(cls, content_type: str) -> PartInspector | None:
-        """An inspector for a `multipart/form-data; boundary=...` body, else None."""
-        media_type, params = parse_options_header(content_type)
-        boundary = params.get(b"boundary")
-        if media_type != b"multipart/form-data" or not boundary:
-            return None
-        return cls(boundary)
-
-    def feed(self, chunk: bytes) -> None:
-        """Parse the next chunk of the body."""
-        if self.broken or not chunk:
-            return
-        try:
-            self._parser.write(chunk)
-        except Exception:  # any parser failure: stop looking, the form parser reports it
-            self.broken = True
+        self.parser = MultipartParser(boundary, callbacks)
 
     def _begin(self) -> None:
         self._headers = {}
@@ -86,16 +102,11 @@ class PartInspector:
 
     def _headers_finished(self) -> None:
         _, params = parse_options_header(self._headers.get("content-disposition", ""))
-        name = params.get(b"name", b"").decode("latin-1")
         content_type = self._headers.get("content-type")
         self.parts.append(
             Part(
-                name=name,
+                name=params.get(b"name", b"").decode("latin-1"),
                 content_type=content_type.lower() if content_type else None,
                 is_file=b"filename" in params,
             )
         )
-
-    def _data(self, data: bytes, start: int, end: int) -> None:
-        if self.parts:
-            self.parts[-1].size += end - start

@@ -18,7 +18,7 @@ class ShowcaseSettings(Settings):
     """
 
     # The largest body any operation takes: an e-book file (`uploadBookFile`, 50 MiB). The
-    # tighter limits of the other operations are enforced per route (`context.BodyLimits`).
+    # tighter limits of the other operations are enforced per route (`limits.BodyLimits`).
     max_body_bytes: int = Field(default=50 * MIB, ge=1)
     json_body_limit_bytes: int = Field(default=64 * 1024, ge=1024)
 

@@ -83,14 +83,15 @@ def to_model(row: UserRow) -> models.User:
     )
 
 
-async def commit_or_conflict(session: AsyncSession) -> bool:
-    """Commit; False (rolled back) when a constraint refused the change.
+async def flush_or_conflict(session: AsyncSession) -> bool:
+    """Send the pending writes; False (everything rolled back) when a constraint refused them.
 
     Callers know which constraint that can be (a unique email, a since-deleted account); any
-    other failure propagates and answers 500, never 2xx.
+    other failure propagates and answers 500, never 2xx. SQLite and PostgreSQL check these
+    constraints per statement (none is deferred), so the commit cannot refuse them later.
     """
     try:
-        await session.commit()
+        await session.flush()
     except IntegrityError:
         await session.rollback()
         return False
@@ -124,12 +125,13 @@ async def update_account(
     row: UserRow,
     body: models.UserUpdate | models.UserAdminUpdate,
 ) -> Outcome:
-    """Apply the fields present in `body`, then commit; roles and is_active only from admins.
+    """Apply the fields present in `body`; roles and is_active only from admins.
 
+    Anything but DONE leaves nothing written; DONE leaves the change for the request's commit.
     The caller has already checked that `body` may carry `roles`/`is_active`. The write is
     flushed before the admin count, so the count sees it while the transaction holds the
-    write lock (SQLite) or the admins' row locks (PostgreSQL): two admins demoting each other
-    at once cannot both succeed.
+    write lock (SQLite) or the admins' row locks (PostgreSQL), until the request's commit:
+    two admins demoting each other at once cannot both succeed.
     """
     roles: list[models.Role] | MISSING = MISSING
     is_active: bool | MISSING = MISSING
@@ -151,20 +153,17 @@ async def update_account(
     if was_active and not row.is_active:
         await revoke_account(session, row.id)  # contract: deactivation revokes its tokens
     row.updated_at = utcnow()
-    try:
-        await session.flush()
-        if was_admin and not row.is_active_admin and await _active_admins(session) == 0:
-            await session.rollback()
-            return Outcome.LAST_ADMIN
-        await session.commit()
-    except IntegrityError:  # another request took the email address in the meantime
-        await session.rollback()
+    if not await flush_or_conflict(session):  # another request took the email meanwhile
         return Outcome.EMAIL_TAKEN
+    if was_admin and not row.is_active_admin and await _active_admins(session) == 0:
+        await session.rollback()
+        return Outcome.LAST_ADMIN
     return Outcome.DONE
 
 
 async def delete_account(session: AsyncSession, row: UserRow) -> Outcome:
-    """Delete the account (its refresh tokens go with it, `ON DELETE CASCADE`) and commit."""
+    """Delete the account (its refresh tokens go with it, `ON DELETE CASCADE`); LAST_ADMIN
+    leaves it in place."""
     was_admin = row.is_active_admin
     if was_admin:
         await _lock_active_admins(session)
@@ -173,5 +172,4 @@ async def delete_account(session: AsyncSession, row: UserRow) -> Outcome:
     if was_admin and await _active_admins(session) == 0:
         await session.rollback()
         return Outcome.LAST_ADMIN
-    await session.commit()
     return Outcome.DONE

@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 
 from sqlalchemy import ColumnElement, Select, false, func, select
 
-from generated.users import Principal, models, results
+from generated.users import CONTEXT, Principal, RequestContext, models, results
 
 from . import problems
 from .accounts import load_caller, to_model
-from .db import Database
+from .db import session_of
 from .problems import INVALID_TOKEN
 from .tables import UserRow
 
@@ -81,9 +81,6 @@ def link_header(params: dict[str, str], page: int, per_page: int, total: int) ->
 class AdminHandlers:
     """Operations tagged `admin`; the caller must hold the `admin` scope and role."""
 
-    def __init__(self, *, db: Database) -> None:
-        self.db = db
-
     async def list_users(
         self,
         *,
@@ -96,25 +93,26 @@ class AdminHandlers:
         created_before: datetime | None,
         sort: Sort,
         principal: Principal,
+        context: RequestContext = CONTEXT,
     ) -> results.ListUsersOk | results.ListUsersUnauthorized | results.ListUsersForbidden:
         """GET /users: one page, the total, and pagination links."""
         where = _filters(email, role, is_active, created_after, created_before)
-        async with self.db.session() as session:
-            caller = await load_caller(session, principal)
-            if caller is None:
-                return results.ListUsersUnauthorized(
-                    body=problems.unauthorized(), www_authenticate=INVALID_TOKEN
-                )
-            if not caller.is_admin:
-                return results.ListUsersForbidden(body=problems.insufficient_scope("admin"))
-            total = (
-                await session.execute(select(func.count()).select_from(UserRow).where(*where))
-            ).scalar_one()
-            query = _ordered(select(UserRow).where(*where), sort)
-            rows = (
-                await session.execute(query.offset((page - 1) * per_page).limit(per_page))
-            ).scalars()
-            items = [to_model(row) for row in rows]
+        session = session_of(context)
+        caller = await load_caller(session, principal)
+        if caller is None:
+            return results.ListUsersUnauthorized(
+                body=problems.unauthorized(), www_authenticate=INVALID_TOKEN
+            )
+        if not caller.is_admin:
+            return results.ListUsersForbidden(body=problems.insufficient_scope("admin"))
+        total = (
+            await session.execute(select(func.count()).select_from(UserRow).where(*where))
+        ).scalar_one()
+        query = _ordered(select(UserRow).where(*where), sort)
+        rows = (
+            await session.execute(query.offset((page - 1) * per_page).limit(per_page))
+        ).scalars()
+        items = [to_model(row) for row in rows]
         params = {
             key: value
             for key, value in (

@@ -15,7 +15,7 @@ import generated.users
 from .admin import AdminHandlers
 from .auth import AuthHandlers
 from .bootstrap import ensure_admin
-from .db import Database
+from .db import RESOURCE, Database
 from .health import HealthHandlers, Lifecycle
 from .logs import AccessLogMiddleware, RequestContextMiddleware, configure_logging
 from .passwords import Passwords
@@ -70,21 +70,19 @@ def build_app(
     per_account = settings.rate_limit_per_account
     app = generated.users.create_app(
         auth=AuthHandlers(
-            db=database,
             passwords=passwords,
             access=AccessTokenIssuer.from_settings(settings),
             refresh=RefreshTokens(settings.refresh_token_ttl_seconds),
             limiter=limiter,
             per_account=per_account,
         ),
-        users=UsersHandlers(
-            db=database, passwords=passwords, limiter=limiter, per_account=per_account
-        ),
-        admin=AdminHandlers(db=database),
+        users=UsersHandlers(passwords=passwords, limiter=limiter, per_account=per_account),
+        admin=AdminHandlers(),
         health=HealthHandlers(
             db=database, lifecycle=lifecycle, limiter=limiter if shared else None
         ),
         settings=settings,
+        resources={RESOURCE: database.resource()},  # each request's unit of work (`db.py`)
         lifespan=lifespan,
     )
     # Inside the generated middleware (request id, security headers, body limit, 500s):

@@ -6,10 +6,10 @@ import logging
 
 from pydantic import MISSING
 
-from generated.users import models, results
+from generated.users import CONTEXT, RequestContext, models, results
 
-from .accounts import commit_or_conflict, find_by_email, set_password_hash
-from .db import Database
+from .accounts import find_by_email, flush_or_conflict, set_password_hash
+from .db import release, session_of
 from .passwords import Passwords
 from .problems import INVALID_TOKEN, problem, too_many
 from .ratelimit import RateLimiter
@@ -45,14 +45,12 @@ class AuthHandlers:
     def __init__(
         self,
         *,
-        db: Database,
         passwords: Passwords,
         access: AccessTokenIssuer,
         refresh: RefreshTokens,
         limiter: RateLimiter,
         per_account: int,
     ) -> None:
-        self.db = db
         self.passwords = passwords
         self.access = access
         self.refresh = refresh
@@ -69,7 +67,7 @@ class AuthHandlers:
         )
 
     async def issue_token(
-        self, *, body: models.TokenRequest
+        self, *, body: models.TokenRequest, context: RequestContext = CONTEXT
     ) -> results.IssueTokenOk | results.IssueTokenBadRequest | results.IssueTokenTooManyRequests:
         """POST /auth/token: password grant (RFC 6749 §4.3)."""
         if len(body.model_fields_set) > MAX_FORM_PARAMETERS:  # extras are in the set too
@@ -81,9 +79,9 @@ class AuthHandlers:
             return results.IssueTokenTooManyRequests(
                 body=too_many(decision.retry_after), retry_after=decision.retry_after
             )
-        async with self.db.session() as session:
-            user = await find_by_email(session, body.username)
-        # Hash work happens with no database connection held: it is the slow part.
+        session = session_of(context)
+        user = await find_by_email(session, body.username)
+        await release(session)  # hash work happens with no connection held: the slow part
         verdict = await self.passwords.verify(body.password, user.password_hash if user else None)
         if user is None or not verdict.valid or not user.is_active:
             return _oauth_error(
@@ -98,45 +96,43 @@ class AuthHandlers:
                 "A requested scope is not available to this account.",
             )
         scopes = tuple(s for s in entitled if s in requested)
-        async with self.db.session() as session:
-            if verdict.new_hash is not None:  # hashing parameters changed: upgrade the hash
-                await set_password_hash(session, user.id, verdict.new_hash)
-            refresh = self.refresh.issue(session, user.id, " ".join(scopes), None)
-            if not await commit_or_conflict(session):  # the account was deleted meanwhile
-                return _oauth_error(
-                    models.OAuthErrorError.INVALID_GRANT,
-                    "The email address or password is incorrect.",
-                )
+        if verdict.new_hash is not None:  # hashing parameters changed: upgrade the hash
+            await set_password_hash(session, user.id, verdict.new_hash)
+        refresh = self.refresh.issue(session, user.id, " ".join(scopes), None)
+        if not await flush_or_conflict(session):  # the account was deleted meanwhile
+            return _oauth_error(
+                models.OAuthErrorError.INVALID_GRANT,
+                "The email address or password is incorrect.",
+            )
         return results.IssueTokenOk(body=self._pair(user, scopes, refresh), **NO_STORE)
 
     async def refresh_token(
-        self, *, body: models.RefreshTokenRequest
+        self, *, body: models.RefreshTokenRequest, context: RequestContext = CONTEXT
     ) -> (
         results.RefreshTokenOk
         | results.RefreshTokenUnauthorized
         | results.RefreshTokenTooManyRequests
     ):
         """POST /auth/refresh: rotate a refresh token; a replayed one revokes its sign-in."""
-        async with self.db.session() as session:
-            row = await self.refresh.find(session, body.refresh_token)
-            if row is None:
-                return _invalid_refresh()
-            decision = await self.limiter.hit(f"refresh:{row.user_id}", self.per_account)
-            if not decision.allowed:
-                return results.RefreshTokenTooManyRequests(
-                    body=too_many(decision.retry_after), retry_after=decision.retry_after
-                )
-            now = utcnow()
-            if row.revoked_at is not None or not await self.refresh.consume(session, row, now):
-                logger.warning("revoked refresh token presented; revoking its sign-in")
-                await revoke_family(session, row.family_id)
-                await session.commit()
-                return _invalid_refresh()
-            user = await session.get(UserRow, row.user_id)
-            if row.expires_at <= now or user is None or not user.is_active:
-                return _invalid_refresh()  # rolls back the consumption: nothing changed
-            # Same scopes as the grant, less any the account has lost since (a demoted admin).
-            scopes = tuple(s for s in entitled_scopes(user) if s in row.scope.split())
-            refresh = self.refresh.issue(session, user.id, " ".join(scopes), row.family_id)
-            await session.commit()
+        session = session_of(context)
+        row = await self.refresh.find(session, body.refresh_token)
+        if row is None:
+            return _invalid_refresh()
+        decision = await self.limiter.hit(f"refresh:{row.user_id}", self.per_account)
+        if not decision.allowed:
+            return results.RefreshTokenTooManyRequests(
+                body=too_many(decision.retry_after), retry_after=decision.retry_after
+            )
+        now = utcnow()
+        if row.revoked_at is not None or not await self.refresh.consume(session, row, now):
+            logger.warning("revoked refresh token presented; revoking its sign-in")
+            await revoke_family(session, row.family_id)
+            return _invalid_refresh()  # an error result whose write must stay: committed
+        user = await session.get(UserRow, row.user_id)
+        if row.expires_at <= now or user is None or not user.is_active:
+            await session.rollback()  # undo the consumption: the token stays as it was
+            return _invalid_refresh()
+        # Same scopes as the grant, less any the account has lost since (a demoted admin).
+        scopes = tuple(s for s in entitled_scopes(user) if s in row.scope.split())
+        refresh = self.refresh.issue(session, user.id, " ".join(scopes), row.family_id)
         return results.RefreshTokenOk(body=self._pair(user, scopes, refresh), **NO_STORE)

@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 
 from generated.users import models
 
-from .accounts import commit_or_conflict, find_by_email
+from .accounts import find_by_email, flush_or_conflict
 from .db import Database
 from .passwords import Passwords
 from .settings import ServiceSettings
@@ -52,5 +52,6 @@ async def ensure_admin(settings: ServiceSettings, db: Database, passwords: Passw
                 updated_at=now,
             )
         )
-        if await commit_or_conflict(session):
+        if await flush_or_conflict(session):
+            await session.commit()
             logger.info("bootstrap admin account created")

@@ -1,11 +1,21 @@
-"""The database: one async engine per process, sessions per request, SQLite or PostgreSQL."""
+"""The database: one async engine per process, one session per request, SQLite or PostgreSQL.
+
+Each request's session is its unit of work: the `db` resource the app registers with
+`create_app(resources=...)`, found in `context.resources`. It commits when the handler
+returns and rolls back when it raises, before the response is sent, so a client never sees
+2xx for a write that was not stored. It cannot see which result the handler returned, so
+a handler that wrote and then answers an error rolls its writes back first
+(`session.rollback()`); whatever a handler leaves in the session is committed, an error
+result's deliberate writes included (a replayed refresh token revokes its sign-in).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from fastapi import Depends
 from sqlalchemy import event, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.ext.asyncio import (
@@ -15,7 +25,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from generated.users import RequestContext
+
 from .settings import ServiceSettings
+
+RESOURCE = "db"  # the name of the request's session in `context.resources`
 
 
 def create_engine(settings: ServiceSettings) -> AsyncEngine:
@@ -58,11 +72,11 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
 
 class Database:
-    """The engine and its session factory; `session()` is the unit of work of one request."""
+    """The engine and its session factory: `unit_of_work()` per request, `session()` else."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        # expire_on_commit=False: handlers build the response from rows after committing.
+        # expire_on_commit=False: rows stay readable after `release()` and the final commit.
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
     @classmethod
@@ -72,9 +86,32 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session that rolls back whatever was not committed when the block ends."""
+        """A session outside requests (start-up); rolls back what was not committed."""
         async with self._sessions() as session:
             yield session
+
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """One request's session (a FastAPI `yield` dependency): commit when the handler
+        returns, roll back (closing the session) when it raises or the commit fails."""
+        async with self._sessions() as session:
+            yield session
+            await session.commit()
+
+    def resource(self) -> Callable[..., Awaitable[AsyncSession]]:
+        """The `db` resource for `create_app(resources=...)`.
+
+        A `yield` dependency's exit runs after the response is sent unless its scope is
+        `function` (FastAPI, "Dependencies with yield"): in that scope the commit, or its
+        failure (500), comes before the client sees anything.
+        """
+
+        # A default, not `Annotated`: annotations are strings here and `self` is no global.
+        async def db(
+            session: AsyncSession = Depends(self.unit_of_work, scope="function"),  # noqa: B008
+        ) -> AsyncSession:
+            return session
+
+        return db
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query (readiness)."""
@@ -88,6 +125,19 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection (graceful shutdown)."""
         await self.engine.dispose()
+
+
+def session_of(context: RequestContext) -> AsyncSession:
+    """The request's session, from the context its handler declared."""
+    session: AsyncSession = context.resources[RESOURCE]
+    return session
+
+
+async def release(session: AsyncSession) -> None:
+    """End a transaction that has only read, so its connection goes back to the pool while
+    the handler does slow work that needs none (password hashing); the next query begins
+    another. A commit, not a rollback: a rollback would expire the rows already loaded."""
+    await session.commit()
 
 
 def affected(result: Result[Any]) -> int:

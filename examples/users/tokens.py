@@ -84,7 +84,7 @@ class RefreshTokens:
     def issue(
         self, session: AsyncSession, user_id: uuid.UUID, scope: str, family_id: uuid.UUID | None
     ) -> str:
-        """Add a new token to the session (the caller commits) and return its clear text."""
+        """Add a new token to the session (committed with the request) and return its clear text."""
         token = REFRESH_PREFIX + secrets.token_urlsafe(32)
         now = utcnow()
         session.add(

@@ -78,6 +78,22 @@ def test_create_book_answers_location_etag_and_budget(library: Library) -> None:
     assert read.headers["ETag"] == created.headers["ETag"]
 
 
+def test_location_repeats_only_a_host_name(library: Library) -> None:
+    def location(host: str, isbn: str) -> str:
+        headers = WRITER | {"Host": host}
+        created = library.call(
+            "createBook", "POST", "/books", headers=headers, json=BOOK | {"isbn": isbn}
+        )
+        assert created.status_code == 201
+        return created.headers["Location"]
+
+    assert location("api.example.com:8443", "9780000000019").startswith(
+        f"http://api.example.com:8443{API}/books/"
+    )
+    # A Host that is no authority is not repeated: the server's address stands for it.
+    assert location("evil.example/x?", "9780000000026").startswith(f"http://testserver{API}/")
+
+
 def test_create_book_refusals(library: Library) -> None:
     library.create_book()
     taken = library.call("createBook", "POST", "/books", headers=WRITER, json=BOOK)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jwt
 
+from .backends import run, scalar
 from .service import API, PASSWORD, SECRET, Service
 
 
@@ -162,6 +163,21 @@ def test_refresh_rotates_and_a_replay_revokes_the_sign_in(service: Service) -> N
         ).status_code
         == 200
     )
+
+
+def test_an_expired_refresh_token_is_refused_and_left_as_it_was(service: Service) -> None:
+    # The handler consumes the token before it sees the expiry: its 401 must roll that back.
+    service.register("late@example.com")
+    tokens = service.tokens("late@example.com")
+    url = service.settings.database_url
+    run(url, "UPDATE refresh_tokens SET expires_at = created_at")
+    unused = "SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NULL"
+    before = scalar(url, unused)
+    refresh = service.client.post(
+        f"{API}/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+    )
+    assert refresh.status_code == 401
+    assert scalar(url, unused) == before
 
 
 def test_unknown_refresh_token(service: Service) -> None:

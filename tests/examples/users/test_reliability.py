@@ -11,9 +11,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from examples.users.logs import JsonFormatter
+from examples.users.passwords import Passwords, Verdict
 
 from .backends import scalar
-from .service import API, PASSWORD, Service
+from .service import ADMIN_EMAIL, ADMIN_PASSWORD, API, PASSWORD, Service
 
 
 def _failing_commit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,6 +58,35 @@ def test_failed_commit_on_update_and_delete_is_never_2xx(
     assert service.token_response("steady@example.com").status_code == 500
     monkeypatch.undo()
     assert service.client.get(url, headers=headers).json() == me
+
+
+def test_password_hashing_holds_no_database_connection(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hashing is the slow part of a request: its session's connection goes back to the pool.
+    pool = service.app.state.database.engine.pool
+    held: list[int] = []
+    verify, hash_ = Passwords.verify, Passwords.hash
+
+    async def counted_verify(self: Passwords, password: str, stored: str | None) -> Verdict:
+        held.append(pool.checkedout())
+        return await verify(self, password, stored)
+
+    async def counted_hash(self: Passwords, password: str) -> str:
+        held.append(pool.checkedout())
+        return await hash_(self, password)
+
+    monkeypatch.setattr(Passwords, "verify", counted_verify)
+    monkeypatch.setattr(Passwords, "hash", counted_hash)
+    tokens = service.tokens(ADMIN_EMAIL, ADMIN_PASSWORD)
+    change = service.client.post(
+        f"{API}/users/me/password",
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        json={"current_password": ADMIN_PASSWORD, "new_password": "another secret 24680"},
+    )
+    assert change.status_code == 204
+    service.register("hasher@example.com")
+    assert held == [0, 0, 0, 0]  # sign-in, current and new password, registration
 
 
 def test_body_limit_is_16_kib(service: Service) -> None:
