@@ -82,7 +82,8 @@ def build_app(
             db=database, lifecycle=lifecycle, limiter=limiter if shared else None
         ),
         settings=settings,
-        resources={RESOURCE: database.resource()},  # each request's unit of work (`db.py`)
+        # each request's unit of work (`db.py`); the runtime ends it before the response is sent
+        resources={RESOURCE: database.unit_of_work},
         lifespan=lifespan,
     )
     # Inside the generated middleware (request id, security headers, body limit, 500s):

@@ -11,11 +11,10 @@ result's deliberate writes included (a replayed refresh token revokes its sign-i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends
 from sqlalchemy import event, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.ext.asyncio import (
@@ -96,22 +95,6 @@ class Database:
         async with self._sessions() as session:
             yield session
             await session.commit()
-
-    def resource(self) -> Callable[..., Awaitable[AsyncSession]]:
-        """The `db` resource for `create_app(resources=...)`.
-
-        A `yield` dependency's exit runs after the response is sent unless its scope is
-        `function` (FastAPI, "Dependencies with yield"): in that scope the commit, or its
-        failure (500), comes before the client sees anything.
-        """
-
-        # A default, not `Annotated`: annotations are strings here and `self` is no global.
-        async def db(
-            session: AsyncSession = Depends(self.unit_of_work, scope="function"),  # noqa: B008
-        ) -> AsyncSession:
-            return session
-
-        return db
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query (readiness)."""

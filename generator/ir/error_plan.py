@@ -215,8 +215,21 @@ class _Planner:
             )
             for candidate in itertools.islice(synth.candidates(pointer), SKELETON_TRIES):
                 if self.valid(ref, candidate):
-                    return candidate
-        return next((e for e in examples if self.valid(ref, e)), None)
+                    return self._minimal(ref, candidate)
+        found = next((e for e in examples if self.valid(ref, e)), None)
+        return self._minimal(ref, found) if found is not None else None
+
+    def _minimal(self, ref: str, value: Any) -> Any:
+        """`value` without the members the schema lets go: a skeleton carries no made-up facts
+        (placeholder `details`, say), only what the schema demands."""
+        if not isinstance(value, dict):
+            return value
+        smaller = dict(value)
+        for key in list(value):
+            trial = {k: v for k, v in smaller.items() if k != key}
+            if self.valid(ref, trial):
+                smaller = trial
+        return smaller
 
 
 def _error_keys(responses: Mapping[str, Any]) -> Iterator[str]:

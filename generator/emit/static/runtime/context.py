@@ -5,8 +5,9 @@ Protocol does not list it, so handlers that do not ask keep their signatures). I
 the request id, client address, read-only headers and cookies, the base URL, the verified
 principal, FastAPI's `BackgroundTasks` (run after the response is sent), and the per-request
 resources the application registered with `create_app(resources={"db": get_session})`: each
-is an ordinary FastAPI dependency, so a `yield` dependency wraps the handler and its response
-(a SQLAlchemy session that commits on success and rolls back on an exception, say).
+is an ordinary FastAPI dependency, so a `yield` dependency wraps the handler (a SQLAlchemy
+session that commits when the handler returns and rolls back on an exception, say); it ends
+before the response is sent, so a failed commit is answered 500.
 
     async def get_session() -> AsyncIterator[AsyncSession]:
         async with sessions() as session, session.begin():
@@ -95,7 +96,11 @@ def provider(resources: Resources) -> Callable[..., Any]:
     ]
     named = [
         inspect.Parameter(
-            name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[Any, Depends(dependency)]
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            # scope="function": a `yield` dependency ends before the response is sent, so a
+            # commit that fails is the client's 500, not a 2xx for work that was lost
+            annotation=Annotated[Any, Depends(dependency, scope="function")],
         )
         for name, dependency in resources.items()
     ]
