@@ -15,9 +15,9 @@ from generator.stamp import make_stamp, up_to_date
 from generator.write import WriteReport, write_files
 
 if TYPE_CHECKING:
+    from generator.emit.models.stage import ModelWorker
     from generator.ir.nodes import Api
     from generator.ir.schemas import ModelPlan
-    from generator.model_worker import ModelWorker
     from generator.spec.load import LoadResult
 
 
@@ -91,7 +91,7 @@ def render_package(
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """IR → emit → format for a validated contract; returns files keyed by relative path.
 
-    `worker`, when given, is computing models.py in a second process (`model_worker`): the
+    `worker`, when given, is computing models.py in a second process (`emit/models/stage.py`): the
     other files are rendered and formatted here meanwhile.
     """
     # Imported here so `specfirst validate` does not pay for the code generators' imports.
@@ -164,7 +164,7 @@ def generate_contract(path: Path, output: Path, *, label: str, check: bool = Fal
     """The whole pipeline for one contract; with `check`, compare with disk instead of writing."""
     if not check and up_to_date(output, label):
         return Generated(Checked(path, None), report=WriteReport(), skipped=True)
-    from generator.model_worker import start_models
+    from generator.emit.models.stage import start_models
     from generator.spec.load import load_spec
 
     loaded = load_spec(path)

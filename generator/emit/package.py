@@ -83,7 +83,7 @@ def emit_modules(api: Api, *, document: dict[str, Any], env_prefix: str) -> dict
     """Every file of the package except models.py and requirements.txt (`add_models`).
 
     Kept apart so a large contract's package is rendered while its models are still being
-    generated in another process (`model_worker`).
+    generated in another process (`emit/models/stage.py`).
     """
     header = header_line(api.contract)
     files: dict[str, str] = {

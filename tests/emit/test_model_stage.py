@@ -8,34 +8,32 @@ from pathlib import Path
 
 import pytest
 
-from generator import forking, model_worker
+from generator.emit.models import forking, stage
 from generator.pipeline import contract_label, generate_contract
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 BROKEN = ROOT / "tests" / "data" / "broken"
 
 
 @pytest.fixture
-def forced(monkeypatch: pytest.MonkeyPatch) -> list[model_worker.ModelWorker]:
+def forced(monkeypatch: pytest.MonkeyPatch) -> list[stage.ModelWorker]:
     """Every contract counts as large; the workers started are recorded."""
-    started: list[model_worker.ModelWorker] = []
-    real = model_worker.start_models
+    started: list[stage.ModelWorker] = []
+    real = stage.start_models
 
-    def start(*args: object, **kwargs: str) -> model_worker.ModelWorker | None:
+    def start(*args: object, **kwargs: str) -> stage.ModelWorker | None:
         worker = real(*args, **kwargs)  # type: ignore[arg-type]
         if worker is not None:
             started.append(worker)
         return worker
 
-    monkeypatch.setattr(model_worker, "PARALLEL_THRESHOLD", 0)
-    monkeypatch.setattr(model_worker, "start_models", start)
+    monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(stage, "start_models", start)
     return started
 
 
 @pytest.mark.parametrize("name", ["users", "showcase"])
-def test_worker_output_is_the_committed_output(
-    name: str, forced: list[model_worker.ModelWorker]
-) -> None:
+def test_worker_output_is_the_committed_output(name: str, forced: list[stage.ModelWorker]) -> None:
     spec = ROOT / "specs" / f"{name}.yaml"
     result = generate_contract(
         spec, ROOT / "generated" / name, label=contract_label(spec, ROOT), check=True
@@ -45,7 +43,7 @@ def test_worker_output_is_the_committed_output(
 
 
 def test_a_contract_with_errors_stops_the_worker(
-    tmp_path: Path, forced: list[model_worker.ModelWorker]
+    tmp_path: Path, forced: list[stage.ModelWorker]
 ) -> None:
     spec = BROKEN / "duplicate-operation-id.yaml"
     result = generate_contract(spec, tmp_path / "out", label="c.yaml")
@@ -62,9 +60,9 @@ def test_model_errors_from_the_worker_read_as_sequential_ones(
     def explode(*args: object, **kwargs: object) -> str:
         raise ValueError("cannot handle 'User'\nlong traceback text")
 
-    monkeypatch.setattr("generator.emit.models.generate", explode)
+    monkeypatch.setattr("datamodel_code_generator.generate", explode)
     sequential = generate_contract(spec, tmp_path / "a", label="users.yaml")
-    monkeypatch.setattr(model_worker, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 0)
     parallel = generate_contract(spec, tmp_path / "b", label="users.yaml")
     messages = [
         [(d.rule, d.message) for d in r.checked.diagnostics] for r in (sequential, parallel)
@@ -74,12 +72,12 @@ def test_model_errors_from_the_worker_read_as_sequential_ones(
 
 
 def test_a_worker_that_dies_leaves_the_stage_to_the_parent(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forced: list[model_worker.ModelWorker]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forced: list[stage.ModelWorker]
 ) -> None:
     def die(*args: object) -> None:
         os._exit(3)  # as if killed: nothing is sent
 
-    monkeypatch.setattr(model_worker, "_work", die)
+    monkeypatch.setattr(stage, "_work", die)
     spec = ROOT / "specs" / "users.yaml"
     result = generate_contract(spec, tmp_path / "out", label="specs/users.yaml")
     expected = (ROOT / "generated" / "users" / "models.py").read_text(encoding="utf-8")
@@ -93,8 +91,8 @@ def test_small_contracts_stay_in_one_process(tmp_path: Path) -> None:
 
     loaded = load_spec(spec)
     assert loaded.spec is not None
-    assert model_worker.size(loaded.spec.root) < model_worker.PARALLEL_THRESHOLD
-    assert model_worker.start_models(loaded.spec, label="u") is None
+    assert stage.size(loaded.spec.root) < stage.PARALLEL_THRESHOLD
+    assert stage.start_models(loaded.spec, label="u") is None
 
 
 def _alive(pid: int) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator import forking
+from generator.emit.models import forking
 from generator.ir.schemas import ModelGenerationError
 from generator.spec.document import Spec
 
@@ -77,7 +77,7 @@ def _work(spec: Spec, label: str) -> tuple[str, ...]:
     Any other failure than a `ModelGenerationError` (an unvalidated contract may break any
     stage) reaches the parent as a failed call, and the parent redoes the stage.
     """
-    from generator.emit.models import emit_models
+    from generator.emit.models.emitter import emit_models
     from generator.emit.package import header_line
     from generator.format import format_files
     from generator.ir.schemas import plan_models
