@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from generator.ir.security import SchemeKind
+
+if TYPE_CHECKING:
+    from generator.ir.schemas import ModelPlan
 
 
 class Location(enum.StrEnum):
@@ -226,3 +230,18 @@ class Api:
         for op in self.operations:
             table.setdefault(op.route_path, []).append(op.method.upper())
         return tuple((path, tuple(methods)) for path, methods in table.items())
+
+
+@dataclass(frozen=True)
+class PackageIr:
+    """What emission reads for one package: nothing else, so no emitter reaches into the contract.
+
+    `wire` is wire.json's content, decided here (the schemas' request and response views and
+    the error plan); `document`, the bundled contract, is opaque: written out as openapi.json.
+    """
+
+    api: Api
+    models: ModelPlan
+    wire: dict[str, Any]
+    document: dict[str, Any]
+    env_prefix: str  # of the package's settings, e.g. `USERS_`

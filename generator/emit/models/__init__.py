@@ -16,6 +16,7 @@ schemas alone, never on the machine. `tests/emit/test_model_stage.py` and
 """
 
 from generator.emit.models.emitter import emit_models
+from generator.emit.models.stage import ModelStage, start_models
 from generator.ir.schemas import ModelGenerationError
 
-__all__ = ["ModelGenerationError", "emit_models"]
+__all__ = ["ModelGenerationError", "ModelStage", "emit_models", "start_models"]
