@@ -1,13 +1,13 @@
 """The model stage of one contract: on a large contract, started in a worker beside validation.
 
-datamodel-code-generator dominates generation of large contracts (Stripe: ~10 s of 16 before
-the shared leaves) and validation is the next largest stage (~2 s), and neither needs the
+datamodel-code-generator dominates generation of large contracts (Stripe: ~10 s of 16 when
+the worker was written) and validation is the next largest stage (~2 s), and neither needs the
 other's result: on a machine with two cores, a forked worker starts the model stage as soon as
 the contract is loaded. The output is the same as the sequential pipeline's; only the time
 differs:
 
 * the worker's result is used only when validation finds no error (a contract with errors
-  never reaches the model stage, as before: leaving the `with` block stops the worker);
+  never reaches the model stage: leaving the `with` block stops the worker);
 * whatever goes wrong in the worker other than a `ModelGenerationError` (which the
   sequential run would report too) makes the parent run the stage itself;
 * small contracts, one-core machines and platforms without `fork` stay sequential.
