@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic
 from generator.ir.nodes import Api
-from generator.pipeline import Generated, build_ir, contract_label, generate_contract
+from generator.pipeline import Generated, api_of, contract_label, generate_contract
 from generator.spec.catalogue import diagnostic
 from generator.spec.pointers import join_pointer
 
@@ -120,7 +120,7 @@ def check_contract_package(
     except AppLoadError as exc:
         result.findings.append(diagnostic("app-load", str(exc), "", spec.locate("")))
         return result
-    _, api = build_ir(spec, label=label, package=output.name)
+    api = api_of(spec, label=label, package=output.name)
     result.findings += unimplemented(api, app, spec)
     result.findings += find_drift(spec, app)
     return result

@@ -156,6 +156,15 @@ def module_name(text: str) -> str:
     return name + "_" if name in WINDOWS_RESERVED else name
 
 
+def env_prefix(package: str) -> str:
+    """Environment variable prefix of a generated package's settings.
+
+    >>> env_prefix("users"), env_prefix("my-api")
+    ('USERS_', 'MY_API_')
+    """
+    return snake_name(package, reserved=frozenset()).upper() + "_"
+
+
 def class_name(text: str, *, reserved: frozenset[str] = RESERVED_CLASSES) -> str:
     """A PascalCase identifier for a class.
 

@@ -1,4 +1,9 @@
-"""The one place the stages are composed: load → validate → (IR → emit → format → write)."""
+"""The one place the stages are composed: load → validate → IR → emit → format → write.
+
+`generate_contract` reads top to bottom as the pipeline. On a large contract the model stage
+(`start_models`) starts its worker beside validation: that changes when models.py is
+computed, never what it holds.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, has_errors
-from generator.naming import snake_name
+from generator.naming import env_prefix
 from generator.spec.catalogue import diagnostic
 from generator.spec.document import Spec
 from generator.stamp import make_stamp, up_to_date
 from generator.write import WriteReport, write_files
 
 if TYPE_CHECKING:
-    from generator.ir.nodes import Api
+    from generator.ir.nodes import Api, PackageIr
     from generator.ir.schemas import ModelPlan
-    from generator.model_worker import ModelWorker
     from generator.spec.load import LoadResult
 
 
@@ -70,72 +74,51 @@ def contract_label(path: Path, root: Path | None = None) -> str:
     return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else path.name
 
 
-def build_ir(spec: Spec, *, label: str, package: str) -> tuple[ModelPlan, Api]:
-    """The model plan and the IR of a validated contract (no files yet)."""
-    from generator.ir.build import build_api
+def build_ir(spec: Spec, *, label: str, package: str) -> PackageIr:
+    """The IR of a validated contract: everything emission reads (no files yet)."""
+    from generator.ir.error_plan import plan_errors
+    from generator.ir.nodes import PackageIr
     from generator.ir.schemas import plan_models
+    from generator.ir.wire_schemas import build_wire_schemas
 
     plan = plan_models(spec.root)
-    api = build_api(
+    api = _api(spec, plan, label=label, package=package)
+    views = build_wire_schemas(spec.root)
+    wire = {**views, "errors": plan_errors(spec.root, api, views)}
+    return PackageIr(api, plan, wire, document=spec.root, env_prefix=env_prefix(package))
+
+
+def api_of(spec: Spec, *, label: str, package: str) -> Api:
+    """The Api alone, for readers that emit no files (scaffold, check, the mock)."""
+    from generator.ir.schemas import plan_models
+
+    return _api(spec, plan_models(spec.root), label=label, package=package)
+
+
+def _api(spec: Spec, plan: ModelPlan, *, label: str, package: str) -> Api:
+    from generator.ir.build import build_api
+
+    return build_api(
         spec.root,
         model_types={ptr: t.code for ptr, t in plan.types.items()},
         model_classes=frozenset(plan.classes),
         contract=label,
         package=package,
     )
-    return plan, api
 
 
-def render_package(
-    checked: Checked, output: Path, *, label: str, worker: ModelWorker | None = None
-) -> tuple[dict[str, str], list[Diagnostic]]:
-    """IR → emit → format for a validated contract; returns files keyed by relative path.
-
-    `worker`, when given, is computing models.py in a second process (`model_worker`): the
-    other files are rendered and formatted here meanwhile.
-    """
-    # Imported here so `specfirst validate` does not pay for the code generators' imports.
-    from generator.emit.models import ModelGenerationError, emit_models
-    from generator.emit.package import add_models, emit_modules, header_line
-    from generator.format import format_files
-
-    assert checked.spec is not None
-    try:
-        plan, api = build_ir(checked.spec, label=label, package=output.name)
-        modules = emit_modules(api, document=checked.spec.root, env_prefix=env_prefix(output.name))
-        if worker is None:
-            models = emit_models(plan, header=header_line(label))
-            files = format_files(add_models(modules, api, models))
-        else:  # models.py comes formatted on its own; the rest is formatted meanwhile
-            modules = format_files(modules)
-            formatted = worker.result()
-            if formatted is None:  # the worker failed: its share is done here, the same way
-                source = emit_models(plan, header=header_line(label))
-                formatted = format_files({"models.py": source})["models.py"]
-            files = add_models(modules, api, formatted)
-    except ModelGenerationError as exc:
-        if worker:
-            worker.cancel()
-        location = checked.spec.locate("")
-        return {}, [diagnostic("model-generation", str(exc), "", location)]
+def plan_warnings(plan: ModelPlan, spec: Spec) -> list[Diagnostic]:
+    """What the model plan had to change: renamed names, stripped code-carrying extensions."""
     stripped = [
         diagnostic(
             "stripped-extension",
             f"{keyword!r} removed: it would put code from the contract into models.py",
             pointer,
-            checked.spec.locate(pointer),
+            spec.locate(pointer),
         )
         for pointer, keyword in plan.stripped
     ]
-    return files, [
-        *rename_warnings(plan.renames, plan.field_names, checked.spec),
-        *stripped,
-    ]
-
-
-def env_prefix(package: str) -> str:
-    """Environment variable prefix of a generated package's settings, e.g. `USERS_`."""
-    return snake_name(package, reserved=frozenset()).upper() + "_"
+    return [*rename_warnings(plan.renames, plan.field_names, spec), *stripped]
 
 
 def rename_warnings(
@@ -164,29 +147,28 @@ def generate_contract(path: Path, output: Path, *, label: str, check: bool = Fal
     """The whole pipeline for one contract; with `check`, compare with disk instead of writing."""
     if not check and up_to_date(output, label):
         return Generated(Checked(path, None), report=WriteReport(), skipped=True)
-    from generator.model_worker import start_models
+    # Imported here so `specfirst validate` does not pay for the code generators' imports.
+    from generator.emit.models import ModelGenerationError, start_models
+    from generator.emit.package import emit_modules
+    from generator.format import format_files
     from generator.spec.load import load_spec
 
     loaded = load_spec(path)
-    worker = None
-    if loaded.spec is not None:  # the model stage starts while the contract is validated
-        worker = start_models(loaded.spec, label=label)
-    try:
+    with start_models(loaded.spec, label=label) as models:  # leaving it stops an unused worker
         checked = validate_loaded(path, loaded)
-        if checked.ok():
-            files, extra = render_package(checked, output, label=label, worker=worker)
-    except BaseException:  # an interrupt, or a bug: the worker must not outlive us
-        if worker:
-            worker.cancel()
-        raise
-    if not checked.ok():  # a contract with errors never reaches the model stage's result
-        if worker:
-            worker.cancel()
-        return Generated(checked)
-    checked.diagnostics.extend(extra)
-    if not files:
-        return Generated(checked)
-    assert checked.spec is not None
-    stamp = make_stamp(output, label, checked.spec.files or [path], files)
+        if not checked.ok() or checked.spec is None:
+            return Generated(checked)
+        spec = checked.spec
+        try:
+            ir = build_ir(spec, label=label, package=output.name)
+            files = format_files(emit_modules(ir))
+            files["models.py"] = models.models_py(ir.models)  # formatted by the model stage
+        except ModelGenerationError as exc:
+            checked.diagnostics.append(
+                diagnostic("model-generation", str(exc), "", spec.locate(""))
+            )
+            return Generated(checked)
+    checked.diagnostics.extend(plan_warnings(ir.models, spec))
+    stamp = make_stamp(output, label, spec.files or [path], files)
     report = write_files(output, files, check=check, stamp=stamp)
     return Generated(checked, files, report)

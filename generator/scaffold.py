@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.format import sort_imports
 from generator.ir.nodes import Api, Tag
-from generator.pipeline import Checked, build_ir, check_contract
+from generator.pipeline import Checked, api_of, check_contract
 from generator.stub_merge import merge_methods
 
 INIT = "__init__.py"
@@ -158,7 +158,7 @@ def scaffold_contract(path: Path, output: Path, *, package: str, label: str) -> 
     checked = check_contract(path)
     if not checked.ok() or checked.spec is None:
         return Scaffolded(checked)
-    _, api = build_ir(checked.spec, label=label, package=package.rsplit(".", 1)[-1])
+    api = api_of(checked.spec, label=label, package=package.rsplit(".", 1)[-1])
     fresh = render_stubs(api, package, _contract_tests(label, package, output))
     existing = read_existing(output, list(fresh))
     writes, report = plan_scaffold(api, fresh, existing, package)

@@ -49,7 +49,8 @@ from generator.contract.service import (
     reachable,
     running_service,
 )
-from generator.pipeline import check_contract, env_prefix
+from generator.naming import env_prefix
+from generator.pipeline import check_contract
 
 # Module names that say nothing about the package: `myservice.main:create_app` → `myservice`.
 GENERIC_MODULES = frozenset({"app", "application", "main", "asgi", "server", "service", "api"})

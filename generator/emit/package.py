@@ -1,4 +1,7 @@
-"""emit_package: every file of one generated package, as text, keyed by relative POSIX path."""
+"""emit_modules: the files of one generated package, as text, keyed by relative POSIX path.
+
+It reads the IR (`PackageIr`) only; models.py comes from `emit/models/`.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,7 @@ from typing import Any
 from generator.emit.pins import ALWAYS, PINS
 from generator.emit.render import render
 from generator.emit.routes import route_view
-from generator.emit.wire_file import wire_json
-from generator.ir.nodes import Api, BodyKind
+from generator.ir.nodes import Api, BodyKind, PackageIr
 from generator.ir.security import SchemeKind
 from generator.naming import class_name
 
@@ -33,6 +35,11 @@ def contract_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def wire_json(wire: dict[str, Any]) -> str:
+    """wire.json: the request and response views of every schema, and how each error body is filled."""
+    return json.dumps(wire, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+
+
 def realm(title: str) -> str:
     """A realm for WWW-Authenticate: the API title reduced to safe header characters.
 
@@ -49,47 +56,30 @@ def _exports(api: Api) -> list[str]:
     return sorted(names)
 
 
-def _requirements(api: Api, models_source: str) -> str:
+def _requirements(api: Api) -> str:
     needed = {PINS[name] for name in ALWAYS}
     form_kinds = {BodyKind.FORM, BodyKind.MULTIPART}
     if any(b.kind in form_kinds for op in api.operations for b in op.bodies):
         needed.add(PINS["python-multipart"])
-    if "EmailStr" in models_source:
-        needed.add(PINS["email-validator"])
     if any(s.kind is SchemeKind.BASIC for s in api.schemes):
         needed.add(PINS["pwdlib"])
     needed.update(api.requirements)
     return "".join(f"{line}\n" for line in sorted(needed))
 
 
-def emit_package(
-    api: Api, *, models_source: str, document: dict[str, Any], env_prefix: str
-) -> dict[str, str]:
-    """Render the package for `api`; `models_source` comes from the model emitter."""
-    files = emit_modules(api, document=document, env_prefix=env_prefix)
-    return add_models(files, api, models_source)
-
-
-def add_models(files: dict[str, str], api: Api, models_source: str) -> dict[str, str]:
-    """`files` (from `emit_modules`) completed with models.py and what depends on it."""
-    return {
-        **files,
-        "models.py": models_source,
-        "requirements.txt": _requirements(api, models_source),
-    }
-
-
-def emit_modules(api: Api, *, document: dict[str, Any], env_prefix: str) -> dict[str, str]:
-    """Every file of the package except models.py and requirements.txt (`add_models`).
+def emit_modules(ir: PackageIr) -> dict[str, str]:
+    """Every file of the package except models.py (`emit/models/` writes it).
 
     Kept apart so a large contract's package is rendered while its models are still being
-    generated in another process (`model_worker`).
+    generated in another process (`emit/models/stage.py`).
     """
+    api = ir.api
     header = header_line(api.contract)
     files: dict[str, str] = {
-        "openapi.json": contract_json(document),
-        "wire.json": wire_json(api, document),
+        "openapi.json": contract_json(ir.document),
+        "wire.json": wire_json(ir.wire),
         "py.typed": "",
+        "requirements.txt": _requirements(api),
     }
     for module in sorted(RUNTIME.glob("*.py")):
         files[f"runtime/{module.name}"] = f"{header}\n" + module.read_text(encoding="utf-8")
@@ -99,7 +89,7 @@ def emit_modules(api: Api, *, document: dict[str, Any], env_prefix: str) -> dict
     files["contract.py"] = render("contract.py.jinja", **common)
     files["interfaces.py"] = render("interfaces.py.jinja", **common)
     files["results.py"] = render("results.py.jinja", **common)
-    files["settings.py"] = render("settings.py.jinja", env_prefix=env_prefix, **common)
+    files["settings.py"] = render("settings.py.jinja", env_prefix=ir.env_prefix, **common)
     files["security.py"] = render(
         "security.py.jinja",
         realm=realm(api.title),

@@ -14,9 +14,8 @@ PINS: dict[str, str] = {
     "pydantic": "pydantic>=2.14,<3",
     "pydantic-settings": "pydantic-settings>=2.6,<3",
     "pyjwt": "pyjwt[crypto]>=2.13,<3",
-    # only when a body is a form or multipart, a model uses EmailStr, a scheme is HTTP basic
+    # only when a body is a form or multipart, or a scheme is HTTP basic
     "python-multipart": "python-multipart>=0.0.20",
-    "email-validator": "email-validator>=2.2,<3",
     "pwdlib": "pwdlib[argon2]>=0.2,<0.4",
 }
 # What every generated package imports.

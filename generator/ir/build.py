@@ -142,7 +142,6 @@ class _Builder:
                 responses=responses,
                 security=_security(self.root, op, self.schemes),
                 success_status=_success(responses),
-                body_pointer=op_ptr + "/requestBody" if bodies else "",
             )
         )
 

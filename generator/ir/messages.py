@@ -8,7 +8,7 @@ from typing import Any
 from generator.ir.nodes import Body, BodyKind, Header, Response
 from generator.ir.refs import as_mapping
 from generator.ir.schema_sites import status_name
-from generator.ir.types import scalar_annotation, schema_types
+from generator.ir.types import scalar_annotation
 from generator.naming import Namespace, snake_name
 from generator.spec.pointers import deref, join_pointer
 
@@ -61,8 +61,6 @@ def build_bodies(
         site_ptr = schema_ptr = media_ptr + "/schema"
         if isinstance(schema_node, Mapping) and "$ref" in schema_node:
             _, schema_ptr = deref(root, schema_node, schema_ptr)
-        schema = as_mapping(deref(root, schema_node, schema_ptr)[0])
-        files, arrays, scalars = _form_fields(root, schema, schema_ptr)
         encoding = tuple(
             (str(part), str(as_mapping(rule).get("contentType")))
             for part, rule in as_mapping(as_mapping(media).get("encoding")).items()
@@ -75,9 +73,6 @@ def build_bodies(
                 kind=kind,
                 annotation=_annotation(kind, (site_ptr, schema_ptr), has_schema, types),
                 required=request.get("required") is True,
-                file_fields=files if kind is BodyKind.MULTIPART else (),
-                array_fields=arrays if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
-                scalar_fields=scalars if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
                 # the schema where it stands: a 3.1 `$ref` with siblings is validated whole
                 schema_pointer=media_ptr + "/schema" if schema_node is not None else "",
                 encoding=encoding if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
@@ -85,27 +80,6 @@ def build_bodies(
         )
     bodies.sort(key=lambda b: b.kind is not BodyKind.JSON)
     return tuple(bodies)
-
-
-def _form_fields(
-    root: Mapping[str, Any], schema: Mapping[str, Any], ptr: str
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """Which form parts are files, which repeat, and which carry numbers or booleans as text."""
-    files: list[str] = []
-    arrays: list[str] = []
-    scalars: list[tuple[str, str]] = []
-    for name, prop_node in as_mapping(schema.get("properties")).items():
-        prop = as_mapping(deref(root, prop_node, join_pointer(ptr, "properties", name))[0])
-        kinds, _ = schema_types(prop)
-        if "array" in kinds:
-            arrays.append(name)
-            prop = as_mapping(deref(root, prop.get("items"), "")[0])
-            kinds, _ = schema_types(prop)
-        if prop.get("format") in {"binary", "base64"} or "contentMediaType" in prop:
-            files.append(name)
-        elif len(kinds) == 1 and kinds[0] in {"integer", "number", "boolean"}:
-            scalars.append((name, kinds[0]))
-    return tuple(files), tuple(arrays), tuple(scalars)
 
 
 def build_responses(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from generator.ir.security import SchemeKind
+
+if TYPE_CHECKING:
+    from generator.ir.schemas import ModelPlan
 
 
 class Location(enum.StrEnum):
@@ -66,7 +70,6 @@ class Parameter:
     annotation: str  # the parsed Python type, e.g. "int", "list[int]", "models.Color"
     style: Style = Style.SIMPLE
     delimiter: str = ","
-    item_annotation: str = "str"  # element type for delimited / deep-object parameters
     default: str | None = None  # a Python literal (repr) or None
     constraints: Constraints = field(default_factory=Constraints)
     item_constraints: Constraints = field(default_factory=Constraints)
@@ -86,11 +89,6 @@ class Body:
     kind: BodyKind
     annotation: str
     required: bool
-    file_fields: tuple[str, ...] = ()  # multipart parts carrying files (wire names)
-    array_fields: tuple[str, ...] = ()  # form/multipart parts that repeat
-    scalar_fields: tuple[
-        tuple[str, str], ...
-    ] = ()  # (part, integer|number|boolean) parsed from text
     schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
     encoding: tuple[tuple[str, str], ...] = ()  # (part, contentType) from `encoding`
 
@@ -119,11 +117,6 @@ class Response:
     headers: tuple[Header, ...] = ()
     key: str = ""  # the status as the contract writes it: "200", "4XX", "default"
     schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
-
-    @property
-    def header_pairs(self) -> tuple[tuple[str, str], ...]:
-        """(attribute, wire name) of each documented header."""
-        return tuple((h.name, h.wire) for h in self.headers)
 
     @property
     def status_code(self) -> int:
@@ -157,7 +150,6 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[tuple[SchemeUse, ...], ...]  # OR of ANDs; () = public
     success_status: int
-    body_pointer: str = ""  # JSON pointer of the requestBody in the bundled contract
 
     @property
     def result_union(self) -> str:
@@ -226,3 +218,18 @@ class Api:
         for op in self.operations:
             table.setdefault(op.route_path, []).append(op.method.upper())
         return tuple((path, tuple(methods)) for path, methods in table.items())
+
+
+@dataclass(frozen=True)
+class PackageIr:
+    """What emission reads for one package: nothing else, so no emitter reaches into the contract.
+
+    `wire` is wire.json's content, decided here (the schemas' request and response views and
+    the error plan); `document`, the bundled contract, is opaque: written out as openapi.json.
+    """
+
+    api: Api
+    models: ModelPlan
+    wire: dict[str, Any]
+    document: dict[str, Any]
+    env_prefix: str  # of the package's settings, e.g. `USERS_`

@@ -86,10 +86,7 @@ def _parameter(
         annotation = model_types.get(schema_ptr, annotation)
     elif style is Style.DEEP_OBJECT:
         annotation = model_types.get(schema_ptr, annotation)
-    item, item_constraints = annotation, Constraints()
-    if is_array:
-        item, _ = scalar_annotation(root, schema.get("items"), schema_ptr + "/items", model_types)
-        item_constraints = constraints_of(as_mapping(deref(root, schema.get("items"), "")[0]))
+    item_constraints = constraints_of(items) if is_array else Constraints()
     required = location is Location.PATH or param.get("required") is True
     return Parameter(
         wire=wire,
@@ -99,7 +96,6 @@ def _parameter(
         annotation=annotation,
         style=style,
         delimiter=delimiter,
-        item_annotation=item,
         default=_default(schema, annotation) if not required else None,
         constraints=constraints_of(schema),
         item_constraints=item_constraints,

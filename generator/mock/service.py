@@ -18,7 +18,7 @@ from fastapi import FastAPI
 
 from generator.mock.impl import mock_implementations
 from generator.mock.judge import Judge
-from generator.pipeline import build_ir
+from generator.pipeline import api_of
 from generator.spec.document import SourceMap, Spec
 
 Handler = Callable[[Any], Awaitable[object]]
@@ -41,7 +41,7 @@ def package_mocks(package: ModuleType) -> dict[str, object]:
     document: dict[str, Any] = contract.contract()
     spec = Spec(path=Path("openapi.json"), root=document, source_map=SourceMap())
     name = package.__name__.rsplit(".", 1)[-1]
-    _, api = build_ir(spec, label="openapi.json", package=name)
+    api = api_of(spec, label="openapi.json", package=name)
     return mock_implementations(api, document, results, Judge.from_package(package))
 
 

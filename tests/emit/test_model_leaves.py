@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator.emit import model_leaves
 from generator.emit.models import emit_models
+from generator.emit.models import leaves as model_leaves
 from generator.ir.schemas import plan_models
 from tests.emit.models_support import HEADER, import_source
 

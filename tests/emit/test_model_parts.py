@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from generator.emit import model_parts
-from generator.emit.model_source import Fragment, fragment
 from generator.emit.models import emit_models
+from generator.emit.models import parts as model_parts
+from generator.emit.models.assemble import Fragment, fragment
 from generator.ir.schemas import plan_models
 from tests.emit.models_support import HEADER, import_source
 

@@ -239,7 +239,7 @@ def test_generator_failures_become_model_generation_errors(monkeypatch: pytest.M
     def explode(*args: Any, **kwargs: Any) -> str:
         raise ValueError("cannot handle 'Limits'\nlong traceback text")
 
-    monkeypatch.setattr("generator.emit.models.generate", explode)
+    monkeypatch.setattr("datamodel_code_generator.generate", explode)
     plan = plan_models(load_spec("behaviour.yaml"))
     with pytest.raises(ModelGenerationError) as info:
         emit_models(plan, header=HEADER)
@@ -292,7 +292,7 @@ def test_nested_constrained_schemas_never_take_a_component_name(tmp_path: Path) 
 
 
 def test_a_generator_name_taking_a_schema_name_is_refused() -> None:
-    from generator.emit.model_source import assemble
+    from generator.emit.models.assemble import assemble
 
     source = "class ChargeModel(ContractModel):\n    pass\nCharge = int\n"
     with pytest.raises(ModelGenerationError, match="invented names"):

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.emit import model_leaves
 from generator.emit.models import emit_models
+from generator.emit.models import leaves as model_leaves
 from generator.ir.schemas import plan_models
 from tests.emit.models_support import HEADER, import_source
 
@@ -69,7 +69,7 @@ def test_corpus_contract_gives_importable_models(path: Path, tmp_path: Path) -> 
 def test_shared_schemas_change_only_where_definitions_stand(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`model_leaves` generates identical schemas once: the same statements must come out as
+    """`leaves.py` generates identical schemas once: the same statements must come out as
     when every schema goes through datamodel-code-generator."""
     doc = load(path)
     if not isinstance(doc, dict) or not str(doc.get("openapi", "")).startswith("3."):

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.pipeline import build_ir, check_contract
+from generator.pipeline import api_of, check_contract
 from generator.scaffold import impl_name, render_stubs, scaffold_contract
 from generator.stub_merge import merge_methods
 
@@ -114,7 +114,7 @@ def _signatures(source: str, cls_name: str | None = None) -> dict[str, str]:
 def test_stub_signatures_are_the_protocol_signatures(stem: str) -> None:
     checked = check_contract(SPECS / f"{stem}.yaml")
     assert checked.spec is not None
-    _, api = build_ir(checked.spec, label=f"specs/{stem}.yaml", package=stem)
+    api = api_of(checked.spec, label=f"specs/{stem}.yaml", package=stem)
     stubs = render_stubs(api, f"generated.{stem}")
     interfaces = (ROOT / "generated" / stem / "interfaces.py").read_text(encoding="utf-8")
     for tag in api.tags:

@@ -20,7 +20,7 @@ from string import Template
 
 from generator.ir.schemas import BASE_CLASS, ModelGenerationError
 
-TEMPLATES = Path(__file__).parent / "templates" / "models"
+TEMPLATES = Path(__file__).parents[1] / "templates" / "models"  # emit/templates/models
 DOCSTRING = '"""Pydantic models for the contract\'s schemas."""'
 # Lax pydantic reads a JSON number as one of these (a timestamp, an IP address as int):
 # the generated aliases accept text only, as the contract's string formats say.
@@ -34,7 +34,7 @@ TEXT_TYPES = {
     "IPv6Address": "TextIPv6",
 }
 # Types whose pydantic meaning is narrower than the contract's: replaced by aliases whose
-# definitions (templates/models/<template>) go into the prelude when used.
+# definitions (emit/templates/models/<template>) go into the prelude when used.
 CONTRACT_TYPES = {"EmailStr": ("EmailText", "email"), "StrictInt": ("WholeInt", "whole")}
 _LEGACY = {"Dict": "dict", "List": "list"}  # ruff UP006
 _PRELUDE_IMPORTS: dict[str, tuple[str, str | None]] = {
@@ -74,7 +74,7 @@ def fragment(
 ) -> Fragment:
     """Parse one generator module, fix it and render each statement back to text.
 
-    `renames` maps a definition's name to names to change in it (`model_leaves`); they apply
+    `renames` maps a definition's name to names to change in it (`leaves.py`); they apply
     to the numbered classes the generator makes of its inline parts too (`Parent2`), unless
     that is the name of one of `schemas`.
     """

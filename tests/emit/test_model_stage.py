@@ -1,4 +1,4 @@
-"""The model stage in a second process gives what the sequential pipeline gives."""
+"""The model stage gives the plain sequential path's bytes, in a worker or not, on any machine."""
 
 from __future__ import annotations
 
@@ -8,50 +8,97 @@ from pathlib import Path
 
 import pytest
 
-from generator import forking, model_worker
+import generator.emit.models as model_package
+from generator.emit.models import emit_models, forking, parts, stage
+from generator.emit.package import header_line
+from generator.format import format_files
+from generator.ir.schemas import plan_models
 from generator.pipeline import contract_label, generate_contract
+from generator.spec.load import load_spec
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 BROKEN = ROOT / "tests" / "data" / "broken"
 
 
 @pytest.fixture
-def forced(monkeypatch: pytest.MonkeyPatch) -> list[model_worker.ModelWorker]:
-    """Every contract counts as large; the workers started are recorded."""
-    started: list[model_worker.ModelWorker] = []
-    real = model_worker.start_models
+def forced(monkeypatch: pytest.MonkeyPatch) -> list[stage.ModelStage]:
+    """Every contract counts as large; the stages that started a worker are recorded."""
+    started: list[stage.ModelStage] = []
+    real = stage.start_models
 
-    def start(*args: object, **kwargs: str) -> model_worker.ModelWorker | None:
-        worker = real(*args, **kwargs)  # type: ignore[arg-type]
-        if worker is not None:
-            started.append(worker)
-        return worker
+    def start(*args: object, **kwargs: str) -> stage.ModelStage:
+        models = real(*args, **kwargs)  # type: ignore[arg-type]
+        if models.worker is not None:
+            started.append(models)
+        return models
 
-    monkeypatch.setattr(model_worker, "PARALLEL_THRESHOLD", 0)
-    monkeypatch.setattr(model_worker, "start_models", start)
+    monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(model_package, "start_models", start)
     return started
+
+
+def _worker_ended(models: stage.ModelStage, workers: list[forking.Forked]) -> bool:
+    return models.worker is None and all(not w.process.is_alive() for w in workers)
+
+
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch) -> list[forking.Forked]:
+    """Every process the model stage forks, recorded."""
+    forks: list[forking.Forked] = []
+    real = forking.start
+
+    def start(*args: object, **kwargs: str) -> forking.Forked | None:
+        forked = real(*args, **kwargs)  # type: ignore[arg-type]
+        if forked is not None:
+            forks.append(forked)
+        return forked
+
+    monkeypatch.setattr(forking, "start", start)
+    return forks
 
 
 @pytest.mark.parametrize("name", ["users", "showcase"])
 def test_worker_output_is_the_committed_output(
-    name: str, forced: list[model_worker.ModelWorker]
+    name: str, forced: list[stage.ModelStage], workers: list[forking.Forked]
 ) -> None:
     spec = ROOT / "specs" / f"{name}.yaml"
     result = generate_contract(
         spec, ROOT / "generated" / name, label=contract_label(spec, ROOT), check=True
     )
-    assert len(forced) == 1 and not forced[0].process.is_alive()
+    assert len(forced) == 1 and workers and _worker_ended(forced[0], workers)
     assert result.report is not None and not result.report.changed
 
 
+def test_the_same_bytes_as_the_plain_sequential_path_on_any_machine(
+    monkeypatch: pytest.MonkeyPatch, workers: list[forking.Forked]
+) -> None:
+    """A split plan, in a worker and its fork, or with no fork at all: the plain path's text."""
+    loaded = load_spec(ROOT / "specs" / "showcase.yaml")
+    assert loaded.spec is not None
+    label = "specs/showcase.yaml"
+    plan = plan_models(loaded.spec.root)
+    monkeypatch.setattr(parts, "SPLIT_THRESHOLD", 4)  # two parts, the second one forked
+    plain = format_files({"models.py": emit_models(plan, header=header_line(label))})
+    monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 0)
+    with stage.start_models(loaded.spec, label=label) as models:
+        assert models.worker is not None
+        forked = models.models_py(plan)
+    monkeypatch.setattr(forking, "can_fork", lambda: False)  # one core, or no `fork`
+    with stage.start_models(loaded.spec, label=label) as models:
+        assert models.worker is None
+        alone = models.models_py(plan)
+    assert forked == alone == plain["models.py"]
+    assert len(workers) == 1  # the stage's worker; its own fork is its child's business
+
+
 def test_a_contract_with_errors_stops_the_worker(
-    tmp_path: Path, forced: list[model_worker.ModelWorker]
+    tmp_path: Path, forced: list[stage.ModelStage], workers: list[forking.Forked]
 ) -> None:
     spec = BROKEN / "duplicate-operation-id.yaml"
     result = generate_contract(spec, tmp_path / "out", label="c.yaml")
     assert [d.rule for d in result.checked.diagnostics if d.is_error]
     assert not (tmp_path / "out").exists()
-    assert len(forced) == 1 and not forced[0].process.is_alive()
+    assert len(forced) == 1 and _worker_ended(forced[0], workers)
 
 
 def test_model_errors_from_the_worker_read_as_sequential_ones(
@@ -62,9 +109,9 @@ def test_model_errors_from_the_worker_read_as_sequential_ones(
     def explode(*args: object, **kwargs: object) -> str:
         raise ValueError("cannot handle 'User'\nlong traceback text")
 
-    monkeypatch.setattr("generator.emit.models.generate", explode)
+    monkeypatch.setattr("datamodel_code_generator.generate", explode)
     sequential = generate_contract(spec, tmp_path / "a", label="users.yaml")
-    monkeypatch.setattr(model_worker, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 0)
     parallel = generate_contract(spec, tmp_path / "b", label="users.yaml")
     messages = [
         [(d.rule, d.message) for d in r.checked.diagnostics] for r in (sequential, parallel)
@@ -74,27 +121,27 @@ def test_model_errors_from_the_worker_read_as_sequential_ones(
 
 
 def test_a_worker_that_dies_leaves_the_stage_to_the_parent(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forced: list[model_worker.ModelWorker]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forced: list[stage.ModelStage],
+    workers: list[forking.Forked],
 ) -> None:
     def die(*args: object) -> None:
         os._exit(3)  # as if killed: nothing is sent
 
-    monkeypatch.setattr(model_worker, "_work", die)
+    monkeypatch.setattr(stage, "_work", die)
     spec = ROOT / "specs" / "users.yaml"
     result = generate_contract(spec, tmp_path / "out", label="specs/users.yaml")
     expected = (ROOT / "generated" / "users" / "models.py").read_text(encoding="utf-8")
     assert result.files["models.py"] == expected
-    assert forced[0].process.exitcode == 3
+    assert len(forced) == 1 and workers[0].process.exitcode == 3
 
 
-def test_small_contracts_stay_in_one_process(tmp_path: Path) -> None:
-    spec = ROOT / "specs" / "users.yaml"
-    from generator.spec.load import load_spec
-
-    loaded = load_spec(spec)
+def test_small_contracts_stay_in_one_process() -> None:
+    loaded = load_spec(ROOT / "specs" / "users.yaml")
     assert loaded.spec is not None
-    assert model_worker.size(loaded.spec.root) < model_worker.PARALLEL_THRESHOLD
-    assert model_worker.start_models(loaded.spec, label="u") is None
+    assert stage.size(loaded.spec.root) < stage.PARALLEL_THRESHOLD
+    assert stage.start_models(loaded.spec, label="u").worker is None
 
 
 def _alive(pid: int) -> bool:

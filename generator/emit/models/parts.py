@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from generator.emit.model_source import Fragment
+from generator.emit.models.assemble import Fragment
 
 # Below this many schemas one run is cheaper than two half runs plus the merge.
 SPLIT_THRESHOLD = 1500

@@ -15,7 +15,7 @@ generator rewrites a discriminator's targets).
 
 A schema that referenced a copy references a generated member of the same group instead (a
 different one for every copy it references), and in its rendered statement that member's name is
-put back (`renames`, applied by `model_source.fragment`). The module defines the same statements
+put back (`renames`, applied by `assemble.fragment`). The module defines the same statements
 as a run over every schema; only where the copies stand differs.
 """
 
@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.emit.model_source import Fragment, defined_name
+from generator.emit.models.assemble import Fragment, defined_name
 from generator.ir.schema_python import COMPONENT_PREFIX
 from generator.ir.schemas import ModelGenerationError
 
