@@ -106,8 +106,9 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     Explanation(
         "response_schema_conformance",
-        _rules("ambiguous-one-of"),
-        why="a value matching two oneOf branches is valid for no branch",
+        _rules("ambiguous-one-of", "discriminator-value-mismatch"),
+        why="a value matching two oneOf branches is valid for no branch; a branch named by its "
+        "schema name pins the discriminator to other values",
     ),
     Explanation(
         "negative_data_rejection",

@@ -276,7 +276,10 @@ def _operation(planner: _Planner, op: Operation) -> dict[str, Any]:
             entry["values"] = values
         statuses[key] = entry
     validation = 422 if "422" in responses and "400" not in responses else 400
-    return {"validation": validation, "statuses": statuses}
+    documented = [
+        str(key).upper() if str(key).upper().endswith("XX") else str(key) for key in responses
+    ]
+    return {"validation": validation, "statuses": statuses, "documented": documented}
 
 
 def _text_media_type(response: Mapping[str, Any]) -> str | None:

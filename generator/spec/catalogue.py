@@ -203,6 +203,13 @@ CATALOGUE: tuple[Rule, ...] = (
         "a header parameter named Accept, Content-Type or Authorization, which OpenAPI ignores",
     ),
     Rule(
+        "discriminator-value-mismatch",
+        _V,
+        _W,
+        "a branch named by its schema name (no mapping) that pins the discriminator property to "
+        "other values: no instance of it can pass the discriminator",
+    ),
+    Rule(
         "enum-type-mismatch",
         _V,
         _W,

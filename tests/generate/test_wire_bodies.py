@@ -32,6 +32,14 @@ paths:
                 - {type: object, required: [a]}
                 - {type: string, minLength: 2}
       responses: {'204': {description: ok}, '400': {description: bad}}
+  /strict:
+    post:
+      operationId: postStrict
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {type: object}}
+      responses: {'204': {description: ok}, '400': {description: bad}}
   /upload:
     post:
       operationId: upload
@@ -78,6 +86,9 @@ def service(package: ModuleType) -> tuple[TestClient, dict[str, Any]]:
             seen["anything"] = body
             return results.PostAnythingNoContent()
 
+        async def post_strict(self, *, body: Any) -> Any:
+            return results.PostStrictNoContent()
+
         async def upload(self, *, body: Any) -> Any:
             seen["upload"] = body
             return results.UploadNoContent()
@@ -101,6 +112,15 @@ def test_a_media_range_is_read_as_what_the_request_says(
     assert post(b"xy", "text/plain") == 204
     assert post(b"x", "text/plain") == 400  # a string shorter than 2
     assert post(b"\x00\x01", "application/octet-stream") == 204
+
+
+def test_an_undocumented_415_becomes_the_documented_validation_status(
+    service: tuple[TestClient, dict[str, Any]],
+) -> None:
+    client, _ = service
+    assert client.post("/upload", json={"meta": {}}).status_code == 415  # documented there
+    text = client.post("/strict", content=b"x", headers={"content-type": "text/plain"})
+    assert text.status_code == 400  # /strict documents 400, not 415
 
 
 def _upload(client: TestClient, meta: Any, file_type: str = "image/png", **extra: str) -> Any:

@@ -175,3 +175,9 @@ def test_headers_and_cookies(service: tuple[TestClient, Seen]) -> None:
     assert client.get("/headers", headers={"Cookie": "session=123456789"}).status_code == 400
     twice = client.get("/headers", headers={"Cookie": "session=a; session=b"})
     assert twice.status_code == 400
+
+
+def test_an_integer_in_text_is_an_integer_literal(service: tuple[TestClient, Seen]) -> None:
+    _bad(service, "/int64/1e3")
+    _bad(service, "/int64/2.0")
+    assert _ok(service, "/int64/-7")["n"] == -7

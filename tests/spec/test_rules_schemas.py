@@ -243,3 +243,26 @@ def test_enum_values_of_another_type_than_declared() -> None:
         ("enum-type-mismatch", "/components/schemas/Flag/enum")
     ]
     assert "true, false" in next(d for d in found if d.rule == "enum-type-mismatch").message
+
+
+def test_a_branch_named_implicitly_whose_property_is_pinned_to_other_values() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            components:
+              schemas:
+                Item:
+                  oneOf: [{$ref: '#/components/schemas/Track'}, {$ref: '#/components/schemas/Show'}]
+                  discriminator: {propertyName: type, mapping: {show: '#/components/schemas/Show'}}
+                Track:
+                  type: object
+                  properties: {type: {type: string, enum: [track]}}
+                Show:
+                  type: object
+                  properties: {type: {type: string, enum: [show]}}
+            """
+        )
+    )
+    mismatches = [d for d in found if d.rule == "discriminator-value-mismatch"]
+    assert [d.pointer for d in mismatches] == ["/components/schemas/Item/discriminator"]
+    assert "'Track'" in mismatches[0].message and '"track"' in mismatches[0].message

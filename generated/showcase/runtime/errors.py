@@ -230,6 +230,12 @@ class ErrorBook:
         status = entry.get("validation", 400)
         return status if isinstance(status, int) else 400
 
+    def documents(self, operation: str | None, status: int) -> bool:
+        """True when `operation` documents `status` (itself, its range or `default`)."""
+        entry = (self._plan.get("operations") or {}).get(operation or "") or {}
+        keys = set(entry.get("documented") or ())
+        return bool(keys & {str(status), f"{str(status)[0]}XX", "default"})
+
     def lookup(self, operation: str | None, status: int) -> Documented:
         """The documented error for a status: exact, then its range (`4XX`), then `default`."""
         entry = (self._plan.get("operations") or {}).get(operation or "") or {}

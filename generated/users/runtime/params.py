@@ -165,6 +165,9 @@ def _deep_object(query: Sequence[tuple[str, str]], wire: str, shape: Shape) -> A
             sub = shape.properties.get(name) or shape.additional or Shape()
             if sub.is_array:
                 found.setdefault(name, []).append(text.scalar(raw, (sub.items or Shape()).types))
+            elif name in found and not sub.types:  # any value: a repeated key is an array
+                previous = found[name]
+                found[name] = [*(previous if isinstance(previous, list) else [previous]), raw]
             elif name in found:
                 raise Refused(f"has '{name}' more than once")
             else:
@@ -181,6 +184,9 @@ def _exploded_object(sources: Sources, shape: Shape) -> Any:
         sub = shape.properties.get(key) or shape.additional or Shape()
         if sub.is_array:
             found.setdefault(key, []).append(text.scalar(raw, (sub.items or Shape()).types))
+        elif key in found and not sub.types:  # any value: a repeated key is an array
+            previous = found[key]
+            found[key] = [*(previous if isinstance(previous, list) else [previous]), raw]
         elif key in found:
             raise Refused(f"has '{key}' more than once")
         else:

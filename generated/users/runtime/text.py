@@ -40,10 +40,12 @@ def scalar(text: str, types: frozenset[str]) -> Any:
     """
     if not types or types == {"string"}:
         return text
-    if "integer" in types or "number" in types:
+    if "number" in types:
         value = _number(text)
         if value is not _NOTHING:
             return value
+    elif "integer" in types and _INTEGER.fullmatch(text):
+        return int(text)  # `1.0` or `1e3` is no integer literal in text: the schema refuses it
     if "boolean" in types and text in ("true", "false"):
         return text == "true"
     if "null" in types and "string" not in types and text in ("null", ""):

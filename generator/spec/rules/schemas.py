@@ -41,6 +41,7 @@ def check_schemas(contract: Contract) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for node in contract.index["schema"]:
         found.extend(_dangling_mappings(contract, node))
+        found.extend(_implicit_values(contract, node))
         if contract.version != "3.0" and node.value.get("nullable") is True:
             found.append(_nullable(contract, node))
         found.extend(_undefined_required(contract, node))
@@ -139,6 +140,60 @@ def _dangling_mappings(c: Contract, node: Node) -> Iterator[Diagnostic]:
         )
         pointer = join_pointer(node.pointer, "discriminator", "mapping", str(key))
         yield c.diag("discriminator-mapping-unresolved", message, pointer)
+
+
+def _implicit_values(c: Contract, node: Node) -> Iterator[Diagnostic]:
+    """Branches a discriminator names implicitly (by schema name) whose property cannot hold it.
+
+    Without a `mapping` entry, OpenAPI takes a branch's discriminator value to be its schema's
+    name (`Cat`); a branch that pins the property to other values (`type: {enum: [cat]}`)
+    then has no valid value at all, and every instance of it fails the discriminator.
+    """
+    discriminator = node.value.get("discriminator")
+    branches = node.value.get("oneOf") or node.value.get("anyOf")
+    if not isinstance(discriminator, dict) or not isinstance(branches, list):
+        return
+    prop, mapping = discriminator.get("propertyName"), discriminator.get("mapping")
+    mapped = {str(v) for v in mapping.values()} if isinstance(mapping, dict) else set()
+    keys = {str(k) for k in mapping} if isinstance(mapping, dict) else set()
+    if not isinstance(prop, str):
+        return
+    for index, branch in enumerate(branches):
+        ref = branch.get("$ref") if isinstance(branch, dict) else None
+        if not isinstance(ref, str) or ref in mapped or ref.rsplit("/", 1)[-1] in mapped:
+            continue
+        name = ref.rsplit("/", 1)[-1]
+        target = c.deref(Node(join_pointer(node.pointer, _key(node), index), branch))
+        props = target.value.get("properties") if isinstance(target.value, dict) else None
+        declared = props.get(prop) if isinstance(props, dict) else None
+        pinned = c.deref(Node("", declared)).value if declared is not None else None
+        values = _pinned(pinned)
+        # a mapping key for one of its values means the author mapped it (maybe with a typo,
+        # which `discriminator-mapping-unresolved` reports)
+        if values is not None and name not in values and not keys & {str(v) for v in values}:
+            shown = ", ".join(json.dumps(v) for v in values[:3])
+            message = (
+                f"discriminator {prop!r} names {name!r} by its schema name (no mapping), but that "
+                f"schema pins {prop} to {shown}: add a mapping entry such as "
+                f"{json.dumps(values[0])}: {ref!r}"
+            )
+            yield c.diag(
+                "discriminator-value-mismatch", message, join_pointer(node.pointer, "discriminator")
+            )
+
+
+def _key(node: Node) -> str:
+    return "oneOf" if isinstance(node.value.get("oneOf"), list) else "anyOf"
+
+
+def _pinned(schema: Any) -> list[Any] | None:
+    """The values a property schema allows when it lists them (`const`, `enum`), else None."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return [schema["const"]]
+    values = schema.get("enum")
+    return list(values) if isinstance(values, list) and values else None
 
 
 def _close(c: Contract, name: str) -> str:

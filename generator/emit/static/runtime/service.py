@@ -108,14 +108,19 @@ def install_error_handlers(
         assert isinstance(exc, HTTPException)
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
         headers = dict(exc.headers or {})
+        operation, status = operation_of(request.scope), exc.status_code
+        if status == 415 and operation and not book.documents(operation, 415):
+            # a media type the operation cannot read is a malformed request: answer with the
+            # status it documents for those (400 or 422) rather than an undocumented 415
+            status = book.validation_status(operation)
         if exc.status_code == 405:  # Starlette names only the first matching route's method
             path = request.url.path
             documented = next((value for regex, value in allow if regex.fullmatch(path)), None)
             if documented:
                 headers["Allow"] = documented
         return book.response(
-            operation_of(request.scope),
-            exc.status_code,
+            operation,
+            status,
             detail=detail,
             request_id=request_id_of(request.scope),
             headers=headers,
