@@ -139,13 +139,7 @@ async def read_body(request: Request, accepted: Sequence[BodySpec], required: bo
     if spec.kind == "text":
         return _text(raw, request, spec)
     if spec.kind == "json":
-        try:
-            value = parse_json(raw)
-        except ValueError as error:
-            raise Invalid(
-                [Issue("body", "", "", f"The body is not valid JSON ({error})")]
-            ) from None
-        _checked(spec, value)
+        _checked(spec, _json(raw))
         return _typed(spec, lambda: spec.adapter.validate_json(raw))
     if spec.kind == "form":
         value = _form(raw, spec)
@@ -157,6 +151,14 @@ async def read_body(request: Request, accepted: Sequence[BodySpec], required: bo
     return _typed(spec, lambda: spec.adapter.validate_python(value))
 
 
+def _json(raw: bytes) -> Any:
+    """The body parsed as strict JSON, or a 400 saying why not."""
+    try:
+        return parse_json(raw)
+    except ValueError as error:
+        raise Invalid([Issue("body", "", "", f"The body is not valid JSON ({error})")]) from None
+
+
 def _check_bytes(spec: BodySpec, raw: bytes, request: Request, content_type: str) -> None:
     """A body documented as bytes (or as a range such as `*/*`) is still checked by its schema,
     read as what the request says it is: JSON as JSON, text as text, anything else as a string
@@ -164,13 +166,7 @@ def _check_bytes(spec: BodySpec, raw: bytes, request: Request, content_type: str
     if not spec.schema:
         return
     if content_type == "application/json" or content_type.endswith(_JSON_SUFFIX):
-        try:
-            value = parse_json(raw)
-        except ValueError as error:
-            raise Invalid(
-                [Issue("body", "", "", f"The body is not valid JSON ({error})")]
-            ) from None
-        _checked(spec, value)
+        _checked(spec, _json(raw))
     elif content_type.startswith("text/"):
         _text(raw, request, spec)
     elif content_type == "application/x-www-form-urlencoded":

@@ -161,17 +161,7 @@ def _deep_object(query: Sequence[tuple[str, str]], wire: str, shape: Shape) -> A
     found: dict[str, Any] = {}
     for key, raw in query:
         if key.startswith(prefix) and key.endswith("]"):
-            name = key[len(prefix) : -1]
-            sub = shape.properties.get(name) or shape.additional or Shape()
-            if sub.is_array:
-                found.setdefault(name, []).append(text.scalar(raw, (sub.items or Shape()).types))
-            elif name in found and not sub.types:  # any value: a repeated key is an array
-                previous = found[name]
-                found[name] = [*(previous if isinstance(previous, list) else [previous]), raw]
-            elif name in found:
-                raise Refused(f"has '{name}' more than once")
-            else:
-                found[name] = text.scalar(raw, sub.types)
+            _member(found, key[len(prefix) : -1], raw, shape)
     return found if found else ABSENT
 
 
@@ -181,17 +171,22 @@ def _exploded_object(sources: Sources, shape: Shape) -> Any:
     for key, raw in sources.query:
         if key in sources.claimed or (key not in shape.properties and not open_ended):
             continue
-        sub = shape.properties.get(key) or shape.additional or Shape()
-        if sub.is_array:
-            found.setdefault(key, []).append(text.scalar(raw, (sub.items or Shape()).types))
-        elif key in found and not sub.types:  # any value: a repeated key is an array
-            previous = found[key]
-            found[key] = [*(previous if isinstance(previous, list) else [previous]), raw]
-        elif key in found:
-            raise Refused(f"has '{key}' more than once")
-        else:
-            found[key] = text.scalar(raw, sub.types)
+        _member(found, key, raw, shape)
     return found if found else ABSENT
+
+
+def _member(found: dict[str, Any], name: str, raw: str, shape: Shape) -> None:
+    """One `name=raw` pair of an object spread over the query, added to `found`."""
+    sub = shape.properties.get(name) or shape.additional or Shape()
+    if sub.is_array:
+        found.setdefault(name, []).append(text.scalar(raw, (sub.items or Shape()).types))
+    elif name in found and not sub.types:  # any value: a repeated key is an array
+        previous = found[name]
+        found[name] = [*(previous if isinstance(previous, list) else [previous]), raw]
+    elif name in found:
+        raise Refused(f"has '{name}' more than once")
+    else:
+        found[name] = text.scalar(raw, sub.types)
 
 
 class Sources:
