@@ -71,6 +71,11 @@ _ITEM_ROLES = {
     "title": "detail",
     "issue": "detail",
     "problem": "detail",
+    "long_message": "text",
+    "longmessage": "text",
+    "code": "code",
+    "kind": "code",
+    "type": "code",
 }
 ErrorBody = tuple[str, Mapping[str, Any], str]  # media type, schema, schema pointer
 SKELETON_TRIES = 8  # synthesized candidates looked at for one skeleton, in each pass
@@ -120,6 +125,13 @@ def _issues(root: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any
             return {"kind": "strings"}
         props = as_mapping(item.get("properties"))
         roles = [[n, _ITEM_ROLES[n.lower()]] for n in props if n.lower() in _ITEM_ROLES]
+        listed = item.get("required")
+        for name in (
+            listed if isinstance(listed, list) else []
+        ):  # a required text member nothing names: the issue as a sentence
+            kinds, _ = schema_types(_resolved(root, props.get(name)))
+            if name in props and name.lower() not in _ITEM_ROLES and kinds == ["string"]:
+                roles.append([name, "text"])
         return {"kind": "objects", "roles": roles or [["detail", "detail"]]}
     props = as_mapping(schema.get("properties"))
     for name, prop in props.items():

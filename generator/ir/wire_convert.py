@@ -30,12 +30,12 @@ from generator.spec.pointers import join_pointer
 
 # A Python stack frame or three per level; loaded contracts nest far less (LoadLimits.max_depth).
 MAX_DEPTH = 100
-FLOAT32_MAX = 3.4028234663852886e38
-# `format` only constrains numbers, and so do `minimum`/`maximum`: the bounds are exact.
+# `format` only constrains numbers, and so do `minimum`/`maximum`: the bounds are exact. The
+# integer formats are ranges (OpenAPI's data types); `float` and `double` say how a number is
+# stored, not which ones are valid (Schemathesis treats them so too), so they bound nothing.
 FORMAT_BOUNDS: dict[str, tuple[int | float, int | float]] = {
     "int32": (-(2**31), 2**31 - 1),
     "int64": (-(2**63), 2**63 - 1),
-    "float": (-FLOAT32_MAX, FLOAT32_MAX),
 }
 Note = tuple[str, str, str]
 
@@ -233,7 +233,7 @@ def _upgrade_exclusive_bounds(out: dict[str, Any]) -> None:
 
 
 def _format_bounds(out: dict[str, Any]) -> None:
-    """`int32`, `int64` and `float` become bounds; a declared tighter bound wins.
+    """`int32` and `int64` become bounds; a declared tighter bound wins.
 
     Schemathesis bounds integer formats in requests only; the service checks its responses
     against the same width, since a client decoding an int64 cannot hold more.

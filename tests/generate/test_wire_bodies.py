@@ -32,6 +32,20 @@ paths:
                 - {type: object, required: [a]}
                 - {type: string, minLength: 2}
       responses: {'204': {description: ok}, '400': {description: bad}}
+  /invite:
+    post:
+      operationId: invite
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [emails, role]
+              properties:
+                emails: {type: array, items: {type: string}}
+                role: {type: string}
+      responses: {'204': {description: ok}, '400': {description: bad}}
   /strict:
     post:
       operationId: postStrict
@@ -86,6 +100,10 @@ def service(package: ModuleType) -> tuple[TestClient, dict[str, Any]]:
             seen["anything"] = body
             return results.PostAnythingNoContent()
 
+        async def invite(self, *, body: Any) -> Any:
+            seen["invite"] = body
+            return results.InviteNoContent()
+
         async def post_strict(self, *, body: Any) -> Any:
             return results.PostStrictNoContent()
 
@@ -112,6 +130,21 @@ def test_a_media_range_is_read_as_what_the_request_says(
     assert post(b"xy", "text/plain") == 204
     assert post(b"x", "text/plain") == 400  # a string shorter than 2
     assert post(b"\x00\x01", "application/octet-stream") == 204
+
+
+def test_forms_read_what_a_form_can_spell(service: tuple[TestClient, dict[str, Any]]) -> None:
+    client, seen = service
+
+    def invite(form: bytes) -> int:
+        headers = {"content-type": "application/x-www-form-urlencoded"}
+        return client.post("/invite", content=form, headers=headers).status_code
+
+    assert invite(b"role=admin") == 204  # a form cannot spell [], so a required array is []
+    assert seen["invite"].emails == []
+    assert invite(b"role=admin&emails=a&emails=b") == 204
+    assert seen["invite"].emails == ["a", "b"]
+    assert invite(b"role=admin&role=user") == 400  # a single value, given twice
+    assert invite(b"emails=a") == 400  # `role` is still required
 
 
 def test_an_undocumented_415_becomes_the_documented_validation_status(

@@ -107,6 +107,29 @@ paths:
                 type: https://example.com/problems/insufficient-scope
                 title: Insufficient scope
                 status: 403
+  /listed:
+    get:
+      operationId: listed
+      responses:
+        '200': {description: ok}
+        '501':
+          description: not yet
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [errors]
+                properties:
+                  errors:
+                    type: array
+                    minItems: 1
+                    items:
+                      type: object
+                      required: [message, long_message, code]
+                      properties:
+                        message: {type: string}
+                        long_message: {type: string}
+                        code: {type: string}
   /digest:
     get:
       operationId: digest
@@ -262,6 +285,20 @@ def test_error_bodies_fit_each_documented_schema(client: TestClient, package: Mo
     scim = client.get("/items", params={"mode": "unauthorized"})
     assert scim.status_code == 401 and scim.headers["content-type"] == "application/scim+json"
     jsonschema.validate(scim.json(), _schema(package, "ScimError"))
+
+
+def test_an_error_list_the_schema_demands_carries_the_error_itself(package: ModuleType) -> None:
+    client = TestClient(package.create_app())  # nothing implemented: 501 for /listed
+    body = client.get("/listed").json()
+    assert body == {
+        "errors": [
+            {
+                "message": "This operation is not implemented yet.",
+                "long_message": "This operation is not implemented yet.",
+                "code": "not_implemented",
+            }
+        ]
+    }
 
 
 def test_an_error_documented_as_text_is_sent_as_that_text(client: TestClient) -> None:

@@ -93,7 +93,7 @@ def test_number_formats_become_bounds() -> None:
     i32, i64, f = component(root, "I32"), component(root, "I64"), component(root, "F")
     assert i32.is_valid(2**31 - 1) and not i32.is_valid(2**31) and not i32.is_valid(-(2**31) - 1)
     assert i64.is_valid(-(2**63)) and not i64.is_valid(2**63)
-    assert f.is_valid(3.4e38) and not f.is_valid(3.5e38) and not f.is_valid(-3.5e38)
+    assert f.is_valid(3.4e38) and f.is_valid(1.8e174)  # `float` is storage, not a range
     tight = component(root, "Tight")
     assert not tight.is_valid(0) and tight.is_valid(2**31 - 1) and not tight.is_valid(2**31)
     assert component(root, "Text").is_valid("12345678901234567890123")

@@ -222,14 +222,27 @@ def _form(raw: bytes, spec: BodySpec) -> dict[str, Any]:
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
         grouped.setdefault(key, []).append(value)
-    return {key: _field(key, values, spec) for key, values in grouped.items()}
+    return _with_empty_arrays(
+        {key: _field(key, values, spec) for key, values in grouped.items()}, spec
+    )
+
+
+def _with_empty_arrays(form: dict[str, Any], spec: BodySpec) -> dict[str, Any]:
+    """A required array a form leaves out is an empty one: a form cannot spell `[]` (an empty
+    multi-select sends nothing), so absence is the only way it can be sent."""
+    shape = spec.shape
+    for name in shape.required - form.keys():
+        member = shape.properties.get(name)
+        if member is not None and member.is_array:
+            form[name] = []
+    return form
 
 
 def _field(key: str, values: list[str], spec: BodySpec) -> Any:
     """One form field's values as the schema's shape reads them."""
     shape = spec.shape.properties.get(key) or spec.shape.additional or Shape()
     declared = dict(spec.encoding).get(key, "")
-    if shape.is_array:
+    if shape.is_array or (len(values) > 1 and not shape.types):  # an open value: an array
         member = shape.items or Shape()
         return [_part_value(v, member, declared) for v in values]
     if len(values) > 1:
@@ -266,14 +279,14 @@ async def _multipart(request: Request, spec: BodySpec) -> tuple[dict[str, Any], 
         shape = spec.shape.properties.get(key) or spec.shape.additional or Shape()
         member = (shape.items or Shape()) if shape.is_array else shape
         read = [await _part(key, p, member, dict(spec.encoding).get(key, "")) for p in parts]
-        if not shape.is_array and len(read) > 1:
+        if not shape.is_array and len(read) > 1 and shape.types:
             raise Invalid([Issue("body", "", "/" + _escape(key), f"{key} must be given once")])
         as_json = [r[0] for r in read]
-        values[key] = as_json if shape.is_array else as_json[0]
+        values[key] = as_json if shape.is_array or len(as_json) > 1 else as_json[0]
         if any(r[1] is not None for r in read):
             content = [r[1] if r[1] is not None else r[0] for r in read]
-            files[key] = content if shape.is_array else content[0]
-    return values, files
+            files[key] = content if shape.is_array or len(content) > 1 else content[0]
+    return _with_empty_arrays(values, spec), files
 
 
 async def _part(key: str, part: UploadFile | str, shape: Shape, declared: str) -> tuple[Any, Any]:

@@ -37,7 +37,7 @@ class Issue:
     """One way a value breaks the contract.
 
     `location` is where the value travels (`path`, `query`, `header`, `cookie`, `body`,
-    `response`), `name` the parameter or header (empty for a body), `pointer` an RFC 6901
+    `response`; empty for the request as a whole), `name` the parameter or header (empty for a body), `pointer` an RFC 6901
     pointer into the value (empty for the whole value), `message` says what is wrong without
     repeating the value.
     """
@@ -46,6 +46,7 @@ class Issue:
     name: str
     pointer: str
     message: str
+    code: str = "invalid"  # a short word for what kind of issue, where a schema asks for one
 
 
 def _is_base64(value: str) -> bool:

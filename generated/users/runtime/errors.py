@@ -93,7 +93,15 @@ class ErrorFormat:
         if role.startswith("const:"):
             return role[6:]
         if role == "errors":
-            return render_issues(facts.issues, self.issues) if facts.issues else None
+            if facts.issues:
+                return render_issues(facts.issues, self.issues)
+            # an error list the schema demands carries the error itself (`errors: [{message}]`)
+            required = isinstance(self.skeleton, dict) and any(
+                wire in self.skeleton for wire, r in self.fields if r == "errors"
+            )
+            slug = facts.title.lower().replace(" ", "_").replace("-", "_")
+            whole = Issue("", "", "", facts.detail or facts.title, slug)
+            return render_issues([whole], self.issues) if required else None
         return {
             "type": "about:blank",
             "title": facts.title,
@@ -142,16 +150,21 @@ def issue_text(issue: Issue) -> str:
 
 
 def _item(issue: Issue, roles: Sequence[Sequence[str]]) -> dict[str, Any]:
-    in_body = issue.location == "body"
+    in_body, whole = issue.location == "body", not issue.location
     facts = {
         "detail": issue.message,
         "pointer": issue.pointer if in_body else None,
-        "parameter": None if in_body else issue.name,
-        "location": issue.location,
-        "field": "body" + issue.pointer.replace("/", ".")
-        if in_body
-        else f"{issue.location}.{issue.name}",
-        "text": issue_text(issue),
+        "parameter": None if in_body or whole else issue.name,
+        "location": issue.location or None,
+        "field": None
+        if whole
+        else (
+            "body" + issue.pointer.replace("/", ".")
+            if in_body
+            else f"{issue.location}.{issue.name}"
+        ),
+        "text": issue.message if whole else issue_text(issue),
+        "code": issue.code,
     }
     if not roles:  # RFC 9457 `errors`: a pointer into the body, or the parameter and where
         keys = ("detail", "pointer") if in_body else ("detail", "parameter", "location")

@@ -30,6 +30,7 @@ class Shape:
     properties: Mapping[str, Shape] = field(default_factory=dict)
     additional: Shape | None = None
     binary: bool = False  # a string carrying raw bytes (format binary, contentMediaType)
+    required: frozenset[str] = frozenset()
 
     @property
     def is_array(self) -> bool:
@@ -98,6 +99,8 @@ def _shape(ref: str, schema: Any, depth: int) -> Shape:
         for name, sub in _mapping(schema.get("properties")).items()
     }
     additional = _child(ref, schema, "additionalProperties", depth)
+    listed = schema.get("required")
+    required = {str(n) for n in listed} if isinstance(listed, list) else set()
     for keyword in ("allOf", "anyOf", "oneOf"):
         members = schema.get(keyword)
         if not isinstance(members, list):
@@ -109,7 +112,9 @@ def _shape(ref: str, schema: Any, depth: int) -> Shape:
             properties = {**part.properties, **properties}
         additional = additional or next((p.additional for p in parts if p.additional), None)
         binary = binary or any(p.binary for p in parts)
-    return Shape(frozenset(types), items, properties, additional, binary)
+        if keyword == "allOf":
+            required.update(*(p.required for p in parts))
+    return Shape(frozenset(types), items, properties, additional, binary, frozenset(required))
 
 
 def _combine(types: set[str], parts: list[Shape], every: bool) -> set[str]:
