@@ -21,7 +21,7 @@ from typing import Any
 
 from generator.ir.schema_keywords import is_null, is_union, resolve
 from generator.ir.schema_python import COMPONENT_PREFIX
-from generator.spec.pointers import escape_token, join_pointer, split_pointer
+from generator.spec.pointers import escape_token, join_pointer, resolve_pointer, split_pointer
 
 _LISTS = ("prefixItems", "allOf", "oneOf", "anyOf")
 
@@ -52,6 +52,29 @@ def hides(prop: Any, form: Direction) -> bool:
     if form is Direction.BOTH or not isinstance(prop, Mapping):
         return False
     return prop.get(_HIDING[form]) is True
+
+
+def flags_of(root: Mapping[str, Any], prop: Any) -> Any:
+    """A property with the `readOnly`/`writeOnly` its `$ref` target declares (`id: {$ref: Id}`
+    where `Id` is `readOnly`): the flags count wherever the reference leads.
+
+    >>> flags_of({"Id": {"readOnly": True}}, {"$ref": "#/Id"})
+    {'$ref': '#/Id', 'readOnly': True}
+    """
+    seen: set[str] = set()
+    found = dict(prop) if isinstance(prop, Mapping) else prop
+    node = prop
+    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if ref in seen or not ref.startswith("#"):
+            break
+        seen.add(ref)
+        node = resolve_pointer(root, ref[1:])
+        if isinstance(node, Mapping) and isinstance(found, dict):
+            for flag in ("readOnly", "writeOnly"):
+                if node.get(flag) is True:
+                    found.setdefault(flag, True)
+    return found
 
 
 def required_in(form: Direction, names: list[Any], props: Mapping[str, Any]) -> list[str]:
@@ -216,7 +239,7 @@ class _Graph:
             at = pointer + "/" + escape_token(key)
             if key == "properties" and isinstance(value, Mapping):
                 for name, prop in value.items():
-                    hidden = _hidden(prop)
+                    hidden = _hidden(flags_of(self.root, prop))
                     if hidden:
                         self.flagged.add(pointer)
                     edges.append((at + "/" + escape_token(str(name)), prop, hidden))

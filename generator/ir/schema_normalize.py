@@ -18,6 +18,7 @@ from typing import Any
 from generator.ir.schema_directions import (
     Direction,
     Directions,
+    flags_of,
     hides,
     required_in,
     target_pointer,
@@ -231,9 +232,12 @@ class Normalizer:
             out["format"] = "binary"
         if isinstance(out.get("required"), list):
             props = plain.get("properties")
-            out["required"] = required_in(
-                self.form, out["required"], props if isinstance(props, Mapping) else {}
+            flagged = (
+                {k: flags_of(self.root, v) for k, v in (props or {}).items()}
+                if isinstance(props, Mapping)
+                else {}
             )
+            out["required"] = required_in(self.form, out["required"], flagged)
         if "allOf" in out and needs_class(out):
             out = self.flatten(out)
         if "properties" in out and is_union(out):
@@ -252,7 +256,7 @@ class Normalizer:
             return {
                 str(name): self.child(v, join_pointer(at, name), base + _pascal(name))
                 for name, v in value.items()
-                if not hides(v, self.form)
+                if not hides(flags_of(self.root, v), self.form)
             }
         if key in {"items", "additionalProperties"}:
             suffix = "Item" if key == "items" else "Value"

@@ -84,6 +84,20 @@ def test_read_only_is_required_in_responses_and_absent_from_requests(tmp_path: P
     assert models.PetInput.model_validate({"name": "Rex", "password": "pw"}).name == "Rex"
 
 
+def test_a_flag_reached_through_a_reference_counts(tmp_path: Path) -> None:
+    schemas = {
+        "Id": {"type": "string", "readOnly": True},
+        "Group": {
+            "type": "object",
+            "required": ["id", "name"],
+            "properties": {"id": ref("Id"), "name": {"type": "string"}},
+        },
+    }
+    models = models_of(contract(schemas, ("Group", "Group")), tmp_path)
+    assert set(models.GroupInput.model_fields) == {"name"}  # `Id` says readOnly, not `id`
+    assert models.Group.model_fields["id"].is_required()
+
+
 def test_nested_schemas_follow_the_direction(tmp_path: Path) -> None:
     schemas = {"Order": ORDER, "OrderItem": ORDER_ITEM}
     models = models_of(contract(schemas, ("Order", "Order")), tmp_path)
