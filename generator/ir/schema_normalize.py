@@ -238,6 +238,11 @@ class Normalizer:
                 else {}
             )
             out["required"] = required_in(self.form, out["required"], flagged)
+        for key in ("oneOf", "anyOf"):  # a member admitting null makes the whole union nullable
+            members = out.get(key)
+            if isinstance(members, list) and any(_nullable(m) for m in members):
+                out[key] = [_without_null(m) for m in members]
+                out["nullable"] = True
         if "allOf" in out and needs_class(out):
             out = self.flatten(out)
         if "properties" in out and is_union(out):
@@ -322,3 +327,14 @@ class Normalizer:
 def _pascal(name: str) -> str:
     """PascalCase of a property name for nested class names (`class_name` may add a suffix)."""
     return class_name(name, reserved=frozenset())
+
+
+def _nullable(member: Any) -> bool:
+    return isinstance(member, Mapping) and member.get("nullable") is True
+
+
+def _without_null(member: Any) -> Any:
+    if not _nullable(member):
+        return member
+    rest = {k: v for k, v in member.items() if k != "nullable"}
+    return rest["allOf"][0] if list(rest) == ["allOf"] and len(rest["allOf"]) == 1 else rest

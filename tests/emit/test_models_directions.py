@@ -98,6 +98,20 @@ def test_a_flag_reached_through_a_reference_counts(tmp_path: Path) -> None:
     assert models.Group.model_fields["id"].is_required()
 
 
+def test_a_union_member_admitting_null_makes_the_union_nullable(tmp_path: Path) -> None:
+    schemas = {
+        "Field": {
+            "type": "object",
+            "properties": {
+                "value": {"anyOf": [{"type": "object", "nullable": True}, {"type": "string"}]}
+            },
+        }
+    }
+    models = models_of(contract(schemas, ("Field", None)), tmp_path)
+    assert models.FieldModel.model_validate({"value": None}).value is None
+    assert models.FieldModel.model_validate({"value": "x"}).value == "x"
+
+
 def test_nested_schemas_follow_the_direction(tmp_path: Path) -> None:
     schemas = {"Order": ORDER, "OrderItem": ORDER_ITEM}
     models = models_of(contract(schemas, ("Order", "Order")), tmp_path)
