@@ -8,6 +8,10 @@
   service (a deleted resource is gone, a created one is there, one identity's object is not
   another's) does not apply to it: `use_after_free`, `ensure_resource_availability` and
   `object_level_authorization` against the mock.
+- `tester`: the check expected something the wire cannot say, a known Schemathesis reading
+  (`TESTER_READINGS`): one form or multipart value for an array (a one-item array and a string
+  are spelled alike), an object or number in a binary body (bytes are a string), an extra
+  header (HTTP lets any request carry headers the operation does not name).
 - `contract`: `specfirst validate` reports a finding that explains the check (`EXPLANATIONS`)
   in the part of the failing operation the check looks at (`scope_for`): the request for a
   request check, the documented response the answer was validated against for a response
@@ -30,8 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 UNIMPLEMENTED, CONTRACT, RUNTIME = "unimplemented", "contract", "runtime"
-STATELESS = "stateless"
-CLASSES = (RUNTIME, CONTRACT, UNIMPLEMENTED, STATELESS)
+STATELESS, TESTER = "stateless", "tester"
+CLASSES = (RUNTIME, CONTRACT, UNIMPLEMENTED, STATELESS, TESTER)
 STATEFUL_CHECKS = frozenset(
     {"use_after_free", "ensure_resource_availability", "object_level_authorization"}
 )
@@ -137,6 +141,24 @@ EXPLANATIONS: tuple[Explanation, ...] = (
         why="OpenAPI ignores header parameters named Accept, Content-Type or Authorization",
     ),
     Explanation(
+        "negative_data_rejection",
+        _rules("ignored-header-parameter"),
+        why="OpenAPI ignores header parameters named Accept, Content-Type or Authorization",
+    ),
+    Explanation(
+        "not_a_server_error",
+        _rules("required-property-undefined", "body-on-no-content-status"),
+        frozenset({501}),
+        why="the mock cannot build a valid body: a required property no schema declares, or a "
+        "body documented where HTTP allows none",
+    ),
+    Explanation(
+        "status_code_conformance",
+        _rules("required-property-undefined", "body-on-no-content-status"),
+        frozenset({501}),
+        why="the mock answers 501 when it cannot build a valid body (see not_a_server_error)",
+    ),
+    Explanation(
         "response_schema_conformance",
         _rules("example-mismatch", "default-mismatch", "required-property-undefined"),
         why="the mock answers the contract's own examples and defaults",
@@ -158,6 +180,30 @@ EXPLANATIONS: tuple[Explanation, ...] = (
         why="a required property with no schema: any value is valid to the service",
     ),
 )
+
+
+# (what the negative case claims, what the request carried): each a serialization that cannot
+# hold the difference the check expects the service to see.
+TESTER_READINGS: tuple[tuple[str, str], ...] = (
+    ("Incorrect type", "application/x-www-form-urlencoded"),
+    ("Incorrect type", "multipart/form-data"),
+    ("in body - incorrect type", "Content-Type: image/"),
+    ("in body - incorrect type", "Content-Type: application/octet-stream"),
+    ("in header - object with unexpected properties", ""),
+)
+
+
+def tester_reading(failure: Mapping[str, Any]) -> bool:
+    """True for a negative case the wire cannot carry (`TESTER_READINGS`).
+
+    >>> tester_reading({"check": "negative_data_rejection", "message": "in body - x: Incorrect type",
+    ...                 "curl": "curl -H 'Content-Type: multipart/form-data; boundary=b'"})
+    True
+    """
+    if failure.get("check") != "negative_data_rejection":
+        return False
+    message, curl = str(failure.get("message", "")), str(failure.get("curl", ""))
+    return any(claim in message and carried in curl for claim, carried in TESTER_READINGS)
 
 
 def explaining_rules(failure: Mapping[str, Any], *, pending: bool = False) -> frozenset[str]:
@@ -218,6 +264,8 @@ def classify(
         return UNIMPLEMENTED, None
     if target == "mock" and check in STATEFUL_CHECKS:
         return STATELESS, None
+    if tester_reading(failure):
+        return TESTER, None
     rules = explaining_rules(failure)
     scope = scope_for(check, status, scopes)
     for diagnostic in diagnostics:

@@ -99,8 +99,8 @@ def by_check(failures: Iterable[Row]) -> str:
 def table(rows: Sequence[Row]) -> list[str]:
     """The per-run markdown table with a totals line."""
     lines = [
-        "| contract | target | ops | cases | unique failures by check | runtime | contract | unimpl. | stateless | s | notes |",
-        "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|",
+        "| contract | target | ops | cases | unique failures by check | runtime | contract | unimpl. | stateless | tester | s | notes |",
+        "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     totals: Counter[str] = Counter()
     for row in rows:

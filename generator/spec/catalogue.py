@@ -197,6 +197,12 @@ CATALOGUE: tuple[Rule, ...] = (
         "an operation that documents no response: everything the service answers is undocumented",
     ),
     Rule(
+        "body-on-no-content-status",
+        _V,
+        _W,
+        "a 204, 205, 304 or 1xx response documented with content, which HTTP never sends",
+    ),
+    Rule(
         "ignored-header-parameter",
         _V,
         _W,

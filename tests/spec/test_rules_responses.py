@@ -182,3 +182,23 @@ def test_an_operation_without_responses_and_ignored_header_parameters() -> None:
     assert ("no-responses", "/paths/~1a/get/responses") in rules
     assert ("ignored-header-parameter", "/paths/~1a/get/parameters/0") in rules
     assert not any(d.pointer.endswith("/parameters/1") for d in found)
+
+
+def test_a_body_documented_for_204_is_reported() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /a:
+                post:
+                  operationId: postA
+                  responses:
+                    "204":
+                      description: none
+                      content: {application/json: {schema: {type: object}}}
+            """
+        )
+    )
+    assert [(d.rule, d.pointer) for d in found if d.rule == "body-on-no-content-status"] == [
+        ("body-on-no-content-status", "/paths/~1a/post/responses/204/content")
+    ]

@@ -18,6 +18,8 @@ Each finding sits at the operation's `responses` (the operation itself when it h
 
 * `no-responses`: the operation documents no response at all (3.1 allows it), so every answer
   the service gives, success included, is one the contract does not document.
+* `body-on-no-content-status`: a 204, 205 or 304 response (or a 1xx) documented with content;
+  HTTP sends no body with these (RFC 9110 §15), so the service cannot send the one documented.
 * `ignored-header-parameter`: a header parameter named `Accept`, `Content-Type` or
   `Authorization`; OpenAPI says such parameters are ignored (the media types and security
   schemes say it), so the service neither reads nor enforces it.
@@ -30,6 +32,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic
 from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract, Operation
+from generator.spec.rules.walk import Node
 
 
 def check_responses(contract: Contract) -> list[Diagnostic]:
@@ -46,6 +49,15 @@ def check_responses(contract: Contract) -> list[Diagnostic]:
                 f"{op.label} documents no response: whatever the service answers is undocumented"
             )
             found.append(contract.diag("no-responses", message, at))
+        for code, response in responses.items():
+            node = contract.deref(Node(join_pointer(at, str(code)), response)).value
+            if _bodiless(str(code)) and isinstance(node, dict) and node.get("content"):
+                message = (
+                    f"{op.label} documents a body for {code}, which HTTP sends without one "
+                    "(RFC 9110): remove the content, or use 200"
+                )
+                where = join_pointer(at, str(code), "content")
+                found.append(contract.diag("body-on-no-content-status", message, where))
         for parameter in contract.parameters(op):
             if parameter.location == "header" and parameter.name.lower() in _IGNORED:
                 message = (
@@ -66,6 +78,10 @@ def check_responses(contract: Contract) -> list[Diagnostic]:
 
 
 _IGNORED = frozenset({"accept", "content-type", "authorization"})
+
+
+def _bodiless(code: str) -> bool:
+    return code in {"204", "205", "304"} or (len(code) == 3 and code.startswith("1"))
 
 
 def _auth(c: Contract, op: Operation, codes: set[str], at: str) -> list[Diagnostic]:
