@@ -295,7 +295,7 @@ async def _part(key: str, part: UploadFile | str, shape: Shape, declared: str) -
         return _part_value(part, shape, declared), None
     data = await part.read()
     sent = (part.content_type or "").split(";", 1)[0].strip().lower()
-    allowed = [t.strip().lower() for t in declared.split(",") if t.strip()]
+    allowed = [t.split(";", 1)[0].strip().lower() for t in declared.split(",") if t.strip()]
     if allowed and sent and not any(_media_matches(a, sent) for a in allowed):
         raise HTTPException(415, f"Part {key!r} must be sent as {declared}")
     if shape.binary or (not shape.types and not declared) or shape.types == {"string"}:
