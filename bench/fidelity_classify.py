@@ -141,6 +141,11 @@ EXPLANATIONS: tuple[Explanation, ...] = (
         why="OpenAPI ignores header parameters named Accept, Content-Type or Authorization",
     ),
     Explanation(
+        "positive_data_acceptance",
+        _rules("unchecked-media-type"),
+        why="a body the service reads as bytes, not in the shape its schema describes",
+    ),
+    Explanation(
         "negative_data_rejection",
         _rules("ignored-header-parameter"),
         why="OpenAPI ignores header parameters named Accept, Content-Type or Authorization",
@@ -190,6 +195,11 @@ TESTER_READINGS: tuple[tuple[str, str], ...] = (
     ("in body - incorrect type", "Content-Type: image/"),
     ("in body - incorrect type", "Content-Type: application/octet-stream"),
     ("in header - object with unexpected properties", ""),
+    # a form or multipart body spells an empty array by leaving the field out, and a part's
+    # text `false`, `null` or `5` is also that string: the wire cannot tell them apart
+    ("Missing required property", "application/x-www-form-urlencoded"),
+    ("Missing required property", "multipart/form-data"),
+    ("(was string, became", "multipart/form-data"),
 )
 
 

@@ -222,6 +222,13 @@ CATALOGUE: tuple[Rule, ...] = (
         "`enum` values of a type the schema's `type` refuses (no instance can match them)",
     ),
     Rule(
+        "unchecked-media-type",
+        _V,
+        _W,
+        "a request body the service reads as bytes (XML...) under an object or array schema: "
+        "not checked on the wire",
+    ),
+    Rule(
         "unenforceable-keyword",
         _V,
         _W,

@@ -36,3 +36,23 @@ def test_an_ecma_pattern_is_not_reported() -> None:
 def test_a_keyword_that_is_already_an_error_is_not_reported_twice() -> None:
     found = validate_yaml(_contract("a{2,1}", "3.0.3"))  # 3.0's meta-schema checks regexes
     assert [d.rule for d in found] == ["schema-format"]
+
+
+def test_a_structured_body_read_as_bytes_is_reported() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /pet:
+                post:
+                  operationId: addPet
+                  requestBody:
+                    content:
+                      application/xml: {schema: {type: object, properties: {id: {type: integer}}}}
+                      application/json: {schema: {type: object}}
+                  responses: {"204": {description: ok}, "400": {description: bad}}
+            """,
+        )
+    )
+    pointer = "/paths/~1pet/post/requestBody/content/application~1xml/schema"
+    assert [(d.rule, d.pointer) for d in found] == [("unchecked-media-type", pointer)]

@@ -40,12 +40,10 @@ def scalar(text: str, types: frozenset[str]) -> Any:
     """
     if not types or types == {"string"}:
         return text
-    if "number" in types:
-        value = _number(text)
+    if "integer" in types or "number" in types:
+        value = _number(text)  # `2.0` is an integer to JSON Schema, as in a body
         if value is not _NOTHING:
             return value
-    elif "integer" in types and _INTEGER.fullmatch(text):
-        return int(text)  # `1.0` or `1e3` is no integer literal in text: the schema refuses it
     if "boolean" in types and text in ("true", "false"):
         return text == "true"
     if "null" in types and "string" not in types and text in ("null", ""):
