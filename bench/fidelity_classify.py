@@ -142,6 +142,11 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     Explanation(
         "positive_data_acceptance",
+        _rules("transport-header-parameter"),
+        why="the HTTP client's own Accept-Encoding (gzip, deflate) breaks the header's constraint",
+    ),
+    Explanation(
+        "positive_data_acceptance",
         _rules("unchecked-media-type"),
         why="a body the service reads as bytes, not in the shape its schema describes",
     ),

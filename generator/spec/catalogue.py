@@ -203,6 +203,13 @@ CATALOGUE: tuple[Rule, ...] = (
         "a 204, 205, 304 or 1xx response documented with content, which HTTP never sends",
     ),
     Rule(
+        "transport-header-parameter",
+        _V,
+        _W,
+        "a constrained header parameter that HTTP clients and proxies set themselves "
+        "(Accept-Encoding, Host, Connection...): ordinary requests break it",
+    ),
+    Rule(
         "ignored-header-parameter",
         _V,
         _W,

@@ -202,3 +202,23 @@ def test_a_body_documented_for_204_is_reported() -> None:
     assert [(d.rule, d.pointer) for d in found if d.rule == "body-on-no-content-status"] == [
         ("body-on-no-content-status", "/paths/~1a/post/responses/204/content")
     ]
+
+
+def test_a_constrained_transport_header_parameter_is_reported() -> None:
+    found = validate_yaml(
+        doc(
+            """\
+            paths:
+              /a:
+                get:
+                  operationId: getA
+                  parameters:
+                    - {name: Accept-Encoding, in: header, schema: {type: string, enum: [gzip]}}
+                    - {name: Host, in: header, schema: {type: string}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
+            """
+        )
+    )
+    assert [(d.rule, d.pointer) for d in found] == [
+        ("transport-header-parameter", "/paths/~1a/get/parameters/0")
+    ]

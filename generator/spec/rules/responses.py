@@ -20,6 +20,10 @@ Each finding sits at the operation's `responses` (the operation itself when it h
   the service gives, success included, is one the contract does not document.
 * `body-on-no-content-status`: a 204, 205 or 304 response (or a 1xx) documented with content;
   HTTP sends no body with these (RFC 9110 §15), so the service cannot send the one documented.
+* `transport-header-parameter`: a constrained header parameter that HTTP clients, proxies and
+  servers set themselves (`Accept-Encoding`, `Connection`, `Host`, `Content-Length`,
+  `Transfer-Encoding`...): an ordinary client's `Accept-Encoding: gzip, deflate` then breaks
+  an `enum: [gzip]`, and the service refuses the request.
 * `ignored-header-parameter`: a header parameter named `Accept`, `Content-Type` or
   `Authorization`; OpenAPI says such parameters are ignored (the media types and security
   schemes say it), so the service neither reads nor enforces it.
@@ -59,7 +63,16 @@ def check_responses(contract: Contract) -> list[Diagnostic]:
                 where = join_pointer(at, str(code), "content")
                 found.append(contract.diag("body-on-no-content-status", message, where))
         for parameter in contract.parameters(op):
-            if parameter.location == "header" and parameter.name.lower() in _IGNORED:
+            lowered = parameter.name.lower()
+            schema = parameter.node.get("schema")
+            if parameter.location == "header" and lowered in _TRANSPORT and _constrained(schema):
+                message = (
+                    f"header parameter {parameter.name!r} is set by HTTP clients and proxies "
+                    "themselves (`gzip, deflate`, say): constraining it refuses ordinary requests; "
+                    "drop the constraint or the parameter"
+                )
+                found.append(contract.diag("transport-header-parameter", message, parameter.site))
+            if parameter.location == "header" and lowered in _IGNORED:
                 message = (
                     f"header parameter {parameter.name!r} is ignored (OpenAPI 3.x, Parameter "
                     "Object): the media types and security schemes describe it; remove it"
@@ -78,6 +91,19 @@ def check_responses(contract: Contract) -> list[Diagnostic]:
 
 
 _IGNORED = frozenset({"accept", "content-type", "authorization"})
+
+
+_TRANSPORT = frozenset(
+    {"accept-encoding", "connection", "content-length", "host", "keep-alive", "te", "trailer",
+     "transfer-encoding", "upgrade"}
+)  # fmt: skip
+
+
+def _constrained(schema: Any) -> bool:
+    """A schema that refuses some text: anything beyond a bare `type: string`."""
+    if not isinstance(schema, dict):
+        return False
+    return bool(set(schema) - {"type", "description", "title", "example", "examples", "default"})
 
 
 def _bodiless(code: str) -> bool:
