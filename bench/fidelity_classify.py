@@ -142,6 +142,11 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     Explanation(
         "positive_data_acceptance",
+        _rules("typeless-object-schema"),
+        why="object keywords without `type: object`: schemathesis sends null or a number",
+    ),
+    Explanation(
+        "positive_data_acceptance",
         _rules("transport-header-parameter"),
         why="the HTTP client's own Accept-Encoding (gzip, deflate) breaks the header's constraint",
     ),

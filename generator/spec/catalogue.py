@@ -229,6 +229,13 @@ CATALOGUE: tuple[Rule, ...] = (
         "`enum` values of a type the schema's `type` refuses (no instance can match them)",
     ),
     Rule(
+        "typeless-object-schema",
+        _V,
+        _W,
+        "object keywords without `type: object` in what clients send: non-objects are valid "
+        "too, and the service refuses them",
+    ),
+    Rule(
         "unchecked-media-type",
         _V,
         _W,

@@ -18,6 +18,7 @@ from generator.spec.rules.paths import check_paths
 from generator.spec.rules.responses import check_responses
 from generator.spec.rules.schemas import check_schemas
 from generator.spec.rules.security import check_security
+from generator.spec.rules.typeless import check_typeless
 from generator.spec.rules.unions import check_unions
 from generator.spec.rules.unsupported import check_unsupported
 from generator.spec.rules.wire import check_wire
@@ -33,6 +34,7 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("names", check_names),
     ("schemas", check_schemas),
     ("unions", check_unions),
+    ("typeless", check_typeless),
     ("unsupported", check_unsupported),
     ("wire", check_wire),
 )
