@@ -237,7 +237,7 @@ def _with_empty_arrays(form: dict[str, Any], spec: BodySpec) -> dict[str, Any]:
     shape = spec.shape
     for name in shape.required - form.keys():
         member = shape.properties.get(name)
-        if member is not None and member.is_array:
+        if member is not None and (member.is_array or not member.types):  # [] is valid there
             form[name] = []
     return form
 
