@@ -10,6 +10,7 @@ from generated.users import CONTEXT, RequestContext, models, results
 
 from .accounts import find_by_email, flush_or_conflict, set_password_hash
 from .db import release, session_of
+from .inputs import email_problem
 from .passwords import Passwords
 from .problems import INVALID_TOKEN, problem, too_many
 from .ratelimit import RateLimiter
@@ -74,6 +75,8 @@ class AuthHandlers:
             return _oauth_error(
                 models.OAuthErrorError.INVALID_REQUEST, "The form has too many parameters."
             )
+        if problem := email_problem(body.username):  # the contract's format let it through
+            return _oauth_error(models.OAuthErrorError.INVALID_REQUEST, f"username {problem}.")
         decision = await self.limiter.hit(f"token:{email_key(body.username)}", self.per_account)
         if not decision.allowed:
             return results.IssueTokenTooManyRequests(
