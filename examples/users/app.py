@@ -16,6 +16,7 @@ from .admin import AdminHandlers
 from .auth import AuthHandlers
 from .bootstrap import ensure_admin
 from .db import RESOURCE, Database
+from .grants import GrantTypeMiddleware
 from .health import HealthHandlers, Lifecycle
 from .logs import AccessLogMiddleware, RequestContextMiddleware, configure_logging
 from .passwords import Passwords
@@ -26,8 +27,9 @@ from .users import UsersHandlers
 
 logger = logging.getLogger(__name__)
 # The operations the contract rate limits ("Rate limiting"); all are POST.
+TOKEN_PATH = "/api/v1/auth/token"
 CREDENTIAL_PATHS = frozenset(
-    {"/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/users", "/api/v1/users/me/password"}
+    {TOKEN_PATH, "/api/v1/auth/refresh", "/api/v1/users", "/api/v1/users/me/password"}
 )
 
 
@@ -87,7 +89,8 @@ def build_app(
         lifespan=lifespan,
     )
     # Inside the generated middleware (request id, security headers, body limit, 500s):
-    # first the request id for logs, then the per-address limit, which needs it.
+    # first the request id for logs, then the per-address limit, which needs it, then the
+    # token endpoint's `unsupported_grant_type`, which reads the (size-limited) body.
     app.user_middleware.append(Middleware(RequestContextMiddleware))
     app.user_middleware.append(
         Middleware(
@@ -97,6 +100,7 @@ def build_app(
             limit=settings.rate_limit_per_address,
         )
     )
+    app.user_middleware.append(Middleware(GrantTypeMiddleware, path=TOKEN_PATH))
     app.add_middleware(AccessLogMiddleware)  # outermost: sees every final status
     app.state.database = database
     app.state.lifecycle = lifecycle
