@@ -26,10 +26,10 @@ from .tokens import AccessTokenIssuer, RefreshTokens
 from .users import UsersHandlers
 
 logger = logging.getLogger(__name__)
-# The operations the contract rate limits ("Rate limiting"); all are POST.
 TOKEN_PATH = "/api/v1/auth/token"
-CREDENTIAL_PATHS = frozenset(
-    {TOKEN_PATH, "/api/v1/auth/refresh", "/api/v1/users", "/api/v1/users/me/password"}
+# Every request to these counts per address; sign-in counts failures only (`auth.py`).
+REQUEST_LIMITED_PATHS = frozenset(
+    {"/api/v1/auth/refresh", "/api/v1/users", "/api/v1/users/me/password"}
 )
 
 
@@ -77,6 +77,7 @@ def build_app(
             refresh=RefreshTokens(settings.refresh_token_ttl_seconds),
             limiter=limiter,
             per_account=per_account,
+            per_address=settings.rate_limit_per_address,
         ),
         users=UsersHandlers(passwords=passwords, limiter=limiter, per_account=per_account),
         admin=AdminHandlers(),
@@ -96,7 +97,7 @@ def build_app(
         Middleware(
             AddressLimitMiddleware,
             limiter=limiter,
-            paths=CREDENTIAL_PATHS,
+            paths=REQUEST_LIMITED_PATHS,
             limit=settings.rate_limit_per_address,
         )
     )
