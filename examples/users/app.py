@@ -19,6 +19,7 @@ from .db import RESOURCE, Database
 from .grants import GrantTypeMiddleware
 from .health import HealthHandlers, Lifecycle
 from .logs import AccessLogMiddleware, RequestContextMiddleware, configure_logging
+from .outages import StopOnSignal, install_outage_handlers
 from .passwords import Passwords
 from .ratelimit import AddressLimitMiddleware, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from .settings import ServiceSettings
@@ -56,14 +57,18 @@ def build_app(
     limiter = limiter or MemoryRateLimiter(settings.rate_limit_window_seconds)
     lifecycle = Lifecycle()
 
+    stop_on_signal = StopOnSignal(lifecycle, settings.shutdown_delay_seconds)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_admin(settings, database, passwords)
+        stop_on_signal.install()
         logger.info("users service started")
         try:
             yield
         finally:
             # Graceful shutdown: uvicorn has stopped accepting and drained requests by now.
+            stop_on_signal.uninstall()
             lifecycle.stopping = True
             await limiter.close()
             await database.dispose()
@@ -89,6 +94,7 @@ def build_app(
         resources={RESOURCE: database.unit_of_work},
         lifespan=lifespan,
     )
+    install_outage_handlers(app)
     # Inside the generated middleware (request id, security headers, body limit, 500s):
     # first the request id for logs, then the per-address limit, which needs it, then the
     # token endpoint's `unsupported_grant_type`, which reads the (size-limited) body.
