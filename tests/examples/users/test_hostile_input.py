@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -109,3 +110,14 @@ def test_email_filter_longer_than_any_key_matches_nothing(service: Service) -> N
     )
     assert response.status_code == 200, response.text
     assert response.json()["total"] == 0
+
+
+@pytest.mark.parametrize("field", ["email", "display_name", "password"])
+def test_half_a_surrogate_pair_is_a_validation_error(service: Service, field: str) -> None:
+    # Python's json decodes "\ud800" into a string no UTF-8 text can hold; it was a 500.
+    body = {"email": "sur@example.com", "password": PASSWORD, "display_name": "Sur"}
+    raw = json.dumps(body).replace(f'"{field}": "', f'"{field}": "\\ud800', 1)
+    response = service.client.post(
+        f"{API}/users", content=raw, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
