@@ -61,8 +61,8 @@ class SignInAttempt:
     @property
     def _keys(self) -> tuple[tuple[str, int], tuple[str, int]]:
         return (
-            (f"login-fail:{self.address}:{self.account}", self.per_account),
-            (f"login-fail:{self.address}", self.per_address),
+            (f"login-fail-pair:{self.address}:{self.account}", self.per_account),
+            (f"login-fail-addr:{self.address}", self.per_address),
         )
 
     async def allowed(self) -> Decision:
