@@ -18,17 +18,17 @@ import typer
 from generator import __version__
 from generator.cli.exits import ExitCode
 
-COMMANDS = (
+COMMANDS = (  # in the order a project meets them
     "validate",
     "generate",
-    "token",
-    "check",
-    "test",
     "scaffold",
     "serve",
-    "watch",
-    "drift",
+    "token",
+    "test",
+    "check",
     "diff",
+    "drift",
+    "watch",
 )
 
 app = typer.Typer(
@@ -73,7 +73,7 @@ for _command in COMMANDS:
 def main() -> None:
     """Console-script entry point: never lets a traceback reach the user unless --debug."""
     try:
-        app()
+        app(prog_name="specfirst")  # also under `python -m generator`
     except SystemExit:
         raise
     except KeyboardInterrupt:

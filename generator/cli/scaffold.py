@@ -28,7 +28,7 @@ def scaffold(
         str | None,
         typer.Option(
             "--package",
-            help="Import path of the generated package (default: [tool.specfirst] output "
+            help="Import path of the generated package (default: \\[tool.specfirst] output "
             "folder / contract stem, e.g. generated.users).",
         ),
     ] = None,

@@ -26,7 +26,9 @@ def serve(
     mock: Annotated[
         bool,
         typer.Option(
-            "--mock", help="Answer unimplemented operations with the contract's examples."
+            "--mock",
+            help="Answer unimplemented operations with the contract's examples (else data "
+            "built from the schema).",
         ),
     ] = False,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
@@ -37,7 +39,11 @@ def serve(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Generate a contract here (default: a temp folder)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Generate the contract's package here (default: a temporary folder).",
+        ),
     ] = None,
     skip_auth: Annotated[
         bool,
@@ -48,9 +54,10 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Serve the API on [bold]http://127.0.0.1:8000[/bold]; the contract is at /openapi.json.
+    """Run the service locally: the API, its contract at /openapi.json, docs at /docs.
 
-    A contract is generated first. With [bold]--mock[/bold] every operation without an
+    It listens on [bold]http://127.0.0.1:8000[/bold] unless --host/--port say otherwise. A
+    contract is generated first. With [bold]--mock[/bold] every operation without an
     implementation (missing, or raising NotImplementedError) answers its success status with a
     schema-valid body: the contract's own examples first, else data built from the schema.
     Credentials are checked as the service checks them (set <PREFIX>JWT_SECRET and mint with
