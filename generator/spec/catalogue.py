@@ -280,6 +280,13 @@ CATALOGUE: tuple[Rule, ...] = (
     # `specfirst check`, beside drift (see `specfirst drift`).
     Rule("unimplemented", _C, _E, "an operation the app serves with a stub, or not at all"),
     Rule("app-load", _C, _E, "the app named in `[tool.specfirst.apps]` cannot be built"),
+    Rule(
+        "orphaned-method",
+        _C,
+        _E,
+        "an implementation method no operation is named after (its operation was removed, or "
+        "renamed: the message names the method to rename it to)",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}
