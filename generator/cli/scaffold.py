@@ -41,9 +41,10 @@ def scaffold(
         ),
     ] = False,
 ) -> None:
-    """Write one stub class per tag ([bold]DIR/<tag>.py[/bold]) and [bold]DIR/__init__.py[/bold].
+    """Write your implementation's stubs, then keep them in step with the contract.
 
-    Each class subclasses the tag's generated Protocol; every method raises NotImplementedError
+    One class per tag in [bold]DIR/<tag>.py[/bold], and [bold]DIR/__init__.py[/bold]. Each
+    class subclasses the tag's generated Protocol; every method raises NotImplementedError
     (the service answers 501) until you write it. Existing files are never overwritten: when
     the contract gains operations, only the missing methods are appended to the class, and mypy
     points at any method whose signature no longer matches the contract. A method whose
