@@ -110,7 +110,7 @@ def prepare_service(
 def key_warnings(package: ModuleType, app: FastAPI, *, mock: bool) -> tuple[str, ...]:
     """Why every bearer-token request will answer 401: no key to verify with, and what to set."""
     schemes = importlib.import_module(f"{package.__name__}.security").SCHEMES
-    bearer = sorted(name for name, scheme in schemes.items() if scheme.kind == "jwt")
+    bearer = sorted(scheme.name for scheme in schemes.values() if scheme.kind == "jwt")
     verifier = getattr(getattr(app.state, "auth", None), "jwt", None)
     if not bearer or verifier is None or verifier.configured:
         return ()
