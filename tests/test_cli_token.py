@@ -71,3 +71,12 @@ def test_several_apps_and_none_chosen_is_a_usage_error_listing_them() -> None:
     result = token(USERS_JWT_SECRET=SECRET)
     assert result.returncode == 2
     assert "showcase, users" in result.stderr
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    import doctest
+
+    from generator import token_app
+
+    result = doctest.testmod(token_app)
+    assert result.attempted > 0 and result.failed == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 from pathlib import Path
 from types import ModuleType
@@ -278,6 +280,8 @@ def test_the_served_contract_names_this_server_first(tasks: ModuleType) -> None:
     assert direct["servers"][1:] == on_disk["servers"]
     proxied = TestClient(tasks.create_app(), root_path="/tasks-api").get("/openapi.json")
     assert proxied.json()["servers"][0]["url"] == "/tasks-api" + PREFIX
+    docs = importlib.import_module(f"{tasks.__name__}.runtime.docs")
+    assert doctest.testmod(docs).failed == 0
 
 
 def test_auth_missing_invalid_and_scope(client: TestClient, tasks: ModuleType) -> None:

@@ -188,3 +188,12 @@ def test_check_fails_on_an_orphan_and_points_at_the_old_method(tmp_path: Path) -
     assert "rename this method to fetch_pet" in result.stdout
     assert _specfirst(tmp_path, "scaffold", str(spec), "-o", "impl", "--rename").returncode == 0
     assert "orphaned-method" not in _specfirst(tmp_path, "check").stdout
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    import doctest
+
+    from generator import orphans
+
+    result = doctest.testmod(orphans)
+    assert result.attempted > 0 and result.failed == 0
