@@ -132,16 +132,17 @@ def orphaned(api: Api, app: Any) -> list[Diagnostic]:
     pairs = _implementations(api, app)
     current = owners((type(impl).__name__, tag.operations) for tag, impl in pairs)
     found: list[Diagnostic] = []
-    for _, impl in pairs:
+    classes = {type(impl): None for _, impl in pairs}  # one class may implement several tags
+    for cls in classes:
         try:
-            path = Path(inspect.getsourcefile(type(impl)) or "")
+            path = Path(inspect.getsourcefile(cls) or "")
             source = path.read_text(encoding="utf-8")
         except (OSError, TypeError):
             continue  # a class without a source file (built at run time): nothing to read
         record = path.parent / RECORD
         past = read_record(record.read_text(encoding="utf-8") if record.is_file() else None)
         shown = _shown(path)
-        for orphan in find_orphans(source, shown, type(impl).__name__, current, past):
+        for orphan in find_orphans(source, shown, cls.__name__, current, past):
             where = Location(orphan.file, orphan.line, orphan.column)
             found.append(diagnostic("orphaned-method", orphan.advice(), "", where))
     return found
