@@ -29,11 +29,12 @@ COMMANDS = (
     "watch",
     "drift",
     "diff",
+    "convert",
 )
 
 app = typer.Typer(
     name="specfirst",
-    help="Spec-first FastAPI: validate an OpenAPI 3.x contract, generate a typed service, test it.",
+    help="Spec-first FastAPI: validate an OpenAPI 3.x (or Swagger 2.0) contract, generate a typed service, test it.",
     rich_markup_mode="rich",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
