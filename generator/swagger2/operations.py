@@ -47,13 +47,14 @@ def _path_item(document: Mapping[str, Any], item: Any, src: str, dst: str, trace
     trace.record(dst, src)
     if not isinstance(item, dict):
         return item
-    raw = item.get("parameters")
-    shared = [(p, join_pointer(src, "parameters", i)) for i, p in enumerate(raw or [])]
+    shared = _sourced(item.get("parameters"), join_pointer(src, "parameters"))
     out: dict[str, Any] = {}
     for key, value in item.items():
         here, there = join_pointer(src, key), join_pointer(dst, key)
         if key in METHODS:
             out[key] = _operation(document, value, shared, here, there, trace)
+        elif key == "parameters" and not isinstance(value, list):
+            out[key] = value  # not a list: left for the 3.0 validator to report, located
         elif key == "parameters":
             kept = _plain(document, shared, there, trace)
             if kept:
@@ -63,6 +64,12 @@ def _path_item(document: Mapping[str, Any], item: Any, src: str, dst: str, trace
         else:
             trace.note(here, dst, f"path item keyword {key!r} is not Swagger 2.0; dropped")
     return out
+
+
+def _sourced(params: Any, src: str) -> list[Sourced]:
+    """The items of a `parameters` list with their pointers (none when it is not a list)."""
+    items = params if isinstance(params, list) else []
+    return [(p, join_pointer(src, i)) for i, p in enumerate(items)]
 
 
 def _plain(document: Mapping[str, Any], params: list[Sourced], dst: str, trace: Trace) -> list[Any]:
@@ -80,9 +87,7 @@ def _operation(
     trace.record(dst, src)
     if not isinstance(op, dict):
         return op
-    own = [
-        (p, join_pointer(src, "parameters", i)) for i, p in enumerate(op.get("parameters") or [])
-    ]
+    own = _sourced(op.get("parameters"), join_pointer(src, "parameters"))
     merged = _merge(document, shared, own)
     body = _request_body(document, op, merged, src, join_pointer(dst, "requestBody"), trace)
     produces = media_types(op.get("produces")) or media_types(document.get("produces")) or []
@@ -93,6 +98,10 @@ def _operation(
             out["requestBody"] = body
         if key in _COPIED or key.startswith("x-"):
             out[key] = value
+        elif (key == "parameters" and not isinstance(value, list)) or (
+            key == "responses" and not isinstance(value, dict)
+        ):
+            out[key] = value  # the wrong kind of value: left for the 3.0 validator to report
         elif key == "parameters":
             converted = _plain(document, own, there, trace)
             if converted:

@@ -54,7 +54,8 @@ def ref_name(ref: Any, section: str) -> str | None:
 def global_parameter(document: Mapping[str, Any], ref: Any) -> tuple[str, Any] | None:
     """The name and value of the global parameter a `$ref` leads to, if it leads to one."""
     name = ref_name(ref, "parameters")
-    found = (document.get("parameters") or {}).get(name) if name is not None else None
+    params = document.get("parameters")
+    found = params.get(name) if isinstance(params, dict) and name is not None else None
     return (name, found) if isinstance(name, str) and isinstance(found, dict) else None
 
 

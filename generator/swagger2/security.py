@@ -32,7 +32,7 @@ def convert_scheme(scheme: Any, src: str, dst: str, trace: Trace) -> Any:
     if not isinstance(scheme, dict):
         return scheme
     kind = scheme.get("type")
-    if kind not in _KNOWN:
+    if not isinstance(kind, str) or kind not in _KNOWN:
         trace.note(join_pointer(src, "type"), dst, f"security scheme type {kind!r} is unknown")
         return None
     out: dict[str, Any] = {}
