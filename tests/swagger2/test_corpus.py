@@ -1,7 +1,7 @@
 """The 8 Swagger 2.0 contracts of the shared corpus: converted, valid 3.0, served, drift 0, 501s.
 
 Skipped when ../shared/corpus is absent. Each contract is converted on loading, checked by
-openapi-spec-validator as OpenAPI 3.0, generated, imported, compared with the app's routes
+openapi-spec-validator as OpenAPI 3.0 (no finding the Swagger file lacks), generated, imported, compared with the app's routes
 (drift) and sent one valid request per operation (with test credentials for its security),
 which an unimplemented service must answer 501. A contract refused by a rule is reported
 with the rule (`pytest -rs` shows it), so the refusals that rule configuration will lift
@@ -16,11 +16,15 @@ import secrets
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
-from openapi_spec_validator import validate
-from openapi_spec_validator.validation.validators import OpenAPIV30SpecValidator
+from openapi_spec_validator.validation.validators import (
+    OpenAPIV2SpecValidator,
+    OpenAPIV30SpecValidator,
+)
 
 from generator.contract.credentials import generated_identities, plan_credentials, service_env
 from generator.contract.drift import find_drift
@@ -50,13 +54,20 @@ def package_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     sys.path.remove(str(root))
 
 
+def _findings(validator: Any) -> set[tuple[str, str]]:
+    return {(type(e).__name__, str(e)) for e in validator.iter_errors()}
+
+
 @pytest.mark.parametrize("name", SWAGGER)
 def test_corpus_swagger_contract_converts_to_valid_openapi_3_0(name: str) -> None:
-    loaded = load_spec(CORPUS / "real-world" / name)
+    source = CORPUS / "real-world" / name
+    loaded = load_spec(source)
     assert loaded.spec is not None and loaded.spec.converted_from == "swagger 2.0"
     assert not [d for d in loaded.diagnostics if d.is_error]
     assert all(d.location is not None and d.location.line > 1 for d in loaded.diagnostics)
-    validate(loaded.spec.root, cls=OpenAPIV30SpecValidator)
+    # valid 3.0, but for what the Swagger file itself gets wrong (Jira repeats operationIds)
+    original = _findings(OpenAPIV2SpecValidator(yaml.safe_load(source.read_text("utf-8"))))
+    assert _findings(OpenAPIV30SpecValidator(loaded.spec.root)) <= original
 
 
 @pytest.mark.parametrize("name", SWAGGER)
