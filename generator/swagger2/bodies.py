@@ -17,6 +17,7 @@ from generator.swagger2.trace import Trace
 
 MULTIPART, URLENCODED = "multipart/form-data", "application/x-www-form-urlencoded"
 DEFAULT_MEDIA = "application/json"
+_BODY_KEYS = frozenset({"name", "in", "description", "required", "schema"})
 _FORM_KEYS = frozenset({"name", "in", "description", "required", "collectionFormat", "x-example"})
 
 
@@ -51,8 +52,26 @@ def body_request(param: Any, src: str, dst: str, consumes: list[str], trace: Tra
     # 3.0 bodies have no name; the extension swagger2openapi uses keeps it for code generators.
     if isinstance(param.get("name"), str):
         out["x-codegen-request-body-name"] = param["name"]
-    out.update({k: v for k, v in param.items() if k.startswith("x-") and k != "x-examples"})
+    out.update({k: v for k, v in param.items() if str(k).startswith("x-") and k != "x-examples"})
+    _note_body_leftovers(param, src, dst, list(content), trace)
     return out
+
+
+def _note_body_leftovers(
+    param: dict[str, Any], src: str, dst: str, media: list[str], trace: Trace
+) -> None:
+    """What a body parameter carries that its request body has no place for."""
+    for key in param:
+        if key not in _BODY_KEYS and not str(key).startswith("x-"):
+            message = f"{key!r} on an `in: body` parameter is not Swagger 2.0; dropped"
+            trace.note(join_pointer(src, key), dst, message)
+    examples = param.get("x-examples")
+    for kind in examples if isinstance(examples, dict) else ():
+        if kind not in media:
+            message = (
+                f"an example for {kind!r}, a media type the operation does not consume; dropped"
+            )
+            trace.note(join_pointer(src, "x-examples", kind), dst, message)
 
 
 def form_request(
@@ -136,7 +155,7 @@ def _note_leftovers(param: dict[str, Any], src: str, dst: str, trace: Trace) -> 
             continue
         if key == "allowEmptyValue":
             message = "allowEmptyValue on a form field has no OpenAPI 3.0 equivalent; dropped"
-        elif key.startswith("x-"):
+        elif str(key).startswith("x-"):
             message = (
                 f"extension {key!r} on a form field has no place in a 3.0 form schema; dropped"
             )

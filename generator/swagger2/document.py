@@ -61,7 +61,7 @@ def convert_swagger2(document: Mapping[str, Any]) -> Conversion:
                 out["components"] = _components(document, trace)
         elif key == "paths":
             out["paths"] = convert_paths(document, value, trace)
-        elif key in _COPIED or (isinstance(key, str) and key.startswith("x-")):
+        elif key in _COPIED or str(key).startswith("x-"):
             out[key] = value
         elif key not in _CONSUMED:
             trace.note(here, "", f"top-level keyword {key!r} is not Swagger 2.0; dropped")

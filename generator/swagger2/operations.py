@@ -59,7 +59,7 @@ def _path_item(document: Mapping[str, Any], item: Any, src: str, dst: str, trace
             kept = _plain(document, shared, there, trace)
             if kept:
                 out[key] = kept
-        elif key == "$ref" or key.startswith("x-"):
+        elif key == "$ref" or str(key).startswith("x-"):
             out[key] = value
         else:
             trace.note(here, dst, f"path item keyword {key!r} is not Swagger 2.0; dropped")
@@ -89,14 +89,14 @@ def _operation(
         return op
     own = _sourced(op.get("parameters"), join_pointer(src, "parameters"))
     merged = _merge(document, shared, own)
-    body = _request_body(document, op, merged, src, join_pointer(dst, "requestBody"), trace)
+    body = _request_body(document, op, merged, join_pointer(dst, "requestBody"), trace)
     produces = media_types(op.get("produces")) or media_types(document.get("produces")) or []
     out: dict[str, Any] = {}
     for key, value in op.items():
         here, there = join_pointer(src, key), join_pointer(dst, key)
         if key == "responses" and body is not None and "requestBody" not in out:
             out["requestBody"] = body
-        if key in _COPIED or key.startswith("x-"):
+        if key in _COPIED or str(key).startswith("x-"):
             out[key] = value
         elif (key == "parameters" and not isinstance(value, list)) or (
             key == "responses" and not isinstance(value, dict)
@@ -148,7 +148,6 @@ def _request_body(
     document: Mapping[str, Any],
     op: dict[str, Any],
     found: list[Sourced],
-    src: str,
     dst: str,
     trace: Trace,
 ) -> Any:

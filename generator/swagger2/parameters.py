@@ -97,7 +97,7 @@ def convert_parameter(param: Any, src: str, dst: str, trace: Trace) -> Any:
         elif key == "x-example":
             out["example"] = value
             trace.record(join_pointer(dst, "example"), here)
-        elif key.startswith("x-") and key != "x-nullable":
+        elif str(key).startswith("x-") and key != "x-nullable":
             out[key] = value
         elif key not in SCHEMA_KEYS and key != "collectionFormat":
             trace.note(here, dst, f"parameter keyword {key!r} is not Swagger 2.0; dropped")

@@ -29,7 +29,7 @@ def convert_response(resp: Any, src: str, dst: str, produces: list[str], trace: 
     out: dict[str, Any] = {}
     for key, value in resp.items():
         here = join_pointer(src, key)
-        if key == "description" or (key.startswith("x-") and key != "x-examples"):
+        if key == "description" or (str(key).startswith("x-") and key != "x-examples"):
             out[key] = value
         elif key == "schema":
             out["content"] = _content(resp, src, join_pointer(dst, "content"), produces, trace)
@@ -93,7 +93,7 @@ def _headers(headers: dict[str, Any], src: str, dst: str, trace: Trace) -> dict[
             )
             trace.note(join_pointer(here, "collectionFormat"), there, message)
         for key, value in header.items():
-            if key.startswith("x-") and key != "x-nullable":
+            if str(key).startswith("x-") and key != "x-nullable":
                 converted[key] = value
             elif key not in _HEADER_KEYS:
                 trace.note(join_pointer(here, key), there, f"header keyword {key!r}; dropped")

@@ -76,7 +76,7 @@ def _ref_siblings(node: dict[str, Any], src: str, dst: str, trace: Trace) -> dic
     """`node` without the keywords a `$ref` makes Swagger 2.0 ignore (JSON Reference), noted."""
     kept: dict[str, Any] = {}
     for key, value in node.items():
-        if key in ("$ref", "x-nullable") or key in _ANNOTATIONS or key.startswith("x-"):
+        if key in ("$ref", "x-nullable") or key in _ANNOTATIONS or str(key).startswith("x-"):
             kept[key] = value
         else:
             message = (

@@ -48,7 +48,7 @@ def convert_scheme(scheme: Any, src: str, dst: str, trace: Trace) -> Any:
     if "description" in scheme:
         out["description"] = scheme["description"]
     for key, value in scheme.items():
-        if key.startswith("x-"):
+        if str(key).startswith("x-"):
             out[key] = value
         elif key not in _KNOWN[kind]:
             message = f"{key!r} has no meaning on a {kind} security scheme; dropped"

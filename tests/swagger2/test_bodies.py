@@ -104,3 +104,16 @@ def test_form_allow_empty_value_is_noted() -> None:
     field = {"name": "a", "in": "formData", "type": "string", "allowEmptyValue": True}
     form_request([(field, "/f/0")], "/b", [], trace)
     assert [n.source for n in trace.notes] == ["/f/0/allowEmptyValue"]
+
+
+def test_body_leftovers_and_examples_for_other_types_are_noted() -> None:
+    trace = Trace()
+    body = {
+        "name": "b",
+        "in": "body",
+        "schema": {},
+        "type": "string",
+        "x-examples": {"text/plain": "x"},
+    }
+    body_request(body, "/p", "/b", ["application/json"], trace)
+    assert [n.source for n in trace.notes] == ["/p/type", "/p/x-examples/text~1plain"]
