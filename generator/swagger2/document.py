@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.spec.pointers import join_pointer
+from generator.spec.pointers import join_pointer, local_ref
 from generator.swagger2.bodies import body_request
 from generator.swagger2.operations import convert_paths, media_types
 from generator.swagger2.parameters import convert_parameter
@@ -81,6 +81,7 @@ def _components(document: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
         )
     params = document.get("parameters")
     if isinstance(params, dict):
+        used = _refs(document.get("paths"))
         plain, bodies = {}, {}
         for name, param in params.items():
             src = join_pointer("/parameters", name)
@@ -88,9 +89,15 @@ def _components(document: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
             if where == BODY:
                 dst = join_pointer("/components/requestBodies", name)
                 bodies[name] = body_request(param, src, dst, consumes, trace)
-            elif where != FORM:  # a form field is inlined into each body that refers to it
+            elif where != FORM:
                 dst = join_pointer("/components/parameters", name)
                 plain[name] = convert_parameter(param, src, dst, trace)
+            elif local_ref(src) not in used:  # a used form field is inlined where it is used
+                message = (
+                    f"global form parameter {name!r} is used by no operation, and OpenAPI 3.0 "
+                    "has no component for a form field; dropped"
+                )
+                trace.note(src, "/components", message)
         if plain:
             trace.record("/components/parameters", "/parameters")
             out["parameters"] = plain
@@ -118,3 +125,18 @@ def _components(document: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
             trace,
         )
     return out
+
+
+def _refs(node: Any) -> set[str]:
+    """Every `$ref` string under `node`."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("$ref"), str):
+                found.add(value["$ref"])
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found

@@ -35,6 +35,8 @@ def convert_response(resp: Any, src: str, dst: str, produces: list[str], trace: 
             out["content"] = _content(resp, src, join_pointer(dst, "content"), produces, trace)
         elif key == "headers" and isinstance(value, dict):
             out["headers"] = _headers(value, here, join_pointer(dst, "headers"), trace)
+        elif key == "headers":
+            out[key] = value  # not a mapping: left for the 3.0 validator to report, located
         elif key == "examples":
             if "schema" not in resp:
                 message = "response examples without a schema have no place in 3.0; dropped"

@@ -113,3 +113,8 @@ def test_unknown_keys_are_noted_never_silently_dropped() -> None:
         ("/paths/~1a/get/bogus", "/paths/~1a/get"),
         ("/servers", ""),
     ]
+
+
+def test_an_unused_global_form_parameter_is_noted() -> None:
+    notes = convert_swagger2({**PETS, "paths": {}}).trace.notes
+    assert [(n.source, n.target) for n in notes] == [("/parameters/note", "/components")]
