@@ -32,6 +32,7 @@ def convert(
     2 unreadable input, not Swagger 2.0, or an output path that cannot be written.
     """
     from generator.spec.load import load_spec
+    from generator.swagger2 import SOURCE_FORMAT
     from generator.swagger2.render import contract_text
 
     if output.exists() and contract.exists() and output.resolve() == contract.resolve():
@@ -43,7 +44,7 @@ def convert(
     loaded = load_spec(contract)
     if loaded.spec is None or any(d.is_error for d in loaded.diagnostics):
         refuse(contract, loaded.diagnostics, "converted")
-    if loaded.spec.converted_from != "swagger 2.0":
+    if loaded.spec.converted_from != SOURCE_FORMAT:
         version = loaded.spec.root.get("openapi", loaded.spec.root.get("swagger", "no version"))
         fail(
             f"{contract} is not a Swagger 2.0 contract (found {str(version)[:20]}); nothing to convert"

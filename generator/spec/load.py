@@ -27,7 +27,7 @@ from generator.spec.files import SourceFile
 from generator.spec.read import LoadLimits, read_source
 from generator.spec.ref_check import check_local_refs
 from generator.spec.source import Parsed, error
-from generator.swagger2 import convert_swagger2, is_swagger2
+from generator.swagger2 import SOURCE_FORMAT, convert_swagger2, is_swagger2
 
 __all__ = ["DEFAULT_LIMITS", "LoadLimits", "LoadResult", "load_spec"]
 
@@ -84,7 +84,7 @@ def _load(path: Path, limits: LoadLimits) -> LoadResult:
     if is_swagger2(parsed.data):
         parsed, notes = _converted(parsed)
         diagnostics.extend(notes)
-        converted_from = "swagger 2.0"
+        converted_from = SOURCE_FORMAT
     try:
         real = path.resolve()
     except (OSError, RuntimeError) as exc:

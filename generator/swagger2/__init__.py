@@ -11,7 +11,7 @@ locate every later finding in the original file; what has no 3.0 equivalent is a
 (reported as `swagger2-unconverted`), never a silent drop.
 """
 
-from generator.swagger2.document import Conversion, convert_swagger2, is_swagger2
+from generator.swagger2.document import SOURCE_FORMAT, Conversion, convert_swagger2, is_swagger2
 from generator.swagger2.trace import Note, Trace
 
-__all__ = ["Conversion", "Note", "Trace", "convert_swagger2", "is_swagger2"]
+__all__ = ["SOURCE_FORMAT", "Conversion", "Note", "Trace", "convert_swagger2", "is_swagger2"]

@@ -21,6 +21,7 @@ from generator.swagger2.security import convert_schemes
 from generator.swagger2.servers import convert_servers, is_server_key
 from generator.swagger2.trace import OPENAPI_VERSION, Trace
 
+SOURCE_FORMAT = "swagger 2.0"  # what `Spec.converted_from` says of a converted contract
 _COPIED = frozenset({"info", "tags", "externalDocs", "security"})
 _COMPONENT_KEYS = frozenset({"definitions", "parameters", "responses", "securityDefinitions"})
 _CONSUMED = frozenset({"consumes", "produces"})  # become each operation's media types
