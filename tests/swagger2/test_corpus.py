@@ -30,7 +30,7 @@ from generator.contract.credentials import generated_identities, plan_credential
 from generator.contract.drift import find_drift
 from generator.pipeline import generate_contract
 from generator.spec.load import load_spec
-from tests.swagger2.requests import calls
+from tests.swagger2.valid_calls import calls
 
 CORPUS = Path(__file__).parents[3] / "shared" / "corpus"
 SWAGGER = (
