@@ -29,11 +29,12 @@ COMMANDS = (  # in the order a project meets them
     "diff",
     "drift",
     "watch",
+    "convert",
 )
 
 app = typer.Typer(
     name="specfirst",
-    help="Spec-first FastAPI: validate an OpenAPI 3.x contract, generate a typed service, test it."
+    help="Spec-first FastAPI: validate an OpenAPI 3.x (or Swagger 2.0) contract, generate a typed service, test it."
     "\n\nA first day: [bold]specfirst validate specs/api.yaml[/bold], [bold]specfirst generate[/bold]"
     " (every contract in the \\[tool.specfirst] specs folder), [bold]specfirst scaffold "
     "specs/api.yaml -o impl[/bold], then [bold]specfirst serve specs/api.yaml --mock[/bold]. "
