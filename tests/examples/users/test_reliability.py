@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from examples.users.health import Lifecycle
@@ -149,6 +150,15 @@ def test_a_database_outage_answers_503_with_retry_after(start: Callable[..., Ser
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["status"] == 503 and response.json()["request_id"]
         assert "nobody" not in response.text and "Refused" not in response.text
+
+
+def test_an_exhausted_pool_answers_503(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def exhausted(self: AsyncSession, *args: object, **kwargs: object) -> None:
+        raise PoolTimeoutError("QueuePool limit of size 10 overflow 10 reached")
+
+    monkeypatch.setattr(AsyncSession, "execute", exhausted)
+    response = service.token_response("anyone@example.com")
+    assert response.status_code == 503 and response.headers["retry-after"] == "5"
 
 
 def test_a_bug_in_a_query_stays_a_500(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
