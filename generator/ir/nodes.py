@@ -132,6 +132,22 @@ class SchemeUse:
     scopes: tuple[str, ...]
 
 
+class PagingKind(enum.StrEnum):
+    """How the next page of a paginated operation is found."""
+
+    LINK = "link"  # RFC 8288 `Link: <...>; rel="next"` on the success response
+    CURSOR = "cursor"  # `x-specfirst-pagination`: a body field feeds a query parameter
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How an operation pages: where the next page's address or cursor comes from."""
+
+    kind: PagingKind
+    cursor: str = ""  # CURSOR: the query parameter's Python name
+    next_field: str = ""  # CURSOR: the success body's property (wire name) holding it
+
+
 @dataclass(frozen=True)
 class Operation:
     """One method on one path, as the handler interface and the router see it."""
@@ -150,6 +166,7 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[tuple[SchemeUse, ...], ...]  # OR of ANDs; () = public
     success_status: int
+    paging: Paging | None = None  # set where the contract marks pagination (`ir/paging.py`)
 
     @property
     def result_union(self) -> str:
