@@ -137,6 +137,8 @@ def build_request(
     headers = {**parts.headers, **arguments.pop("headers", {})}
     if parts.cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in parts.cookies)
+    if parts.query:  # an empty `params` still costs httpx a URL merge
+        arguments["params"] = parts.query
     return client.build_request(
-        spec.method.upper(), prefix + parts.path, params=parts.query, headers=headers, **arguments
+        spec.method.upper(), prefix + parts.path, headers=headers, **arguments
     )
