@@ -3,7 +3,7 @@
 The client package (`<package>_client/`, `docs/client.md`) holds `client.py` (`AsyncClient`,
 `Client`, `Credentials`), `operations.py` (what each call sends and may receive),
 `results.py` (the service's result classes), `models.py` (the service's models.py, the same
-text) and `runtime/`, a verbatim copy of `static/client/`. It imports httpx and pydantic only.
+text) and `runtime/`, a verbatim copy of `static/client/`. It imports httpx, httpx-sse and pydantic only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from generator.emit.package import STATIC, header_line
 from generator.emit.pins import PINS
 from generator.emit.render import render
 from generator.ir.build import CLASS_SCOPE_NAMES
-from generator.ir.nodes import Api, Operation, PackageIr, PagingKind, Parameter
+from generator.ir.nodes import Api, Operation, PackageIr, PagingKind, Parameter, StreamKind
 from generator.ir.security import SchemeKind
 from generator.naming import Namespace
 
@@ -25,7 +25,7 @@ CLIENT_RESERVED = frozenset(
     {"aclose", "close", "authorize", "http", "transport", "operations", "httpx", "body"}
     | CLASS_SCOPE_NAMES
 )
-CLIENT_REQUIREMENTS = ("httpx", "pydantic")
+CLIENT_REQUIREMENTS = ("httpx", "httpx-sse", "pydantic")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class ClientOperation:
     keywords: tuple[Keyword, ...]
     pages_name: str | None
     success_class: str
+    stream_name: str | None = None  # `<name>_stream`, for an operation whose success streams
+    stream_item: str = "Any"  # what the stream yields: the item type, or `ServerEvent[item]`
 
     @property
     def result_union(self) -> str:
@@ -101,6 +103,13 @@ def _operation(op: Operation, names: Namespace) -> ClientOperation:
         and success is not None
         and not any(k.name == "body" and not k.optional for k in keywords)
     )
+    streaming = next(
+        (r for r in op.responses if r.stream and r.status and 200 <= r.status < 300), None
+    )
+    item = "Any"
+    if streaming is not None:
+        sse = streaming.stream is StreamKind.SSE
+        item = f"ServerEvent[{streaming.item_annotation}]" if sse else streaming.item_annotation
     return ClientOperation(
         op=op,
         name=name,
@@ -108,6 +117,8 @@ def _operation(op: Operation, names: Namespace) -> ClientOperation:
         keywords=tuple(keywords),
         pages_name=names.claim(f"{name}_pages") if pageable else None,
         success_class=success.class_name if success is not None else "",
+        stream_name=names.claim(f"{name}_stream") if streaming is not None else None,
+        stream_item=item,
     )
 
 

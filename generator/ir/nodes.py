@@ -93,6 +93,13 @@ class Body:
     encoding: tuple[tuple[str, str], ...] = ()  # (part, contentType) from `encoding`
 
 
+class StreamKind(enum.StrEnum):
+    """A response that is a sequence of items (issue 21, item 3)."""
+
+    SSE = "sse"  # text/event-stream: each event's `data` is one item
+    NDJSON = "ndjson"  # application/x-ndjson, application/jsonl: one JSON item per line
+
+
 @dataclass(frozen=True)
 class Header:
     """A documented response header: wire name, keyword name on the result class, type."""
@@ -117,6 +124,8 @@ class Response:
     headers: tuple[Header, ...] = ()
     key: str = ""  # the status as the contract writes it: "200", "4XX", "default"
     schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
+    stream: StreamKind | None = None  # set when one of its media types streams items
+    item_annotation: str = "Any"  # the type of one streamed item (`ir/streams.py`)
 
     @property
     def status_code(self) -> int:

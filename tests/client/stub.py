@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class Answer:
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
     content_type: str = "application/json"
+    endless: bytes = b""  # written again and again after `body` until the client goes away
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Stub:
     base: str = ""
     answers: list[Answer] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
+    disconnected: threading.Event = field(default_factory=threading.Event)
 
     def queue(self, *answers: Answer) -> None:
         self.answers.extend(answers)
@@ -50,13 +53,28 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             stub.seen.append(Seen(self.command, self.path, headers, body))
             answer = stub.answers.pop(0) if stub.answers else Answer(599)
             self.send_response(answer.status)
-            if answer.body:
+            if answer.body or answer.endless:
                 self.send_header("Content-Type", answer.content_type)
             for name, value in answer.headers:
                 self.send_header(name, value)
+            if answer.endless:
+                self._endless(answer)
+                return
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
             self.wfile.write(answer.body)
+
+        def _endless(self, answer: Answer) -> None:
+            """A body without a length, until writing fails: the client has disconnected."""
+            self.end_headers()
+            try:
+                self.wfile.write(answer.body)
+                while True:
+                    self.wfile.write(answer.endless)
+                    self.wfile.flush()
+                    time.sleep(0.01)
+            except OSError:
+                stub.disconnected.set()
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
 

@@ -15,7 +15,7 @@ from generator.config import ProjectConfig
 ROOT = Path(__file__).parents[2]
 GENERATED = ROOT / "generated"
 CLIENT_FILES = sorted(GENERATED.glob("*_client/**/*.py"))
-ALLOWED = {"httpx", "pydantic", "pydantic_core", "typing_extensions"}
+ALLOWED = {"httpx", "httpx_sse", "pydantic", "pydantic_core", "typing_extensions"}
 
 
 def specfirst(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -39,7 +39,7 @@ def test_the_client_flag_writes_the_client_beside_the_package(tmp_path: Path) ->
     )
     assert flagged.returncode == 0, flagged.stderr
     assert (tmp_path / "things_client" / "client.py").is_file()
-    assert f"{tmp_path / 'things_client'}: 16 written" in flagged.stdout
+    assert f"{tmp_path / 'things_client'}: 17 written" in flagged.stdout
     again = specfirst(
         "generate",
         str(contract),
@@ -64,7 +64,9 @@ def test_there_are_committed_clients() -> None:
 
 
 @pytest.mark.parametrize("path", CLIENT_FILES, ids=lambda p: str(p.relative_to(GENERATED)))
-def test_a_client_imports_only_the_standard_library_httpx_and_pydantic(path: Path) -> None:
+def test_a_client_imports_only_the_standard_library_httpx_and_pydantic_libraries(
+    path: Path,
+) -> None:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]

@@ -40,9 +40,9 @@ def test_committed_packages_pin_only_from_the_table() -> None:
         assert set(listed) <= lines, requirements
 
 
-def test_committed_clients_need_httpx_and_pydantic_only() -> None:
+def test_committed_clients_need_httpx_httpx_sse_and_pydantic_only() -> None:
     clients = sorted(GENERATED.glob("*_client/requirements.txt"))
     assert clients, "no committed client package"
     for requirements in clients:
         listed = requirements.read_text(encoding="utf-8").splitlines()
-        assert listed == [PINS["httpx"], PINS["pydantic"]], requirements
+        assert listed == [PINS["httpx"], PINS["httpx-sse"], PINS["pydantic"]], requirements

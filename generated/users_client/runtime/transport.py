@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .errors import PageError
+from .errors import PageError, StreamRefused
 from .paging import Pager
 from .requests import build_request
 from .responses import decode
 from .retry import Retry, delay, should_retry
-from .specs import OperationSpec, SchemeSpec
+from .specs import OperationSpec, ResponseSpec, SchemeSpec
+from .streams import aiter_items, iter_items
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -77,11 +78,11 @@ class AsyncTransport(_Base):
         self.http = http
         self.sleep = sleep
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         """Send, and send again while the policy says so (the last response is returned)."""
         attempt = 0
         while True:
-            response = await self.http.send(request)
+            response = await self.http.send(request, stream=stream)
             if not should_retry(self.retry, attempt, response):
                 return response
             await response.aclose()
@@ -109,6 +110,21 @@ class AsyncTransport(_Base):
             yield result
             request = pager.next(response)
 
+    async def stream(
+        self, spec: OperationSpec[Any], values: Mapping[str, Any], body: Any
+    ) -> AsyncIterator[Any]:
+        """The items of a streaming response; any other answer raises `StreamRefused`."""
+        response = await self.send(self._request(self.http, spec, values, body), stream=True)
+        try:
+            documented = _streaming(spec, response)
+            if documented is None:
+                await response.aread()
+                raise StreamRefused(spec.operation_id, decode(spec, response))
+            async for item in aiter_items(spec.operation_id, documented, response):
+                yield item
+        finally:
+            await response.aclose()
+
 
 class Transport(_Base):
     """Calls over an `httpx.Client` (blocking)."""
@@ -120,11 +136,11 @@ class Transport(_Base):
         self.http = http
         self.sleep = sleep
 
-    def send(self, request: httpx.Request) -> httpx.Response:
+    def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         """Send, and send again while the policy says so (the last response is returned)."""
         attempt = 0
         while True:
-            response = self.http.send(request)
+            response = self.http.send(request, stream=stream)
             if not should_retry(self.retry, attempt, response):
                 return response
             response.close()
@@ -150,3 +166,23 @@ class Transport(_Base):
                 raise PageError(spec.operation_id, result)
             yield result
             request = pager.next(response)
+
+    def stream(
+        self, spec: OperationSpec[Any], values: Mapping[str, Any], body: Any
+    ) -> Iterator[Any]:
+        """The items of a streaming response; any other answer raises `StreamRefused`."""
+        response = self.send(self._request(self.http, spec, values, body), stream=True)
+        try:
+            documented = _streaming(spec, response)
+            if documented is None:
+                response.read()
+                raise StreamRefused(spec.operation_id, decode(spec, response))
+            yield from iter_items(spec.operation_id, documented, response)
+        finally:
+            response.close()
+
+
+def _streaming(spec: OperationSpec[Any], response: httpx.Response) -> ResponseSpec | None:
+    """The documented response that streams for this status, if it is one."""
+    documented = spec.response_for(response.status_code)
+    return documented if documented is not None and documented.stream else None

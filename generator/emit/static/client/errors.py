@@ -39,6 +39,15 @@ class PageError(ClientError):
         self.result = result
 
 
+class StreamRefused(ClientError):
+    """A streaming call answered a status that does not stream (it carries the typed result)."""
+
+    def __init__(self, operation: str, result: Any) -> None:
+        super().__init__(f"{operation}: no stream, the server answered {type(result).__name__}")
+        self.operation = operation
+        self.result = result
+
+
 class UnsafeNextLink(ClientError):
     """A `Link: rel="next"` target on another origin: credentials are never sent there."""
 

@@ -72,10 +72,16 @@ class ResponseSpec:
     headers: tuple[HeaderSpec, ...] = ()
     status_field: bool = False  # the result class has `status_code` (ranges and default)
     content_type_field: bool = False  # the result class has `content_type` (wildcard types)
+    stream: str | None = None  # sse | ndjson: the body is a sequence of items
+    item: Any = None  # the type of one streamed item
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
         return TypeAdapter(self.annotation)
+
+    @functools.cached_property
+    def item_adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.item)
 
     def matches(self, status: int) -> bool:
         """Whether this response documents `status` (exactly, by range, or as default)."""
