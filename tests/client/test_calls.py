@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib
 import json
 from types import ModuleType
+from typing import Any
 from urllib.parse import unquote
 
+import httpx
 import pytest
 
 from .stub import Answer, Stub
@@ -117,3 +120,34 @@ def test_answers_outside_the_contract_raise(
         client.list_things()
     assert reason in str(raised.value)
     assert isinstance(raised.value, things.ClientError)
+
+
+def _runtime(things: ModuleType, module: str) -> ModuleType:
+    return importlib.import_module(f"{things.__name__}.runtime.{module}")
+
+
+@pytest.mark.parametrize(
+    ("media_type", "kind", "body", "expected"),
+    [
+        ("application/octet-stream", "binary", b"\x00\x01", b"\x00\x01"),
+        ("text/plain", "text", "h\u00e9", "h\u00e9".encode()),
+        ("application/x-www-form-urlencoded", "form", {"a": "x y", "n": 2, "b": True}, None),
+        ("multipart/form-data", "multipart", {"file": b"PNG", "n": 3}, None),
+    ],
+)
+def test_bodies_go_out_in_their_media_type(
+    things: ModuleType, media_type: str, kind: str, body: object, expected: bytes | None
+) -> None:
+    spec = _runtime(things, "specs").BodySpec(media_type, kind, Any)
+    arguments = _runtime(things, "requests").body_arguments((spec,), body)
+    request = httpx.Request("POST", "http://test/", **arguments)
+    content = request.read()
+    if expected is not None:
+        assert content == expected
+        assert request.headers["content-type"] == media_type
+    elif kind == "form":
+        assert content == b"a=x+y&n=2&b=true"
+    else:
+        assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+        assert b'name="file"; filename="file"\r\nContent-Type: application/octet-stream' in content
+        assert b'name="n"\r\n\r\n3\r\n' in content
