@@ -56,7 +56,9 @@ def generate(
             fail("--watch needs a CONTRACT and does not go with --check")
         from generator.cli.watch import watch_loop
 
-        watch_loop(contract, output or config.output / contract.stem)
+        watch_loop(
+            contract, output or config.output / contract.stem, client=client or config.client
+        )
     if contract is None:
         if output is not None:
             fail("--output needs a CONTRACT")

@@ -93,3 +93,19 @@ def test_importing_a_client_loads_nothing_of_the_service() -> None:
         env={**os.environ, "PYTHONPATH": str(GENERATED)},
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_watch_regenerates_the_client_too(tmp_path: Path) -> None:
+    from generator.cli.watch import run_lines
+    from generator.watch import watch_contract
+
+    contract = ROOT / "tests" / "data" / "contracts" / "client.yaml"
+    output = tmp_path / "things"
+    runs = watch_contract(contract, output, label="client.yaml", client=True)
+    first = next(runs)  # the run before any change; watching starts only after it
+    runs.close()
+    assert first.generated.client_report is not None
+    assert (tmp_path / "things_client" / "client.py").is_file()
+    assert f"{tmp_path / 'things_client'}: 17 written, 0 unchanged, 0 removed" in run_lines(
+        contract, output, first
+    )
