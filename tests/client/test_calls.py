@@ -151,3 +151,20 @@ def test_bodies_go_out_in_their_media_type(
         assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
         assert b'name="file"; filename="file"\r\nContent-Type: application/octet-stream' in content
         assert b'name="n"\r\n\r\n3\r\n' in content
+
+
+def test_timeout_and_headers_reach_the_http_client(things: ModuleType, stub: Stub) -> None:
+    stub.queue(Answer(200, b'{"ok": true}'))
+    options = {"timeout": 2.5, "headers": {"X-Client": "tests"}}
+    with things.Client(stub.base, credentials=things.Credentials(cookie_key="c"), **options) as c:
+        assert c.http.timeout == httpx.Timeout(2.5)
+        c.ping()
+    assert stub.seen[0].headers["x-client"] == "tests"
+
+
+def test_a_client_never_closes_an_http_client_it_was_given(things: ModuleType, stub: Stub) -> None:
+    http = httpx.Client(base_url=stub.base)
+    with things.Client(http=http):
+        pass
+    assert not http.is_closed
+    http.close()
