@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -112,6 +113,37 @@ def measure(http: httpx.Client) -> dict[str, float]:
     }
 
 
+def over_socket() -> dict[str, float]:
+    """Both sides against the responder in another process on 127.0.0.1."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)])
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+            for _ in range(100):
+                try:
+                    http.get("/")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            return measure(http)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def bench_client(_contracts: list[Any], _work: Any) -> list[dict[str, object]]:
+    """The `client` suite of bench/run.py: one row, the overhead over 127.0.0.1."""
+    figures = over_socket()
+    return [
+        {
+            "call": "GET /users/me (users_client.Client.get_current_user)",
+            "hand-written µs": round(figures["hand_us"], 1),
+            "generated µs": round(figures["generated_us"], 1),
+            "overhead %": round((figures["ratio"] - 1) * 100, 1),
+        }
+    ]
+
+
 def main() -> None:
     if "--in-memory" in sys.argv:
         transport = httpx.MockTransport(
@@ -123,20 +155,7 @@ def main() -> None:
             figures = measure(http)
         print(f"in memory: {json.dumps({k: round(v, 3) for k, v in figures.items()})}")
         return
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)])
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
-            for _ in range(100):
-                try:
-                    http.get("/")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.05)
-            figures = measure(http)
-    finally:
-        server.terminate()
-        server.wait()
+    figures = over_socket()
     overhead = (figures["ratio"] - 1) * 100
     print(
         f"over 127.0.0.1: hand {figures['hand_us']:.1f} us, generated "
