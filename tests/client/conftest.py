@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,20 +9,10 @@ from types import ModuleType
 
 import pytest
 
-from generator.pipeline import generate_contract
-
+from .packages import generate_client
 from .stub import Stub, serve_stub
 
 CONTRACT = Path(__file__).parents[1] / "data" / "contracts" / "client.yaml"
-
-
-def generate_client(contract: Path, root: Path, name: str) -> ModuleType:
-    """Generate `contract` with its client into `root` and import `<name>_client`."""
-    result = generate_contract(contract, root / name, label=contract.name, client=True)
-    assert result.client_report is not None, result.checked.diagnostics
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    return importlib.import_module(f"{name}_client")
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 
 from examples.users.app import build_app
-from tests.client.conftest import generate_client
+from tests.client.packages import generate_client
 
 from .backends import Backend
 from .conftest import process_wide_settings
