@@ -33,8 +33,8 @@ class ContractCheck:
 
     @property
     def stale(self) -> bool:
-        report = self.generated.report
-        return report is None or report.changed
+        report, client = self.generated.report, self.generated.client_report
+        return report is None or report.changed or (client is not None and client.changed)
 
     @property
     def ok(self) -> bool:
@@ -155,11 +155,19 @@ def _shown(path: Path) -> str:
 
 
 def check_contract_package(
-    contract: Path, output: Path, *, root: Path | None, app_reference: str | None
+    contract: Path,
+    output: Path,
+    *,
+    root: Path | None,
+    app_reference: str | None,
+    client: bool = False,
 ) -> ContractCheck:
-    """Regenerate in memory and compare; then implementations and drift when an app is named."""
+    """Regenerate in memory and compare; then implementations and drift when an app is named.
+
+    With `client`, the client package beside `output` is compared too.
+    """
     label = contract_label(contract, root)
-    generated = generate_contract(contract, output, label=label, check=True)
+    generated = generate_contract(contract, output, label=label, check=True, client=client)
     result = ContractCheck(contract, generated)
     spec = generated.checked.spec
     if spec is None or generated.report is None or app_reference is None:

@@ -25,6 +25,7 @@ class ProjectConfig:
     specs: Path
     output: Path
     apps: dict[str, str] = field(default_factory=dict)  # contract stem -> "module:factory"
+    client: bool = False  # `client = true`: generate the typed client beside each package
 
     @classmethod
     def from_pyproject(cls, start: Path | None = None) -> ProjectConfig:
@@ -47,6 +48,7 @@ class ProjectConfig:
             specs=root / str(section.get("specs", "specs")),
             output=root / str(section.get("output", "generated")),
             apps={str(k): str(v) for k, v in apps.items()} if isinstance(apps, dict) else {},
+            client=section.get("client") is True,
         )
 
     def contracts(self) -> list[Contract]:

@@ -46,6 +46,7 @@ def check(
             target.output,
             root=config.root,
             app_reference=config.apps.get(target.spec.stem),
+            client=config.client,
         )
         shown = (
             target.output.relative_to(config.root)
@@ -56,8 +57,9 @@ def check(
         if report is None:
             typer.echo(render_text(result.generated.checked.diagnostics))
             typer.echo(f"{shown}: the contract does not generate")
-        elif report.changed:
-            for diff in report.diffs:
+        elif result.stale:
+            client = result.generated.client_report
+            for diff in [*report.diffs, *(client.diffs if client is not None else [])]:
                 typer.echo(diff, nl=False)
             typer.echo(
                 f"{shown}: stale ({len(report.written)} changed, {len(report.removed)} to remove); run `specfirst generate`"

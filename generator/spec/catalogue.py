@@ -198,6 +198,13 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
     Rule("not-generated", _V, _W, "webhooks and callbacks are described but not generated"),
     Rule(
+        "pagination-marker",
+        _V,
+        _W,
+        "an `x-specfirst-pagination` the generated client cannot follow: `cursor` must name a "
+        "query parameter of the operation and `next` a property of its success body",
+    ),
+    Rule(
         "no-responses",
         _V,
         _W,

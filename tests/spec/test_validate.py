@@ -460,6 +460,7 @@ def test_findings_are_sorted_by_location_and_deduplicated() -> None:
 
 # fixture (named after its rule) -> the one finding it must produce: (level, pointer, line)
 FIXTURES = {
+    "pagination-marker": ("warning", "/paths/~1items/get/x-specfirst-pagination", 9),
     "duplicate-operation-id": ("error", "/paths/~1items~1{id}/get/operationId", 14),
     "path-param-undeclared": ("error", "/paths/~1users~1{id}/get", 7),
     "path-param-unused": ("error", "/paths/~1users/get/parameters/0", 10),
