@@ -42,14 +42,14 @@ def test_text_names_rule_level_and_both_locations() -> None:
 
 
 def test_markdown_is_a_table_with_a_summary() -> None:
-    code, out, _ = run("diff", *pair("shared-enum-value-removed"), "--format", "markdown")
+    code, out, _ = run("diff", *pair("component-refs"), "--format", "markdown")
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith("### API changes: ")
-    assert lines[2] == "**3 breaking**, 0 warnings, 4 info"
+    assert lines[2] == "**6 breaking**, 0 warnings, 1 info"
     assert "| level | rule | change | old | new |" in lines
     rows = [line for line in lines if line.startswith("| **breaking**")]
-    assert len(rows) == 3 and "`request-enum-value-removed`" in rows[0]
+    assert len(rows) == 6 and "`request-constraint-tightened`" in rows[0]
     assert lines.index(rows[-1]) < next(i for i, x in enumerate(lines) if x.startswith("| info"))
 
 
@@ -58,8 +58,8 @@ def test_github_annotates_new_file_for_breaking_and_warning_only() -> None:
     code, out, _ = run("diff", old, new, "--format", "github")
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 4  # the four response uses; request-side additions are info
-    assert all(line.startswith(f"::warning file={new},line=103,") for line in lines)
+    assert len(lines) == 1  # one change, named where it is worst (responses; requests: info)
+    assert lines[0].startswith(f"::warning file={new},line=103,")
     assert "title=response-enum-value-added::GET /users response 200" in lines[0]
     code, out, _ = run("diff", *pair("security-added"), "--format", "github")
     assert code == 1 and out.startswith("::error file=")
@@ -132,8 +132,8 @@ def test_git_side_with_a_multi_file_contract(repo: Path) -> None:
     assert code == 1, err
     changes = json.loads(out)["changes"]
     assert [c["message"] for c in changes] == [
-        "POST /users request body: property 'email' maxLength 254 → 100",
-        "PUT /users/{id} request body: property 'email' maxLength 254 → 100",
+        "POST /users request body: property 'email' maxLength 254 → 100"
+        " (also PUT /users/{id} request body)",
     ]
     assert changes[0]["old"]["file"] == "git:HEAD:specs/schemas/user_input.yaml"
     assert changes[0]["new"]["file"] == "specs/schemas/user_input.yaml"
