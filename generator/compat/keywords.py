@@ -166,13 +166,13 @@ def compare_enum(old: SchemaView, new: SchemaView, direction: Direction) -> Iter
         text = f"enum [{values}] {'added' if added else 'removed'}"
         yield Finding(direction.rule(tightened=added), text, *where)
         return
-    for key in before.keys() - after.keys():
+    for key in [k for k in before if k not in after]:  # in contract order, whatever the hash seed
         yield Finding(
             f"{direction.value}-enum-value-removed",
             f"enum value {show(before[key])} removed",
             *where,
         )
-    for key in after.keys() - before.keys():
+    for key in [k for k in after if k not in before]:
         yield Finding(
             f"{direction.value}-enum-value-added", f"enum value {show(after[key])} added", *where
         )
