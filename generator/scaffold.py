@@ -26,10 +26,10 @@ from generator.orphans import (
     rename_methods,
 )
 from generator.pipeline import Checked, api_of, check_contract
+from generator.scaffold_tests import ContractTests, scaffold_contract_tests
 from generator.stub_merge import merge_methods
 
 INIT = "__init__.py"
-TEST = "test_contract.py"  # the developer's contract tests (schemathesis in-process), written once
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class Scaffolded:
     checked: Checked
     report: ScaffoldReport | None = None
     files: dict[str, str] = field(default_factory=dict)
+    tests: ContractTests | None = None  # the contract-test module, when a tests folder was given
 
 
 def impl_name(protocol: str) -> str:
@@ -91,11 +92,8 @@ def stub_of(tag: Tag) -> Stub:
     return Stub(module=tag.module, impl=impl_name(tag.protocol), protocol=tag.protocol)
 
 
-def render_stubs(api: Api, package: str, test_module: str | None = None) -> dict[str, str]:
-    """Every stub file as it would be written today, formatted; keyed by relative path.
-
-    `test_module` is the source of a pytest module running the contract tests, if any.
-    """
+def render_stubs(api: Api, package: str) -> dict[str, str]:
+    """Every stub file as it would be written today, formatted; keyed by relative path."""
     from generator.emit.render import render
     from generator.format import format_files
 
@@ -107,8 +105,6 @@ def render_stubs(api: Api, package: str, test_module: str | None = None) -> dict
     }
     stubs = [stub_of(tag) for tag in api.tags]
     files[INIT] = render("scaffold_init.py.jinja", api=api, package=package, stubs=stubs)
-    if test_module is not None:
-        files[TEST] = test_module
     # Sorted again so the generated package is first-party, as in the project that imports it.
     return sort_imports(format_files(files), first_party=package.split(".", 1)[0])
 
@@ -160,14 +156,11 @@ def plan_scaffold(
             writes[name] = merged.text
         elif not merged.problem:
             report.unchanged.append(name)
-    for once in (INIT, TEST):  # written when absent, never touched again
-        if once not in fresh:
-            continue
-        if once in existing:
-            report.unchanged.append(once)
-        else:
-            writes[once] = fresh[once]
-            report.created.append(once)
+    if INIT in existing:  # written when absent, never touched again
+        report.unchanged.append(INIT)
+    else:
+        writes[INIT] = fresh[INIT]
+        report.created.append(INIT)
     record = _record(api, past, report.orphans, label)
     if existing.get(RECORD) != record:
         writes[RECORD] = record
@@ -206,26 +199,34 @@ def read_existing(root: Path, names: list[str]) -> dict[str, str]:
 
 
 def scaffold_contract(
-    path: Path, output: Path, *, package: str, label: str, rename: bool = False
+    path: Path,
+    output: Path,
+    *,
+    package: str,
+    label: str,
+    rename: bool = False,
+    tests: Path | None = None,
+    root: Path | None = None,
 ) -> Scaffolded:
-    """Check the contract, render today's stubs and add what `output` lacks (`plan_scaffold`)."""
+    """Check the contract, render today's stubs and add what `output` lacks (`plan_scaffold`).
+
+    With `tests`, the contract-test module goes there too (`scaffold_tests.py`), importing the
+    stubs package by its path below the project `root` (default: the cwd).
+    """
     checked = check_contract(path)
     if not checked.ok() or checked.spec is None:
         return Scaffolded(checked)
     api = api_of(checked.spec, label=label, package=package.rsplit(".", 1)[-1])
-    fresh = render_stubs(api, package, _contract_tests(label, package, output))
+    fresh = render_stubs(api, package)
     existing = read_existing(output, [*fresh, RECORD])
     writes, report = plan_scaffold(api, fresh, existing, package, rename=rename, label=label)
     write_stubs(output, writes, report.created)
-    return Scaffolded(checked, report, writes)
-
-
-def _contract_tests(label: str, package: str, output: Path) -> str | None:
-    """The pytest module for the stubs' own package, when `output` is importable from the cwd."""
-    from generator.contract.pytest_module import render_pytest_module
-
-    stubs = default_package(output, Path.cwd())
-    return render_pytest_module(label, package, f"{stubs}:create_app") if stubs else None
+    contract_tests = None
+    if tests is not None:
+        contract_tests = scaffold_contract_tests(
+            path, label=label, package=package, stubs=output, tests=tests, root=root or Path.cwd()
+        )
+    return Scaffolded(checked, report, writes, contract_tests)
 
 
 def default_package(generated: Path, root: Path) -> str | None:

@@ -9,9 +9,11 @@ import typer
 
 from generator.cli.contracts import default_package
 from generator.cli.exits import ExitCode, fail, refuse, show
+from generator.config import ProjectConfig
 from generator.diagnostics import Level
 from generator.pipeline import contract_label
 from generator.scaffold import ScaffoldReport, scaffold_contract
+from generator.scaffold_tests import ContractTests
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +42,14 @@ def scaffold(
             "and path) to its new name, with the result classes it names.",
         ),
     ] = False,
+    tests: Annotated[
+        Path | None,
+        typer.Option(
+            "--tests",
+            help="Folder for the contract-test module (default: \\[tool.specfirst] tests, "
+            "else tests/).",
+        ),
+    ] = None,
 ) -> None:
     """Write your implementation's stubs, then keep them in step with the contract.
 
@@ -50,18 +60,28 @@ def scaffold(
     points at any method whose signature no longer matches the contract. A method whose
     operation is gone is reported at its file:line and kept; when the operation was only
     renamed (a new operationId), it says which method to rename, and [bold]--rename[/bold]
-    does it. `specfirst check` fails until every such method is resolved.
+    does it. `specfirst check` fails until every such method is resolved. The contract tests
+    (schemathesis in-process, [bold]test_<contract>_contract.py[/bold]) go to the tests folder,
+    once; they read their settings from \\[tool.specfirst.test].
     """
     package = package or default_package(contract)
     if package is None or not all(p.isidentifier() for p in package.split(".")):
         fail("cannot tell the generated package's import path; pass --package")
+    config = ProjectConfig.from_pyproject()
     result = scaffold_contract(
-        contract, output, package=package, label=contract_label(contract), rename=rename
+        contract,
+        output,
+        package=package,
+        label=contract_label(contract),
+        rename=rename,
+        tests=tests or config.tests_folder,
+        root=config.root,
     )
     if result.report is None:
         refuse(contract, result.checked.diagnostics, "scaffolded")
     show([d for d in result.checked.diagnostics if d.level is Level.WARNING])
-    for line in report_lines(output, result.report):
+    lines = report_lines(output, result.report)
+    for line in lines[:-1] + tests_lines(result.tests) + lines[-1:]:  # the summary comes last
         typer.echo(line)
     raise typer.Exit(ExitCode.OK)
 
@@ -88,3 +108,15 @@ def report_lines(output: Path, report: ScaffoldReport) -> list[str]:
         + ", ".join([*more, f"{len(report.unchanged)} unchanged"])
     )
     return lines
+
+
+def tests_lines(tests: ContractTests | None) -> list[str]:
+    """What became of the contract-test module."""
+    if tests is None:
+        return []
+    if tests.note is not None:
+        return [f"note: {tests.note}"]
+    shown = tests.path
+    if shown is not None and shown.is_relative_to(Path.cwd()):
+        shown = shown.relative_to(Path.cwd())
+    return [f"{'created' if tests.created else 'unchanged'} {shown}"]
