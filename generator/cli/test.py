@@ -79,6 +79,10 @@ def test(
     startup_timeout: Annotated[
         float | None, Opt("--startup-timeout", help="Seconds to wait for the service.")
     ] = None,
+    fail_unimplemented: Annotated[
+        bool | None,
+        Opt("--fail-unimplemented/--allow-unimplemented", help="A 501 answer is a failure."),
+    ] = None,
     junit: Annotated[Path | None, Opt("--junit", help="Write a JUnit XML report here.")] = None,
     json_path: Annotated[Path | None, Opt("--json", help="Write the JSON summary here.")] = None,
 ) -> None:
@@ -115,6 +119,7 @@ def test(
             request_timeout=request_timeout,
             continue_on_failure=continue_on_failure,
             startup_timeout=startup_timeout,
+            fail_unimplemented=fail_unimplemented,
         )
         from generator.contract.session import Target  # schemathesis: only for this command
 

@@ -187,10 +187,16 @@ class Renderer:
                 )
                 for text in finding.message.splitlines()[:8]:
                     self.line(f"      {text}")
+                if finding.why:
+                    self.line(
+                        f"      {finding.why}", "yellow" if finding.fault == "contract" else ""
+                    )
                 for command in finding.curl.splitlines():
                     prompt = "" if command.startswith("#") else "$ "
                     self.line(f"      {prompt}{command}", "cyan")
         for title, items, style in (
+            ("Unimplemented", summary.unimplemented, "yellow"),
+            ("Skipped", summary.skipped, "dim"),
             ("Warnings", summary.warnings, "yellow"),
             ("Errors", summary.errors, "red"),
         ):

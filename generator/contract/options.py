@@ -66,6 +66,9 @@ class TestOptions:
     request_timeout: float = 10.0
     continue_on_failure: bool = False
     startup_timeout: float = 30.0
+    fail_unimplemented: bool = False  # a 501 Not Implemented is a failure, not a note
+    # operationId or `tag:NAME` → an `x-specfirst-owner` value (`{field = "owner"}`, `false`...)
+    ownership: Mapping[str, Any] = field(default_factory=dict)
     schemathesis: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -134,12 +137,28 @@ def _validate(name: str, value: Any) -> Any:
         return _number(name, value, integer=True, minimum=1)
     if name in {"max_response_time", "request_timeout", "startup_timeout"}:
         return float(_number(name, value, integer=False, minimum=0.001))
-    if name == "continue_on_failure":
+    if name in {"continue_on_failure", "fail_unimplemented"}:
         if not isinstance(value, bool):
-            raise OptionsError("continue-on-failure must be true or false")
+            raise OptionsError(f"{name.replace('_', '-')} must be true or false")
         return value
+    if name == "ownership":
+        return _ownership(value)
     if not isinstance(value, Mapping):
         raise OptionsError("schemathesis must be a table (schemathesis.toml keys)")
+    return dict(value)
+
+
+def _ownership(value: Any) -> dict[str, Any]:
+    from generator.contract.expectations import read_owner
+
+    if not isinstance(value, Mapping):
+        raise OptionsError("ownership must be a table: operationId or 'tag:NAME' = owner")
+    for key, owner in value.items():
+        if read_owner(owner) is None:
+            raise OptionsError(
+                f"ownership {key}: expected {{field = NAME}}, {{shared-by-role = ROLE}}, "
+                f"{{owned = true}} or false, not {owner!r}"
+            )
     return dict(value)
 
 

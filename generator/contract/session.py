@@ -9,6 +9,7 @@ credentials come from the caller (the JWT secret from an environment variable).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import secrets
@@ -40,8 +41,9 @@ from generator.contract.events import (
 )
 from generator.contract.login import PasswordGrant, token_urls
 from generator.contract.options import TestOptions
+from generator.contract.readings import prepare
 from generator.contract.report import Tally
-from generator.contract.runner import RunnerError, RunPlan, run_schemathesis
+from generator.contract.runner import RunnerError, RunPlan, run_schemathesis, selected_operations
 from generator.contract.service import (
     ServiceError,
     ServiceSpec,
@@ -50,7 +52,7 @@ from generator.contract.service import (
     running_service,
 )
 from generator.naming import env_prefix
-from generator.pipeline import check_contract
+from generator.pipeline import Checked, check_contract
 
 # Module names that say nothing about the package: `myservice.main:create_app` → `myservice`.
 GENERIC_MODULES = frozenset({"app", "application", "main", "asgi", "server", "service", "api"})
@@ -172,7 +174,7 @@ def run_contract_test(
     prefixes = env_prefixes(target, contract)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     if target.url is not None:
-        yield from _against_url(contract, document, target, prefixes, options, seed)
+        yield from _against_url(checked, document, target, prefixes, options, seed)
         return
     assert target.app is not None
     login = PasswordGrant({}, options.request_timeout)
@@ -190,7 +192,8 @@ def run_contract_test(
             yield ServiceReady(service.url, service.startup_seconds)
             base_url = service.url + server_path(document)
             login.urls = token_urls(plan.schemes, base_url)
-            for event in _run(contract, RunPlan(document, base_url, options, plan), seed, login):
+            run_plan = RunPlan(document, base_url, options, plan)
+            for event in _run(checked, run_plan, seed, login):
                 if isinstance(event, EngineFinished) and event.stop_reason == "server_unavailable":
                     yield Problem(
                         f"the service stopped answering; its last output:\n{log_tail(service.log)}"
@@ -205,7 +208,7 @@ def run_contract_test(
 
 
 def _against_url(
-    contract: Path,
+    checked: Checked,
     document: Mapping[str, Any],
     target: Target,
     prefixes: tuple[str, ...],
@@ -230,12 +233,19 @@ def _against_url(
     login = PasswordGrant({}, options.request_timeout)
     plan = _given_plan(document, target, prefixes, login)
     login.urls = token_urls(plan.schemes, base_url)
-    yield from _run(contract, RunPlan(document, base_url, options, plan), seed, login)
+    yield from _run(checked, RunPlan(document, base_url, options, plan), seed, login)
 
 
-def _run(contract: Path, plan: RunPlan, seed: int, login: PasswordGrant) -> Iterator[Event]:
+def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> Iterator[Event]:
+    assert checked.spec is not None
     secured = frozenset(label for label, req in plan.credentials.requirements.items() if req)
-    tally = Tally(str(contract), secured)
+    operations = selected_operations(plan.document, plan.options)
+    prepared = prepare(
+        checked.spec, checked.diagnostics, plan.credentials, plan.options, operations
+    )
+    plan = dataclasses.replace(plan, judge=prepared.judge, reading=prepared.reading)
+    tally = Tally(str(checked.path), secured, fail_unimplemented=plan.options.fail_unimplemented)
+    tally.skipped.extend(prepared.skipped)
     for label in plan.credentials.unsatisfied:
         tally.notes.append(f"{label}: sent without credentials; none satisfy its security")
     try:

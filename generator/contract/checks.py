@@ -1,0 +1,130 @@
+"""Three schemathesis checks read the contract's way: what the service may answer, and who owns what.
+
+Each wraps the built-in check of the same idea and lets its failure through only when the
+contract agrees it is one:
+
+- `specfirst_positive_data_acceptance`: a valid request answered with a status the contract
+  documents for it (`412` to a conditional request, `409`, `default`...) is not a rejection;
+- `specfirst_negative_data_rejection`: a "negative" request whose parameters the generated
+  service reads as valid (`wire.WireReader`, the runtime's own reading) is not invalid data;
+- `specfirst_object_level_authorization`: runs only on operations whose objects are declared
+  owned (`expectations.Ownership`).
+
+The runner enables these in place of the built-ins and reports them under the built-in names
+(`REPORTED_AS`). Outside a specfirst run (no `Judge` attached to the schema) they pass.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.openapi.checks import RejectedPositiveData
+from schemathesis.specs.openapi import checks as builtin
+
+from generator.contract.expectations import Expectations
+from generator.contract.wire import WireReader
+
+REPORTED_AS = {
+    "specfirst_positive_data_acceptance": "positive_data_acceptance",
+    "specfirst_negative_data_rejection": "negative_data_rejection",
+    "specfirst_object_level_authorization": "object_level_authorization",
+}
+REPLACES = {builtin_name: ours for ours, builtin_name in REPORTED_AS.items()}
+
+
+@dataclass
+class Judge:
+    """One run's reading of the contract, and what the checks set aside (for the summary)."""
+
+    expectations: Expectations
+    wire: WireReader | None = None
+    excused: dict[str, set[int]] = field(default_factory=dict)  # label → statuses let through
+    read_valid: set[str] = field(default_factory=set)  # labels with "negative" cases read as valid
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def note(self, table: dict[str, set[int]] | set[str], label: str, status: int = 0) -> None:
+        with self.lock:
+            if isinstance(table, dict):
+                table.setdefault(label, set()).add(status)
+            else:
+                table.add(label)
+
+
+_JUDGES: dict[int, Judge] = {}
+
+
+def attach(schema: Any, judge: Judge) -> None:
+    """Let the checks judge cases of `schema` (and of the schemas it was filtered from)."""
+    _JUDGES[id(schema)] = judge
+
+
+def detach(schema: Any) -> None:
+    """The run is over."""
+    _JUDGES.pop(id(schema), None)
+
+
+def _judge(case: schemathesis.Case[Any]) -> Judge | None:
+    return _JUDGES.get(id(case.operation.schema))
+
+
+def _headers(response: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (response.request.headers or {}).items()}
+
+
+@schemathesis.check
+def specfirst_positive_data_acceptance(ctx: Any, response: Any, case: Any) -> bool | None:
+    """`positive_data_acceptance`, with the contract's documented answers to the request sent."""
+    judge = _judge(case)
+    if judge is None:
+        return None
+    try:
+        return builtin.positive_data_acceptance(ctx, response, case)
+    except RejectedPositiveData:
+        facts = judge.expectations.facts(case.operation.label)
+        status = response.status_code
+        if facts is not None and facts.valid_answer(status, _headers(response)):
+            judge.note(judge.excused, case.operation.label, status)
+            return None
+        raise
+
+
+@schemathesis.check
+def specfirst_negative_data_rejection(ctx: Any, response: Any, case: Any) -> bool | None:
+    """`negative_data_rejection`, unless the service reads the sent parameters as valid."""
+    judge = _judge(case)
+    if judge is None:
+        return None
+    try:
+        return builtin.negative_data_rejection(ctx, response, case)
+    except AcceptedNegativeData:
+        meta = case.meta
+        body_negative = meta is not None and any(
+            component.mode.is_negative
+            for location, component in meta.components.items()
+            if location.name == "BODY"
+        )
+        request = response.request
+        if not body_negative and judge.wire is not None:
+            valid = judge.wire.parameters_valid(
+                case.operation.label, str(request.method), str(request.url), _headers(response)
+            )
+            if valid:
+                judge.note(judge.read_valid, case.operation.label)
+                return None
+        raise
+
+
+@schemathesis.check
+def specfirst_object_level_authorization(ctx: Any, response: Any, case: Any) -> bool | None:
+    """`object_level_authorization` where the contract declares the objects owned."""
+    judge = _judge(case)
+    if judge is None:
+        return None
+    facts = judge.expectations.facts(case.operation.label)
+    if facts is None or not facts.ownership.checked:
+        return None
+    return builtin.object_level_authorization(ctx, response, case)

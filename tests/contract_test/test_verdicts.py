@@ -1,0 +1,121 @@
+"""No false verdicts: the tester reads the contract (and the request) the way the service does.
+
+clinic.yaml is the issue's veterinary clinic in small: a conditional update (412/428), pets
+owned by their creator, appointments shared by staff, an `explode: false` array, and an
+operation nobody implemented yet (501).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from generator.contract.events import CaseOutcome, ScenarioFinished
+from generator.contract.expectations import Expectations, OperationFacts, read_owner
+from generator.contract.report import Tally
+from generator.contract.wire import WireReader
+from generator.pipeline import check_contract
+from tests.contract_test.conftest import CLINIC, FAST, Outcome
+
+RunCli = Callable[..., Outcome]
+
+
+@pytest.fixture(scope="module")
+def reader() -> WireReader:
+    checked = check_contract(CLINIC)
+    assert checked.spec is not None
+    return WireReader.from_spec(checked.spec)
+
+
+@pytest.mark.parametrize(
+    ("query", "valid"),
+    [
+        ("species=", True),  # an empty explode: false array: the service reads []
+        ("species=cat,dog", True),
+        ("", True),
+        ("species=fish", False),
+        ("species=cat&species=dog", False),  # explode: false takes one value
+    ],
+)
+def test_the_tester_reads_parameters_as_the_generated_runtime_does(
+    reader: WireReader, query: str, valid: bool
+) -> None:
+    url = f"http://127.0.0.1:1/api/pets?{query}"
+    assert reader.parameters_valid("GET /pets", "GET", url, {}) is valid
+
+
+def test_path_and_header_parameters_are_read_too(reader: WireReader) -> None:
+    label, url = "PUT /pets/{pet_id}", "http://h/api/pets/3"
+    assert reader.parameters_valid(label, "PUT", url, {"If-Match": '"3-1"'}) is True
+    assert reader.parameters_valid(label, "PUT", url, {}) is False  # If-Match is required
+    assert reader.parameters_valid(label, "PUT", "http://h/api/pets/0", {"If-Match": "x"}) is False
+
+
+def test_documented_answers_to_the_request_sent_are_valid() -> None:
+    facts = OperationFacts("PUT /x", "/paths/~1x/put", frozenset({"200", "409", "412", "428"}))
+    assert facts.valid_answer(412, ["If-Match"])  # the precondition failed: documented
+    assert not facts.valid_answer(412, [])  # 412 without a precondition is wrong
+    assert facts.valid_answer(428, []) and not facts.valid_answer(428, ["If-Match"])
+    assert facts.valid_answer(409, [])
+    assert not facts.valid_answer(410, [])  # not documented
+    covered = OperationFacts("GET /y", "/paths/~1y/get", frozenset({"200", "default"}))
+    assert covered.valid_answer(410, []) and not covered.valid_answer(422, [])
+
+
+def test_ownership_comes_from_operations_tags_and_settings() -> None:
+    checked = check_contract(CLINIC)
+    assert checked.spec is not None
+    found = Expectations.from_document(checked.spec.root)
+    assert found.operations["GET /pets/{pet_id}"].ownership.checked
+    shared = found.operations["GET /appointments/{appointment_id}"].ownership
+    assert (shared.kind, shared.detail) == ("shared", "shared by role `staff`")
+    assert found.operations["GET /reports"].ownership.kind == "undeclared"
+    table = {"getPet": False, "tag:reports": {"field": "owner"}}
+    overridden = Expectations.from_document(checked.spec.root, table)
+    assert not overridden.operations["GET /pets/{pet_id}"].ownership.checked
+    assert overridden.operations["GET /reports"].ownership.checked
+    assert read_owner(42) is None
+
+
+def test_refused_credentials_count_only_requests_that_carried_them() -> None:
+    tally = Tally("c.yaml", frozenset({"POST /b"}))
+    cases = [CaseOutcome("POST /b", 401, True, credentialed=False) for _ in range(59)]
+    cases += [CaseOutcome("POST /b", 412, True, credentialed=True) for _ in range(3)]
+    tally.add(ScenarioFinished("fuzzing", "POST /b", "success", tuple(cases), ()))
+    assert not any("authentication" in w for w in tally.warnings())
+    refused = [CaseOutcome("POST /b", 401, True, credentialed=True)] * 4
+    tally = Tally("c.yaml", frozenset({"POST /b"}))
+    tally.add(ScenarioFinished("fuzzing", "POST /b", "success", tuple(refused + cases[:59]), ()))
+    assert any(
+        "all 4 requests sent with the test credentials answered 401" in w for w in tally.warnings()
+    )
+
+
+def test_a_correct_clinic_passes_with_501_reported_once(run_cli: RunCli) -> None:
+    outcome = run_cli(str(CLINIC), "--app", "clinic_service:create_app", *FAST)
+    assert outcome.exit_code == 0, outcome.output
+    summary = outcome.summary
+    assert summary["failures"] == [] and summary["errors"] == []
+    assert summary["warnings"] == []
+    assert [u.split(":")[0] for u in summary["unimplemented"]] == ["GET /reports"]
+    skipped = "\n".join(summary["skipped"])
+    assert "GET /appointments/{appointment_id}: shared by role `staff` (" in skipped
+    assert "clinic.yaml:14)" in skipped
+    assert "GET /reports: no ownership declared" in skipped
+    assert "GET /pets/{pet_id}" not in skipped  # owned: the check ran there
+
+
+def test_501_is_a_failure_only_when_asked(run_cli: RunCli) -> None:
+    outcome = run_cli(
+        str(CLINIC),
+        "--app",
+        "clinic_service:create_app",
+        "--include-tag",
+        "reports",
+        "--fail-unimplemented",
+        *FAST,
+    )
+    assert outcome.exit_code == 1, outcome.output
+    failures = outcome.summary["failures"]
+    assert [(f["check"], f["operation"]) for f in failures] == [("unimplemented", "GET /reports")]
