@@ -36,6 +36,34 @@ RESPONSE_CHECKS = frozenset(
 REQUEST_CHECKS = frozenset(
     {"positive_data_acceptance", "negative_data_rejection", "missing_required_header"}
 )
+# `validate` rules that predict a check's failure, with the statuses they predict (None: any).
+PREDICTS: Mapping[str, Mapping[str, frozenset[int] | None]] = {
+    "status_code_conformance": {
+        "undocumented-validation-status": frozenset({400, 422}),
+        "undocumented-auth-status": frozenset({401}),
+        "undocumented-forbidden-status": frozenset({403}),
+        "no-responses": None,
+        "unverifiable-security-scheme": frozenset({501}),
+    },
+    "response_schema_conformance": {
+        "ambiguous-one-of": None,
+        "discriminator-value-mismatch": None,
+        "enum-type-mismatch": None,
+        "unenforceable-keyword": None,
+    },
+    "negative_data_rejection": {
+        "typeless-object-schema": None,
+        "unenforceable-keyword": None,
+        "unchecked-media-type": None,
+        "transport-header-parameter": None,
+    },
+    "positive_data_acceptance": {
+        "transport-header-parameter": None,
+        "ignored-header-parameter": None,
+        "ambiguous-one-of": None,
+        "nullable-not-in-3-1": None,
+    },
+}
 
 
 class Explainer:
@@ -81,9 +109,15 @@ class Explainer:
         source = f"{where.file}:{where.line}"
         facts = self.expectations.facts(finding.operation)
         scope = facts.pointer if facts is not None else pointer
-        blamed = next(
-            (d for d in self.warnings if _inside(d.pointer or "", (pointer, scope))), None
-        )
+        predicted = PREDICTS.get(finding.check, {})
+
+        def predicts(d: Diagnostic) -> bool:
+            if d.rule not in predicted or not _inside(d.pointer or "", (pointer, scope)):
+                return False
+            statuses = predicted[d.rule]
+            return statuses is None or finding.status in statuses
+
+        blamed = next((d for d in self.warnings if predicts(d)), None)
         if blamed is not None:
             why = (
                 f"expected by {source}; the contract is at fault: `specfirst validate` "

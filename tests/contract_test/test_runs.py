@@ -68,6 +68,15 @@ def test_a_broken_implementation_is_caught_and_each_failure_named(run_cli: RunCl
     for failure in outcome.summary["failures"]:
         assert failure["curl"].splitlines()[-1].startswith("curl -X ")
         assert failure["code"].startswith("ST") and failure["title"]
+        # every verdict explained: where the contract says so, and that the service is wrong
+        assert failure["source"].startswith(str(CONTRACT) + ":"), failure
+        assert failure["fault"] == "service" and failure["rule"] == ""
+        assert "expected by " in failure["why"]
+    sources = {(f["check"], f["operation"]): f["source"] for f in outcome.summary["failures"]}
+    # the undocumented 200 is judged against createNote's `responses:` (notes.yaml line 26)
+    assert sources[("status_code_conformance", "POST /notes")] == f"{CONTRACT}:26"
+    # the object-level check ran because the notes tag declares its objects owned
+    assert sources[("object_level_authorization", "GET /notes/{note_id}")] == f"{CONTRACT}:10"
     statuses = {(f["check"], f["operation"]): f["status"] for f in outcome.summary["failures"]}
     assert statuses[("status_code_conformance", "POST /notes")] == 200
     assert statuses[("not_a_server_error", "GET /health")] == 500

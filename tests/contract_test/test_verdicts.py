@@ -16,7 +16,7 @@ from generator.contract.expectations import Expectations, OperationFacts, read_o
 from generator.contract.report import Tally
 from generator.contract.wire import WireReader
 from generator.pipeline import check_contract
-from tests.contract_test.conftest import CLINIC, FAST, Outcome
+from tests.contract_test.conftest import CLINIC, DATA, FAST, Outcome
 
 RunCli = Callable[..., Outcome]
 
@@ -119,3 +119,33 @@ def test_501_is_a_failure_only_when_asked(run_cli: RunCli) -> None:
     assert outcome.exit_code == 1, outcome.output
     failures = outcome.summary["failures"]
     assert [(f["check"], f["operation"]) for f in failures] == [("unimplemented", "GET /reports")]
+
+
+def test_every_rule_an_explanation_names_exists() -> None:
+    from generator.contract.explain import PREDICTS
+    from generator.spec.catalogue import rule_of
+
+    for rules in PREDICTS.values():
+        for rule in rules:
+            assert rule_of(rule).id == rule
+
+
+def test_a_failure_the_contract_causes_names_the_validate_rule(run_cli: RunCli) -> None:
+    # notes_lax.yaml leaves out createNote's 400; the service (built from notes.yaml) sends it.
+    outcome = run_cli(
+        str(DATA / "notes_lax.yaml"),
+        "--app",
+        "notes_service:create_app",
+        "--include-operation-id",
+        "createNote",
+        "--env-prefix",
+        "NOTES_",
+        *FAST,
+    )
+    assert outcome.exit_code == 1, outcome.output
+    (failure,) = [f for f in outcome.summary["failures"] if f["status"] == 400]
+    assert failure["check"] == "status_code_conformance"
+    assert failure["fault"] == "contract"
+    assert failure["rule"] == "undocumented-validation-status"
+    assert failure["source"].endswith("notes_lax.yaml:26")
+    assert "[undocumented-validation-status]" in outcome.output
