@@ -18,16 +18,6 @@ from generator.contract.options import OptionsError
 Opt = typer.Option
 
 
-def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
-    pairs = {}
-    for value in values or []:
-        name, sep, secret = value.partition("=")
-        if not sep or not name:
-            raise OptionsError(f"{flag} takes SCHEME=VALUE, not {value!r}")
-        pairs[name] = secret
-    return pairs
-
-
 def _number_or(value: str | None, word: str) -> int | str | None:
     if value is None or value == word:
         return value
@@ -52,7 +42,7 @@ def test(
         Opt(
             "--credential",
             help="SCHEME=key (API key), SCHEME=user:pass (basic, or log in at an OAuth2 "
-            "password flow's tokenUrl instead of minting).",
+            "password flow's tokenUrl instead of minting); NAME:SCHEME=... adds a principal.",
         ),
     ] = None,
     peer_credential: Annotated[
@@ -121,15 +111,20 @@ def test(
             startup_timeout=startup_timeout,
             fail_unimplemented=fail_unimplemented,
         )
+        from generator.contract.credentials import PEER, PRIMARY
+        from generator.contract.identities import parse_credentials
         from generator.contract.session import Target  # schemathesis: only for this command
 
+        named = parse_credentials(credential or [], "--credential")
+        peers = parse_credentials(peer_credential or [], "--peer-credential", default=PEER)
         target = Target(
             app=app,
             url=url,
             env_prefix=env_prefix,
             jwt_secret_env=jwt_secret_env,
-            credentials=_pairs(credential, "--credential"),
-            peer_credentials=_pairs(peer_credential, "--peer-credential"),
+            credentials=named.pop(PRIMARY, {}),
+            peer_credentials=peers.pop(PEER, {}),
+            identities={**peers, **named},
         )
     except OptionsError as exc:
         console.print(Text(f"error: {exc}", style="red"))

@@ -4,7 +4,7 @@ Precedence is flag > pyproject > default. The defaults are the CI gate: every ch
 phase, positive and negative data, 100 examples per operation and a fixed seed (a gate that
 passes or fails on the same code every time); `seed = "random"` explores instead.
 
->>> TestOptions.from_table({"max-examples": 25, "exclude-checks": ["max_response_time"]}).max_examples
+>>> TestOptions.from_table({"max-examples": 25, "exclude-checks": ["ignored_auth"]}).max_examples
 25
 """
 
@@ -69,6 +69,8 @@ class TestOptions:
     fail_unimplemented: bool = False  # a 501 Not Implemented is a failure, not a note
     # operationId or `tag:NAME` → an `x-specfirst-owner` value (`{field = "owner"}`, `false`...)
     ownership: Mapping[str, Any] = field(default_factory=dict)
+    # more test principals: name → scheme → secret (`env:VAR` reads the environment)
+    identities: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     schemathesis: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -143,6 +145,10 @@ def _validate(name: str, value: Any) -> Any:
         return value
     if name == "ownership":
         return _ownership(value)
+    if name == "identities":
+        from generator.contract.identities import validate_table
+
+        return validate_table(value)
     if not isinstance(value, Mapping):
         raise OptionsError("schemathesis must be a table (schemathesis.toml keys)")
     return dict(value)

@@ -25,7 +25,7 @@ from generator.contract.credentials import (
     PRIMARY,
     CredentialPlan,
     Identity,
-    generated_identities,
+    generated_identity,
     plan_credentials,
     read_schemes,
     service_env,
@@ -39,8 +39,9 @@ from generator.contract.events import (
     ServiceReady,
     ServiceStarting,
 )
+from generator.contract.identities import merge_identities, resolve_table
 from generator.contract.login import PasswordGrant, token_urls
-from generator.contract.options import TestOptions
+from generator.contract.options import OptionsError, TestOptions
 from generator.contract.readings import prepare
 from generator.contract.report import Tally
 from generator.contract.runner import RunnerError, RunPlan, run_schemathesis, selected_operations
@@ -70,7 +71,14 @@ class Target:
     jwt_secret_env: str | None = None
     credentials: Mapping[str, str] = field(default_factory=dict)  # scheme → key | user:password
     peer_credentials: Mapping[str, str] = field(default_factory=dict)
+    # more principals by name (`--credential carol:apiKey=...`): name → scheme → secret
+    identities: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     cwd: Path | None = None
+
+    def given(self, options: TestOptions) -> dict[str, dict[str, str]]:
+        """Every identity's secrets: configuration, then flags; alice and bob first."""
+        flags = {PRIMARY: dict(self.credentials), PEER: dict(self.peer_credentials)}
+        return merge_identities(resolve_table(options.identities), flags, self.identities)
 
 
 def env_prefixes(target: Target, contract: Path) -> tuple[str, ...]:
@@ -111,13 +119,15 @@ def _from_environment(prefixes: tuple[str, ...], name: str) -> str | None:
 
 
 def _started_plan(
-    document: Mapping[str, Any], target: Target, prefixes: tuple[str, ...], login: PasswordGrant
+    document: Mapping[str, Any],
+    given: Mapping[str, Mapping[str, str]],
+    prefixes: tuple[str, ...],
+    login: PasswordGrant,
 ) -> CredentialPlan:
     """Fresh secrets; `iss`/`aud` from the environment, else test values the service is given too."""
-    alice, bob = generated_identities(document)
-    identities = (
-        Identity(alice.name, {**alice.secrets, **target.credentials}),
-        Identity(bob.name, {**bob.secrets, **target.peer_credentials}),
+    identities = tuple(
+        Identity(name, {**generated_identity(document, name).secrets, **secrets})
+        for name, secrets in given.items()
     )
     return plan_credentials(
         document,
@@ -130,14 +140,15 @@ def _started_plan(
 
 
 def _given_plan(
-    document: Mapping[str, Any], target: Target, prefixes: tuple[str, ...], login: PasswordGrant
+    document: Mapping[str, Any],
+    target: Target,
+    given: Mapping[str, Mapping[str, str]],
+    prefixes: tuple[str, ...],
+    login: PasswordGrant,
 ) -> CredentialPlan:
     secret_env = target.jwt_secret_env
     secret = os.environ.get(secret_env) if secret_env else _from_environment(prefixes, "JWT_SECRET")
-    identities = (
-        Identity(PRIMARY, dict(target.credentials)),
-        Identity(PEER, dict(target.peer_credentials)),
-    )
+    identities = tuple(Identity(name, dict(secrets)) for name, secrets in given.items())
     return plan_credentials(
         document,
         identities=identities,
@@ -148,9 +159,11 @@ def _given_plan(
     )
 
 
-def _unknown_schemes(document: Mapping[str, Any], target: Target) -> RunAborted | None:
+def _unknown_schemes(
+    document: Mapping[str, Any], given: Mapping[str, Mapping[str, str]]
+) -> RunAborted | None:
     known = read_schemes(document)
-    unknown = sorted((set(target.credentials) | set(target.peer_credentials)) - set(known))
+    unknown = sorted({scheme for secrets in given.values() for scheme in secrets} - set(known))
     if not unknown:
         return None
     names = ", ".join(known) or "none"
@@ -167,18 +180,23 @@ def run_contract_test(
         yield RunAborted("the contract is invalid", diagnostics=errors)
         return
     document = checked.spec.root
-    refused = _unknown_schemes(document, target)
+    try:
+        given = target.given(options)
+    except OptionsError as exc:
+        yield RunAborted(str(exc))
+        return
+    refused = _unknown_schemes(document, given)
     if refused is not None:
         yield refused
         return
     prefixes = env_prefixes(target, contract)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     if target.url is not None:
-        yield from _against_url(checked, document, target, prefixes, options, seed)
+        yield from _against_url(checked, document, target, given, prefixes, options, seed)
         return
     assert target.app is not None
     login = PasswordGrant({}, options.request_timeout)
-    plan = _started_plan(document, target, prefixes, login)
+    plan = _started_plan(document, given, prefixes, login)
     env: dict[str, str] = {}
     unset: list[str] = []
     for prefix in prefixes:
@@ -211,6 +229,7 @@ def _against_url(
     checked: Checked,
     document: Mapping[str, Any],
     target: Target,
+    given: Mapping[str, Mapping[str, str]],
     prefixes: tuple[str, ...],
     options: TestOptions,
     seed: int,
@@ -231,7 +250,7 @@ def _against_url(
         time.sleep(0.2)
     base_url = target.url.rstrip("/") + server_path(document)
     login = PasswordGrant({}, options.request_timeout)
-    plan = _given_plan(document, target, prefixes, login)
+    plan = _given_plan(document, target, given, prefixes, login)
     login.urls = token_urls(plan.schemes, base_url)
     yield from _run(checked, RunPlan(document, base_url, options, plan), seed, login)
 

@@ -91,7 +91,7 @@ def test_a_broken_implementation_is_caught_and_each_failure_named(run_cli: RunCl
 def running_notes(pythonpath: str) -> Iterator[tuple[str, dict[str, str]]]:
     """notes_service started by hand (as a deployment would), with its own secret and API keys."""
     port = free_port()
-    keys = {"alice": "alice-key-" + "a" * 20, "bob": "bob-key-" + "b" * 20}
+    keys = {name: f"{name}-key-" + name[0] * 20 for name in ("alice", "bob", "carol")}
     env = {
         **os.environ,
         "NOTES_JWT_SECRET": "a-deployment-secret-that-is-long-enough",
@@ -141,6 +141,40 @@ def test_url_mode_tests_a_running_service(
     assert outcome.summary["base_url"] == url + "/api"
     assert outcome.summary["identities"] == ["alice", "bob"]
     assert answers("127.0.0.1", int(url.rsplit(":", 1)[1]))  # left running: not ours to stop
+
+
+def test_url_mode_takes_any_number_of_identities(
+    run_cli: RunCli,
+    running_notes: tuple[str, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    url, keys = running_notes
+    monkeypatch.setenv("DEPLOYED_SECRET", "a-deployment-secret-that-is-long-enough")
+    monkeypatch.setenv("CAROL_KEY", keys["carol"])
+    common = ("--url", url, "--jwt-secret-env", "DEPLOYED_SECRET", *FAST)
+    alone = run_cli(str(CONTRACT), *common, "--credential", f"apiKey={keys['alice']}")
+    assert alone.summary["identities"] == ["alice"]  # bob has no API key: he cannot take part
+    assert any("not run (one identity only)" in s for s in alone.summary["skipped"])
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.specfirst.test.identities.carol]\napiKey = "env:CAROL_KEY"\n'
+    )
+    monkeypatch.chdir(project)
+    several = run_cli(
+        str(CONTRACT),
+        *common,
+        "--credential",
+        f"apiKey={keys['alice']}",
+        "--credential",
+        f"bob:apiKey={keys['bob']}",
+    )
+    assert several.exit_code == 0, several.output
+    assert several.summary["identities"] == ["alice", "bob", "carol"]
+    # the check ran on the notes (owned); only the undeclared /stats read is skipped
+    (skipped,) = several.summary["skipped"]
+    assert "skipped on GET /stats: no ownership declared" in skipped
 
 
 def test_url_mode_refuses_credentials_for_unknown_schemes(
