@@ -73,6 +73,24 @@ def test(
         bool | None,
         Opt("--fail-unimplemented/--allow-unimplemented", help="A 501 answer is a failure."),
     ] = None,
+    shard: Annotated[
+        str | None, Opt("--shard", help="i/n: test the i-th of n cost-balanced shares (CI matrix).")
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        Opt("--changed-since", help="A git revision: test only operations changed since then."),
+    ] = None,
+    contract_changes_only: Annotated[
+        bool | None,
+        Opt(
+            "--contract-changes-only",
+            help="With --changed-since: ignore implementation changes (test the contract's only).",
+        ),
+    ] = None,
+    merge: Annotated[
+        list[Path] | None,
+        Opt("--merge", help="Merge these JSON summaries (CI shards) into one report; no run."),
+    ] = None,
     junit: Annotated[Path | None, Opt("--junit", help="Write a JUnit XML report here.")] = None,
     json_path: Annotated[Path | None, Opt("--json", help="Write the JSON summary here.")] = None,
 ) -> None:
@@ -85,10 +103,17 @@ def test(
     from rich.console import Console
     from rich.text import Text
 
+    from generator.cli.test_run import merge_reports, run
     from generator.cli.test_run import options as load_options
-    from generator.cli.test_run import run
 
     console = Console(highlight=False, soft_wrap=True)
+    if merge:
+        if app is not None or url is not None:
+            console.print(
+                "error: --merge combines reports; it takes no --app or --url", style="red"
+            )
+            raise typer.Exit(ExitCode.USAGE)
+        raise typer.Exit(merge_reports(console, contract, merge, junit, json_path))
     if (app is None) == (url is None):
         console.print("error: give exactly one of --app or --url", style="red")
         raise typer.Exit(ExitCode.USAGE)
@@ -110,6 +135,9 @@ def test(
             continue_on_failure=continue_on_failure,
             startup_timeout=startup_timeout,
             fail_unimplemented=fail_unimplemented,
+            shard=shard,
+            changed_since=changed_since,
+            contract_changes_only=contract_changes_only,
         )
         from generator.contract.credentials import PEER, PRIMARY
         from generator.contract.identities import parse_credentials

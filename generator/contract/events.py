@@ -47,6 +47,13 @@ class CaseOutcome:
 
 
 @dataclass(frozen=True)
+class Selected:
+    """`--changed-since` chose what to test, for `reason`."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class ServiceStarting:
     """The runner is starting the service itself."""
 
@@ -180,7 +187,8 @@ class RunAborted:
 
 
 Event = (
-    ServiceStarting
+    Selected
+    | ServiceStarting
     | ServiceReady
     | RunStarted
     | PhaseStarted

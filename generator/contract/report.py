@@ -197,6 +197,7 @@ def as_dict(summary: Summary) -> dict[str, Any]:
             "total": len(summary.operations),
             "tested": len(summary.tested),
             "untested": [op for op in summary.operations if op not in summary.tested],
+            "selected": list(summary.operations),
         },
         "links": {"covered": summary.links_covered, "total": summary.links_total},
         "phases": dict(summary.phases),

@@ -25,6 +25,7 @@ from generator.contract.credentials import CredentialPlan, Credentials, Identity
 from generator.contract.events import Event, RunStarted
 from generator.contract.expectations import Expectations
 from generator.contract.options import CHECKS, PHASES, TestOptions
+from generator.contract.selection import shard_of
 from generator.contract.translate import Reading, translate
 
 
@@ -45,8 +46,9 @@ class RunPlan:
 
 
 def selected_operations(document: Mapping[str, Any], options: TestOptions) -> tuple[str, ...]:
-    """Operation labels (`GET /notes/{id}`) in contract order, after the include/exclude filters."""
+    """Operation labels (`GET /notes/{id}`) in contract order, after the filters and the shard."""
     chosen = []
+    only = set(options.only_operations) if options.only_operations is not None else None
     for label in operation_security(document):
         method, _, path = label.partition(" ")
         operation = document["paths"][path][method.lower()]
@@ -55,8 +57,10 @@ def selected_operations(document: Mapping[str, Any], options: TestOptions) -> tu
             op_id in options.include_operation_ids or bool(tags & set(options.include_tags))
         )
         excluded = op_id in options.exclude_operation_ids or bool(tags & set(options.exclude_tags))
-        if included and not excluded:
+        if included and not excluded and (only is None or label in only):
             chosen.append(label)
+    if options.shard is not None:
+        return shard_of(document, chosen, *options.shard)
     return tuple(chosen)
 
 

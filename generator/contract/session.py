@@ -36,6 +36,7 @@ from generator.contract.events import (
     Problem,
     RunAborted,
     RunFinished,
+    Selected,
     ServiceReady,
     ServiceStarting,
 )
@@ -45,6 +46,7 @@ from generator.contract.options import OptionsError, TestOptions
 from generator.contract.readings import prepare
 from generator.contract.report import Tally
 from generator.contract.runner import RunnerError, RunPlan, run_schemathesis, selected_operations
+from generator.contract.selection import SelectionError, changed_since
 from generator.contract.service import (
     ServiceError,
     ServiceSpec,
@@ -189,6 +191,20 @@ def run_contract_test(
     if refused is not None:
         yield refused
         return
+    if options.changed_since is not None:
+        try:
+            changed = changed_since(
+                contract,
+                checked.spec.files,
+                options.changed_since,
+                contract_only=options.contract_changes_only,
+            )
+        except SelectionError as exc:
+            yield RunAborted(str(exc))
+            return
+        if changed.operations is not None:
+            options = options.merged(only_operations=tuple(sorted(changed.operations)))
+        yield Selected(changed.reason)
     prefixes = env_prefixes(target, contract)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     if target.url is not None:
@@ -255,6 +271,20 @@ def _against_url(
     yield from _run(checked, RunPlan(document, base_url, options, plan), seed, login)
 
 
+def _left_out(plan: RunPlan, operations: tuple[str, ...]) -> Iterator[str]:
+    """What the shard and the change filter leave to other runs."""
+    options = plan.options
+    if options.only_operations is not None:
+        yield (
+            f"changed since {options.changed_since}: {len(options.only_operations)} "
+            "operation(s); the others are not tested"
+        )
+    if options.shard is not None:
+        unsharded = selected_operations(plan.document, dataclasses.replace(options, shard=None))
+        index, count = options.shard
+        yield f"shard {index}/{count}: {len(operations)} of {len(unsharded)} operations"
+
+
 def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> Iterator[Event]:
     assert checked.spec is not None
     secured = frozenset(label for label, req in plan.credentials.requirements.items() if req)
@@ -264,7 +294,12 @@ def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> It
     )
     plan = dataclasses.replace(plan, judge=prepared.judge, reading=prepared.reading)
     tally = Tally(str(checked.path), secured, fail_unimplemented=plan.options.fail_unimplemented)
+    tally.skipped.extend(_left_out(plan, operations))
     tally.skipped.extend(prepared.skipped)
+    if not operations:
+        tally.notes.append("no operation selected: nothing to test")
+        yield RunFinished(tally.summary())
+        return
     for label in plan.credentials.unsatisfied:
         tally.notes.append(f"{label}: sent without credentials; none satisfy its security")
     try:

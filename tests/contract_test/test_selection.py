@@ -1,0 +1,127 @@
+"""Sized for big APIs: cost-balanced shards, merged reports, and testing only what changed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.contract.options import TestOptions
+from generator.contract.runner import selected_operations
+from generator.contract.selection import changed_since, costs, parse_shard, shard_of
+from generator.pipeline import check_contract
+from tests.contract_test.conftest import CLINIC, CONTRACT, FAST, Outcome
+
+RunCli = Callable[..., Outcome]
+ROOT = Path(__file__).parents[2]
+
+
+def _document(path: Path) -> dict[str, object]:
+    checked = check_contract(path)
+    assert checked.spec is not None
+    return checked.spec.root
+
+
+@pytest.mark.parametrize("contract", [CLINIC, ROOT / "specs" / "showcase.yaml"])
+@pytest.mark.parametrize("count", [2, 3, 4])
+def test_shards_cover_every_operation_once_and_balance_cost(contract: Path, count: int) -> None:
+    document = _document(contract)
+    every = selected_operations(document, TestOptions())
+    shards = [shard_of(document, every, i, count) for i in range(1, count + 1)]
+    assert sorted(op for shard in shards for op in shard) == sorted(every)
+    weights = costs(document, every)
+    loads = [sum(weights[op] for op in shard) for shard in shards]
+    # greedy by cost: no shard exceeds the fair share by more than the heaviest operation
+    assert max(loads) <= sum(loads) / count + max(weights.values())
+    again = [shard_of(document, every, i, count) for i in range(1, count + 1)]
+    assert again == shards  # every CI job computes the same split
+
+
+def test_cost_follows_complexity_not_count() -> None:
+    document = _document(CLINIC)
+    weights = costs(document, ["GET /reports", "PUT /pets/{pet_id}"])
+    assert weights["PUT /pets/{pet_id}"] > weights["GET /reports"]
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1", "a/b", "1/0"])
+def test_a_bad_shard_is_refused(text: str) -> None:
+    from generator.contract.selection import SelectionError
+
+    with pytest.raises(SelectionError):
+        parse_shard(text)
+
+
+def test_sharded_runs_merge_into_one_report(run_cli: RunCli, tmp_path: Path) -> None:
+    reports = []
+    for index in (1, 2):
+        outcome = run_cli(
+            str(CONTRACT), "--app", "notes_service:create_app", "--shard", f"{index}/2", *FAST
+        )
+        assert outcome.exit_code == 0, outcome.output
+        assert any(s.startswith(f"shard {index}/2: ") for s in outcome.summary["skipped"])
+        saved = tmp_path / f"shard{index}.json"
+        saved.write_text(json_text(outcome))
+        reports.append(saved)
+    merged = run_cli(str(CONTRACT), *(arg for r in reports for arg in ("--merge", str(r))))
+    assert merged.exit_code == 0, merged.output
+    assert merged.summary["operations"]["total"] == merged.summary["operations"]["tested"] == 5
+    # a matrix that lost a job does not pass
+    partial = run_cli(str(CONTRACT), "--merge", str(reports[0]))
+    assert partial.exit_code == 1
+    assert any("not tested by any run" in e for e in partial.summary["errors"])
+
+
+def json_text(outcome: Outcome) -> str:
+    import json
+
+    return json.dumps(outcome.summary)
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding clinic.yaml and an implementation module, committed."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(CLINIC, root / "clinic.yaml")
+    (root / "service.py").write_text("VALUE = 1\n")
+    _git(root, "init", "-q")
+    _git(
+        root,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "0",
+    )
+    _git(root, "add", ".")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "1")
+    return root
+
+
+def test_changed_since_tests_only_the_changed_operations(repo: Path) -> None:
+    contract = repo / "clinic.yaml"
+    text = contract.read_text()
+    contract.write_text(
+        text.replace(
+            "name: {type: string, minLength: 1, maxLength: 40}",
+            "name: {type: string, minLength: 1, maxLength: 20}",
+        )
+    )
+    found = changed_since(contract, [contract], "HEAD", contract_only=False)
+    assert found.operations == {"POST /pets", "PUT /pets/{pet_id}"}  # both send a NewPet
+    (repo / "service.py").write_text("VALUE = 2\n")
+    everything = changed_since(contract, [contract], "HEAD", contract_only=False)
+    assert everything.operations is None and "implementation changed" in everything.reason
+    only = changed_since(contract, [contract], "HEAD", contract_only=True)
+    assert only.operations == found.operations
