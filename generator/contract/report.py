@@ -68,7 +68,8 @@ class Tally:
             self._phase(event)
         elif isinstance(event, Problem):
             where = f"{event.operation}: " if event.operation else ""
-            self.errors.append(f"{where}{event.message}")
+            if f"{where}{event.message}" not in self.errors:  # each phase may meet it again
+                self.errors.append(f"{where}{event.message}")
         elif isinstance(event, EngineFinished):
             self.seconds, self.stop_reason = event.seconds, event.stop_reason
 

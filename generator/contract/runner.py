@@ -41,6 +41,7 @@ class RunPlan:
     base_url: str
     options: TestOptions
     credentials: CredentialPlan
+    proxy: str | None = None  # the guard in front of the service (`guard.Guard`)
     judge: specfirst_checks.Judge | None = None  # None: the contract's readings from `document`
     reading: Reading = field(default_factory=lambda: Reading(0))
 
@@ -97,6 +98,8 @@ def build_config(plan: RunPlan, seed: int) -> dict[str, Any]:
         # Credentials come from the runner; never sign up or log in through the contract.
         "auth": {"auto-signup": False},
     }
+    if plan.proxy is not None:
+        ours["proxy"] = plan.proxy
     return merge_tables(options.schemathesis, ours)
 
 

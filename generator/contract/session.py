@@ -9,6 +9,7 @@ credentials come from the caller (the JWT secret from an environment variable).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import random
@@ -40,6 +41,7 @@ from generator.contract.events import (
     ServiceReady,
     ServiceStarting,
 )
+from generator.contract.guard import Guard
 from generator.contract.identities import merge_identities, resolve_table
 from generator.contract.login import PasswordGrant, token_urls
 from generator.contract.options import OptionsError, TestOptions
@@ -302,13 +304,18 @@ def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> It
         return
     for label in plan.credentials.unsatisfied:
         tally.notes.append(f"{label}: sent without credentials; none satisfy its security")
-    try:
-        events = run_schemathesis(plan, seed)
-        for event in events:
-            tally.add(event)
-            yield event
-    except RunnerError as exc:
-        yield RunAborted(f"schemathesis refused the run: {exc}")
-        return
+    guarded = urlsplit(plan.base_url).scheme == "http"  # a TLS tunnel cannot be read
+    with contextlib.ExitStack() as stack:
+        if guarded:
+            proxy = stack.enter_context(Guard(plan.base_url, plan.options.request_timeout))
+            plan = dataclasses.replace(plan, proxy=proxy)
+        try:
+            events = run_schemathesis(plan, seed)
+            for event in events:
+                tally.add(event)
+                yield event
+        except RunnerError as exc:
+            yield RunAborted(f"schemathesis refused the run: {exc}")
+            return
     tally.notes.extend(dict.fromkeys(login.refusals))
     yield RunFinished(tally.summary())

@@ -28,6 +28,7 @@ from generator.contract.events import (
     Problem,
     ScenarioFinished,
 )
+from generator.contract.guard import GUARD_HEADER
 
 NOT_IMPLEMENTED = 501
 TESTING_PHASES = frozenset(("examples", "coverage", "fuzzing", "stateful"))
@@ -64,6 +65,7 @@ def translate(event: st_events.EngineEvent, reading: Reading) -> Iterator[Event]
             event.phase.name.value, event.status.value, reason.value if reason else None
         )
     elif isinstance(event, st_events.ScenarioFinished) and event.is_test_scenario:
+        yield from _guarded(event.recorder)
         yield _scenario(event, reading)
     elif isinstance(event, st_events.NonFatalError):
         where = event.label if event.related_to_operation else None
@@ -93,6 +95,28 @@ def _scenario(event: st_events.ScenarioFinished, reading: Reading) -> ScenarioFi
         links,
         event.skip_reason,
     )
+
+
+def _guard_note(response: Any) -> str | None:
+    """What the guard proxy reported instead of the service's answer, if it did."""
+    if response is None:
+        return None
+    values = response.headers.get(GUARD_HEADER.lower()) or []
+    return str(values[0]) if values else None
+
+
+def _guarded(recorder: ScenarioRecorder) -> Iterator[Problem]:
+    """One problem per kind of HTTP-level fault (see `guard`), naming the operation."""
+    seen: set[tuple[str, str]] = set()
+    for case_id, interaction in recorder.interactions.items():
+        note = _guard_note(interaction.response)
+        node = recorder.cases.get(case_id)
+        if note is None or node is None:
+            continue
+        label = node.value.operation.label
+        if (label, note) not in seen:
+            seen.add((label, note))
+            yield Problem(note, label)
 
 
 def _outcomes(recorder: ScenarioRecorder, reading: Reading) -> Iterator[CaseOutcome]:
@@ -153,6 +177,8 @@ def _findings(recorder: ScenarioRecorder) -> Iterator[Finding]:
         response = interaction.response if interaction is not None else None
         status = response.status_code if response is not None else None
         if status == NOT_IMPLEMENTED:  # the operation is missing, not wrong: reported once
+            continue
+        if _guard_note(response) is not None:  # not the service's answer: a problem, above
             continue
         for check in checks:
             info = check.failure_info

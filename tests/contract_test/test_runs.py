@@ -44,7 +44,12 @@ def test_a_correct_implementation_passes(run_cli: RunCli) -> None:
     summary = outcome.summary
     assert summary["passed"] is True
     assert summary["failures"] == [] and summary["errors"] == []
-    assert summary["operations"] == {"total": 5, "tested": 5, "untested": []}
+    assert summary["operations"] == {
+        "total": 5,
+        "tested": 5,
+        "untested": [],
+        "selected": EVERY_OPERATION,
+    }
     assert summary["cases"] > 100
     assert summary["links"]["covered"] >= 2  # createNote → getNote / deleteNote
     assert set(summary["phases"]) == {"examples", "coverage", "fuzzing", "stateful"}
