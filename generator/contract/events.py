@@ -150,6 +150,8 @@ class Summary:
     statuses: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
     unimplemented: tuple[str, ...] = ()  # operations that answered 501 Not Implemented
     skipped: tuple[str, ...] = ()  # checks that did not run somewhere, and why
+    # what the whole CI matrix tests (before `--shard`); `--merge` checks it is covered once
+    scope: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:

@@ -53,6 +53,9 @@ def merge_summaries(
     contract: str, operations: Sequence[str], reports: Sequence[Mapping[str, Any]]
 ) -> Summary:
     """The runs as one `Summary` of `contract`, whose operations are `operations`."""
+    scopes = [op for r in reports for op in r["operations"].get("scope", [])]
+    if scopes:  # the runs say what the matrix covers (`--changed-since` may narrow it)
+        operations = [op for op in operations if op in set(scopes)]
     runs: Counter[str] = Counter(op for r in reports for op in r["operations"]["selected"])
     errors = [
         f"{op}: tested by {n} runs (shards must not overlap)" for op, n in runs.items() if n > 1
@@ -98,6 +101,7 @@ def merge_summaries(
         identities=_unique(i for r in reports for i in r.get("identities", [])),
         statuses={op: dict(sorted(seen.items())) for op, seen in statuses.items()},
         unimplemented=_unique(u for r in reports for u in r.get("unimplemented", [])),
+        scope=tuple(operations),
         skipped=_unique(
             s
             for r in reports

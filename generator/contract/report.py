@@ -47,6 +47,7 @@ class Tally:
     # statuses of the requests that carried the test credentials
     credentialed: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     skipped: list[str] = field(default_factory=list)
+    scope: tuple[str, ...] = ()
     tested: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
     links_total: int = 0
@@ -170,6 +171,7 @@ class Tally:
             statuses={op: dict(sorted(seen.items())) for op, seen in self.statuses.items()},
             unimplemented=tuple(self.unimplemented()),
             skipped=tuple(self.skipped),
+            scope=self.scope,
         )
 
 
@@ -199,6 +201,7 @@ def as_dict(summary: Summary) -> dict[str, Any]:
             "tested": len(summary.tested),
             "untested": [op for op in summary.operations if op not in summary.tested],
             "selected": list(summary.operations),
+            "scope": list(summary.scope),
         },
         "links": {"covered": summary.links_covered, "total": summary.links_total},
         "phases": dict(summary.phases),

@@ -296,6 +296,7 @@ def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> It
     )
     plan = dataclasses.replace(plan, judge=prepared.judge, reading=prepared.reading)
     tally = Tally(str(checked.path), secured, fail_unimplemented=plan.options.fail_unimplemented)
+    tally.scope = selected_operations(plan.document, dataclasses.replace(plan.options, shard=None))
     tally.skipped.extend(_left_out(plan, operations))
     tally.skipped.extend(prepared.skipped)
     if not operations:

@@ -49,6 +49,7 @@ def test_a_correct_implementation_passes(run_cli: RunCli) -> None:
         "tested": 5,
         "untested": [],
         "selected": EVERY_OPERATION,
+        "scope": EVERY_OPERATION,
     }
     assert summary["cases"] > 100
     assert summary["links"]["covered"] >= 2  # createNote → getNote / deleteNote
