@@ -229,8 +229,13 @@ def run_contract_test(
             base_url = service.url + server_path(document)
             login.urls = token_urls(plan.schemes, base_url)
             run_plan = RunPlan(document, base_url, options, plan)
+            told = False
             for event in _run(checked, run_plan, seed, login):
-                if isinstance(event, EngineFinished) and event.stop_reason == "server_unavailable":
+                stopped = (
+                    isinstance(event, EngineFinished) and event.stop_reason == "server_unavailable"
+                ) or (isinstance(event, Problem) and "is not answering" in event.message)
+                if stopped and not told:  # once: the service's own last words
+                    told = True
                     yield Problem(
                         f"the service stopped answering; its last output:\n{log_tail(service.log)}"
                     )
