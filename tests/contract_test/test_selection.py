@@ -125,3 +125,25 @@ def test_changed_since_tests_only_the_changed_operations(repo: Path) -> None:
     assert everything.operations is None and "implementation changed" in everything.reason
     only = changed_since(contract, [contract], "HEAD", contract_only=True)
     assert only.operations == found.operations
+
+
+def test_changed_since_on_the_command_line(run_cli: RunCli, tmp_path: Path) -> None:
+    root = tmp_path / "notes-repo"
+    root.mkdir()
+    shutil.copy(CONTRACT, root / "notes.yaml")
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "1")
+    contract = root / "notes.yaml"
+    common = ("--app", "notes_service:create_app", "--env-prefix", "NOTES_", *FAST)
+    nothing = run_cli(str(contract), *common, "--changed-since", "HEAD")
+    assert nothing.exit_code == 0, nothing.output
+    assert nothing.summary["operations"]["selected"] == []
+    assert "0 operation(s) changed in the contract since HEAD" in nothing.output
+    text = contract.read_text().replace(
+        "summary: Liveness", "summary: Liveness\n      deprecated: true"
+    )
+    contract.write_text(text)
+    one = run_cli(str(contract), *common, "--changed-since", "HEAD")
+    assert one.exit_code == 0, one.output
+    assert one.summary["operations"]["selected"] == ["GET /health"]
