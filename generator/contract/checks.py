@@ -53,6 +53,20 @@ class Judge:
             else:
                 table.add(label)
 
+    def excusals(self) -> list[str]:
+        """What the contract's reading let through, per operation (for the summary)."""
+        found = [
+            f"positive_data_acceptance: {label} answered {', '.join(map(str, sorted(codes)))}, "
+            "documented for the request sent: counted as accepted"
+            for label, codes in sorted(self.excused.items())
+        ]
+        found += [
+            f"negative_data_rejection: {label}: a request built to be invalid is valid as the "
+            "service reads it (the generated runtime's parameter parsing): not counted"
+            for label in sorted(self.read_valid)
+        ]
+        return found
+
 
 _JUDGES: dict[int, Judge] = {}
 

@@ -324,4 +324,5 @@ def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> It
             yield RunAborted(f"schemathesis refused the run: {exc}")
             return
     tally.notes.extend(dict.fromkeys(login.refusals))
+    tally.skipped.extend(prepared.judge.excusals())
     yield RunFinished(tally.summary())

@@ -149,3 +149,27 @@ def test_a_failure_the_contract_causes_names_the_validate_rule(run_cli: RunCli) 
     assert failure["rule"] == "undocumented-validation-status"
     assert failure["source"].endswith("notes_lax.yaml:26")
     assert "[undocumented-validation-status]" in outcome.output
+
+
+def test_an_empty_explode_false_array_is_not_called_invalid(run_cli: RunCli) -> None:
+    # schemathesis sends `?species=` as an invalid array; the service reads [] (and answers 200)
+    outcome = run_cli(
+        str(CLINIC),
+        "--app",
+        "clinic_service:create_app",
+        "--include-operation-id",
+        "listPets",
+        "--mode",
+        "negative",
+        "--phases",
+        "coverage,fuzzing",
+        "--max-examples",
+        "100",
+        "--seed",
+        "5",
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert any(
+        s.startswith("negative_data_rejection: GET /pets: a request built to be invalid is valid")
+        for s in outcome.summary["skipped"]
+    )
