@@ -115,20 +115,13 @@ def specfirst_negative_data_rejection(ctx: Any, response: Any, case: Any) -> boo
     try:
         return builtin.negative_data_rejection(ctx, response, case)
     except AcceptedNegativeData:
-        meta = case.meta
-        body_negative = meta is not None and any(
-            component.mode.is_negative
-            for location, component in meta.components.items()
-            if location.name == "BODY"
-        )
         request = response.request
-        if not body_negative and judge.wire is not None:
-            valid = judge.wire.parameters_valid(
-                case.operation.label, str(request.method), str(request.url), _headers(response)
-            )
-            if valid:
-                judge.note(judge.read_valid, case.operation.label)
-                return None
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        if judge.wire is not None and judge.wire.request_valid(
+            case.operation.label, str(request.method), str(request.url), _headers(response), body
+        ):
+            judge.note(judge.read_valid, case.operation.label)
+            return None
         raise
 
 

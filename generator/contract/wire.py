@@ -9,6 +9,7 @@ keep rules of its own: `WireReader` loads the very runtime every generated packa
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 import itertools
@@ -51,6 +52,8 @@ class _Route:
     pattern: re.Pattern[str]
     specs: tuple[Any, ...]
     claimed: frozenset[str]
+    bodies: tuple[Any, ...] = ()
+    body_required: bool = False
 
 
 class WireReader:
@@ -58,6 +61,7 @@ class WireReader:
 
     def __init__(self, api: Api, views: Mapping[str, Any]) -> None:
         self.params = load_runtime(views)
+        self.bodies = importlib.import_module(self.params.__name__.rsplit(".", 1)[0] + ".bodies")
         self.routes = {_label(op): self._route(op) for op in api.operations}
 
     @classmethod
@@ -91,15 +95,46 @@ class WireReader:
 
         regex = _PATH_VARIABLE.sub(variable, _escaped(op.path))
         claimed = frozenset(p.wire for p in op.parameters if p.location.value == "query")
-        return _Route(re.compile(f"(?:.*?){regex}$"), specs, claimed)
+        bodies = tuple(
+            self.bodies.BodySpec(
+                b.media_type,
+                b.kind.value,
+                schema_ref("request", b.schema_pointer) if b.schema_pointer else "",
+                Any,
+                encoding=b.encoding,
+            )
+            for b in op.bodies
+        )
+        required = op.body is not None and op.body.required
+        return _Route(re.compile(f"(?:.*?){regex}$"), specs, claimed, bodies, required)
 
-    def parameters_valid(
-        self, label: str, method: str, url: str, headers: Mapping[str, str]
+    def request_valid(
+        self, label: str, method: str, url: str, headers: Mapping[str, str], body: bytes | None
     ) -> bool | None:
-        """Whether the service reads every parameter of this request as valid (None: cannot tell)."""
+        """Whether the service reads the parameters and the body as valid (None: cannot tell)."""
+        parameters = self.parameters_valid(label, method, url, headers)
         route = self.routes.get(label)
-        if route is None:
+        if not parameters or route is None or not route.bodies:
+            return parameters
+        request = self._request(route, method, url, headers, body or b"")
+        if request is None:
             return None
+
+        async def read() -> None:
+            await self.bodies.read_body(request, route.bodies, route.body_required)
+
+        try:
+            asyncio.run(read())
+        except Exception as exc:  # Invalid, a 415, or what the runtime would answer 500 to
+            return False if type(exc).__name__ in {"Invalid", "HTTPException"} else None
+        return True
+
+    def _request(
+        self, route: _Route, method: str, url: str, headers: Mapping[str, str], body: bytes
+    ) -> Any:
+        """A Starlette request as the service would receive this one (None: not this route)."""
+        from starlette.requests import Request
+
         parts = urlsplit(url)
         matched = route.pattern.match(parts.path)
         if matched is None:
@@ -117,10 +152,28 @@ class WireReader:
             ],
             "path_params": path_params,
         }
-        from starlette.requests import Request
+        sent = [False]
 
+        async def receive() -> dict[str, Any]:
+            if sent[0]:
+                return {"type": "http.disconnect"}
+            sent[0] = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return Request(scope, receive)
+
+    def parameters_valid(
+        self, label: str, method: str, url: str, headers: Mapping[str, str]
+    ) -> bool | None:
+        """Whether the service reads every parameter of this request as valid (None: cannot tell)."""
+        route = self.routes.get(label)
+        if route is None:
+            return None
+        request = self._request(route, method, url, headers, b"")
+        if request is None:
+            return None
         try:
-            _, issues = self.params.read_parameters(Request(scope), route.specs, route.claimed)
+            _, issues = self.params.read_parameters(request, route.specs, route.claimed)
         except Exception:  # a reading the runtime itself would answer 500 to: not ours to judge
             return None
         return not issues
