@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,6 +175,39 @@ def register_auth(schema: Any, plan: CredentialPlan) -> tuple[str, ...]:
     return ()
 
 
+def _raw(ctx: Any, value: Any) -> bytes:
+    """A value as the bytes a client would send for an opaque media type."""
+    if isinstance(value, bytes):
+        return value
+    return value.encode() if isinstance(value, str) else json.dumps(value).encode()
+
+
+def register_serializers(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """Serializers for the contract's opaque media types (a PDF multipart part...).
+
+    Schemathesis refuses to send a case whose body or part has a media type it knows no
+    serializer for ("Serialization not possible"); the bytes are what a client sends.
+    """
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT
+
+    wanted: set[str] = set()
+    for item in (document.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, Mapping) else ():
+            body = operation.get("requestBody") if isinstance(operation, Mapping) else None
+            content = body.get("content") if isinstance(body, Mapping) else None
+            for media in content.values() if isinstance(content, Mapping) else ():
+                encoding = media.get("encoding") if isinstance(media, Mapping) else None
+                for part in encoding.values() if isinstance(encoding, Mapping) else ():
+                    types = part.get("contentType", "") if isinstance(part, Mapping) else ""
+                    wanted.update(t.strip() for t in str(types).split(",") if "/" in t)
+    missing = tuple(
+        sorted(t for t in wanted if REQUESTS_TRANSPORT.get_first_matching_media_type(t) is None)
+    )
+    if missing:
+        schemathesis.serializer(*missing)(_raw)
+    return missing
+
+
 def load_schema(plan: RunPlan, seed: int) -> Any:
     """The contract as a schemathesis schema, filtered, with credentials attached."""
     try:
@@ -187,6 +221,7 @@ def load_schema(plan: RunPlan, seed: int) -> Any:
 
 def run_schemathesis(plan: RunPlan, seed: int) -> Iterator[Event]:
     """Run every selected phase against the service; raises RunnerError before the first event."""
+    register_serializers(plan.document)
     schema = load_schema(plan, seed)
     peers = register_auth(schema, plan.credentials)
     operations = selected_operations(plan.document, plan.options)

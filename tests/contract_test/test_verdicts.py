@@ -205,3 +205,17 @@ def test_bodies_are_read_as_the_generated_runtime_does() -> None:
     assert reader.request_valid(label, "PUT", url, headers, body) is False
     json_headers = {"Content-Type": "application/json"}
     assert reader.request_valid(label, "PUT", url, json_headers, b"{}") is False  # a 415
+
+
+def test_opaque_part_media_types_get_a_serializer() -> None:
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT
+
+    from generator.contract.runner import register_serializers
+
+    media = "application/x-specfirst-opaque-part"
+    content = {"multipart/form-data": {"encoding": {"file": {"contentType": media}}}}
+    document = {"paths": {"/u": {"post": {"requestBody": {"content": content}}}}}
+    assert REQUESTS_TRANSPORT.get_first_matching_media_type(media) is None
+    assert register_serializers(document) == (media,)  # "Serialization not possible" before
+    assert REQUESTS_TRANSPORT.get_first_matching_media_type(media) is not None
+    assert register_serializers(document) == ()
