@@ -59,13 +59,18 @@ def prepare(
 ) -> Prepared:
     """The judge, the reading and the notes for one run over `operations`."""
     expectations = Expectations.from_document(spec.root, options.ownership)
-    judge = Judge(expectations, WireReader.from_spec(spec))
+    notes: list[str] = []
+    try:
+        wire: WireReader | None = WireReader.from_spec(spec)
+    except Exception as exc:  # a bug to report, not a reason to stop the gate
+        wire = None
+        notes.append(f"negative_data_rejection: the runtime's reading is unavailable ({exc!r})")
+    judge = Judge(expectations, wire)
     explainer = Explainer(spec, expectations, [d for d in diagnostics if not d.is_error])
     reading = Reading(0, sent_credentials(credential_slots(plan)), explainer.explain)
-    skipped: tuple[str, ...] = ()
     if OBJECT_CHECK in options.enabled_checks:
-        skipped = tuple(object_check_skips(spec, expectations, plan, operations))
-    return Prepared(judge, reading, skipped)
+        notes.extend(object_check_skips(spec, expectations, plan, operations))
+    return Prepared(judge, reading, tuple(notes))
 
 
 def object_check_skips(

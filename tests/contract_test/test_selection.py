@@ -147,3 +147,44 @@ def test_changed_since_on_the_command_line(run_cli: RunCli, tmp_path: Path) -> N
     one = run_cli(str(contract), *common, "--changed-since", "HEAD")
     assert one.exit_code == 0, one.output
     assert one.summary["operations"]["selected"] == ["GET /health"]
+
+
+def _report(selected: list[str], scope: list[str], failures: int = 0) -> dict[str, object]:
+    finding = {
+        "check": "not_a_server_error",
+        "code": "ST101",
+        "kind": "ServerError",
+        "title": "Server error",
+        "message": "",
+        "operation": selected[0] if selected else "",
+        "curl": "curl -X GET http://h/a",
+    }
+    return {
+        "operations": {"selected": selected, "untested": [], "scope": scope},
+        "phases": {"fuzzing": "failure" if failures else "success"},
+        "statuses": {op: {"200": 3} for op in selected},
+        "failures": [finding] * failures,
+        "cases": 3 * len(selected),
+        "seconds": 2.0,
+    }
+
+
+def test_merge_adds_up_and_refuses_overlaps() -> None:
+    from generator.contract.merge import merge_summaries
+
+    every = ["GET /a", "GET /b", "GET /c"]
+    merged = merge_summaries(
+        "c.yaml", every, [_report(["GET /a"], every, 1), _report(["GET /b", "GET /c"], every)]
+    )
+    assert merged.operations == tuple(every) and merged.cases == 9 and len(merged.failures) == 1
+    assert merged.phases == {"fuzzing": "failure"} and merged.errors == ()
+    overlap = merge_summaries(
+        "c.yaml",
+        every,
+        [_report(["GET /a", "GET /b"], every), _report(["GET /b", "GET /c"], every)],
+    )
+    assert overlap.errors == ("GET /b: tested by 2 runs (shards must not overlap)",)
+    narrowed = merge_summaries(
+        "c.yaml", every, [_report(["GET /b"], ["GET /b"]), _report([], ["GET /b"])]
+    )
+    assert narrowed.errors == () and narrowed.passed  # --changed-since: the runs' scope counts
