@@ -1,4 +1,4 @@
-"""Three schemathesis checks read the contract's way: what the service may answer, and who owns what.
+"""Four schemathesis checks read the contract's way: what the service may answer, and who owns what.
 
 Each wraps the built-in check of the same idea and lets its failure through only when the
 contract agrees it is one:
@@ -8,7 +8,9 @@ contract agrees it is one:
 - `specfirst_negative_data_rejection`: a "negative" request whose parameters the generated
   service reads as valid (`wire.WireReader`, the runtime's own reading) is not invalid data;
 - `specfirst_object_level_authorization`: runs only on operations whose objects are declared
-  owned (`expectations.Ownership`).
+  owned (`expectations.Ownership`);
+- `specfirst_ensure_resource_availability`: a resource an anonymous request created is not
+  the test identity's, so an owner-only operation may rightly answer it 404.
 
 The runner enables these in place of the built-ins and reports them under the built-in names
 (`REPORTED_AS`). Outside a specfirst run (no `Judge` attached to the schema) they pass.
@@ -22,13 +24,14 @@ from typing import Any
 
 import schemathesis
 from schemathesis.core.failures import AcceptedNegativeData
-from schemathesis.openapi.checks import RejectedPositiveData
+from schemathesis.openapi.checks import EnsureResourceAvailability, RejectedPositiveData
 from schemathesis.specs.openapi import checks as builtin
 
 from generator.contract.expectations import Expectations
 from generator.contract.wire import WireReader
 
 REPORTED_AS = {
+    "specfirst_ensure_resource_availability": "ensure_resource_availability",
     "specfirst_positive_data_acceptance": "positive_data_acceptance",
     "specfirst_negative_data_rejection": "negative_data_rejection",
     "specfirst_object_level_authorization": "object_level_authorization",
@@ -42,8 +45,10 @@ class Judge:
 
     expectations: Expectations
     wire: WireReader | None = None
+    secured: frozenset[str] = frozenset()  # operations sent with the test credentials
     excused: dict[str, set[int]] = field(default_factory=dict)  # label → statuses let through
     read_valid: set[str] = field(default_factory=set)  # labels with "negative" cases read as valid
+    not_theirs: set[str] = field(default_factory=set)  # follow-ups of anonymous creations
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def note(self, table: dict[str, set[int]] | set[str], label: str, status: int = 0) -> None:
@@ -59,6 +64,11 @@ class Judge:
             f"positive_data_acceptance: {label} answered {', '.join(map(str, sorted(codes)))}, "
             "documented for the request sent: counted as accepted"
             for label, codes in sorted(self.excused.items())
+        ]
+        found += [
+            f"ensure_resource_availability: {label}: a resource created anonymously is not "
+            "the caller's: a 404 to the caller is not a missing resource"
+            for label in sorted(self.not_theirs)
         ]
         found += [
             f"negative_data_rejection: {label}: a request built to be invalid is valid as the "
@@ -121,6 +131,27 @@ def specfirst_negative_data_rejection(ctx: Any, response: Any, case: Any) -> boo
             case.operation.label, str(request.method), str(request.url), _headers(response), body
         ):
             judge.note(judge.read_valid, case.operation.label)
+            return None
+        raise
+
+
+@schemathesis.check
+def specfirst_ensure_resource_availability(ctx: Any, response: Any, case: Any) -> bool | None:
+    """`ensure_resource_availability`, unless an anonymous request created what a caller asks for.
+
+    A resource made by a public operation (a sign-up) belongs to nobody the tester can be;
+    an operation that answers only the owner (as the contract may say, with a 404) rightly
+    does not show it to the test identity.
+    """
+    judge = _judge(case)
+    if judge is None:
+        return None
+    try:
+        return builtin.ensure_resource_availability(ctx, response, case)
+    except EnsureResourceAvailability as failure:
+        created, used = failure.created_with, failure.not_available_with
+        if created not in judge.secured and used in judge.secured:
+            judge.note(judge.not_theirs, used)
             return None
         raise
 

@@ -65,7 +65,8 @@ def prepare(
     except Exception as exc:  # a bug to report, not a reason to stop the gate
         wire = None
         notes.append(f"negative_data_rejection: the runtime's reading is unavailable ({exc!r})")
-    judge = Judge(expectations, wire)
+    secured = frozenset(label for label, requirement in plan.requirements.items() if requirement)
+    judge = Judge(expectations, wire, secured)
     explainer = Explainer(spec, expectations, [d for d in diagnostics if not d.is_error])
     reading = Reading(0, sent_credentials(credential_slots(plan)), explainer.explain)
     if OBJECT_CHECK in options.enabled_checks:

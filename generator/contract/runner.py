@@ -225,7 +225,10 @@ def run_schemathesis(plan: RunPlan, seed: int) -> Iterator[Event]:
     schema = load_schema(plan, seed)
     peers = register_auth(schema, plan.credentials)
     operations = selected_operations(plan.document, plan.options)
-    judge = plan.judge or specfirst_checks.Judge(Expectations.from_document(plan.document))
+    secured = frozenset(label for label, req in plan.credentials.requirements.items() if req)
+    judge = plan.judge or specfirst_checks.Judge(
+        Expectations.from_document(plan.document), secured=secured
+    )
     reading = dataclasses.replace(plan.reading, operations=len(operations))
     yield RunStarted(
         base_url=plan.base_url,
