@@ -219,3 +219,37 @@ def test_opaque_part_media_types_get_a_serializer() -> None:
     assert register_serializers(document) == (media,)  # "Serialization not possible" before
     assert REQUESTS_TRANSPORT.get_first_matching_media_type(media) is not None
     assert register_serializers(document) == ()
+
+
+def test_an_anonymous_creation_is_not_the_callers_resource(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from schemathesis.openapi.checks import EnsureResourceAvailability
+    from schemathesis.specs.openapi import checks as builtin
+
+    from generator.contract import checks
+
+    def missing(created: str) -> object:
+        def check(ctx: object, response: object, case: object) -> None:
+            raise EnsureResourceAvailability(
+                operation="POST /x",
+                message="",
+                created_with=created,
+                not_available_with="DELETE /x/{id}",
+            )
+
+        return check
+
+    schema = object()
+    case = SimpleNamespace(operation=SimpleNamespace(schema=schema, label="POST /x"))
+    judge = checks.Judge(Expectations(), secured=frozenset({"DELETE /x/{id}", "POST /y"}))
+    checks.attach(schema, judge)
+    try:
+        monkeypatch.setattr(builtin, "ensure_resource_availability", missing("POST /x"))
+        assert checks.specfirst_ensure_resource_availability(None, None, case) is None
+        assert judge.not_theirs == {"DELETE /x/{id}"}
+        monkeypatch.setattr(builtin, "ensure_resource_availability", missing("POST /y"))
+        with pytest.raises(EnsureResourceAvailability):  # the caller made it: it must be there
+            checks.specfirst_ensure_resource_availability(None, None, case)
+    finally:
+        checks.detach(schema)
