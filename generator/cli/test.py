@@ -18,16 +18,6 @@ from generator.contract.options import OptionsError
 Opt = typer.Option
 
 
-def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
-    pairs = {}
-    for value in values or []:
-        name, sep, secret = value.partition("=")
-        if not sep or not name:
-            raise OptionsError(f"{flag} takes SCHEME=VALUE, not {value!r}")
-        pairs[name] = secret
-    return pairs
-
-
 def _number_or(value: str | None, word: str) -> int | str | None:
     if value is None or value == word:
         return value
@@ -54,7 +44,7 @@ def test(
         Opt(
             "--credential",
             help="SCHEME=key (API key), SCHEME=user:pass (basic, or log in at an OAuth2 "
-            "password flow's tokenUrl instead of minting).",
+            "password flow's tokenUrl instead of minting); NAME:SCHEME=... adds a principal.",
         ),
     ] = None,
     peer_credential: Annotated[
@@ -101,6 +91,28 @@ def test(
     startup_timeout: Annotated[
         float | None, Opt("--startup-timeout", help="Seconds to wait for the service.")
     ] = None,
+    fail_unimplemented: Annotated[
+        bool | None,
+        Opt("--fail-unimplemented/--allow-unimplemented", help="A 501 answer is a failure."),
+    ] = None,
+    shard: Annotated[
+        str | None, Opt("--shard", help="i/n: test the i-th of n cost-balanced shares (CI matrix).")
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        Opt("--changed-since", help="A git revision: test only operations changed since then."),
+    ] = None,
+    contract_changes_only: Annotated[
+        bool | None,
+        Opt(
+            "--contract-changes-only",
+            help="With --changed-since: ignore implementation changes (test the contract's only).",
+        ),
+    ] = None,
+    merge: Annotated[
+        list[Path] | None,
+        Opt("--merge", help="Merge these JSON summaries (CI shards) into one report; no run."),
+    ] = None,
     junit: Annotated[Path | None, Opt("--junit", help="Write a JUnit XML report here.")] = None,
     json_path: Annotated[Path | None, Opt("--json", help="Write the JSON summary here.")] = None,
 ) -> None:
@@ -113,10 +125,17 @@ def test(
     from rich.console import Console
     from rich.text import Text
 
+    from generator.cli.test_run import merge_reports, run
     from generator.cli.test_run import options as load_options
-    from generator.cli.test_run import run
 
     console = Console(highlight=False, soft_wrap=True)
+    if merge:
+        if app is not None or url is not None:
+            console.print(
+                "error: --merge combines reports; it takes no --app or --url", style="red"
+            )
+            raise typer.Exit(ExitCode.USAGE)
+        raise typer.Exit(merge_reports(console, contract, merge, junit, json_path))
     if (app is None) == (url is None):
         console.print("error: give exactly one of --app or --url", style="red")
         raise typer.Exit(ExitCode.USAGE)
@@ -137,16 +156,25 @@ def test(
             request_timeout=request_timeout,
             continue_on_failure=continue_on_failure,
             startup_timeout=startup_timeout,
+            fail_unimplemented=fail_unimplemented,
+            shard=shard,
+            changed_since=changed_since,
+            contract_changes_only=contract_changes_only,
         )
+        from generator.contract.credentials import PEER, PRIMARY
+        from generator.contract.identities import parse_credentials
         from generator.contract.session import Target  # schemathesis: only for this command
 
+        named = parse_credentials(credential or [], "--credential")
+        peers = parse_credentials(peer_credential or [], "--peer-credential", default=PEER)
         target = Target(
             app=app,
             url=url,
             env_prefix=env_prefix,
             jwt_secret_env=jwt_secret_env,
-            credentials=_pairs(credential, "--credential"),
-            peer_credentials=_pairs(peer_credential, "--peer-credential"),
+            credentials=named.pop(PRIMARY, {}),
+            peer_credentials=peers.pop(PEER, {}),
+            identities={**peers, **named},
         )
     except OptionsError as exc:
         console.print(Text(f"error: {exc}", style="red"))

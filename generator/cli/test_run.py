@@ -7,6 +7,7 @@ without importing rich's console and progress, or the contract-test event types.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import signal
 import threading
 from collections.abc import Iterator
@@ -36,11 +37,12 @@ from generator.contract.events import (
     RunFinished,
     RunStarted,
     ScenarioFinished,
+    Selected,
     ServiceReady,
     ServiceStarting,
     Summary,
 )
-from generator.contract.options import TestOptions, load_project_options
+from generator.contract.options import OptionsError, TestOptions, load_project_options
 from generator.contract.report import (
     render_aborted_json,
     render_aborted_junit,
@@ -87,7 +89,9 @@ class Renderer:
 
     def show(self, event: Event) -> None:
         """Render one event as it arrives."""
-        if isinstance(event, ServiceStarting):
+        if isinstance(event, Selected):
+            self.line(event.reason, "dim")
+        elif isinstance(event, ServiceStarting):
             self.line(f"Starting {event.app} with uvicorn on 127.0.0.1 …", "dim")
         elif isinstance(event, ServiceReady):
             self.line(f"Service up at {event.url} ({event.seconds:.1f} s)", "dim")
@@ -187,10 +191,16 @@ class Renderer:
                 )
                 for text in finding.message.splitlines()[:8]:
                     self.line(f"      {text}")
+                if finding.why:
+                    self.line(
+                        f"      {finding.why}", "yellow" if finding.fault == "contract" else ""
+                    )
                 for command in finding.curl.splitlines():
                     prompt = "" if command.startswith("#") else "$ "
                     self.line(f"      {prompt}{command}", "cyan")
         for title, items, style in (
+            ("Unimplemented", summary.unimplemented, "yellow"),
+            ("Skipped", summary.skipped, "dim"),
             ("Warnings", summary.warnings, "yellow"),
             ("Errors", summary.errors, "red"),
         ):
@@ -265,3 +275,35 @@ def run(
         events.close()  # stops a started service if we left early
         renderer.stop()
     return ExitCode.USAGE
+
+
+def merge_reports(
+    console: Console,
+    contract: Path,
+    paths: list[Path],
+    junit: Path | None,
+    json_path: Path | None,
+) -> ExitCode:
+    """`specfirst test CONTRACT --merge a.json --merge b.json`: one verdict for a CI matrix."""
+    from generator.contract.merge import MergeError, merge_summaries, read_report
+    from generator.contract.runner import selected_operations
+    from generator.pipeline import check_contract
+
+    renderer = Renderer(console)
+    checked = check_contract(contract)
+    if checked.spec is None or not checked.ok():
+        renderer.line(f"error: {contract}: the contract is invalid", "bold red")
+        return ExitCode.USAGE
+    try:
+        reports = [read_report(path) for path in paths]
+        every_share = dataclasses.replace(options(), shard=None, only_operations=None)
+        every = selected_operations(checked.spec.root, every_share)
+    except (MergeError, OptionsError) as exc:
+        renderer.line(f"error: {exc}", "bold red")
+        return ExitCode.USAGE
+    summary = merge_summaries(str(contract), every, reports)
+    renderer.line(f"Merged {len(reports)} reports", "bold")
+    renderer.summary(summary)
+    _write(json_path, render_json(summary))
+    _write(junit, render_junit(summary))
+    return ExitCode.OK if summary.passed else ExitCode.FOUND

@@ -196,20 +196,20 @@ def choose(
     return None if not alternatives or any(not alt for alt in alternatives) else False
 
 
+def generated_identity(document: Mapping[str, Any], name: str) -> Identity:
+    """`name` with a fresh random key and password for every API-key/basic scheme."""
+    key, password = secrets.token_urlsafe(24), secrets.token_urlsafe(18)
+    values = {
+        s.name: (key if s.kind is SchemeKind.API_KEY else f"{name}:{password}")
+        for s in read_schemes(document).values()
+        if s.kind in {SchemeKind.API_KEY, SchemeKind.BASIC}
+    }
+    return Identity(name, values)
+
+
 def generated_identities(document: Mapping[str, Any]) -> tuple[Identity, Identity]:
     """`alice` and `bob` with fresh random keys and passwords for every API-key/basic scheme."""
-    schemes = read_schemes(document)
-
-    def make(name: str) -> Identity:
-        key, password = secrets.token_urlsafe(24), secrets.token_urlsafe(18)
-        values = {
-            s.name: (key if s.kind is SchemeKind.API_KEY else f"{name}:{password}")
-            for s in schemes.values()
-            if s.kind in {SchemeKind.API_KEY, SchemeKind.BASIC}
-        }
-        return Identity(name, values)
-
-    return make(PRIMARY), make(PEER)
+    return generated_identity(document, PRIMARY), generated_identity(document, PEER)
 
 
 def _grant_all_jwt_scopes(

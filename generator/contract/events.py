@@ -30,6 +30,10 @@ class Finding:
     # What schemathesis itself tells failures of one kind apart by (the status code of an
     # undocumented status, the schema path of a schema violation...); "" when only the kind does.
     signature: str = ""
+    source: str = ""  # file:line of the contract text the expectation came from
+    fault: str = "service"  # service | contract: which side to change
+    rule: str = ""  # for a contract fault: the `specfirst validate` rule that flags it
+    why: str = ""  # one line: where the expectation came from and who is at fault
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,14 @@ class CaseOutcome:
     operation: str
     status: int | None
     checked: bool
+    credentialed: bool = False  # it carried the test credentials for the operation
+
+
+@dataclass(frozen=True)
+class Selected:
+    """`--changed-since` chose what to test, for `reason`."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,10 @@ class Summary:
     identities: tuple[str, ...] = ()
     # Per operation, how often each status code came back: where the cases actually went.
     statuses: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
+    unimplemented: tuple[str, ...] = ()  # operations that answered 501 Not Implemented
+    skipped: tuple[str, ...] = ()  # checks that did not run somewhere, and why
+    # what the whole CI matrix tests (before `--shard`); `--merge` checks it is covered once
+    scope: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -173,7 +189,8 @@ class RunAborted:
 
 
 Event = (
-    ServiceStarting
+    Selected
+    | ServiceStarting
     | ServiceReady
     | RunStarted
     | PhaseStarted

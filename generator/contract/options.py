@@ -4,7 +4,7 @@ Precedence is flag > pyproject > default. The defaults are the CI gate: every ch
 phase, positive and negative data, 100 examples per operation and a fixed seed (a gate that
 passes or fails on the same code every time); `seed = "random"` explores instead.
 
->>> TestOptions.from_table({"max-examples": 25, "exclude-checks": ["max_response_time"]}).max_examples
+>>> TestOptions.from_table({"max-examples": 25, "exclude-checks": ["ignored_auth"]}).max_examples
 25
 """
 
@@ -66,6 +66,16 @@ class TestOptions:
     request_timeout: float = 10.0
     continue_on_failure: bool = False
     startup_timeout: float = 30.0
+    fail_unimplemented: bool = False  # a 501 Not Implemented is a failure, not a note
+    # operationId or `tag:NAME` → an `x-specfirst-owner` value (`{field = "owner"}`, `false`...)
+    ownership: Mapping[str, Any] = field(default_factory=dict)
+    shard: tuple[int, int] | None = None  # (i, n): this job tests the i-th of n shares
+    changed_since: str | None = None  # a git revision: test what changed since
+    contract_changes_only: bool = False  # with changed_since: ignore implementation changes
+    # set by the run from `changed_since`: the operations to test (None: all)
+    only_operations: tuple[str, ...] | None = None
+    # more test principals: name → scheme → secret (`env:VAR` reads the environment)
+    identities: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     schemathesis: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -134,12 +144,51 @@ def _validate(name: str, value: Any) -> Any:
         return _number(name, value, integer=True, minimum=1)
     if name in {"max_response_time", "request_timeout", "startup_timeout"}:
         return float(_number(name, value, integer=False, minimum=0.001))
-    if name == "continue_on_failure":
-        if not isinstance(value, bool):
-            raise OptionsError("continue-on-failure must be true or false")
+    if name == "shard":
+        from generator.contract.selection import SelectionError, parse_shard
+
+        try:
+            return parse_shard(value) if isinstance(value, str) else _shard_pair(value)
+        except SelectionError as exc:
+            raise OptionsError(str(exc)) from None
+    if name == "only_operations":
+        return tuple(value)
+    if name == "changed_since":
+        if not isinstance(value, str) or not value or value.startswith("-"):
+            raise OptionsError(f"changed-since must be a git revision, not {value!r}")
         return value
+    if name in {"continue_on_failure", "fail_unimplemented", "contract_changes_only"}:
+        if not isinstance(value, bool):
+            raise OptionsError(f"{name.replace('_', '-')} must be true or false")
+        return value
+    if name == "ownership":
+        return _ownership(value)
+    if name == "identities":
+        from generator.contract.identities import validate_table
+
+        return validate_table(value)
     if not isinstance(value, Mapping):
         raise OptionsError("schemathesis must be a table (schemathesis.toml keys)")
+    return dict(value)
+
+
+def _shard_pair(value: Any) -> tuple[int, int]:
+    if isinstance(value, tuple) and len(value) == 2 and 1 <= value[0] <= value[1]:
+        return int(value[0]), int(value[1])
+    raise OptionsError(f"shard must be i/n, not {value!r}")
+
+
+def _ownership(value: Any) -> dict[str, Any]:
+    from generator.contract.expectations import read_owner
+
+    if not isinstance(value, Mapping):
+        raise OptionsError("ownership must be a table: operationId or 'tag:NAME' = owner")
+    for key, owner in value.items():
+        if read_owner(owner) is None:
+            raise OptionsError(
+                f"ownership {key}: expected {{field = NAME}}, {{shared-by-role = ROLE}}, "
+                f"{{owned = true}} or false, not {owner!r}"
+            )
     return dict(value)
 
 

@@ -28,8 +28,7 @@ from generator.contract.events import (
     Summary,
 )
 
-# Answers that mean a request got past authentication (the service looked at the resource).
-PAST_AUTH = frozenset({*range(200, 400), 404, 409})
+NOT_IMPLEMENTED = 501
 # Characters XML 1.0 cannot carry even escaped; fuzzed requests and responses contain them.
 XML_INVALID = re.compile("[^\\x09\\x0a\\x0d\\x20-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]")
 
@@ -40,10 +39,15 @@ class Tally:
 
     contract: str
     secured: frozenset[str] = frozenset()
+    fail_unimplemented: bool = False
     started: RunStarted | None = None
     cases: int = 0
     findings: dict[tuple[str, str, str], Finding] = field(default_factory=dict)
     statuses: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
+    # statuses of the requests that carried the test credentials
+    credentialed: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
+    skipped: list[str] = field(default_factory=list)
+    scope: tuple[str, ...] = ()
     tested: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
     links_total: int = 0
@@ -65,7 +69,8 @@ class Tally:
             self._phase(event)
         elif isinstance(event, Problem):
             where = f"{event.operation}: " if event.operation else ""
-            self.errors.append(f"{where}{event.message}")
+            if f"{where}{event.message}" not in self.errors:  # each phase may meet it again
+                self.errors.append(f"{where}{event.message}")
         elif isinstance(event, EngineFinished):
             self.seconds, self.stop_reason = event.seconds, event.stop_reason
 
@@ -77,6 +82,8 @@ class Tally:
                 self.tested.add(case.operation)
             if case.status is not None:
                 self.statuses[case.operation][case.status] += 1
+                if case.credentialed:
+                    self.credentialed[case.operation][case.status] += 1
         for finding in event.findings:
             key = (finding.check, finding.kind, finding.operation)
             seen = self.findings.get(key)
@@ -97,12 +104,12 @@ class Tally:
         """Operations whose results say little: credentials always refused, or never tested."""
         found = list(self.notes)
         for label in sorted(self.secured):
-            seen = self.statuses.get(label, Counter())
-            refused = seen[401]  # a 403 may be the operation's own rule (wrong current password...)
-            if refused and not any(code in PAST_AUTH for code in seen):
+            sent = self.credentialed.get(label, Counter())
+            refused = sent[401]  # a 403 may be the operation's own rule (wrong current password...)
+            if refused and refused == sent.total():
                 found.append(
-                    f"{label}: no request got past authentication ({refused} of "
-                    f"{seen.total()} answered 401); the service refused the test credentials "
+                    f"{label}: no request got past authentication (all {refused} requests sent "
+                    "with the test credentials answered 401); the service refused the test credentials "
                     "(check --env-prefix or --jwt-secret-env; if tokens must name real accounts, "
                     "log in with --credential SCHEME=user:password)"
                 )
@@ -111,6 +118,36 @@ class Tally:
         if untested:
             found.append(f"not tested: {', '.join(untested)}")
         return found
+
+    def unimplemented(self) -> list[str]:
+        """Operations that answered 501 Not Implemented, each named once."""
+        return [
+            f"{label}: unimplemented (answered 501 to {seen[NOT_IMPLEMENTED]} of "
+            f"{seen.total()} requests)"
+            for label, seen in self.statuses.items()
+            if seen[NOT_IMPLEMENTED]
+        ]
+
+    def failures(self) -> tuple[Finding, ...]:
+        """Unique failures; with `fail_unimplemented`, one per unimplemented operation too."""
+        found = list(self.findings.values())
+        if self.fail_unimplemented:
+            for label, seen in self.statuses.items():
+                if seen[NOT_IMPLEMENTED]:
+                    found.append(
+                        Finding(
+                            check="unimplemented",
+                            code="SF501",
+                            kind="NotImplemented",
+                            title="Operation not implemented",
+                            message=f"answered 501 to {seen[NOT_IMPLEMENTED]} requests",
+                            operation=label,
+                            curl="",
+                            occurrences=seen[NOT_IMPLEMENTED],
+                            status=NOT_IMPLEMENTED,
+                        )
+                    )
+        return tuple(found)
 
     def summary(self) -> Summary:
         """The `Summary` of everything added so far."""
@@ -126,12 +163,15 @@ class Tally:
             links_covered=len(self.links),
             links_total=self.links_total,
             phases=dict(self.phases),
-            failures=tuple(self.findings.values()),
+            failures=self.failures(),
             errors=tuple(self.errors),
             warnings=tuple(self.warnings()),
             stop_reason=self.stop_reason,
             identities=started.identities if started else (),
             statuses={op: dict(sorted(seen.items())) for op, seen in self.statuses.items()},
+            unimplemented=tuple(self.unimplemented()),
+            skipped=tuple(self.skipped),
+            scope=self.scope,
         )
 
 
@@ -160,6 +200,8 @@ def as_dict(summary: Summary) -> dict[str, Any]:
             "total": len(summary.operations),
             "tested": len(summary.tested),
             "untested": [op for op in summary.operations if op not in summary.tested],
+            "selected": list(summary.operations),
+            "scope": list(summary.scope),
         },
         "links": {"covered": summary.links_covered, "total": summary.links_total},
         "phases": dict(summary.phases),
@@ -172,6 +214,8 @@ def as_dict(summary: Summary) -> dict[str, Any]:
         "failures": [dataclasses.asdict(f) for f in summary.failures],
         "errors": list(summary.errors),
         "warnings": list(summary.warnings),
+        "unimplemented": list(summary.unimplemented),
+        "skipped": list(summary.skipped),
         "stop_reason": summary.stop_reason,
     }
 
@@ -218,7 +262,8 @@ def render_junit(summary: Summary, *, name: str = "specfirst contract tests") ->
                 type=finding.check,
                 message=xml_text(f"[{finding.code}] {finding.title}"),
             )
-            failure.text = xml_text(f"{finding.message}\n\nReproduce with:\n{finding.curl}\n")
+            why = f"\n\n{finding.why}" if finding.why else ""
+            failure.text = xml_text(f"{finding.message}{why}\n\nReproduce with:\n{finding.curl}\n")
     if summary.errors:
         case = ET.SubElement(suite, "testcase", classname=xml_text(summary.contract), name="run")
         error = ET.SubElement(case, "error", message="errors during the run")

@@ -9,33 +9,25 @@ registers the test identities through the schema's auth extension point, drives
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import schemathesis
 from schemathesis.config import ConfigError
 from schemathesis.core.errors import LoaderError
-from schemathesis.engine import events as st_events
 from schemathesis.engine import from_schema
-from schemathesis.engine.recorder import ScenarioRecorder
 
+from generator.contract import checks as specfirst_checks
 from generator.contract.credentials import CredentialPlan, Credentials, Identity, operation_security
-from generator.contract.events import (
-    CaseOutcome,
-    EngineFinished,
-    Event,
-    Finding,
-    PhaseFinished,
-    PhaseStarted,
-    Problem,
-    RunStarted,
-    ScenarioFinished,
-)
+from generator.contract.events import Event, RunStarted
+from generator.contract.expectations import Expectations
 from generator.contract.options import CHECKS, PHASES, TestOptions
-
-TESTING_PHASES = frozenset(PHASES)
+from generator.contract.selection import shard_of
+from generator.contract.translate import Reading, translate
 
 
 class RunnerError(Exception):
@@ -50,11 +42,15 @@ class RunPlan:
     base_url: str
     options: TestOptions
     credentials: CredentialPlan
+    proxy: str | None = None  # the guard in front of the service (`guard.Guard`)
+    judge: specfirst_checks.Judge | None = None  # None: the contract's readings from `document`
+    reading: Reading = field(default_factory=lambda: Reading(0))
 
 
 def selected_operations(document: Mapping[str, Any], options: TestOptions) -> tuple[str, ...]:
-    """Operation labels (`GET /notes/{id}`) in contract order, after the include/exclude filters."""
+    """Operation labels (`GET /notes/{id}`) in contract order, after the filters and the shard."""
     chosen = []
+    only = set(options.only_operations) if options.only_operations is not None else None
     for label in operation_security(document):
         method, _, path = label.partition(" ")
         operation = document["paths"][path][method.lower()]
@@ -63,8 +59,10 @@ def selected_operations(document: Mapping[str, Any], options: TestOptions) -> tu
             op_id in options.include_operation_ids or bool(tags & set(options.include_tags))
         )
         excluded = op_id in options.exclude_operation_ids or bool(tags & set(options.exclude_tags))
-        if included and not excluded:
+        if included and not excluded and (only is None or label in only):
             chosen.append(label)
+    if options.shard is not None:
+        return shard_of(document, chosen, *options.shard)
     return tuple(chosen)
 
 
@@ -77,6 +75,10 @@ def build_config(plan: RunPlan, seed: int) -> dict[str, Any]:
     options = plan.options
     enabled = set(options.enabled_checks)
     checks: dict[str, Any] = {name: {"enabled": name in enabled} for name in CHECKS}
+    for name, reading in specfirst_checks.REPLACES.items():  # the contract's reading instead
+        checks[reading] = {"enabled": name in enabled}
+        if name in enabled:
+            checks[name] = {"enabled": False}
     if options.max_response_time is not None:
         checks["max_response_time"] = options.max_response_time
     ours: dict[str, Any] = {
@@ -97,6 +99,8 @@ def build_config(plan: RunPlan, seed: int) -> dict[str, Any]:
         # Credentials come from the runner; never sign up or log in through the contract.
         "auth": {"auto-signup": False},
     }
+    if plan.proxy is not None:
+        ours["proxy"] = plan.proxy
     return merge_tables(options.schemathesis, ours)
 
 
@@ -171,6 +175,39 @@ def register_auth(schema: Any, plan: CredentialPlan) -> tuple[str, ...]:
     return ()
 
 
+def _raw(ctx: Any, value: Any) -> bytes:
+    """A value as the bytes a client would send for an opaque media type."""
+    if isinstance(value, bytes):
+        return value
+    return value.encode() if isinstance(value, str) else json.dumps(value).encode()
+
+
+def register_serializers(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """Serializers for the contract's opaque media types (a PDF multipart part...).
+
+    Schemathesis refuses to send a case whose body or part has a media type it knows no
+    serializer for ("Serialization not possible"); the bytes are what a client sends.
+    """
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT
+
+    wanted: set[str] = set()
+    for item in (document.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, Mapping) else ():
+            body = operation.get("requestBody") if isinstance(operation, Mapping) else None
+            content = body.get("content") if isinstance(body, Mapping) else None
+            for media in content.values() if isinstance(content, Mapping) else ():
+                encoding = media.get("encoding") if isinstance(media, Mapping) else None
+                for part in encoding.values() if isinstance(encoding, Mapping) else ():
+                    types = part.get("contentType", "") if isinstance(part, Mapping) else ""
+                    wanted.update(t.strip() for t in str(types).split(",") if "/" in t)
+    missing = tuple(
+        sorted(t for t in wanted if REQUESTS_TRANSPORT.get_first_matching_media_type(t) is None)
+    )
+    if missing:
+        schemathesis.serializer(*missing)(_raw)
+    return missing
+
+
 def load_schema(plan: RunPlan, seed: int) -> Any:
     """The contract as a schemathesis schema, filtered, with credentials attached."""
     try:
@@ -184,9 +221,15 @@ def load_schema(plan: RunPlan, seed: int) -> Any:
 
 def run_schemathesis(plan: RunPlan, seed: int) -> Iterator[Event]:
     """Run every selected phase against the service; raises RunnerError before the first event."""
+    register_serializers(plan.document)
     schema = load_schema(plan, seed)
     peers = register_auth(schema, plan.credentials)
     operations = selected_operations(plan.document, plan.options)
+    secured = frozenset(label for label, req in plan.credentials.requirements.items() if req)
+    judge = plan.judge or specfirst_checks.Judge(
+        Expectations.from_document(plan.document), secured=secured
+    )
+    reading = dataclasses.replace(plan.reading, operations=len(operations))
     yield RunStarted(
         base_url=plan.base_url,
         operations=operations,
@@ -196,104 +239,9 @@ def run_schemathesis(plan: RunPlan, seed: int) -> Iterator[Event]:
         identities=tuple(i.name for i in plan.credentials.identities),
         peers=peers,
     )
-    for event in from_schema(schema).execute():
-        yield from translate(event, len(operations))
-
-
-def translate(event: st_events.EngineEvent, operations: int) -> Iterator[Event]:
-    """Our events for one schemathesis engine event (most produce none)."""
-    if isinstance(event, st_events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
-        payload = event.payload
-        if payload is not None:  # stateful: the links it can follow
-            total = payload.transitions_total
-        else:  # a pass may be limited to some operations; None means all of them
-            total = operations if event.operations is None else len(event.operations)
-        yield PhaseStarted(event.phase.name.value, total)
-    elif isinstance(event, st_events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
-        reason = event.phase.skip_reason
-        yield PhaseFinished(
-            event.phase.name.value, event.status.value, reason.value if reason else None
-        )
-    elif isinstance(event, st_events.ScenarioFinished) and event.is_test_scenario:
-        yield _scenario(event)
-    elif isinstance(event, st_events.NonFatalError):
-        where = event.label if event.related_to_operation else None
-        yield Problem(f"{event.info.title}: {event.info.message}".strip(), where)
-    elif isinstance(event, st_events.FatalError):
-        yield Problem(f"schemathesis stopped: {type(event.exception).__name__}: {event.exception}")
-        yield EngineFinished(0.0, "error")
-    elif isinstance(event, st_events.EngineFinished):
-        if event.failures:
-            yield ScenarioFinished("after_run", None, "failure", (), tuple(_after_run(event)))
-        yield EngineFinished(event.running_time, event.stop_reason.value)
-
-
-def _scenario(event: st_events.ScenarioFinished) -> ScenarioFinished:
-    recorder: ScenarioRecorder = event.recorder
-    links = frozenset(
-        str(node.transition.id)
-        for node in recorder.cases.values()
-        if node.transition is not None and node.is_transition_applied
-    )
-    return ScenarioFinished(
-        event.phase.value,
-        event.label,
-        event.status.value,
-        tuple(_outcomes(recorder)),
-        tuple(_findings(recorder)),
-        links,
-        event.skip_reason,
-    )
-
-
-def _outcomes(recorder: ScenarioRecorder) -> Iterator[CaseOutcome]:
-    for case_id, node in recorder.cases.items():
-        interaction = recorder.interactions.get(case_id)
-        response = interaction.response if interaction is not None else None
-        status = response.status_code if response is not None else None
-        yield CaseOutcome(node.value.operation.label, status, bool(recorder.checks.get(case_id)))
-
-
-def _findings(recorder: ScenarioRecorder) -> Iterator[Finding]:
-    for case_id, checks in recorder.checks.items():
-        case = recorder.cases.get(case_id)
-        label = case.value.operation.label if case is not None else ""
-        interaction = recorder.interactions.get(case_id)
-        response = interaction.response if interaction is not None else None
-        for check in checks:
-            info = check.failure_info
-            if info is None:
-                continue
-            failure = info.failure
-            yield Finding(
-                check=check.name,
-                code=failure.code,
-                kind=type(failure).__name__,
-                title=failure.title,
-                message=failure.message,
-                operation=failure.operation or label,
-                curl=info.code_sample,
-                status=response.status_code if response is not None else None,
-                signature=_signature(failure),
-            )
-
-
-def _signature(failure: Any) -> str:
-    """The key schemathesis 4.32 compares failures of one kind and operation by (`Failure.__eq__`).
-
-    It has no public name; a schemathesis without it leaves the kind alone to tell them apart.
-    """
-    return str(getattr(failure, "_unique_key", ""))
-
-
-def _after_run(event: st_events.EngineFinished) -> Iterator[Finding]:
-    for failure in event.failures:
-        yield Finding(
-            check="after_run",
-            code=failure.code,
-            kind=type(failure).__name__,
-            title=failure.title,
-            message=failure.message,
-            operation=failure.operation or "",
-            curl="",
-        )
+    specfirst_checks.attach(schema, judge)
+    try:
+        for event in from_schema(schema).execute():
+            yield from translate(event, reading)
+    finally:
+        specfirst_checks.detach(schema)

@@ -9,6 +9,8 @@ credentials come from the caller (the JWT secret from an environment variable).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import random
 import secrets
@@ -24,7 +26,7 @@ from generator.contract.credentials import (
     PRIMARY,
     CredentialPlan,
     Identity,
-    generated_identities,
+    generated_identity,
     plan_credentials,
     read_schemes,
     service_env,
@@ -35,13 +37,18 @@ from generator.contract.events import (
     Problem,
     RunAborted,
     RunFinished,
+    Selected,
     ServiceReady,
     ServiceStarting,
 )
+from generator.contract.guard import Guard
+from generator.contract.identities import merge_identities, resolve_table
 from generator.contract.login import PasswordGrant, token_urls
-from generator.contract.options import TestOptions
+from generator.contract.options import OptionsError, TestOptions
+from generator.contract.readings import prepare
 from generator.contract.report import Tally
-from generator.contract.runner import RunnerError, RunPlan, run_schemathesis
+from generator.contract.runner import RunnerError, RunPlan, run_schemathesis, selected_operations
+from generator.contract.selection import SelectionError, changed_since
 from generator.contract.service import (
     ServiceError,
     ServiceSpec,
@@ -50,7 +57,7 @@ from generator.contract.service import (
     running_service,
 )
 from generator.naming import env_prefix
-from generator.pipeline import check_contract
+from generator.pipeline import Checked, check_contract
 
 # Module names that say nothing about the package: `myservice.main:create_app` → `myservice`.
 GENERIC_MODULES = frozenset({"app", "application", "main", "asgi", "server", "service", "api"})
@@ -68,7 +75,14 @@ class Target:
     jwt_secret_env: str | None = None
     credentials: Mapping[str, str] = field(default_factory=dict)  # scheme → key | user:password
     peer_credentials: Mapping[str, str] = field(default_factory=dict)
+    # more principals by name (`--credential carol:apiKey=...`): name → scheme → secret
+    identities: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     cwd: Path | None = None
+
+    def given(self, options: TestOptions) -> dict[str, dict[str, str]]:
+        """Every identity's secrets: configuration, then flags; alice and bob first."""
+        flags = {PRIMARY: dict(self.credentials), PEER: dict(self.peer_credentials)}
+        return merge_identities(resolve_table(options.identities), flags, self.identities)
 
 
 def env_prefixes(target: Target, contract: Path) -> tuple[str, ...]:
@@ -109,13 +123,15 @@ def _from_environment(prefixes: tuple[str, ...], name: str) -> str | None:
 
 
 def _started_plan(
-    document: Mapping[str, Any], target: Target, prefixes: tuple[str, ...], login: PasswordGrant
+    document: Mapping[str, Any],
+    given: Mapping[str, Mapping[str, str]],
+    prefixes: tuple[str, ...],
+    login: PasswordGrant,
 ) -> CredentialPlan:
     """Fresh secrets; `iss`/`aud` from the environment, else test values the service is given too."""
-    alice, bob = generated_identities(document)
-    identities = (
-        Identity(alice.name, {**alice.secrets, **target.credentials}),
-        Identity(bob.name, {**bob.secrets, **target.peer_credentials}),
+    identities = tuple(
+        Identity(name, {**generated_identity(document, name).secrets, **secrets})
+        for name, secrets in given.items()
     )
     return plan_credentials(
         document,
@@ -128,14 +144,15 @@ def _started_plan(
 
 
 def _given_plan(
-    document: Mapping[str, Any], target: Target, prefixes: tuple[str, ...], login: PasswordGrant
+    document: Mapping[str, Any],
+    target: Target,
+    given: Mapping[str, Mapping[str, str]],
+    prefixes: tuple[str, ...],
+    login: PasswordGrant,
 ) -> CredentialPlan:
     secret_env = target.jwt_secret_env
     secret = os.environ.get(secret_env) if secret_env else _from_environment(prefixes, "JWT_SECRET")
-    identities = (
-        Identity(PRIMARY, dict(target.credentials)),
-        Identity(PEER, dict(target.peer_credentials)),
-    )
+    identities = tuple(Identity(name, dict(secrets)) for name, secrets in given.items())
     return plan_credentials(
         document,
         identities=identities,
@@ -146,9 +163,11 @@ def _given_plan(
     )
 
 
-def _unknown_schemes(document: Mapping[str, Any], target: Target) -> RunAborted | None:
+def _unknown_schemes(
+    document: Mapping[str, Any], given: Mapping[str, Mapping[str, str]]
+) -> RunAborted | None:
     known = read_schemes(document)
-    unknown = sorted((set(target.credentials) | set(target.peer_credentials)) - set(known))
+    unknown = sorted({scheme for secrets in given.values() for scheme in secrets} - set(known))
     if not unknown:
         return None
     names = ", ".join(known) or "none"
@@ -165,18 +184,37 @@ def run_contract_test(
         yield RunAborted("the contract is invalid", diagnostics=errors)
         return
     document = checked.spec.root
-    refused = _unknown_schemes(document, target)
+    try:
+        given = target.given(options)
+    except OptionsError as exc:
+        yield RunAborted(str(exc))
+        return
+    refused = _unknown_schemes(document, given)
     if refused is not None:
         yield refused
         return
+    if options.changed_since is not None:
+        try:
+            changed = changed_since(
+                contract,
+                checked.spec.files,
+                options.changed_since,
+                contract_only=options.contract_changes_only,
+            )
+        except SelectionError as exc:
+            yield RunAborted(str(exc))
+            return
+        if changed.operations is not None:
+            options = options.merged(only_operations=tuple(sorted(changed.operations)))
+        yield Selected(changed.reason)
     prefixes = env_prefixes(target, contract)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     if target.url is not None:
-        yield from _against_url(contract, document, target, prefixes, options, seed)
+        yield from _against_url(checked, document, target, given, prefixes, options, seed)
         return
     assert target.app is not None
     login = PasswordGrant({}, options.request_timeout)
-    plan = _started_plan(document, target, prefixes, login)
+    plan = _started_plan(document, given, prefixes, login)
     env: dict[str, str] = {}
     unset: list[str] = []
     for prefix in prefixes:
@@ -190,8 +228,14 @@ def run_contract_test(
             yield ServiceReady(service.url, service.startup_seconds)
             base_url = service.url + server_path(document)
             login.urls = token_urls(plan.schemes, base_url)
-            for event in _run(contract, RunPlan(document, base_url, options, plan), seed, login):
-                if isinstance(event, EngineFinished) and event.stop_reason == "server_unavailable":
+            run_plan = RunPlan(document, base_url, options, plan)
+            told = False
+            for event in _run(checked, run_plan, seed, login):
+                stopped = (
+                    isinstance(event, EngineFinished) and event.stop_reason == "server_unavailable"
+                ) or (isinstance(event, Problem) and "is not answering" in event.message)
+                if stopped and not told:  # once: the service's own last words
+                    told = True
                     yield Problem(
                         f"the service stopped answering; its last output:\n{log_tail(service.log)}"
                     )
@@ -205,9 +249,10 @@ def run_contract_test(
 
 
 def _against_url(
-    contract: Path,
+    checked: Checked,
     document: Mapping[str, Any],
     target: Target,
+    given: Mapping[str, Mapping[str, str]],
     prefixes: tuple[str, ...],
     options: TestOptions,
     seed: int,
@@ -228,23 +273,56 @@ def _against_url(
         time.sleep(0.2)
     base_url = target.url.rstrip("/") + server_path(document)
     login = PasswordGrant({}, options.request_timeout)
-    plan = _given_plan(document, target, prefixes, login)
+    plan = _given_plan(document, target, given, prefixes, login)
     login.urls = token_urls(plan.schemes, base_url)
-    yield from _run(contract, RunPlan(document, base_url, options, plan), seed, login)
+    yield from _run(checked, RunPlan(document, base_url, options, plan), seed, login)
 
 
-def _run(contract: Path, plan: RunPlan, seed: int, login: PasswordGrant) -> Iterator[Event]:
+def _left_out(plan: RunPlan, operations: tuple[str, ...]) -> Iterator[str]:
+    """What the shard and the change filter leave to other runs."""
+    options = plan.options
+    if options.only_operations is not None:
+        yield (
+            f"changed since {options.changed_since}: {len(options.only_operations)} "
+            "operation(s); the others are not tested"
+        )
+    if options.shard is not None:
+        unsharded = selected_operations(plan.document, dataclasses.replace(options, shard=None))
+        index, count = options.shard
+        yield f"shard {index}/{count}: {len(operations)} of {len(unsharded)} operations"
+
+
+def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> Iterator[Event]:
+    assert checked.spec is not None
     secured = frozenset(label for label, req in plan.credentials.requirements.items() if req)
-    tally = Tally(str(contract), secured)
+    operations = selected_operations(plan.document, plan.options)
+    prepared = prepare(
+        checked.spec, checked.diagnostics, plan.credentials, plan.options, operations
+    )
+    plan = dataclasses.replace(plan, judge=prepared.judge, reading=prepared.reading)
+    tally = Tally(str(checked.path), secured, fail_unimplemented=plan.options.fail_unimplemented)
+    tally.scope = selected_operations(plan.document, dataclasses.replace(plan.options, shard=None))
+    tally.skipped.extend(_left_out(plan, operations))
+    tally.skipped.extend(prepared.skipped)
+    if not operations:
+        tally.notes.append("no operation selected: nothing to test")
+        yield RunFinished(tally.summary())
+        return
     for label in plan.credentials.unsatisfied:
         tally.notes.append(f"{label}: sent without credentials; none satisfy its security")
-    try:
-        events = run_schemathesis(plan, seed)
-        for event in events:
-            tally.add(event)
-            yield event
-    except RunnerError as exc:
-        yield RunAborted(f"schemathesis refused the run: {exc}")
-        return
+    guarded = urlsplit(plan.base_url).scheme == "http"  # a TLS tunnel cannot be read
+    with contextlib.ExitStack() as stack:
+        if guarded:
+            proxy = stack.enter_context(Guard(plan.base_url, plan.options.request_timeout))
+            plan = dataclasses.replace(plan, proxy=proxy)
+        try:
+            events = run_schemathesis(plan, seed)
+            for event in events:
+                tally.add(event)
+                yield event
+        except RunnerError as exc:
+            yield RunAborted(f"schemathesis refused the run: {exc}")
+            return
     tally.notes.extend(dict.fromkeys(login.refusals))
+    tally.skipped.extend(prepared.judge.excusals())
     yield RunFinished(tally.summary())

@@ -17,6 +17,7 @@ from generator.pipeline import generate_contract
 
 DATA = Path(__file__).parents[1] / "data" / "contract_test"
 CONTRACT = DATA / "notes.yaml"
+CLINIC = DATA / "clinic.yaml"
 FAST = ("--max-examples", "15", "--seed", "7")
 
 
@@ -32,10 +33,11 @@ class Outcome:
 
 @pytest.fixture(scope="session")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding the package generated from notes.yaml, importable as `notes`."""
+    """A folder holding the packages generated from notes.yaml and clinic.yaml (`notes`, `clinic`)."""
     root = tmp_path_factory.mktemp("contract_test")
-    result = generate_contract(CONTRACT, root / "notes", label="notes.yaml")
-    assert result.report is not None, result.checked.diagnostics
+    for contract in (CONTRACT, CLINIC):
+        result = generate_contract(contract, root / contract.stem, label=contract.name)
+        assert result.report is not None, result.checked.diagnostics
     return root
 
 

@@ -44,7 +44,13 @@ def test_a_correct_implementation_passes(run_cli: RunCli) -> None:
     summary = outcome.summary
     assert summary["passed"] is True
     assert summary["failures"] == [] and summary["errors"] == []
-    assert summary["operations"] == {"total": 5, "tested": 5, "untested": []}
+    assert summary["operations"] == {
+        "total": 5,
+        "tested": 5,
+        "untested": [],
+        "selected": EVERY_OPERATION,
+        "scope": EVERY_OPERATION,
+    }
     assert summary["cases"] > 100
     assert summary["links"]["covered"] >= 2  # createNote → getNote / deleteNote
     assert set(summary["phases"]) == {"examples", "coverage", "fuzzing", "stateful"}
@@ -68,6 +74,15 @@ def test_a_broken_implementation_is_caught_and_each_failure_named(run_cli: RunCl
     for failure in outcome.summary["failures"]:
         assert failure["curl"].splitlines()[-1].startswith("curl -X ")
         assert failure["code"].startswith("ST") and failure["title"]
+        # every verdict explained: where the contract says so, and that the service is wrong
+        assert failure["source"].startswith(str(CONTRACT) + ":"), failure
+        assert failure["fault"] == "service" and failure["rule"] == ""
+        assert "expected by " in failure["why"]
+    sources = {(f["check"], f["operation"]): f["source"] for f in outcome.summary["failures"]}
+    # the undocumented 200 is judged against createNote's `responses:` (notes.yaml line 26)
+    assert sources[("status_code_conformance", "POST /notes")] == f"{CONTRACT}:26"
+    # the object-level check ran because the notes tag declares its objects owned
+    assert sources[("object_level_authorization", "GET /notes/{note_id}")] == f"{CONTRACT}:10"
     statuses = {(f["check"], f["operation"]): f["status"] for f in outcome.summary["failures"]}
     assert statuses[("status_code_conformance", "POST /notes")] == 200
     assert statuses[("not_a_server_error", "GET /health")] == 500
@@ -82,7 +97,7 @@ def test_a_broken_implementation_is_caught_and_each_failure_named(run_cli: RunCl
 def running_notes(pythonpath: str) -> Iterator[tuple[str, dict[str, str]]]:
     """notes_service started by hand (as a deployment would), with its own secret and API keys."""
     port = free_port()
-    keys = {"alice": "alice-key-" + "a" * 20, "bob": "bob-key-" + "b" * 20}
+    keys = {name: f"{name}-key-" + name[0] * 20 for name in ("alice", "bob", "carol")}
     env = {
         **os.environ,
         "NOTES_JWT_SECRET": "a-deployment-secret-that-is-long-enough",
@@ -132,6 +147,40 @@ def test_url_mode_tests_a_running_service(
     assert outcome.summary["base_url"] == url + "/api"
     assert outcome.summary["identities"] == ["alice", "bob"]
     assert answers("127.0.0.1", int(url.rsplit(":", 1)[1]))  # left running: not ours to stop
+
+
+def test_url_mode_takes_any_number_of_identities(
+    run_cli: RunCli,
+    running_notes: tuple[str, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    url, keys = running_notes
+    monkeypatch.setenv("DEPLOYED_SECRET", "a-deployment-secret-that-is-long-enough")
+    monkeypatch.setenv("CAROL_KEY", keys["carol"])
+    common = ("--url", url, "--jwt-secret-env", "DEPLOYED_SECRET", *FAST)
+    alone = run_cli(str(CONTRACT), *common, "--credential", f"apiKey={keys['alice']}")
+    assert alone.summary["identities"] == ["alice"]  # bob has no API key: he cannot take part
+    assert any("not run (one identity only)" in s for s in alone.summary["skipped"])
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.specfirst.test.identities.carol]\napiKey = "env:CAROL_KEY"\n'
+    )
+    monkeypatch.chdir(project)
+    several = run_cli(
+        str(CONTRACT),
+        *common,
+        "--credential",
+        f"apiKey={keys['alice']}",
+        "--credential",
+        f"bob:apiKey={keys['bob']}",
+    )
+    assert several.exit_code == 0, several.output
+    assert several.summary["identities"] == ["alice", "bob", "carol"]
+    # the check ran on the notes (owned); only the undeclared /stats read is skipped
+    (skipped,) = several.summary["skipped"]
+    assert "skipped on GET /stats: no ownership declared" in skipped
 
 
 def test_url_mode_refuses_credentials_for_unknown_schemes(
