@@ -10,6 +10,8 @@ Suites (`--only`, comma-separated):
              cold runs per tool), peak memory, exit code
   startup    import + create_app() of the generated package vs importing
              fastapi-code-generator's main.py for the same contract
+  routing    in process: a request to the first and to the last route of each contract,
+             with the routing index, without it, and in a one-route app
   requests   generated endpoints vs the same endpoints hand-written in FastAPI, under
              uvicorn, driven by wrk (bench/serving.py); JWT overhead
   contract   `specfirst test` against the example services: schemathesis cases per second
@@ -40,6 +42,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 from binding import bench_binding  # noqa: E402
 from codegen import bench_generate, bench_validate  # noqa: E402
 from contract_speed import bench_contract  # noqa: E402
+from routing import bench_routing  # noqa: E402
 from serving import bench_requests, bench_startup  # noqa: E402
 
 LARGE = ROOT.parent / "shared" / "corpus" / "large"
@@ -57,6 +60,10 @@ SUITES: dict[str, tuple[str, Callable[[list[Path], Path], Rows]]] = {
     "startup": (
         "Start-up: import + create_app() vs fastapi-code-generator's main.py",
         bench_startup,
+    ),
+    "routing": (
+        "Routing: the last route vs the first and vs a one-route app, in process (target <= 1.2)",
+        bench_routing,
     ),
     "requests": (
         "Requests: generated vs hand-written FastAPI (target ratio >= 0.9)",
