@@ -8,8 +8,8 @@ Suites (`--only`, comma-separated):
   generate   cold and unchanged `specfirst generate` vs fastapi-code-generator and
              OpenAPI Generator's python-fastapi: wall time (the best of two alternated
              cold runs per tool), peak memory, exit code
-  startup    import + create_app() of the generated package vs importing
-             fastapi-code-generator's main.py for the same contract
+  startup    a whole process importing the generated package, calling create_app() and
+             answering its first request vs `python -c 'import fastapi'` (bench/startup.py)
   routing    in process: a request to the first and to the last route of each contract,
              with the routing index, without it, and in a one-route app
   requests   generated endpoints vs the same endpoints hand-written in FastAPI, under
@@ -43,7 +43,8 @@ from binding import bench_binding  # noqa: E402
 from codegen import bench_generate, bench_validate  # noqa: E402
 from contract_speed import bench_contract  # noqa: E402
 from routing import bench_routing  # noqa: E402
-from serving import bench_requests, bench_startup  # noqa: E402
+from serving import bench_requests  # noqa: E402
+from startup import bench_startup  # noqa: E402
 
 LARGE = ROOT.parent / "shared" / "corpus" / "large"
 RESULTS = HERE / "results"
@@ -58,7 +59,7 @@ SUITES: dict[str, tuple[str, Callable[[list[Path], Path], Rows]]] = {
         bench_generate,
     ),
     "startup": (
-        "Start-up: import + create_app() vs fastapi-code-generator's main.py",
+        "Start-up: whole process (import, create_app(), first request) vs `import fastapi`",
         bench_startup,
     ),
     "routing": (

@@ -27,6 +27,8 @@ _FULL, _NONE = Match.FULL, Match.NONE
 _NO_MATCH: tuple[Match, Scope] = (_NONE, {})
 # Convertors that match within one segment; any other (`path`, a custom one) may span several.
 _SEGMENT_CONVERTORS = frozenset({"str", "int", "float", "uuid"})
+_SEEN_PATHS = 1024  # request paths whose candidates are remembered (then forgotten at once)
+_SEEN_LENGTH = 200  # ... when no longer than this
 
 
 class _Node:
@@ -86,6 +88,7 @@ class RouteIndex(BaseRoute):
         self._routes: list[BaseRoute] = []
         self._last: BaseRoute | None = None
         self._count = -1
+        self._seen: dict[str, tuple[BaseRoute, ...]] = {}
         self._root = _Node()
         self._always: list[int] = []
 
@@ -97,7 +100,7 @@ class RouteIndex(BaseRoute):
 
     def _build(self, routes: list[BaseRoute]) -> None:
         self._routes, self._count, self._last = routes, len(routes), routes[-1]
-        self._root, self._always = _Node(), []
+        self._root, self._always, self._seen = _Node(), [], {}
         after = False
         for position, route in enumerate(routes):
             if route is self:
@@ -114,15 +117,19 @@ class RouteIndex(BaseRoute):
                 node = node.child(segment)
             (node.rest if found[1] else node.ends).append(position)
 
-    def candidates(self, path: str) -> list[BaseRoute]:
+    def candidates(self, path: str) -> tuple[BaseRoute, ...]:
         """The routes that could match `path`, in the router's order."""
         routes = self._current()
+        known = self._seen.get(path)
+        if known is not None:
+            return known
         found = list(self._always)
         nodes = [self._root]
         for segment in path.split("/"):
             below = []
             for node in nodes:
-                found += node.rest
+                if node.rest:
+                    found += node.rest
                 literal = node.literal.get(segment)
                 if literal is not None:
                     below.append(literal)
@@ -135,7 +142,12 @@ class RouteIndex(BaseRoute):
             found += node.ends
             found += node.rest
         found.sort()
-        return [routes[i] for i in found]
+        known = tuple(routes[i] for i in found)
+        if len(path) <= _SEEN_LENGTH:  # a bounded memory, whatever paths clients send
+            if len(self._seen) >= _SEEN_PATHS:
+                self._seen.clear()
+            self._seen[path] = known
+        return known
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         # Declined: anything but a plain HTTP request (FastAPI's inclusion contexts and

@@ -15,6 +15,7 @@ fields are the subclass's annotations (never evaluated), in order, with their de
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import FrozenInstanceError
 from typing import Any, ClassVar, dataclass_transform
 
@@ -30,7 +31,7 @@ class Result:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own = [n for n in cls.__dict__.get("__annotations__", {}) if n not in cls._fields]
+        own = [n for n in inspect.get_annotations(cls) if n not in cls._fields]  # not evaluated
         cls._fields = (*cls._fields, *own)
         cls._defaults = {**cls._defaults, **{n: cls.__dict__[n] for n in own if n in cls.__dict__}}
 
