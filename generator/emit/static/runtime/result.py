@@ -36,17 +36,21 @@ class Result:
         cls._defaults = {**cls._defaults, **{n: cls.__dict__[n] for n in own if n in cls.__dict__}}
 
     def __init__(self, **values: Any) -> None:
-        name = type(self).__name__
-        unknown = [k for k in values if k not in self._fields]
-        if unknown:
-            raise TypeError(f"{name}() got an unexpected keyword argument {unknown[0]!r}")
+        given = 0
         for field in self._fields:
             if field in values:
                 object.__setattr__(self, field, values[field])
+                given += 1
             elif field in self._defaults:
                 object.__setattr__(self, field, self._defaults[field])
             else:
+                name = type(self).__name__
                 raise TypeError(f"{name}() missing required keyword argument: {field!r}")
+        if given != len(values):
+            unknown = next(k for k in values if k not in self._fields)
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {unknown!r}"
+            )
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, field) for field in self._fields)
