@@ -80,7 +80,10 @@ def _target(name: str) -> float | None:
 def measure(name: str, folder: Path, package: str) -> dict[str, object]:
     """One contract's row: REPEATS alternated pairs of (floor, ours)."""
     code = CHILD.format(pkg=package)
-    _timed(code, folder)  # compiles the package's .pyc files, as any second start finds them
+    # A deployed package has its bytecode (pip writes it; PYTHONDONTWRITEBYTECODE may be set
+    # here): compile it first, or every start would compile the sources again.
+    subprocess.run([PY, "-m", "compileall", "-q", str(folder / package)], check=True)
+    _timed(code, folder)
     floors, ours, ratios, details = [], [], [], []
     for i in range(REPEATS):
         pair: dict[str, float] = {}
