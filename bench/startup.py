@@ -27,7 +27,7 @@ REPEATS = 5
 TARGETS = {"github": 1.0, "stripe": 1.5}  # seconds, whole process, by contract name fragment
 
 CHILD = """
-import asyncio, json, resource, sys, time
+import asyncio, json, sys, time
 t0 = time.perf_counter()
 import {pkg}
 app = {pkg}.create_app()
@@ -58,9 +58,12 @@ missing = asyncio.run(request("GET", "/__bench_missing__"))
 operation = asyncio.run(request(sorted(first.methods)[0], path))
 print(json.dumps({{"created": created, "missing": missing, "operation": operation,
                   "routes": len(app.router.routes),
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "rss_mib": {rss}}}))
 """
-FLOOR = "import resource, fastapi; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+# Peak resident memory of this process (VmHWM: ru_maxrss survives exec, so a child would
+# report its parent's peak).
+RSS = "int(next(x for x in open('/proc/self/status') if x.startswith('VmHWM')).split()[1]) / 1024"
+FLOOR = f"import fastapi; print({RSS})"
 
 
 def _timed(code: str, cwd: Path) -> tuple[float, str]:
@@ -79,7 +82,7 @@ def _target(name: str) -> float | None:
 
 def measure(name: str, folder: Path, package: str) -> dict[str, object]:
     """One contract's row: REPEATS alternated pairs of (floor, ours)."""
-    code = CHILD.format(pkg=package)
+    code = CHILD.format(pkg=package, rss=RSS)
     # A deployed package has its bytecode (pip writes it; PYTHONDONTWRITEBYTECODE may be set
     # here): compile it first, or every start would compile the sources again.
     subprocess.run([PY, "-m", "compileall", "-q", str(folder / package)], check=True)
