@@ -14,6 +14,8 @@ Suites (`--only`, comma-separated):
              with the routing index, without it, and in a one-route app
   requests   generated endpoints vs the same endpoints hand-written in FastAPI, under
              uvicorn, driven by wrk (bench/serving.py); JWT overhead
+  inprocess  the same endpoints called over bare ASGI in one process (bench/inprocess.py):
+             the applications' own cost per request, steadier on a loaded machine
   contract   `specfirst test` against the example services: schemathesis cases per second
   binding    a handler call through the typed routes class vs the string lookup it replaced
 
@@ -42,6 +44,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 from binding import bench_binding  # noqa: E402
 from codegen import bench_generate, bench_validate  # noqa: E402
 from contract_speed import bench_contract  # noqa: E402
+from inprocess import bench_inprocess  # noqa: E402
 from routing import bench_routing  # noqa: E402
 from serving import bench_requests  # noqa: E402
 from startup import bench_startup  # noqa: E402
@@ -67,8 +70,12 @@ SUITES: dict[str, tuple[str, Callable[[list[Path], Path], Rows]]] = {
         bench_routing,
     ),
     "requests": (
-        "Requests: generated vs hand-written FastAPI (target ratio >= 0.9)",
+        "Requests: generated vs hand-written FastAPI under uvicorn + wrk (target ratio >= 1.0)",
         bench_requests,
+    ),
+    "inprocess": (
+        "Requests in process: generated vs hand-written FastAPI over bare ASGI (target >= 1.0)",
+        bench_inprocess,
     ),
     "contract": ("Contract tests: schemathesis cases per second", bench_contract),
     "binding": (
