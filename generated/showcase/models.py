@@ -438,6 +438,3 @@ class GetBookCitationStyleParam(StrEnum):
     APA = "apa"
     MLA = "mla"
     CHICAGO = "chicago"
-
-
-Category.model_rebuild()

@@ -84,3 +84,27 @@ def test_route_endpoints_carry_real_annotations() -> None:
     assert routes
     for route in routes:
         assert route.endpoint.__annotations__ == {"request": Request, "return": Response}
+
+
+RECURSIVE = """
+from showcase import models
+
+print(models.Category.__pydantic_complete__)
+tree = {"slug": "a", "name": "A", "parent_slug": None, "book_count": 1,
+        "children": [{"slug": "b", "name": "B", "parent_slug": "a", "book_count": 0,
+                      "children": []}]}
+print(models.Category.model_validate(tree).children[0].slug)
+"""
+
+
+def test_recursive_models_are_not_built_at_import_and_still_validate() -> None:
+    """No `Model.model_rebuild()` at import: it built every model the call reached."""
+    assert ".model_rebuild()" not in (GENERATED / "showcase" / "models.py").read_text()
+    done = subprocess.run(
+        [sys.executable, "-c", RECURSIVE],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "b"]
