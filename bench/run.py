@@ -18,6 +18,7 @@ Suites (`--only`, comma-separated):
              the applications' own cost per request, steadier on a loaded machine
   contract   `specfirst test` against the example services: schemathesis cases per second
   binding    a handler call through the typed routes class vs the string lookup it replaced
+  client     the generated client's call vs a hand-written httpx call over 127.0.0.1
 
 Contracts are the large ones in ../shared/corpus/large. Peers run from their own virtualenv,
 made by `bench/peers.sh` (they pin an older datamodel-code-generator; OpenAPI Generator needs
@@ -42,6 +43,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 from binding import bench_binding  # noqa: E402
+from client_overhead import bench_client  # noqa: E402
 from codegen import bench_generate, bench_validate  # noqa: E402
 from contract_speed import bench_contract  # noqa: E402
 from inprocess import bench_inprocess  # noqa: E402
@@ -81,6 +83,10 @@ SUITES: dict[str, tuple[str, Callable[[list[Path], Path], Rows]]] = {
     "binding": (
         "Binding: typed routes class vs string lookup per request (target old/new >= 1.0)",
         bench_binding,
+    ),
+    "client": (
+        "Client: generated httpx client vs a hand-written httpx call (target overhead < 10 %)",
+        bench_client,
     ),
 }
 

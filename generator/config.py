@@ -19,12 +19,20 @@ class Contract:
 
 @dataclass(frozen=True)
 class ProjectConfig:
-    """`[tool.specfirst]`: `specs` (folder of contracts) and `output` (folder of packages)."""
+    """`[tool.specfirst]`: `specs` (folder of contracts), `output` (folder of packages), `tests`
+    (where `specfirst scaffold` writes contract-test modules) and `apps`."""
 
     root: Path
     specs: Path
     output: Path
     apps: dict[str, str] = field(default_factory=dict)  # contract stem -> "module:factory"
+    client: bool = False  # `client = true`: generate the typed client beside each package
+    tests: Path | None = None  # None: root / "tests"
+
+    @property
+    def tests_folder(self) -> Path:
+        """The folder for contract-test modules (`tests` in `[tool.specfirst]`, default tests/)."""
+        return self.tests if self.tests is not None else self.root / "tests"
 
     @classmethod
     def from_pyproject(cls, start: Path | None = None) -> ProjectConfig:
@@ -47,6 +55,8 @@ class ProjectConfig:
             specs=root / str(section.get("specs", "specs")),
             output=root / str(section.get("output", "generated")),
             apps={str(k): str(v) for k, v in apps.items()} if isinstance(apps, dict) else {},
+            client=section.get("client") is True,
+            tests=root / str(section.get("tests", "tests")),
         )
 
     def contracts(self) -> list[Contract]:

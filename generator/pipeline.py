@@ -65,6 +65,7 @@ class Generated:
     files: dict[str, str] = field(default_factory=dict)
     report: WriteReport | None = None
     skipped: bool = False  # inputs and outputs matched the stamp: nothing was redone
+    client_report: WriteReport | None = None  # the client package's, when one was asked for
 
 
 def contract_label(path: Path, root: Path | None = None) -> str:
@@ -143,9 +144,24 @@ def rename_warnings(
     ]
 
 
-def generate_contract(path: Path, output: Path, *, label: str, check: bool = False) -> Generated:
-    """The whole pipeline for one contract; with `check`, compare with disk instead of writing."""
-    if not check and up_to_date(output, label):
+def client_folder(output: Path) -> Path:
+    """Where the client package of a service package goes: beside it, `<name>_client`.
+
+    >>> client_folder(Path("generated/users")).as_posix()
+    'generated/users_client'
+    """
+    return output.with_name(output.name + "_client")
+
+
+def generate_contract(
+    path: Path, output: Path, *, label: str, check: bool = False, client: bool = False
+) -> Generated:
+    """The whole pipeline for one contract; with `check`, compare with disk instead of writing.
+
+    With `client`, the typed client package is generated too, into `client_folder(output)`.
+    """
+    current = up_to_date(output, label) and (not client or up_to_date(client_folder(output), label))
+    if not check and current:
         return Generated(Checked(path, None), report=WriteReport(), skipped=True)
     # Imported here so `specfirst validate` does not pay for the code generators' imports.
     from generator.emit.models import ModelGenerationError, start_models
@@ -169,6 +185,15 @@ def generate_contract(path: Path, output: Path, *, label: str, check: bool = Fal
             )
             return Generated(checked)
     checked.diagnostics.extend(plan_warnings(ir.models, spec))
-    stamp = make_stamp(output, label, spec.files or [path], files)
+    inputs = spec.files or [path]
+    stamp = make_stamp(output, label, inputs, files)
     report = write_files(output, files, check=check, stamp=stamp)
-    return Generated(checked, files, report)
+    client_report = None
+    if client:
+        from generator.emit.client import emit_client
+
+        folder = client_folder(output)
+        client_files = format_files(emit_client(ir, files["models.py"]))
+        client_stamp = make_stamp(folder, label, inputs, client_files)
+        client_report = write_files(folder, client_files, check=check, stamp=client_stamp)
+    return Generated(checked, files, report, client_report=client_report)

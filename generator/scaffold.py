@@ -3,7 +3,9 @@
 `specfirst scaffold CONTRACT -o DIR` writes `DIR/<tag>.py` with a class `<Tag>Impl` per tag,
 subclassing the generated Protocol (so mypy reports a method whose signature no longer matches
 the contract on that method's own line), and `DIR/__init__.py` with `create_app()`. A file that
-exists is never rewritten: methods the contract gained are appended to the class.
+exists is never rewritten: methods the contract gained are appended to the class. A method
+whose operation is gone is reported (`orphans.py`), a renamed operation's method is renamed
+on request, and `RECORD` remembers which operation each method stands for.
 """
 
 from __future__ import annotations
@@ -13,11 +15,21 @@ from pathlib import Path
 
 from generator.format import sort_imports
 from generator.ir.nodes import Api, Tag
+from generator.orphans import (
+    RECORD,
+    Orphan,
+    Past,
+    find_orphans,
+    owners,
+    read_record,
+    record_text,
+    rename_methods,
+)
 from generator.pipeline import Checked, api_of, check_contract
+from generator.scaffold_tests import ContractTests, scaffold_contract_tests
 from generator.stub_merge import merge_methods
 
 INIT = "__init__.py"
-TEST = "test_contract.py"  # the developer's contract tests (schemathesis in-process), written once
 
 
 @dataclass(frozen=True)
@@ -47,11 +59,13 @@ class ScaffoldReport:
     added: list[Added] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    orphans: list[Orphan] = field(default_factory=list)  # methods no operation is named after
+    renamed: list[Orphan] = field(default_factory=list)  # orphans renamed (`--rename`)
 
     @property
     def changed(self) -> bool:
-        """True when a file was created or added to."""
-        return bool(self.created or self.added)
+        """True when a file was created, added to or had a method renamed."""
+        return bool(self.created or self.added or self.renamed)
 
 
 @dataclass
@@ -61,6 +75,7 @@ class Scaffolded:
     checked: Checked
     report: ScaffoldReport | None = None
     files: dict[str, str] = field(default_factory=dict)
+    tests: ContractTests | None = None  # the contract-test module, when a tests folder was given
 
 
 def impl_name(protocol: str) -> str:
@@ -77,11 +92,8 @@ def stub_of(tag: Tag) -> Stub:
     return Stub(module=tag.module, impl=impl_name(tag.protocol), protocol=tag.protocol)
 
 
-def render_stubs(api: Api, package: str, test_module: str | None = None) -> dict[str, str]:
-    """Every stub file as it would be written today, formatted; keyed by relative path.
-
-    `test_module` is the source of a pytest module running the contract tests, if any.
-    """
+def render_stubs(api: Api, package: str) -> dict[str, str]:
+    """Every stub file as it would be written today, formatted; keyed by relative path."""
     from generator.emit.render import render
     from generator.format import format_files
 
@@ -93,18 +105,28 @@ def render_stubs(api: Api, package: str, test_module: str | None = None) -> dict
     }
     stubs = [stub_of(tag) for tag in api.tags]
     files[INIT] = render("scaffold_init.py.jinja", api=api, package=package, stubs=stubs)
-    if test_module is not None:
-        files[TEST] = test_module
     # Sorted again so the generated package is first-party, as in the project that imports it.
     return sort_imports(format_files(files), first_party=package.split(".", 1)[0])
 
 
 def plan_scaffold(
-    api: Api, fresh: dict[str, str], existing: dict[str, str], package: str
+    api: Api,
+    fresh: dict[str, str],
+    existing: dict[str, str],
+    package: str,
+    *,
+    rename: bool = False,
+    label: str = "",
 ) -> tuple[dict[str, str], ScaffoldReport]:
-    """Decide what to write: absent files whole, missing methods appended to existing ones."""
+    """Decide what to write: absent files whole, missing methods appended to existing ones.
+
+    An orphaned method is reported; one whose operation was renamed is renamed when `rename`,
+    and otherwise no stub is appended for the new name (the user renames the method instead).
+    """
     report = ScaffoldReport()
     writes: dict[str, str] = {}
+    past = read_record(existing.get(RECORD))
+    current = owners((impl_name(tag.protocol), tag.operations) for tag in api.tags)
     for tag in api.tags:
         stub = stub_of(tag)
         name = f"{stub.module}.py"
@@ -117,23 +139,46 @@ def plan_scaffold(
                     f"create_service in {INIT}"
                 )
             continue
-        merged = merge_methods(existing[name], fresh[name], stub.impl, first_party=package)
+        source = existing[name]
+        orphans = find_orphans(source, name, stub.impl, current, past)
+        if rename:
+            source, renamed = rename_methods(source, orphans)
+            report.renamed += renamed
+            orphans = [o for o in orphans if o not in renamed]
+        report.orphans += orphans
+        awaited = frozenset(filter(None, (o.rename_to for o in orphans)))
+        merged = merge_methods(source, fresh[name], stub.impl, first_party=package, skip=awaited)
         if merged.problem:
             report.notes.append(f"{name}: {merged.problem}")
         if merged.added:
-            writes[name] = merged.text
             report.added.append(Added(name, stub.impl, merged.added, merged.imports))
+        if merged.added or merged.text != existing[name]:
+            writes[name] = merged.text
         elif not merged.problem:
             report.unchanged.append(name)
-    for once in (INIT, TEST):  # written when absent, never touched again
-        if once not in fresh:
-            continue
-        if once in existing:
-            report.unchanged.append(once)
-        else:
-            writes[once] = fresh[once]
-            report.created.append(once)
+    if INIT in existing:  # written when absent, never touched again
+        report.unchanged.append(INIT)
+    else:
+        writes[INIT] = fresh[INIT]
+        report.created.append(INIT)
+    record = _record(api, past, report.orphans, label)
+    if existing.get(RECORD) != record:
+        writes[RECORD] = record
     return writes, report
+
+
+def _record(api: Api, past: dict[str, Past], orphans: list[Orphan], label: str) -> str:
+    """Which operation each method stands for now; an orphan keeps its entry until resolved."""
+    entries = {
+        f"{impl_name(tag.protocol)}.{op.name}": Past.of(op)
+        for tag in api.tags
+        for op in tag.operations
+    }
+    for orphan in orphans:
+        key = f"{orphan.impl}.{orphan.method}"
+        if key in past:
+            entries.setdefault(key, past[key])
+    return record_text(label, entries)
 
 
 def write_stubs(root: Path, writes: dict[str, str], created: list[str]) -> None:
@@ -153,25 +198,35 @@ def read_existing(root: Path, names: list[str]) -> dict[str, str]:
     }
 
 
-def scaffold_contract(path: Path, output: Path, *, package: str, label: str) -> Scaffolded:
-    """Check the contract, render today's stubs and add what `output` lacks."""
+def scaffold_contract(
+    path: Path,
+    output: Path,
+    *,
+    package: str,
+    label: str,
+    rename: bool = False,
+    tests: Path | None = None,
+    root: Path | None = None,
+) -> Scaffolded:
+    """Check the contract, render today's stubs and add what `output` lacks (`plan_scaffold`).
+
+    With `tests`, the contract-test module goes there too (`scaffold_tests.py`), importing the
+    stubs package by its path below the project `root` (default: the cwd).
+    """
     checked = check_contract(path)
     if not checked.ok() or checked.spec is None:
         return Scaffolded(checked)
     api = api_of(checked.spec, label=label, package=package.rsplit(".", 1)[-1])
-    fresh = render_stubs(api, package, _contract_tests(label, package, output))
-    existing = read_existing(output, list(fresh))
-    writes, report = plan_scaffold(api, fresh, existing, package)
+    fresh = render_stubs(api, package)
+    existing = read_existing(output, [*fresh, RECORD])
+    writes, report = plan_scaffold(api, fresh, existing, package, rename=rename, label=label)
     write_stubs(output, writes, report.created)
-    return Scaffolded(checked, report, writes)
-
-
-def _contract_tests(label: str, package: str, output: Path) -> str | None:
-    """The pytest module for the stubs' own package, when `output` is importable from the cwd."""
-    from generator.contract.pytest_module import render_pytest_module
-
-    stubs = default_package(output, Path.cwd())
-    return render_pytest_module(label, package, f"{stubs}:create_app") if stubs else None
+    contract_tests = None
+    if tests is not None:
+        contract_tests = scaffold_contract_tests(
+            path, label=label, package=package, stubs=output, tests=tests, root=root or Path.cwd()
+        )
+    return Scaffolded(checked, report, writes, contract_tests)
 
 
 def default_package(generated: Path, root: Path) -> str | None:

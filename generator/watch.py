@@ -49,9 +49,13 @@ def watch_contract(
     label: str,
     stop: threading.Event | None = None,
     debounce_ms: int = 300,
+    client: bool = False,
 ) -> Iterator[Run]:
-    """Yield a run now and one after each change, until `stop` is set (or Ctrl-C)."""
-    run = Run(generate_contract(contract, output, label=label))
+    """Yield a run now and one after each change, until `stop` is set (or Ctrl-C).
+
+    With `client`, each run regenerates the client package beside `output` too.
+    """
+    run = Run(generate_contract(contract, output, label=label, client=client))
     yield run
     files = watched_files(contract, run.generated)
     while stop is None or not stop.is_set():
@@ -67,7 +71,7 @@ def watch_contract(
             recursive=False,
         ):
             changed = tuple(sorted({Path(name) for _, name in changes}))
-            run = Run(generate_contract(contract, output, label=label), changed)
+            run = Run(generate_contract(contract, output, label=label, client=client), changed)
             yield run
             now = watched_files(contract, run.generated)
             if now != files:  # a reference was added or dropped: watch the new set

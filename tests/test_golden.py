@@ -21,12 +21,16 @@ def test_generated_code_is_current(contract: object) -> None:
     from generator.config import Contract
 
     assert isinstance(contract, Contract)
+    label = contract_label(contract.spec, ROOT)
     result = generate_contract(
-        contract.spec, contract.output, label=contract_label(contract.spec, ROOT), check=True
+        contract.spec, contract.output, label=label, check=True, client=CONFIG.client
     )
     assert result.report is not None, [str(d.message) for d in result.checked.diagnostics]
-    assert not result.report.changed, (
-        "generated/ is stale; run `specfirst generate`:\n" + "".join(result.report.diffs)[:4000]
+    reports = [result.report] + ([result.client_report] if result.client_report else [])
+    assert CONFIG.client == (result.client_report is not None)
+    diffs = "".join(diff for report in reports for diff in report.diffs)
+    assert not any(r.changed for r in reports), (
+        "generated/ is stale; run `specfirst generate`:\n" + diffs[:4000]
     )
 
 

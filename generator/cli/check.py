@@ -19,12 +19,14 @@ def register(app: typer.Typer) -> None:
 def check(
     contracts: Annotated[
         list[Path] | None,
-        typer.Argument(help="Contracts to check (default: every contract in [tool.specfirst])."),
+        typer.Argument(
+            help="Contracts to check (default: every contract in the \\[tool.specfirst] specs folder)."
+        ),
     ] = None,
 ) -> None:
     """Is generated code current? Is every operation implemented? Do the app's routes match?
 
-    Applications are named per contract in `[tool.specfirst.apps]` (`users = "pkg.app:create_app"`).
+    Applications are named per contract in `\\[tool.specfirst.apps]` (`users = "pkg.app:create_app"`).
     Exit codes: 0 all good, 1 something stale, unimplemented or drifting, 2 usage error.
     """
     from generator.check import check_contract_package
@@ -44,6 +46,7 @@ def check(
             target.output,
             root=config.root,
             app_reference=config.apps.get(target.spec.stem),
+            client=config.client,
         )
         shown = (
             target.output.relative_to(config.root)
@@ -54,8 +57,9 @@ def check(
         if report is None:
             typer.echo(render_text(result.generated.checked.diagnostics))
             typer.echo(f"{shown}: the contract does not generate")
-        elif report.changed:
-            for diff in report.diffs:
+        elif result.stale:
+            client = result.generated.client_report
+            for diff in [*report.diffs, *(client.diffs if client is not None else [])]:
                 typer.echo(diff, nl=False)
             typer.echo(
                 f"{shown}: stale ({len(report.written)} changed, {len(report.removed)} to remove); run `specfirst generate`"

@@ -9,7 +9,7 @@ import typer
 
 from generator.cli.exits import ExitCode, fail
 from generator.config import ProjectConfig
-from generator.pipeline import contract_label
+from generator.pipeline import client_folder, contract_label
 from generator.report import render_text, summary_line
 from generator.watch import Run, watch_contract, watched_files
 
@@ -23,22 +23,24 @@ def watch(
     contract: Annotated[Path, typer.Argument(help="The contract to watch.")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Package folder (default: [tool.specfirst] output)."),
+        typer.Option("--output", "-o", help="Package folder (default: \\[tool.specfirst] output)."),
     ] = None,
 ) -> None:
     """Validate and regenerate now, then on every save of the contract or a file it references.
 
     Diagnostics print as they appear; Ctrl-C stops. The same as [bold]generate --watch[/bold].
     """
-    watch_loop(contract, output or ProjectConfig.from_pyproject().output / contract.stem)
+    config = ProjectConfig.from_pyproject()
+    watch_loop(contract, output or config.output / contract.stem, client=config.client)
 
 
-def watch_loop(contract: Path, output: Path) -> NoReturn:
+def watch_loop(contract: Path, output: Path, *, client: bool = False) -> NoReturn:
     """Render every run of `watch_contract` until Ctrl-C, then exit 0."""
     if not contract.parent.is_dir():
         fail(f"{contract.parent} is not a folder; nothing to watch")
     try:
-        for run in watch_contract(contract, output, label=contract_label(contract)):
+        label = contract_label(contract)
+        for run in watch_contract(contract, output, label=label, client=client):
             for line in run_lines(contract, output, run):
                 typer.echo(line)
     except KeyboardInterrupt:
@@ -60,6 +62,12 @@ def run_lines(contract: Path, output: Path, run: Run) -> list[str]:
         lines.append(
             f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
             f"{len(report.removed)} removed"
+        )
+    client = generated.client_report
+    if client is not None:
+        lines.append(
+            f"{client_folder(output)}: {len(client.written)} written, "
+            f"{len(client.unchanged)} unchanged, {len(client.removed)} removed"
         )
     count = len(watched_files(contract, generated)) - 1
     others = f" and {count} referenced file{'s' * (count != 1)}" if count else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -166,13 +166,13 @@ def compare_enum(old: SchemaView, new: SchemaView, direction: Direction) -> Iter
         text = f"enum [{values}] {'added' if added else 'removed'}"
         yield Finding(direction.rule(tightened=added), text, *where)
         return
-    for key in before.keys() - after.keys():
+    for key in [k for k in before if k not in after]:  # in contract order, whatever the hash seed
         yield Finding(
             f"{direction.value}-enum-value-removed",
             f"enum value {show(before[key])} removed",
             *where,
         )
-    for key in after.keys() - before.keys():
+    for key in [k for k in after if k not in before]:
         yield Finding(
             f"{direction.value}-enum-value-added", f"enum value {show(after[key])} added", *where
         )
@@ -267,6 +267,30 @@ def compare_text_constraints(
             yield Finding(rule, text, old.where(name), new.where(name))
 
 
+def compare_default(old: SchemaView, new: SchemaView, direction: Direction) -> Iterator[Finding]:
+    """`default` added, removed or changed: what a value left out means has moved.
+
+    In a request the server fills it in for clients that omit the value; in a response the
+    clients do (generated models default the field), so either way someone reads another value.
+    """
+    if _default(old, canonical) != _default(new, canonical):
+        where = old.where("default"), new.where("default")
+        text = f"default {_default(old, show) or 'none'} → {_default(new, show) or 'none'}"
+        yield Finding(f"{direction.value}-default-changed", text, *where)
+
+
+def _default(view: SchemaView, text: Callable[[Any], str]) -> str | None:
+    """The schema's `default` as `text` renders it (None when it has none; null is "null").
+
+    >>> _default(SchemaView("", keywords={"default": (None, "")}), show), _default(SchemaView(""), show)
+    ('null', None)
+    """
+    if "default" not in view.keywords:
+        return None
+    value = view.value("default")
+    return "null" if value is None else text(value)
+
+
 def compare_values(old: SchemaView, new: SchemaView, direction: Direction) -> list[Finding]:
     """Every keyword-level change between two schema views."""
     found = list(compare_types(old, new, direction))
@@ -275,4 +299,5 @@ def compare_values(old: SchemaView, new: SchemaView, direction: Direction) -> li
     found.extend(compare_enum(old, new, direction))
     found.extend(compare_bounds(old, new, direction))
     found.extend(compare_text_constraints(old, new, direction))
+    found.extend(compare_default(old, new, direction))
     return found

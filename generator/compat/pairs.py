@@ -8,6 +8,7 @@ from typing import Any
 from generator.compat.changes import Collector
 from generator.compat.keywords import Direction
 from generator.compat.schemas import SchemaDiffer
+from generator.compat.typenames import TypeNames
 from generator.compat.unchanged import Unchanged
 from generator.compat.views import Views
 from generator.spec.document import Spec
@@ -26,8 +27,8 @@ class Contracts:
     def from_specs(cls, old: Spec, new: Spec) -> Contracts:
         """Start a comparison of `old` with `new`."""
         old_views, new_views = Views(old.root), Views(new.root)
-        unchanged = Unchanged(old.root, new.root)
-        differs = {d: SchemaDiffer(old_views, new_views, d, unchanged) for d in Direction}
+        unchanged, names = Unchanged(old.root, new.root), TypeNames(old.root, new.root)
+        differs = {d: SchemaDiffer(old_views, new_views, d, unchanged, names) for d in Direction}
         return cls(old_views, new_views, Collector(old, new), differs)
 
 
@@ -64,19 +65,20 @@ class OperationPair:
         new_pointer: str | None,
         anchors: tuple[str, str] = ("", ""),
     ) -> None:
-        """Report every change between two schemas, once per operation and direction.
+        """Report every change between two schemas as one finding wherever it is reached.
 
         A missing schema stands for "anything" (located at `anchors`). A change in a shared
-        component reached twice (by two media types, two responses or two properties of the
-        same type) is reported at the first place it is reached.
+        component reached from several operations (or twice in one) is one finding, named
+        at the first place that reaches it, the others listed in its `also`.
         """
         differ = self.contracts.differs[direction]
         for change in differ.compare_optional(old_pointer, new_pointer, anchors):
-            self.contracts.collector.add(
+            self.contracts.collector.merge(
                 change.rule,
                 f"{self.label} {where}: {change.text()}",
                 change.old_pointer,
                 change.new_pointer,
                 operation=self.label,
-                key=f"{self.label}\n{direction}\n{change.detail}",
+                place=f"{self.label} {where}",
+                key=change.detail,
             )

@@ -63,6 +63,7 @@ def render_json(changes: Sequence[Change], old: str, new: str) -> str:
                 "level": c.level.value,
                 "operation": c.operation,
                 "message": c.message,
+                "also": list(c.also),
                 "old": _location(c.old, c.old_pointer),
                 "new": _location(c.new, c.new_pointer),
             }

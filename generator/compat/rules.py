@@ -42,7 +42,18 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("path-added", _I, "a new path"),
     Rule("operation-added", _I, "a new operation on an existing path"),
     Rule("path-parameter-renamed", _I, "a path parameter has a new name (same URL shape)"),
-    Rule("operation-id-changed", _W, "operationId changed (generated code names change)"),
+    Rule(
+        "operation-id-changed",
+        _B,
+        "operationId changed: the implementation's method must be renamed (until then the "
+        "operation answers 501) and generated clients' methods change name",
+    ),
+    Rule(
+        "generated-type-renamed",
+        _B,
+        "a value's generated Python type has another name: implementation code naming it breaks "
+        "(the wire is unchanged)",
+    ),
     Rule("operation-deprecated", _I, "an operation is now deprecated"),
     Rule("description-changed", _I, "only a description, summary or title changed"),
     # Request parameters.
@@ -82,6 +93,14 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("request-enum-value-added", _I, "a new accepted request enum value"),
     Rule("request-constraint-loosened", _I, "a request constraint is more permissive"),
     Rule("request-schema-branch-added", _I, "a new oneOf/anyOf request alternative"),
+    Rule("request-default-changed", _W, "a request value's default changed (clients that omit it)"),
+    Rule(
+        "discriminator-changed",
+        _B,
+        "the discriminator's property, or the schema one of its values selects, changed",
+    ),
+    Rule("request-discriminator-value-removed", _B, "a discriminator value is no longer accepted"),
+    Rule("request-discriminator-value-added", _I, "a new accepted discriminator value"),
     # Responses.
     Rule("response-status-removed", _B, "a documented response status is gone"),
     Rule("response-media-type-removed", _B, "a response media type is gone"),
@@ -104,6 +123,17 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("response-enum-value-removed", _I, "a response enum value is no longer sent"),
     Rule("response-constraint-tightened", _I, "a response constraint is stricter"),
     Rule("response-schema-branch-removed", _I, "a oneOf/anyOf response alternative is gone"),
+    Rule(
+        "response-default-changed",
+        _W,
+        "a response value's default changed (what omitting it means)",
+    ),
+    Rule(
+        "response-discriminator-value-added",
+        _W,
+        "a response may carry a discriminator value clients never saw",
+    ),
+    Rule("response-discriminator-value-removed", _I, "a discriminator value is no longer sent"),
     # Security.
     Rule("security-added", _B, "a public operation now requires credentials"),
     Rule("security-scopes-added", _B, "an operation requires more OAuth2/OIDC scopes"),

@@ -9,8 +9,16 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, replace
 
-from generator.compat.branches import branch_key, match_branches
-from generator.compat.keywords import Direction, compare_values, show
+from generator.compat.branches import branch_key, compare_discriminator, match_branches
+from generator.compat.keywords import (
+    Direction,
+    Finding,
+    compare_types,
+    compare_values,
+    disjoint_types,
+    show,
+)
+from generator.compat.typenames import TypeNames
 from generator.compat.unchanged import Unchanged
 from generator.compat.views import SchemaView, Views
 
@@ -75,10 +83,16 @@ class SchemaDiffer:
     """
 
     def __init__(
-        self, old: Views, new: Views, direction: Direction, unchanged: Unchanged | None = None
+        self,
+        old: Views,
+        new: Views,
+        direction: Direction,
+        unchanged: Unchanged | None = None,
+        names: TypeNames | None = None,
     ) -> None:
         self.old, self.new, self.direction = old, new, direction
         self.unchanged = unchanged or Unchanged(old.root, new.root)
+        self.names = names or TypeNames(old.root, new.root)
         self._memo: dict[tuple[str, str], Local] = {}
         self._walks: dict[tuple[str, str], list[SchemaChange]] = {}
 
@@ -133,6 +147,16 @@ class SchemaDiffer:
         """The pair's own changes, and the subschema pairs that may hide more."""
         changes: list[SchemaChange] = []
         edges: list[Edge] = []
+        renamed = self.names.renamed(old.pointer, new.pointer)
+        if renamed is not None:
+            detail = f"generated type {renamed[0]!r} → {renamed[1]!r}"
+            changes.append(
+                SchemaChange("generated-type-renamed", (), detail, old.pointer, new.pointer)
+            )
+        if disjoint_types(old, new):  # string → object: what lies below is not a change of it
+            changes.extend(_change(f) for f in compare_types(old, new, self.direction))
+            return Local(tuple(changes), ())
+        changes.extend(_change(f) for f in compare_discriminator(old, new, self.direction))
         old_branches, new_branches = old.one_of or old.any_of, new.one_of or new.any_of
         if bool(old_branches) == bool(new_branches):  # else only the alternatives compare
             self._own(old, new, changes, edges)
@@ -144,9 +168,7 @@ class SchemaDiffer:
     def _own(
         self, old: SchemaView, new: SchemaView, changes: list[SchemaChange], edges: list[Edge]
     ) -> None:
-        for finding in compare_values(old, new, self.direction):
-            where = finding.old_pointer, finding.new_pointer
-            changes.append(SchemaChange(finding.rule, (), finding.detail, *where))
+        changes.extend(_change(f) for f in compare_values(old, new, self.direction))
         for keyword in ("description", "title"):
             if old.value(keyword) != new.value(keyword):
                 where = old.where(keyword), new.where(keyword)
@@ -249,6 +271,11 @@ class SchemaDiffer:
         return SchemaChange(
             f"{side}-schema-branch-{verb}", (), f"{kind} alternative {shown} {verb}", old, new
         )
+
+
+def _change(finding: Finding) -> SchemaChange:
+    """A keyword-level finding as a change of the schema it was found in."""
+    return SchemaChange(finding.rule, (), finding.detail, finding.old_pointer, finding.new_pointer)
 
 
 def _key(view: SchemaView, pointer: str | None) -> str:

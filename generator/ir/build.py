@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from generator.ir.messages import build_bodies, build_responses
 from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecurityScheme, Tag
+from generator.ir.paging import build_paging
 from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping
 from generator.ir.security import SchemeKind, scheme_kind
@@ -142,6 +143,7 @@ class _Builder:
                 responses=responses,
                 security=_security(self.root, op, self.schemes),
                 success_status=_success(responses),
+                paging=build_paging(op, params, responses),
             )
         )
 

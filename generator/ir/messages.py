@@ -8,6 +8,7 @@ from typing import Any
 from generator.ir.nodes import Body, BodyKind, Header, Response
 from generator.ir.refs import as_mapping
 from generator.ir.schema_sites import status_name
+from generator.ir.streams import response_stream
 from generator.ir.types import scalar_annotation
 from generator.naming import Namespace, snake_name
 from generator.spec.pointers import deref, join_pointer
@@ -99,6 +100,7 @@ def build_responses(
         response = as_mapping(node)
         status = int(key) if key.isdigit() else None
         media_type, kind, annotation, schema_ptr = _response_body(root, response, ptr, types)
+        stream, item = response_stream(root, response, ptr, types)
         built.append(
             Response(
                 status=status,
@@ -110,6 +112,8 @@ def build_responses(
                 headers=_headers(root, response, ptr, types),
                 key=key,
                 schema_pointer=schema_ptr,
+                stream=stream,
+                item_annotation=item,
             )
         )
     return tuple(built)

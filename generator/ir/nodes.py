@@ -93,6 +93,13 @@ class Body:
     encoding: tuple[tuple[str, str], ...] = ()  # (part, contentType) from `encoding`
 
 
+class StreamKind(enum.StrEnum):
+    """A response that is a sequence of items (issue 21, item 3)."""
+
+    SSE = "sse"  # text/event-stream: each event's `data` is one item
+    NDJSON = "ndjson"  # application/x-ndjson, application/jsonl: one JSON item per line
+
+
 @dataclass(frozen=True)
 class Header:
     """A documented response header: wire name, keyword name on the result class, type."""
@@ -117,6 +124,8 @@ class Response:
     headers: tuple[Header, ...] = ()
     key: str = ""  # the status as the contract writes it: "200", "4XX", "default"
     schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
+    stream: StreamKind | None = None  # set when one of its media types streams items
+    item_annotation: str = "Any"  # the type of one streamed item (`ir/streams.py`)
 
     @property
     def status_code(self) -> int:
@@ -130,6 +139,22 @@ class SchemeUse:
 
     scheme: str  # identifier of the scheme in security.py
     scopes: tuple[str, ...]
+
+
+class PagingKind(enum.StrEnum):
+    """How the next page of a paginated operation is found."""
+
+    LINK = "link"  # RFC 8288 `Link: <...>; rel="next"` on the success response
+    CURSOR = "cursor"  # `x-specfirst-pagination`: a body field feeds a query parameter
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How an operation pages: where the next page's address or cursor comes from."""
+
+    kind: PagingKind
+    cursor: str = ""  # CURSOR: the query parameter's Python name
+    next_field: str = ""  # CURSOR: the success body's property (wire name) holding it
 
 
 @dataclass(frozen=True)
@@ -150,6 +175,7 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[tuple[SchemeUse, ...], ...]  # OR of ANDs; () = public
     success_status: int
+    paging: Paging | None = None  # set where the contract marks pagination (`ir/paging.py`)
 
     @property
     def result_union(self) -> str:

@@ -77,12 +77,19 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
     Rule("ref-remote", _L, _E, "a `$ref` to `file://` or the network: refused unread"),
     Rule("ref-cycle", _L, _E, "references with no structure in between (A is B is A), named"),
+    Rule(
+        "swagger2-unconverted",
+        _L,
+        _W,
+        "Swagger 2.0 (converted to OpenAPI 3.0.3 on loading): something with no 3.0 "
+        "equivalent, such as `collectionFormat: tsv`, located in the original file",
+    ),
     # Validation: the OpenAPI standard, then our own rules (generator/spec/rules/).
     Rule(
         "swagger-unsupported",
         _V,
         _E,
-        "Swagger 2.0: convert to OpenAPI 3 first (swagger2openapi, Swagger Editor)",
+        "a Swagger version other than 2.0 (2.0 is converted on loading): convert it to OpenAPI 3",
     ),
     Rule("not-openapi", _V, _E, "no `openapi` key, or a top level that is no mapping"),
     Rule("unsupported-version", _V, _E, "a version other than 3.0, 3.1 or 3.2 (or not a string)"),
@@ -191,6 +198,13 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
     Rule("not-generated", _V, _W, "webhooks and callbacks are described but not generated"),
     Rule(
+        "pagination-marker",
+        _V,
+        _W,
+        "an `x-specfirst-pagination` the generated client cannot follow: `cursor` must name a "
+        "query parameter of the operation and `next` a property of its success body",
+    ),
+    Rule(
         "no-responses",
         _V,
         _W,
@@ -280,6 +294,13 @@ CATALOGUE: tuple[Rule, ...] = (
     # `specfirst check`, beside drift (see `specfirst drift`).
     Rule("unimplemented", _C, _E, "an operation the app serves with a stub, or not at all"),
     Rule("app-load", _C, _E, "the app named in `[tool.specfirst.apps]` cannot be built"),
+    Rule(
+        "orphaned-method",
+        _C,
+        _E,
+        "an implementation method no operation is named after (its operation was removed, or "
+        "renamed: the message names the method to rename it to)",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

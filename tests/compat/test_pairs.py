@@ -40,10 +40,8 @@ CASES: dict[str, set[tuple[str, str]]] = {
     "request-pattern-added": {("request-constraint-tightened", BREAKING)},
     "request-format-added": {("request-constraint-tightened", BREAKING)},
     "request-property-enum-added": {("request-constraint-tightened", BREAKING)},
-    "shared-enum-value-removed": {
-        ("request-enum-value-removed", BREAKING),
-        ("response-enum-value-removed", INFO),
-    },
+    # One change, one finding: where requests and responses both see it, the worse effect.
+    "shared-enum-value-removed": {("request-enum-value-removed", BREAKING)},
     "request-type-narrowed": {("request-type-changed", BREAKING)},
     "request-additional-properties-closed": {("request-additional-properties-closed", BREAKING)},
     "request-nullable-removed": {("request-nullable-removed", BREAKING)},
@@ -51,10 +49,7 @@ CASES: dict[str, set[tuple[str, str]]] = {
     "request-body-made-required": {("request-body-made-required", BREAKING)},
     "request-body-added-required": {("request-body-added-required", BREAKING)},
     "request-oneof-branch-removed": {("request-schema-branch-removed", BREAKING)},
-    "recursive-schema": {
-        ("request-constraint-tightened", BREAKING),
-        ("response-constraint-tightened", INFO),
-    },
+    "recursive-schema": {("request-constraint-tightened", BREAKING)},
     "mutual-recursion": {("request-constraint-tightened", BREAKING)},
     "response-property-removed": {("response-property-removed", BREAKING)},
     "response-property-made-optional": {("response-property-made-optional", BREAKING)},
@@ -63,6 +58,10 @@ CASES: dict[str, set[tuple[str, str]]] = {
     "security-added": {("security-added", BREAKING)},
     "security-scopes-added": {("security-scopes-added", BREAKING)},
     "security-scheme-changed": {("security-scheme-changed", BREAKING)},
+    "array-item-type-changed": {("request-type-changed", BREAKING)},
+    "array-item-type-to-object": {("request-type-changed", BREAKING)},
+    "discriminator-mapping-changed": {("discriminator-changed", BREAKING)},
+    "discriminator-property-changed": {("discriminator-changed", BREAKING)},
     "component-refs": {  # parameters, bodies and responses behind $refs; several edits
         ("request-constraint-tightened", BREAKING),
         ("request-parameter-added-required", BREAKING),
@@ -72,10 +71,7 @@ CASES: dict[str, set[tuple[str, str]]] = {
         ("response-status-added", INFO),
     },
     # Warnings: compatible by default, failing under --fail-on warning.
-    "shared-enum-value-added": {
-        ("request-enum-value-added", INFO),
-        ("response-enum-value-added", WARNING),
-    },
+    "shared-enum-value-added": {("response-enum-value-added", WARNING)},
     "response-nullable-added": {("response-nullable-added", WARNING)},
     "response-max-length-raised": {("response-constraint-loosened", WARNING)},
     "response-oneof-branch-added": {("response-schema-branch-added", WARNING)},
@@ -83,7 +79,13 @@ CASES: dict[str, set[tuple[str, str]]] = {
     "request-parameter-removed": {("request-parameter-removed", WARNING)},
     "request-property-removed": {("request-property-removed", WARNING)},
     "response-header-removed": {("response-header-removed", WARNING)},
-    "operation-id-changed": {("operation-id-changed", WARNING)},
+    "operation-id-changed": {("operation-id-changed", BREAKING)},
+    "request-default-changed": {("request-default-changed", WARNING)},
+    "shared-default-changed": {("request-default-changed", WARNING)},
+    "response-default-changed": {("response-default-changed", WARNING)},
+    "discriminator-value-added": {("response-discriminator-value-added", WARNING)},
+    "inline-enum-to-component": {("generated-type-renamed", BREAKING)},
+    "component-renamed": {("generated-type-renamed", BREAKING)},
     # Compatible.
     "identical": set(),
     "request-parameter-added": {("request-parameter-added", INFO)},
@@ -93,6 +95,7 @@ CASES: dict[str, set[tuple[str, str]]] = {
     "request-property-added": {("request-property-added", INFO)},
     "read-only-property-required": set(),
     "response-property-added": {("response-property-added", INFO)},
+    "shared-optional-property-added": {("response-property-added", INFO)},
     "response-property-made-required": {("response-property-made-required", INFO)},
     "response-constraint-tightened": {("response-constraint-tightened", INFO)},
     "response-status-added": {("response-status-added", INFO)},
@@ -107,6 +110,27 @@ CASES: dict[str, set[tuple[str, str]]] = {
     "enum-type-made-explicit": set(),
     "request-format-widened": {("request-constraint-loosened", INFO)},
 }
+
+
+# Issue 22: each of these is one edit, and was several findings (one per use, per direction, or
+# per property of a schema that replaced a string) or none at all: it must be exactly one.
+ONE_FINDING = (
+    "array-item-type-changed",
+    "array-item-type-to-object",
+    "component-renamed",
+    "discriminator-mapping-changed",
+    "discriminator-property-changed",
+    "discriminator-value-added",
+    "inline-enum-to-component",
+    "recursive-schema",
+    "request-default-changed",
+    "response-default-changed",
+    "shared-default-changed",
+    "shared-enum-value-added",
+    "shared-enum-value-removed",
+    "shared-optional-property-added",
+    "shared-schema-max-length",
+)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -136,21 +160,49 @@ def test_classification_and_exit_codes(name: str) -> None:
     assert code == (1 if levels & {BREAKING, WARNING} else 0)
 
 
-def test_a_shared_schema_change_is_reported_once_per_operation_and_direction() -> None:
+@pytest.mark.parametrize("name", ONE_FINDING)
+def test_one_change_is_one_finding(name: str) -> None:
+    _, out = run("diff", *pair(name), "--format", "json")
+    assert len(json.loads(out)["changes"]) == 1, out
+
+
+def test_what_a_new_finding_says() -> None:
+    said = {}
+    for name in (
+        "shared-default-changed",
+        "inline-enum-to-component",
+        "discriminator-mapping-changed",
+    ):
+        _, out = run("diff", *pair(name), "--format", "json")
+        said[name] = json.loads(out)["changes"][0]["message"]
+    assert said["shared-default-changed"].startswith(
+        "GET /users parameter query 'role': schema default 'member' → 'admin' (also GET /users"
+    )
+    assert said["inline-enum-to-component"] == (
+        "POST /users request body: property 'species' generated type 'UserInputSpecies' → "
+        "'DogSpecies' (also PUT /users/{id} request body)"
+    )
+    assert said["discriminator-mapping-changed"] == (
+        "GET /pets response 200: schema discriminator value 'dog' selects 'Cat', was 'Dog'"
+    )
+
+
+def test_a_shared_schema_change_is_one_finding_naming_every_use() -> None:
     _, out = run("diff", *pair("shared-schema-max-length"), "--format", "json")
-    messages = [c["message"] for c in json.loads(out)["changes"]]
-    assert messages == [
-        "POST /users request body: property 'email' maxLength 254 → 100",
-        "PUT /users/{id} request body: property 'email' maxLength 254 → 100",
-    ]
+    (change,) = json.loads(out)["changes"]
+    assert change["message"] == (
+        "POST /users request body: property 'email' maxLength 254 → 100"
+        " (also PUT /users/{id} request body)"
+    )
+    assert change["also"] == ["PUT /users/{id} request body"]
 
 
 def test_each_change_is_located_in_both_files() -> None:
     old, new = pair("shared-enum-value-removed")
     _, out = run("diff", old, new, "--format", "json")
     change = json.loads(out)["changes"][0]
-    assert (
-        change["message"] == "GET /users parameter query 'role': schema enum value 'member' removed"
+    assert change["message"].startswith(
+        "GET /users parameter query 'role': schema enum value 'member' removed (also "
     )
     assert (change["old"]["file"], change["old"]["line"]) == (old, 103)
     assert (change["new"]["file"], change["new"]["line"]) == (new, 103)
@@ -170,6 +222,6 @@ def test_recursive_schemas_are_reported_at_every_operation_that_reaches_the_chan
     _, out = run("diff", *pair("mutual-recursion"), "--format", "json")
     messages = [c["message"] for c in json.loads(out)["changes"]]
     assert messages == [
-        "POST /teams request body: property 'name' maxLength 80 → 40",
-        "POST /people request body: property 'team.name' maxLength 80 → 40",
+        "POST /teams request body: property 'name' maxLength 80 → 40"
+        " (also POST /people request body)",
     ]

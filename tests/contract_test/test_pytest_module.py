@@ -15,13 +15,16 @@ from tests.contract_test.conftest import DATA
 ROOT = Path(__file__).parents[2]
 
 
-def _run_rendered(factory: str, packages: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _run_rendered(
+    factory: str, packages: Path, tmp_path: Path, *args: str, **variables: str
+) -> subprocess.CompletedProcess[str]:
     module = tmp_path / "test_notes_contract.py"
     module.write_text(render_pytest_module("specs/notes.yaml", "notes", factory))
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(packages), str(DATA)]),
+        "PYTHONPATH": os.pathsep.join([str(packages), str(DATA), str(tmp_path)]),
         "CONTRACT_MAX_EXAMPLES": "10",
+        **variables,
     }
     command = [
         sys.executable,
@@ -33,6 +36,7 @@ def _run_rendered(factory: str, packages: Path, tmp_path: Path) -> subprocess.Co
         "-W",
         "ignore::DeprecationWarning",
         str(module),
+        *args,
     ]
     return subprocess.run(
         command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
@@ -120,3 +124,61 @@ def test_rendered_module_fails_against_a_broken_implementation(
     assert result.returncode == 1
     assert "test_contract" in result.stdout
     assert "test_auth_matrix[GET /stats]" in result.stdout  # any API key accepted: 401 expected
+
+
+# Logs every request the app receives (method, path, query, body), in order.
+RECORDED = """\
+import os
+
+import notes_service
+
+
+def create_app():
+    inner = notes_service.create_app()
+
+    async def app(scope, receive, send):
+        body = []
+
+        async def recorded():
+            message = await receive()
+            body.append(message.get("body", b""))
+            return message
+
+        async def logged(message):
+            if message["type"] == "http.response.start":
+                with open(os.environ["RECORD_LOG"], "a") as log:
+                    line = (scope["method"], scope["path"], scope["query_string"], b"".join(body))
+                    log.write(repr(line) + "\\n")
+            await send(message)
+
+        await inner(scope, recorded if scope["type"] == "http" else receive, logged)
+
+    return app
+"""
+
+
+def test_the_stateful_phase_replays_the_same_scenarios(packages: Path, tmp_path: Path) -> None:
+    """Issue 22: schemathesis' state machine takes no seed from the config, so without
+    `@hypothesis.seed` each run explored different scenarios and the verdict could change."""
+    (tmp_path / "recorded_notes.py").write_text(RECORDED)
+
+    def requests(run: str, seed: str) -> str:
+        log = tmp_path / f"{run}.log"
+        result = _run_rendered(
+            "recorded_notes:create_app",
+            packages,
+            tmp_path,
+            "-k",
+            "Stateful",
+            CONTRACT_MAX_EXAMPLES="5",
+            CONTRACT_SEED=seed,
+            RECORD_LOG=str(log),
+        )
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+        assert "1 passed" in result.stdout
+        return log.read_text()
+
+    first = requests("first", "20240601")
+    assert first.count("\n") > 5
+    assert requests("second", "20240601") == first
+    assert requests("other", "7") != first  # the seed is what decides

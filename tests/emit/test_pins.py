@@ -33,6 +33,16 @@ def test_every_pin_is_the_range_in_pyproject() -> None:
 def test_committed_packages_pin_only_from_the_table() -> None:
     lines = {pin for pin in PINS.values()}
     for requirements in sorted(GENERATED.glob("*/requirements.txt")):
+        if requirements.parent.name.endswith("_client"):
+            continue  # a client package: see the test below
         listed = requirements.read_text(encoding="utf-8").splitlines()
         assert {PINS[name] for name in ALWAYS} <= set(listed), requirements
         assert set(listed) <= lines, requirements
+
+
+def test_committed_clients_need_httpx_httpx_sse_and_pydantic_only() -> None:
+    clients = sorted(GENERATED.glob("*_client/requirements.txt"))
+    assert clients, "no committed client package"
+    for requirements in clients:
+        listed = requirements.read_text(encoding="utf-8").splitlines()
+        assert listed == [PINS["httpx"], PINS["httpx-sse"], PINS["pydantic"]], requirements

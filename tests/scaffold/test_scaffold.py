@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
+from generator.orphans import RECORD
 from generator.pipeline import api_of, check_contract
-from generator.scaffold import impl_name, render_stubs, scaffold_contract
+from generator.scaffold import Scaffolded, impl_name, render_stubs, scaffold_contract
 from generator.stub_merge import merge_methods
 
 ROOT = Path(__file__).parents[2]
@@ -139,7 +140,7 @@ def test_a_second_run_writes_nothing(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     second = scaffold_contract(contract, tmp_path, package="generated.users", label="users")
     assert second.report is not None and not second.report.changed
-    assert sorted(second.report.unchanged) == sorted(before)
+    assert sorted(second.report.unchanged) == sorted(n for n in before if n != RECORD)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
@@ -155,12 +156,14 @@ def test_a_new_tag_gets_its_module_and_a_note_about_init(tmp_path: Path) -> None
     ]
 
 
-def test_the_command_reports_what_it_did(tmp_path: Path) -> None:
+def test_the_command_reports_what_it_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "impl"
     args = ["scaffold", str(SPECS / "users.yaml"), "-o", str(out), "--package", "generated.users"]
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
     assert f"created {out / 'users.py'}" in first.output.splitlines()
+    assert "created tests/test_users_contract.py" in first.output.splitlines()
     assert first.output.splitlines()[-1] == f"{out}: 5 created, 0 methods added, 0 unchanged"
     users = out / "users.py"
     text = users.read_text(encoding="utf-8")
@@ -171,6 +174,7 @@ def test_the_command_reports_what_it_did(tmp_path: Path) -> None:
     assert second.exit_code == 0, second.output
     assert second.output.splitlines() == [
         f"added to {users}: UsersImpl.delete_user",
+        "unchanged tests/test_users_contract.py",
         f"{out}: 0 created, 1 method added, 4 unchanged",
     ]
 
@@ -182,21 +186,41 @@ def test_the_command_needs_a_package_it_can_import(tmp_path: Path) -> None:
     assert "pass --package" in result.output
 
 
-def test_scaffold_writes_the_contract_test_module_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_scaffold_writes_the_contract_test_module_once(tmp_path: Path) -> None:
     contract = SPECS / "users.yaml"
-    first = scaffold_contract(
-        contract, tmp_path / "impl", package="generated.users", label="specs/users.yaml"
-    )
-    assert first.report is not None and "test_contract.py" in first.report.created
-    module = (tmp_path / "impl" / "test_contract.py").read_text()
+
+    def scaffold() -> Scaffolded:
+        return scaffold_contract(
+            contract,
+            tmp_path / "impl",
+            package="generated.users",
+            label="specs/users.yaml",
+            tests=tmp_path / "tests",
+            root=tmp_path,
+        )
+
+    first = scaffold()
+    assert first.report is not None and first.tests is not None and first.tests.created
+    assert first.tests.path == tmp_path / "tests" / "test_users_contract.py"
+    assert sorted(p.name for p in (tmp_path / "impl").iterdir() if p.name.startswith("test")) == []
+    module = first.tests.path.read_text()
     ast.parse(module)
     assert "generated.users" in module and "impl:create_app" in module
-    (tmp_path / "impl" / "test_contract.py").write_text(module + "\n# my own edits\n")
-    second = scaffold_contract(
-        contract, tmp_path / "impl", package="generated.users", label="specs/users.yaml"
+    first.tests.path.write_text(module + "\n# my own edits\n")
+    second = scaffold()
+    assert second.tests is not None and not second.tests.created
+    assert first.tests.path.read_text().endswith("# my own edits\n")
+
+
+def test_no_contract_tests_for_stubs_outside_the_project(tmp_path: Path) -> None:
+    result = scaffold_contract(
+        SPECS / "users.yaml",
+        tmp_path / "impl",
+        package="generated.users",
+        label="users",
+        tests=tmp_path / "tests",
+        root=tmp_path / "elsewhere",
     )
-    assert second.report is not None and "test_contract.py" in second.report.unchanged
-    assert (tmp_path / "impl" / "test_contract.py").read_text().endswith("# my own edits\n")
+    assert result.tests is not None and result.tests.path is None
+    assert result.tests.note is not None and "not an importable package" in result.tests.note
+    assert not (tmp_path / "tests").exists()

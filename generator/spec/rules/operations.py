@@ -1,4 +1,4 @@
-"""Operation rules: operationIds present and unique, no parameter listed twice.
+"""Operation rules: operationIds present and unique, no parameter listed twice, paging markers.
 
 OpenAPI 3.x, Operation Object: "The id MUST be unique among all operations described in the
 API" (callbacks and webhooks included); Parameter Object: "A unique parameter is defined by a
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from generator.diagnostics import Diagnostic
+from generator.ir.paging import EXTENSION
 from generator.naming import derived_operation_name
 from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract, Operation
@@ -24,6 +25,7 @@ def check_operations(contract: Contract) -> list[Diagnostic]:
         *_operation_ids(contract),
         *_duplicate_parameters(contract),
         *_parameter_refs(contract),
+        *_pagination_markers(contract),
     ]
 
 
@@ -84,4 +86,31 @@ def _parameter_refs(c: Contract) -> list[Diagnostic]:
             ):
                 message = f'$ref "{ref}" does not lead to a parameter (it has no "name" and "in")'
                 found.append(c.diag("ref-wrong-target", message, join_pointer(site, "$ref")))
+    return found
+
+
+def _pagination_markers(c: Contract) -> list[Diagnostic]:
+    """`x-specfirst-pagination` must name a query parameter (`cursor`) and a property (`next`).
+
+    The generated client pages by it (`generator/ir/paging.py`); a marker it cannot follow is
+    ignored there, so it is reported here instead of silently doing nothing.
+    """
+    found: list[Diagnostic] = []
+    for op in c.operations:
+        if EXTENSION not in op.node:
+            continue
+        marker = op.node[EXTENSION]
+        site = join_pointer(op.pointer, EXTENSION)
+        query = {p.name for p in c.parameters(op) if p.location == "query"}
+        if not isinstance(marker, dict):
+            problem = "must be an object with `cursor` and `next`"
+        elif not isinstance(marker.get("cursor"), str) or marker["cursor"] not in query:
+            names = ", ".join(sorted(query)) or "none"
+            problem = f"`cursor` must name one of its query parameters ({names})"
+        elif not isinstance(marker.get("next"), str) or not marker["next"]:
+            problem = "`next` must name the success body's property holding the next cursor"
+        else:
+            continue
+        message = f"{op.label}: {EXTENSION} {problem}; the client will not page by it"
+        found.append(c.diag("pagination-marker", message, site))
     return found

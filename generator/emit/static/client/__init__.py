@@ -1,0 +1,1 @@
+"""The generated client's runtime: httpx transport, parameter serialization, typed results."""
