@@ -3,7 +3,8 @@
 The client package (`<package>_client/`, `docs/client.md`) holds `client.py` (`AsyncClient`,
 `Client`, `Credentials`), `operations.py` (what each call sends and may receive),
 `results.py` (the service's result classes), `models.py` (the service's models.py, the same
-text) and `runtime/`, a verbatim copy of `static/client/`. It imports httpx, httpx-sse and pydantic only.
+text) and `runtime/`, a verbatim copy of `static/client/` and of `static/runtime/result.py`
+(the result classes' base). It imports httpx, httpx-sse and pydantic only.
 """
 
 from __future__ import annotations
