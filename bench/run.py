@@ -8,10 +8,14 @@ Suites (`--only`, comma-separated):
   generate   cold and unchanged `specfirst generate` vs fastapi-code-generator and
              OpenAPI Generator's python-fastapi: wall time (the best of two alternated
              cold runs per tool), peak memory, exit code
-  startup    import + create_app() of the generated package vs importing
-             fastapi-code-generator's main.py for the same contract
+  startup    a whole process importing the generated package, calling create_app() and
+             answering its first request vs `python -c 'import fastapi'` (bench/startup.py)
+  routing    in process: a request to the first and to the last route of each contract,
+             with the routing index, without it, and in a one-route app
   requests   generated endpoints vs the same endpoints hand-written in FastAPI, under
              uvicorn, driven by wrk (bench/serving.py); JWT overhead
+  inprocess  the same endpoints called over bare ASGI in one process (bench/inprocess.py):
+             the applications' own cost per request, steadier on a loaded machine
   contract   `specfirst test` against the example services: schemathesis cases per second
   binding    a handler call through the typed routes class vs the string lookup it replaced
   client     the generated client's call vs a hand-written httpx call over 127.0.0.1
@@ -42,7 +46,10 @@ from binding import bench_binding  # noqa: E402
 from client_overhead import bench_client  # noqa: E402
 from codegen import bench_generate, bench_validate  # noqa: E402
 from contract_speed import bench_contract  # noqa: E402
-from serving import bench_requests, bench_startup  # noqa: E402
+from inprocess import bench_inprocess  # noqa: E402
+from routing import bench_routing  # noqa: E402
+from serving import bench_requests  # noqa: E402
+from startup import bench_startup  # noqa: E402
 
 LARGE = ROOT.parent / "shared" / "corpus" / "large"
 RESULTS = HERE / "results"
@@ -57,12 +64,20 @@ SUITES: dict[str, tuple[str, Callable[[list[Path], Path], Rows]]] = {
         bench_generate,
     ),
     "startup": (
-        "Start-up: import + create_app() vs fastapi-code-generator's main.py",
+        "Start-up: whole process (import, create_app(), first request) vs `import fastapi`",
         bench_startup,
     ),
+    "routing": (
+        "Routing: the last route vs the first and vs a one-route app, in process (target <= 1.2)",
+        bench_routing,
+    ),
     "requests": (
-        "Requests: generated vs hand-written FastAPI (target ratio >= 0.9)",
+        "Requests: generated vs hand-written FastAPI under uvicorn + wrk (target ratio >= 1.0)",
         bench_requests,
+    ),
+    "inprocess": (
+        "Requests in process: generated vs hand-written FastAPI over bare ASGI (target >= 1.0)",
+        bench_inprocess,
     ),
     "contract": ("Contract tests: schemathesis cases per second", bench_contract),
     "binding": (

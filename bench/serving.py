@@ -1,6 +1,6 @@
 """Requests and start-up: a generated service vs the same endpoints hand-written in FastAPI.
 
-    .venv/bin/python bench/run.py --only requests,startup
+    .venv/bin/python bench/run.py --only requests
 
 Both apps run under uvicorn on 127.0.0.1 (one worker each, no access log, log level warning)
 at the same time on separate ports; wrk (Debian's `wrk`, one thread) in a separate process
@@ -22,11 +22,7 @@ rounds, 12 back-to-back 2 s pairs per secured endpoint (generated vs open, the o
 alternating, no warm-up: the servers are warm) give a second, tighter figure: the median pair
 and its quartiles.
 
-Start-up: `import <pkg>; create_app()` of the packages generated from the largest corpus
-contracts, in fresh interpreters, beside importing fastapi-code-generator's `main.py` for
-the same contract (its own virtualenv, `bench/peers.sh`) where it generates one.
-
-`bench_requests()` and `bench_startup()` are suites of bench/run.py.
+`bench_requests()` is a suite of bench/run.py (start-up: bench/startup.py).
 """
 
 from __future__ import annotations
@@ -217,43 +213,6 @@ async def main():
 
 
 asyncio.run(main())
-"""
-
-# FastAPI may build included routers lazily, so the first request (a 404: every route is
-# tried) is timed too, over bare ASGI without a client library.
-STARTUP_CHILD = """
-import asyncio, time
-t = time.perf_counter()
-import {pkg}
-app = {pkg}.create_app()
-created = time.perf_counter() - t
-
-
-def count(routes):
-    return sum(count(r.original_router.routes) if hasattr(r, "original_router") else 1
-               for r in routes)
-
-
-async def first_request():
-    scope = {{"type": "http", "asgi": {{"version": "3.0"}}, "http_version": "1.1",
-              "method": "GET", "scheme": "http", "path": "/__bench_missing__", "raw_path": b"",
-              "root_path": "", "query_string": b"", "headers": [], "server": ("x", 80),
-              "client": ("127.0.0.1", 1), "state": {{}}}}
-    sent = []
-
-    async def receive():
-        return {{"type": "http.request", "body": b"", "more_body": False}}
-
-    async def send(message):
-        sent.append(message)
-
-    await app(scope, receive, send)
-    return sent[0]["status"]
-
-
-t = time.perf_counter()
-status = asyncio.run(first_request())
-print(created, time.perf_counter() - t, count(app.routes), status)
 """
 
 BODY = json.dumps({"id": 7, "name": "widget", "price": 9.5, "tags": ["a", "b"]})
@@ -522,7 +481,7 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
                 "hand_rps": round(h["rps"]),
                 "ratio": round(statistics.median(ratios), 2),
                 "ratio_range": f"{min(ratios):.2f}-{max(ratios):.2f}",
-                "target": ">= 0.9",
+                "target": ">= 1.0",
                 "gen_p50_ms": round(g["p50"], 2),
                 "gen_p99_ms": round(g["p99"], 2),
                 "hand_p50_ms": round(h["p50"], 2),
@@ -558,68 +517,6 @@ def bench_requests_rows(seconds: float, c: int, rounds: int) -> tuple[list[dict]
             }
         )
     return rows, overhead
-
-
-# fastapi-code-generator's main.py imports `.models`: it is imported as the package `fcg`.
-FCG_STARTUP_CHILD = """
-import sys, time
-sys.path.insert(0, sys.argv[1])
-t = time.perf_counter()
-import fcg.main as main
-print(time.perf_counter() - t, len(main.app.routes))
-"""
-
-
-def _median_run(code: str, cwd: Path, *args: str, repeats: int = 3) -> list[str] | str:
-    """stdout words of the median run (by first number) of `code` in fresh interpreters."""
-    runs = []
-    for _ in range(repeats):
-        out = subprocess.run(
-            [PY, "-c", code, *args], cwd=cwd, capture_output=True, text=True, check=False
-        )
-        if out.returncode != 0:
-            return (out.stderr.strip().splitlines() or ["failed"])[-1][:160]
-        runs.append(out.stdout.split())
-    return sorted(runs, key=lambda words: float(words[0]))[len(runs) // 2]
-
-
-def bench_startup(contracts: list[Path], work: Path) -> list[dict[str, object]]:
-    """Import + create_app() of our package vs importing fastapi-code-generator's main.py.
-
-    Uses the outputs the generate suite left in `work/<contract>/` (ours in `pkg`,
-    fastapi-code-generator's in `fcg`); generates ours when they are missing.
-    """
-    from generator.pipeline import generate_contract
-
-    rows: list[dict[str, object]] = []
-    for contract in contracts:
-        folder = work / contract.stem
-        if not (folder / "pkg" / "__init__.py").is_file():
-            generate_contract(contract, folder / "pkg", label=contract.name)
-        if not (folder / "pkg" / "__init__.py").is_file():
-            rows.append({"contract": contract.name, "ours_s": "does not generate"})
-            continue
-        ours = _median_run(STARTUP_CHILD.format(pkg="pkg"), folder)
-        row: dict[str, object] = {"contract": contract.name}
-        if isinstance(ours, str):
-            row["ours_s"] = ours
-            rows.append(row)
-            continue
-        row |= {"routes": int(ours[2]), "ours_s": round(float(ours[0]), 2)}
-        row["first_request_s"] = round(float(ours[1]), 2)
-        fcg = folder / "fcg" / "main.py"
-        if fcg.is_file():
-            theirs = _median_run(FCG_STARTUP_CHILD, ROOT, str(folder))
-            if isinstance(theirs, str):
-                row["fcg_s"] = f"fails: {theirs}"
-            else:
-                row["fcg_s"] = round(float(theirs[0]), 2)
-                row["fcg_vs_ours"] = round(float(theirs[0]) / float(ours[0]), 2)
-        else:
-            row["fcg_s"] = "no output (fastapi-code-generator failed or not installed)"
-        row["target"] = "fcg / ours >= 1"
-        rows.append(row)
-    return rows
 
 
 def bench_requests(

@@ -6,36 +6,32 @@ The same classes as the service's results.py, built by the client from the respo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from . import models
+from .runtime.result import Result
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListBooksOk:
+class ListBooksOk(Result):
     """200: One page of books."""
 
     body: models.BookPage
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListBooksBadRequest:
+class ListBooksBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListBooksUnauthorized:
+class ListBooksUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListBooksTooManyRequests:
+class ListBooksTooManyRequests(Result):
     """429: Rate limit exceeded; retry after `Retry-After` seconds."""
 
     body: models.Error
@@ -43,15 +39,13 @@ class ListBooksTooManyRequests:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListBooksInternalServerError:
+class ListBooksInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookCreated:
+class CreateBookCreated(Result):
     """201: The book was added."""
 
     body: models.Book
@@ -60,50 +54,43 @@ class CreateBookCreated:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookBadRequest:
+class CreateBookBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookUnauthorized:
+class CreateBookUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookForbidden:
+class CreateBookForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookConflict:
+class CreateBookConflict(Result):
     """409: The request conflicts with the resource's current state; `code` says how."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookRequestEntityTooLarge:
+class CreateBookRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookUnsupportedMediaType:
+class CreateBookUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookTooManyRequests:
+class CreateBookTooManyRequests(Result):
     """429: Rate limit exceeded; retry after `Retry-After` seconds."""
 
     body: models.Error
@@ -111,267 +98,229 @@ class CreateBookTooManyRequests:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateBookInternalServerError:
+class CreateBookInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookOk:
+class GetBookOk(Result):
     """200: The book."""
 
     body: models.Book
     e_tag: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookNotModified:
+class GetBookNotModified(Result):
     """304: The book has not changed since the ETag in `If-None-Match`; no body."""
 
     e_tag: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookBadRequest:
+class GetBookBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookUnauthorized:
+class GetBookUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookNotFound:
+class GetBookNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookInternalServerError:
+class GetBookInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookOk:
+class ReplaceBookOk(Result):
     """200: The book was replaced."""
 
     body: models.Book
     e_tag: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookBadRequest:
+class ReplaceBookBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookUnauthorized:
+class ReplaceBookUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookForbidden:
+class ReplaceBookForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookNotFound:
+class ReplaceBookNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookConflict:
+class ReplaceBookConflict(Result):
     """409: The request conflicts with the resource's current state; `code` says how."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookPreconditionFailed:
+class ReplaceBookPreconditionFailed(Result):
     """412: `If-Match` does not hold the current ETag (code `etag_mismatch`); fetch the resource again."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookRequestEntityTooLarge:
+class ReplaceBookRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookUnsupportedMediaType:
+class ReplaceBookUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookInternalServerError:
+class ReplaceBookInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteBookNoContent:
+class DeleteBookNoContent(Result):
     """204: The book was removed."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteBookBadRequest:
+class DeleteBookBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteBookUnauthorized:
+class DeleteBookUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteBookForbidden:
+class DeleteBookForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteBookNotFound:
+class DeleteBookNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteBookConflict:
+class DeleteBookConflict(Result):
     """409: The request conflicts with the resource's current state; `code` says how."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteBookInternalServerError:
+class DeleteBookInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookCitationOk:
+class GetBookCitationOk(Result):
     """200: The citation, one line of UTF-8 text."""
 
     body: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookCitationBadRequest:
+class GetBookCitationBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookCitationUnauthorized:
+class GetBookCitationUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookCitationNotFound:
+class GetBookCitationNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBookCitationInternalServerError:
+class GetBookCitationInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookMediaOk:
+class ReplaceBookMediaOk(Result):
     """200: The media were stored; the body says where they are served from."""
 
     body: models.BookMedia
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookMediaBadRequest:
+class ReplaceBookMediaBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookMediaUnauthorized:
+class ReplaceBookMediaUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookMediaForbidden:
+class ReplaceBookMediaForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookMediaNotFound:
+class ReplaceBookMediaNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookMediaRequestEntityTooLarge:
+class ReplaceBookMediaRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookMediaUnsupportedMediaType:
+class ReplaceBookMediaUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplaceBookMediaInternalServerError:
+class ReplaceBookMediaInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadBookFileOk:
+class DownloadBookFileOk(Result):
     """200: The file."""
 
     body: bytes
@@ -379,36 +328,31 @@ class DownloadBookFileOk:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadBookFileBadRequest:
+class DownloadBookFileBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadBookFileUnauthorized:
+class DownloadBookFileUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadBookFileForbidden:
+class DownloadBookFileForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadBookFileNotFound:
+class DownloadBookFileNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadBookFileTooManyRequests:
+class DownloadBookFileTooManyRequests(Result):
     """429: Rate limit exceeded; retry after `Retry-After` seconds."""
 
     body: models.Error
@@ -416,69 +360,59 @@ class DownloadBookFileTooManyRequests:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadBookFileInternalServerError:
+class DownloadBookFileInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadBookFileNoContent:
+class UploadBookFileNoContent(Result):
     """204: The file was stored."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadBookFileBadRequest:
+class UploadBookFileBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadBookFileUnauthorized:
+class UploadBookFileUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadBookFileForbidden:
+class UploadBookFileForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadBookFileNotFound:
+class UploadBookFileNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadBookFileRequestEntityTooLarge:
+class UploadBookFileRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadBookFileUnsupportedMediaType:
+class UploadBookFileUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadBookFileInternalServerError:
+class UploadBookFileInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SearchBooksOk:
+class SearchBooksOk(Result):
     """200: The first page of matches."""
 
     body: models.BookPage
@@ -486,22 +420,19 @@ class SearchBooksOk:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SearchBooksBadRequest:
+class SearchBooksBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SearchBooksUnauthorized:
+class SearchBooksUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SearchBooksTooManyRequests:
+class SearchBooksTooManyRequests(Result):
     """429: Rate limit exceeded; retry after `Retry-After` seconds."""
 
     body: models.Error
@@ -509,101 +440,87 @@ class SearchBooksTooManyRequests:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SearchBooksInternalServerError:
+class SearchBooksInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListCategoriesOk:
+class ListCategoriesOk(Result):
     """200: The root categories, each with its descendants."""
 
     body: list[models.Category]
     content_language: Literal["en", "fr", "de"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListCategoriesBadRequest:
+class ListCategoriesBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListCategoriesInternalServerError:
+class ListCategoriesInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCategoryOk:
+class GetCategoryOk(Result):
     """200: The category."""
 
     body: models.Category
     content_language: Literal["en", "fr", "de"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCategoryBadRequest:
+class GetCategoryBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCategoryNotFound:
+class GetCategoryNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCategoryInternalServerError:
+class GetCategoryInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterMemberCreated:
+class RegisterMemberCreated(Result):
     """201: The member was registered; they can now sign in."""
 
     body: models.Member
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterMemberBadRequest:
+class RegisterMemberBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterMemberConflict:
+class RegisterMemberConflict(Result):
     """409: The request conflicts with the resource's current state; `code` says how."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterMemberRequestEntityTooLarge:
+class RegisterMemberRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterMemberUnsupportedMediaType:
+class RegisterMemberUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterMemberTooManyRequests:
+class RegisterMemberTooManyRequests(Result):
     """429: Rate limit exceeded; retry after `Retry-After` seconds."""
 
     body: models.Error
@@ -611,92 +528,79 @@ class RegisterMemberTooManyRequests:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterMemberInternalServerError:
+class RegisterMemberInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentMemberOk:
+class GetCurrentMemberOk(Result):
     """200: Your membership."""
 
     body: models.Member
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentMemberUnauthorized:
+class GetCurrentMemberUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentMemberForbidden:
+class GetCurrentMemberForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentMemberInternalServerError:
+class GetCurrentMemberInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentMemberOk:
+class UpdateCurrentMemberOk(Result):
     """200: The membership as it is now."""
 
     body: models.Member
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentMemberBadRequest:
+class UpdateCurrentMemberBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentMemberUnauthorized:
+class UpdateCurrentMemberUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentMemberForbidden:
+class UpdateCurrentMemberForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentMemberRequestEntityTooLarge:
+class UpdateCurrentMemberRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentMemberUnsupportedMediaType:
+class UpdateCurrentMemberUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentMemberInternalServerError:
+class UpdateCurrentMemberInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanCreated:
+class CreateLoanCreated(Result):
     """201: The loan was created."""
 
     body: models.Loan
@@ -704,57 +608,49 @@ class CreateLoanCreated:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanBadRequest:
+class CreateLoanBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanUnauthorized:
+class CreateLoanUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanForbidden:
+class CreateLoanForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanNotFound:
+class CreateLoanNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanConflict:
+class CreateLoanConflict(Result):
     """409: The request conflicts with the resource's current state; `code` says how."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanRequestEntityTooLarge:
+class CreateLoanRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanUnsupportedMediaType:
+class CreateLoanUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanTooManyRequests:
+class CreateLoanTooManyRequests(Result):
     """429: Rate limit exceeded; retry after `Retry-After` seconds."""
 
     body: models.Error
@@ -762,167 +658,143 @@ class CreateLoanTooManyRequests:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateLoanInternalServerError:
+class CreateLoanInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetLoanOk:
+class GetLoanOk(Result):
     """200: The loan."""
 
     body: models.Loan
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetLoanBadRequest:
+class GetLoanBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetLoanUnauthorized:
+class GetLoanUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetLoanForbidden:
+class GetLoanForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetLoanNotFound:
+class GetLoanNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetLoanInternalServerError:
+class GetLoanInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanOk:
+class RenewLoanOk(Result):
     """200: The loan with its new due date."""
 
     body: models.Loan
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanBadRequest:
+class RenewLoanBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanUnauthorized:
+class RenewLoanUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanForbidden:
+class RenewLoanForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanNotFound:
+class RenewLoanNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanConflict:
+class RenewLoanConflict(Result):
     """409: The request conflicts with the resource's current state; `code` says how."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanRequestEntityTooLarge:
+class RenewLoanRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanUnsupportedMediaType:
+class RenewLoanUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewLoanInternalServerError:
+class RenewLoanInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReturnLoanNoContent:
+class ReturnLoanNoContent(Result):
     """204: The loan has ended."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReturnLoanBadRequest:
+class ReturnLoanBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReturnLoanUnauthorized:
+class ReturnLoanUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReturnLoanForbidden:
+class ReturnLoanForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReturnLoanNotFound:
+class ReturnLoanNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReturnLoanConflict:
+class ReturnLoanConflict(Result):
     """409: The request conflicts with the resource's current state; `code` says how."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReturnLoanInternalServerError:
+class ReturnLoanInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartImportAccepted:
+class StartImportAccepted(Result):
     """202: The import was queued."""
 
     body: models.ImportJob
@@ -930,43 +802,37 @@ class StartImportAccepted:
     retry_after: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartImportBadRequest:
+class StartImportBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartImportUnauthorized:
+class StartImportUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartImportForbidden:
+class StartImportForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartImportRequestEntityTooLarge:
+class StartImportRequestEntityTooLarge(Result):
     """413: The request body exceeds the operation's size limit."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartImportUnsupportedMediaType:
+class StartImportUnsupportedMediaType(Result):
     """415: The body (or a multipart part) has a media type the operation does not accept."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartImportTooManyRequests:
+class StartImportTooManyRequests(Result):
     """429: Rate limit exceeded; retry after `Retry-After` seconds."""
 
     body: models.Error
@@ -974,50 +840,43 @@ class StartImportTooManyRequests:
     x_rate_limit_remaining: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartImportInternalServerError:
+class StartImportInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetImportOk:
+class GetImportOk(Result):
     """200: The job."""
 
     body: models.ImportJob
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetImportBadRequest:
+class GetImportBadRequest(Result):
     """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetImportUnauthorized:
+class GetImportUnauthorized(Result):
     """401: Credentials are missing, malformed, expired or unknown."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetImportForbidden:
+class GetImportForbidden(Result):
     """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetImportNotFound:
+class GetImportNotFound(Result):
     """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
 
     body: models.Error
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetImportInternalServerError:
+class GetImportInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error

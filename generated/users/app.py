@@ -14,6 +14,7 @@ from . import security as _security
 from .contract import MOUNT_PREFIX, ROUTE_METHODS, contract
 from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
 from .runtime import docs as _docs
+from .runtime import route_index as _route_index
 from .runtime import routes as _routes
 from .runtime import service as _service
 from .runtime.auth import ApiKeyVerifier, BasicVerifier, SchemeVerifier
@@ -73,6 +74,7 @@ def create_app(
     _routes.log_unimplemented(_missing)
     if _settings.docs_enabled:
         _docs.add_docs(_app, TITLE, contract, MOUNT_PREFIX)
+    _route_index.install(_app.router)  # a request asks only the routes its path could match
     _service.install_error_handlers(_app, BOOK, MOUNT_PREFIX, ROUTE_METHODS)
     if _settings.cors_origins:
         _app.add_middleware(

@@ -46,6 +46,9 @@ class ContractModel(BaseModel):
         # Field names never equal a BaseModel attribute (the generator renames those), so
         # the `model_` prefix check would only warn about harmless names like `model_dump_`.
         protected_namespaces=(),
+        # Validators are built on a model's first use, not at import: a contract's thousand
+        # models would otherwise cost most of the service's start-up (issue 23).
+        defer_build=True,
     )
 
     @model_validator(mode="before")

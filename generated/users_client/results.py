@@ -6,13 +6,11 @@ The same classes as the service's results.py, built by the client from the respo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from . import models
+from .runtime.result import Result
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueTokenOk:
+class IssueTokenOk(Result):
     """200: Credentials accepted; a token pair is issued."""
 
     body: models.TokenResponse
@@ -20,44 +18,38 @@ class IssueTokenOk:
     pragma: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueTokenBadRequest:
+class IssueTokenBadRequest(Result):
     """400: The grant failed (RFC 6749 §5.2): `invalid_request` for a malformed or incomplete form, `unsupported_grant_type` for a `grant_type` other than `password`, `invalid_grant` for wrong credentials or a deactivated account, `invalid_scope` for a scope the account is not entitled to."""
 
     body: models.OAuthError
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueTokenRequestEntityTooLarge:
+class IssueTokenRequestEntityTooLarge(Result):
     """413: The request body exceeds 16 KiB."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueTokenUnsupportedMediaType:
+class IssueTokenUnsupportedMediaType(Result):
     """415: The request body's media type is not one the operation accepts."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueTokenTooManyRequests:
+class IssueTokenTooManyRequests(Result):
     """429: Rate limit exceeded; retry after the number of seconds in `Retry-After`."""
 
     body: models.Problem
     retry_after: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueTokenInternalServerError:
+class IssueTokenInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefreshTokenOk:
+class RefreshTokenOk(Result):
     """200: The refresh token was valid; a new token pair is issued."""
 
     body: models.TokenResponse
@@ -65,472 +57,406 @@ class RefreshTokenOk:
     pragma: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefreshTokenBadRequest:
+class RefreshTokenBadRequest(Result):
     """400: The request failed validation (problem type `validation-error`): a parameter or body field is missing, malformed or out of range. `errors` lists each issue."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefreshTokenUnauthorized:
+class RefreshTokenUnauthorized(Result):
     """401: The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."""
 
     body: models.Problem
     www_authenticate: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefreshTokenRequestEntityTooLarge:
+class RefreshTokenRequestEntityTooLarge(Result):
     """413: The request body exceeds 16 KiB."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefreshTokenUnsupportedMediaType:
+class RefreshTokenUnsupportedMediaType(Result):
     """415: The request body's media type is not one the operation accepts."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefreshTokenTooManyRequests:
+class RefreshTokenTooManyRequests(Result):
     """429: Rate limit exceeded; retry after the number of seconds in `Retry-After`."""
 
     body: models.Problem
     retry_after: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefreshTokenInternalServerError:
+class RefreshTokenInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterUserCreated:
+class RegisterUserCreated(Result):
     """201: The account was created."""
 
     body: models.User
     location: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterUserBadRequest:
+class RegisterUserBadRequest(Result):
     """400: The request failed validation (problem type `validation-error`): a parameter or body field is missing, malformed or out of range. `errors` lists each issue."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterUserConflict:
+class RegisterUserConflict(Result):
     """409: The request conflicts with the current state (`email-taken`, `last-admin`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterUserRequestEntityTooLarge:
+class RegisterUserRequestEntityTooLarge(Result):
     """413: The request body exceeds 16 KiB."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterUserUnsupportedMediaType:
+class RegisterUserUnsupportedMediaType(Result):
     """415: The request body's media type is not one the operation accepts."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterUserTooManyRequests:
+class RegisterUserTooManyRequests(Result):
     """429: Rate limit exceeded; retry after the number of seconds in `Retry-After`."""
 
     body: models.Problem
     retry_after: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterUserInternalServerError:
+class RegisterUserInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUserOk:
+class GetCurrentUserOk(Result):
     """200: Your account."""
 
     body: models.User
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUserUnauthorized:
+class GetCurrentUserUnauthorized(Result):
     """401: The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."""
 
     body: models.Problem
     www_authenticate: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUserForbidden:
+class GetCurrentUserForbidden(Result):
     """403: The token lacks a required scope (`insufficient-scope`), or the operation refuses the request for a reason it documents (`admin-only-field`, `invalid-current-password`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUserInternalServerError:
+class GetCurrentUserInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUserOk:
+class UpdateCurrentUserOk(Result):
     """200: The profile was updated; the body is the account as it is now."""
 
     body: models.User
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUserBadRequest:
+class UpdateCurrentUserBadRequest(Result):
     """400: The request failed validation (problem type `validation-error`): a parameter or body field is missing, malformed or out of range. `errors` lists each issue."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUserUnauthorized:
+class UpdateCurrentUserUnauthorized(Result):
     """401: The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."""
 
     body: models.Problem
     www_authenticate: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUserForbidden:
+class UpdateCurrentUserForbidden(Result):
     """403: The token lacks a required scope (`insufficient-scope`), or the operation refuses the request for a reason it documents (`admin-only-field`, `invalid-current-password`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUserConflict:
+class UpdateCurrentUserConflict(Result):
     """409: The request conflicts with the current state (`email-taken`, `last-admin`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUserRequestEntityTooLarge:
+class UpdateCurrentUserRequestEntityTooLarge(Result):
     """413: The request body exceeds 16 KiB."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUserUnsupportedMediaType:
+class UpdateCurrentUserUnsupportedMediaType(Result):
     """415: The request body's media type is not one the operation accepts."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUserInternalServerError:
+class UpdateCurrentUserInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChangePasswordNoContent:
+class ChangePasswordNoContent(Result):
     """204: The password was changed."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChangePasswordBadRequest:
+class ChangePasswordBadRequest(Result):
     """400: The request failed validation (problem type `validation-error`): a parameter or body field is missing, malformed or out of range. `errors` lists each issue."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChangePasswordUnauthorized:
+class ChangePasswordUnauthorized(Result):
     """401: The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."""
 
     body: models.Problem
     www_authenticate: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChangePasswordForbidden:
+class ChangePasswordForbidden(Result):
     """403: The token lacks a required scope (`insufficient-scope`), or the operation refuses the request for a reason it documents (`admin-only-field`, `invalid-current-password`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChangePasswordRequestEntityTooLarge:
+class ChangePasswordRequestEntityTooLarge(Result):
     """413: The request body exceeds 16 KiB."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChangePasswordUnsupportedMediaType:
+class ChangePasswordUnsupportedMediaType(Result):
     """415: The request body's media type is not one the operation accepts."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChangePasswordTooManyRequests:
+class ChangePasswordTooManyRequests(Result):
     """429: Rate limit exceeded; retry after the number of seconds in `Retry-After`."""
 
     body: models.Problem
     retry_after: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChangePasswordInternalServerError:
+class ChangePasswordInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetUserOk:
+class GetUserOk(Result):
     """200: The account."""
 
     body: models.User
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetUserBadRequest:
+class GetUserBadRequest(Result):
     """400: The request failed validation (problem type `validation-error`): a parameter or body field is missing, malformed or out of range. `errors` lists each issue."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetUserUnauthorized:
+class GetUserUnauthorized(Result):
     """401: The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."""
 
     body: models.Problem
     www_authenticate: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetUserForbidden:
+class GetUserForbidden(Result):
     """403: The token lacks a required scope (`insufficient-scope`), or the operation refuses the request for a reason it documents (`admin-only-field`, `invalid-current-password`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetUserNotFound:
+class GetUserNotFound(Result):
     """404: No account with this id is visible to the caller."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetUserInternalServerError:
+class GetUserInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteUserNoContent:
+class DeleteUserNoContent(Result):
     """204: The account was deleted."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteUserBadRequest:
+class DeleteUserBadRequest(Result):
     """400: The request failed validation (problem type `validation-error`): a parameter or body field is missing, malformed or out of range. `errors` lists each issue."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteUserUnauthorized:
+class DeleteUserUnauthorized(Result):
     """401: The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."""
 
     body: models.Problem
     www_authenticate: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteUserForbidden:
+class DeleteUserForbidden(Result):
     """403: The token lacks a required scope (`insufficient-scope`), or the operation refuses the request for a reason it documents (`admin-only-field`, `invalid-current-password`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteUserNotFound:
+class DeleteUserNotFound(Result):
     """404: No account with this id is visible to the caller."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteUserConflict:
+class DeleteUserConflict(Result):
     """409: The request conflicts with the current state (`email-taken`, `last-admin`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteUserInternalServerError:
+class DeleteUserInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserOk:
+class UpdateUserOk(Result):
     """200: The account was updated; the body is the account as it is now."""
 
     body: models.User
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserBadRequest:
+class UpdateUserBadRequest(Result):
     """400: The request failed validation (problem type `validation-error`): a parameter or body field is missing, malformed or out of range. `errors` lists each issue."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserUnauthorized:
+class UpdateUserUnauthorized(Result):
     """401: The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."""
 
     body: models.Problem
     www_authenticate: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserForbidden:
+class UpdateUserForbidden(Result):
     """403: The token lacks a required scope (`insufficient-scope`), or the operation refuses the request for a reason it documents (`admin-only-field`, `invalid-current-password`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserNotFound:
+class UpdateUserNotFound(Result):
     """404: No account with this id is visible to the caller."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserConflict:
+class UpdateUserConflict(Result):
     """409: The request conflicts with the current state (`email-taken`, `last-admin`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserRequestEntityTooLarge:
+class UpdateUserRequestEntityTooLarge(Result):
     """413: The request body exceeds 16 KiB."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserUnsupportedMediaType:
+class UpdateUserUnsupportedMediaType(Result):
     """415: The request body's media type is not one the operation accepts."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateUserInternalServerError:
+class UpdateUserInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsersOk:
+class ListUsersOk(Result):
     """200: One page of accounts."""
 
     body: models.UserPage
     link: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsersBadRequest:
+class ListUsersBadRequest(Result):
     """400: The request failed validation (problem type `validation-error`): a parameter or body field is missing, malformed or out of range. `errors` lists each issue."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsersUnauthorized:
+class ListUsersUnauthorized(Result):
     """401: The access token (or, for `refreshToken`, the refresh token) is missing, malformed, expired or revoked."""
 
     body: models.Problem
     www_authenticate: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsersForbidden:
+class ListUsersForbidden(Result):
     """403: The token lacks a required scope (`insufficient-scope`), or the operation refuses the request for a reason it documents (`admin-only-field`, `invalid-current-password`)."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsersInternalServerError:
+class ListUsersInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CheckLivenessOk:
+class CheckLivenessOk(Result):
     """200: The process is alive."""
 
     body: models.HealthStatus
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CheckLivenessServiceUnavailable:
+class CheckLivenessServiceUnavailable(Result):
     """503: The process is shutting down."""
 
     body: models.HealthStatus
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CheckLivenessInternalServerError:
+class CheckLivenessInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CheckReadinessOk:
+class CheckReadinessOk(Result):
     """200: Ready to serve traffic."""
 
     body: models.HealthStatus
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CheckReadinessServiceUnavailable:
+class CheckReadinessServiceUnavailable(Result):
     """503: At least one dependency is unavailable."""
 
     body: models.HealthStatus
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CheckReadinessInternalServerError:
+class CheckReadinessInternalServerError(Result):
     """500: An unexpected error; `request_id` identifies it in the server logs."""
 
     body: models.Problem

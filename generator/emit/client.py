@@ -3,7 +3,8 @@
 The client package (`<package>_client/`, `docs/client.md`) holds `client.py` (`AsyncClient`,
 `Client`, `Credentials`), `operations.py` (what each call sends and may receive),
 `results.py` (the service's result classes), `models.py` (the service's models.py, the same
-text) and `runtime/`, a verbatim copy of `static/client/`. It imports httpx, httpx-sse and pydantic only.
+text) and `runtime/`, a verbatim copy of `static/client/` and of `static/runtime/result.py`
+(the result classes' base). It imports httpx, httpx-sse and pydantic only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from generator.ir.security import SchemeKind
 from generator.naming import Namespace
 
 CLIENT_RUNTIME = STATIC / "client"
+RESULT_BASE = STATIC / "runtime" / "result.py"
 # Names the client classes' annotations and bodies use: a method of that name would hide them.
 CLIENT_RESERVED = frozenset(
     {"aclose", "close", "authorize", "http", "transport", "operations", "httpx", "body"}
@@ -156,7 +158,8 @@ def emit_client(ir: PackageIr, models_py: str) -> dict[str, str]:
         "models.py": models_py,
         "requirements.txt": "".join(f"{PINS[name]}\n" for name in CLIENT_REQUIREMENTS),
     }
-    for module in sorted(CLIENT_RUNTIME.glob("*.py")):
+    # the result classes' base is the service runtime's, copied as it is (no second source)
+    for module in sorted([*CLIENT_RUNTIME.glob("*.py"), RESULT_BASE], key=lambda m: m.name):
         files[f"runtime/{module.name}"] = f"{header}\n" + module.read_text(encoding="utf-8")
     views = client_operations(api)
     common: dict[str, Any] = {"header": header, "api": api, "views": views}

@@ -39,7 +39,7 @@ def test_the_client_flag_writes_the_client_beside_the_package(tmp_path: Path) ->
     )
     assert flagged.returncode == 0, flagged.stderr
     assert (tmp_path / "things_client" / "client.py").is_file()
-    assert f"{tmp_path / 'things_client'}: 17 written" in flagged.stdout
+    assert f"{tmp_path / 'things_client'}: 18 written" in flagged.stdout
     again = specfirst(
         "generate",
         str(contract),
@@ -106,6 +106,6 @@ def test_watch_regenerates_the_client_too(tmp_path: Path) -> None:
     runs.close()
     assert first.generated.client_report is not None
     assert (tmp_path / "things_client" / "client.py").is_file()
-    assert f"{tmp_path / 'things_client'}: 17 written, 0 unchanged, 0 removed" in run_lines(
+    assert f"{tmp_path / 'things_client'}: 18 written, 0 unchanged, 0 removed" in run_lines(
         contract, output, first
     )

@@ -98,7 +98,7 @@ def _implementation(names: ModuleType, module: ModuleType) -> object:
     methods: dict[str, Any] = {}
     for op in module.OPERATIONS:
         ok = next(cls for cls, spec in op.results.items() if spec.status == 200)
-        model = getattr(names.models, ok.__dataclass_fields__["body"].type.split(".")[-1])
+        model = getattr(names.models, ok.__annotations__["body"].split(".")[-1])
 
         async def answer(self: object, _ok: Any = ok, _model: Any = model, **kw: Any) -> object:
             value = next(v for v in kw.values() if isinstance(v, str) and v.startswith("value"))

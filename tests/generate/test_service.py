@@ -228,6 +228,11 @@ def test_routes_refuse_paths_outside_their_literal_prefix_without_the_regex(
     assert [path for _, path in tried] == [f"{PREFIX}/health"]  # the task routes: prefix only
     tried.clear()
     assert client.get(f"{PREFIX}/tasks/1").status_code == 404  # the handler's own 404
+    # the routing index asks only the route whose segments fit (not `/v1/tasks` as well)
+    assert {pattern for pattern, _ in tried} == {"^/v1/tasks/(?P<task_id>[^/]+)$"}
+    tried.clear()
+    del app.router.routes[0]  # without the index, FastAPI's scan: prefixes refuse the rest
+    assert client.get(f"{PREFIX}/tasks/1").status_code == 404
     assert {pattern for pattern, _ in tried} == {"^/v1/tasks$", "^/v1/tasks/(?P<task_id>[^/]+)$"}
     # Behind a proxy's root path the route path is what follows it: FastAPI decides there.
     behind = TestClient(app, root_path="/api")

@@ -12,6 +12,7 @@ of a large contract's parts, into the final text).
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from pathlib import Path
 from string import Template
 
 from generator.ir.schemas import BASE_CLASS, ModelGenerationError
+
+_REBUILD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.model_rebuild\(\)")
 
 TEMPLATES = Path(__file__).parents[1] / "templates" / "models"  # emit/templates/models
 DOCSTRING = '"""Pydantic models for the contract\'s schemas."""'
@@ -205,7 +208,11 @@ def assemble(
     if invented:
         raise ModelGenerationError(f"datamodel-code-generator invented names {invented[:5]}")
     prelude = render_prelude(unique, sorted(part.text_used), sorted(part.contract_used))
-    code = "\n".join(text for _, text in part.statements).lstrip("\n")
+    # `Model.model_rebuild()` (the generator's answer to forward references) would build
+    # every model it reaches at import, defeating `defer_build`: pydantic resolves the
+    # references when a model is first used (issue 23; Stripe's 69 calls built most models).
+    kept = [text for _, text in part.statements if not _REBUILD.fullmatch(text.strip())]
+    code = "\n".join(kept).lstrip("\n")
     used = _names(ast.parse(prelude)) | part.names
     imports = {k: v for k, v in (_PRELUDE_IMPORTS | imported).items() if k in used}
     parts = [header, DOCSTRING, "", "from __future__ import annotations", ""]

@@ -226,6 +226,9 @@ def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
                 response.headers["WWW-Authenticate"] = challenge
         return response
 
+    # Real classes, not this module's postponed strings: FastAPI reads the endpoint's
+    # signature once per route and would compile each string annotation (issue 23).
+    endpoint.__annotations__ = {"request": Request, "return": Response}
     return endpoint
 
 

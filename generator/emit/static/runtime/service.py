@@ -102,7 +102,7 @@ def install_error_handlers(
         assert isinstance(exc, RequestValidationError)
         return invalid(request, _pydantic_issues(exc))
 
-    allow = allowed_methods(prefix, routes)
+    allow: list[tuple[re.Pattern[str], str]] = []  # compiled on the first 405, not at start-up
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -115,6 +115,8 @@ def install_error_handlers(
             status = book.validation_status(operation)
         if exc.status_code == 405:  # Starlette names only the first matching route's method
             path = request.url.path
+            if not allow:
+                allow.extend(allowed_methods(prefix, routes))
             documented = next((value for regex, value in allow if regex.fullmatch(path)), None)
             if documented:
                 headers["Allow"] = documented
