@@ -156,9 +156,9 @@ def read_existing(root: Path, names: list[str]) -> dict[str, str]:
 def scaffold_contract(path: Path, output: Path, *, package: str, label: str) -> Scaffolded:
     """Check the contract, render today's stubs and add what `output` lacks."""
     checked = check_contract(path)
-    if not checked.ok() or checked.spec is None:
+    if not checked.ok() or checked.served is None:
         return Scaffolded(checked)
-    api = api_of(checked.spec, label=label, package=package.rsplit(".", 1)[-1])
+    api = api_of(checked.served, label=label, package=package.rsplit(".", 1)[-1])
     fresh = render_stubs(api, package, _contract_tests(label, package, output))
     existing = read_existing(output, list(fresh))
     writes, report = plan_scaffold(api, fresh, existing, package)

@@ -74,6 +74,7 @@ def create_app(
         *_routers.health.add_routes(_app.router, MOUNT_PREFIX, health, resources),
     ]
     _routes.log_unimplemented(_missing)
+    _routes.serve_in_order(_app.router, MOUNT_PREFIX, ROUTE_METHODS)
     if _settings.docs_enabled:
         _add_docs(_app)
     _service.install_error_handlers(_app, BOOK, MOUNT_PREFIX, ROUTE_METHODS)

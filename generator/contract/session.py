@@ -160,11 +160,11 @@ def run_contract_test(
 ) -> Generator[Event, None, None]:
     """Every event of one run; the last is `RunFinished` or `RunAborted`."""
     checked = check_contract(contract)
-    if not checked.ok() or checked.spec is None:
+    if not checked.ok() or checked.served is None:
         errors = tuple(d for d in checked.diagnostics if d.is_error)
         yield RunAborted("the contract is invalid", diagnostics=errors)
         return
-    document = checked.spec.root
+    document = checked.served.root
     refused = _unknown_schemes(document, target)
     if refused is not None:
         yield refused

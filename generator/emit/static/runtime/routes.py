@@ -318,6 +318,22 @@ def register(
     return missing
 
 
+def serve_in_order(
+    router: APIRouter, prefix: str, order: Sequence[tuple[str, Sequence[str]]]
+) -> None:
+    """Try the routes in OpenAPI's order: at the first segment where two paths differ in being
+    templated, the concrete one first; paths alike in that (`/g/{id}.json`, `/g/{name}.json`)
+    in contract order (`order`), so the later one's methods are shadowed, as validate warns.
+    """
+    position = {prefix + path: index for index, (path, _methods) in enumerate(order)}
+
+    def key(route: object) -> tuple[tuple[bool, ...], int]:
+        path = str(getattr(route, "path", ""))
+        return tuple("{" in s for s in path.split("/")), position.get(path, len(position))
+
+    router.routes.sort(key=key)
+
+
 def log_unimplemented(missing: Sequence[str]) -> None:
     """Say once, at start-up, which operations will answer 501."""
     if missing:
