@@ -55,7 +55,7 @@ CATALOGUE: tuple[Rule, ...] = (
         _EW,
         "openapi-spec-validator's findings, located at the offending value (`schema-type`, "
         "`schema-required`, `schema-additional-properties`, ...); warnings where a lenient "
-        "reading applies (docs/diagnostics.md#lenient-readings): a 3.0 `exclusiveMinimum: true` "
+        "reading applies (see Lenient readings): a 3.0 `exclusiveMinimum: true` "
         "in 3.1, `$recursiveAnchor`, `required: true` on a property, repeated items, no `paths`",
         blocks=_WRONG,
     ),
