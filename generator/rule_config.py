@@ -139,7 +139,8 @@ def read_rule_config(
             continue
         why = glob_problem(entry.get("pointer", ""))
         if why is not None:
-            problem(f"invalid pointer glob {entry.get('pointer')!r}: {why}", "pointer")
+            glob = entry.get("pointer")
+            problem(f"invalid pointer glob {glob!r}: {why}", str(glob))
             continue
         overrides.append(Override(entry.get("pointer", ""), _severities(entry["rules"], problem)))
     return RuleConfig(severities, tuple(overrides)), problems

@@ -72,7 +72,10 @@ def _generate_one(spec: Path, output: Path, root: Path | None, check: bool) -> E
     if diagnostics:
         typer.echo(render_text(diagnostics))
     if result.report is None:
-        typer.echo(f"{spec}: not generated ({summary_line(diagnostics, 1)})", err=True)
+        typer.echo(
+            f"{spec}: not generated ({summary_line(diagnostics, 1, result.checked.silenced)})",
+            err=True,
+        )
         return exit_code_for(diagnostics)
     report = result.report
     for diff in report.diffs:
