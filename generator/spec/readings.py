@@ -102,7 +102,11 @@ def _apply(root: dict[str, Any], edit: Edit) -> None:
     elif edit.remove is not _MISSING:
         items = parent.get(key)
         if isinstance(items, list):
-            parent[key] = [item for item in items if item != edit.remove]
+            kept = [item for item in items if item != edit.remove]
+            if kept:
+                parent[key] = kept
+            else:  # `required: []` is no valid 3.0, and means what no list means
+                del parent[key]
     else:
         parent[key] = copy.deepcopy(edit.value)
 

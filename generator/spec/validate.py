@@ -40,6 +40,8 @@ from generator.spec.standard import CRASH_TAIL, check_standard
 MAX_DEPTH = 100
 # openapi-spec-validator 0.9 has a meta-schema and a validator for each of these.
 SUPPORTED = frozenset({"3.0", "3.1", "3.2"})
+# Times the leniently read contract is checked again for failures the first reading hid.
+READING_ROUNDS = 3
 _AFTER = "probably because of the errors reported here; fix them first"
 _VERSION = re.compile(r"^\s*(\d+)\.(\d+)")
 
@@ -88,7 +90,31 @@ def _validate(spec: Spec) -> tuple[list[Diagnostic], list[Edit]]:
     # A keyword whose value is already an error is not reported again as unenforceable.
     wrong = {d.pointer for d in standard if d.is_error}
     ours = [d for d in ours if not (d.rule == "unenforceable-keyword" and d.pointer in wrong)]
-    return read_leniently(contract, _soften_crash([*found, *standard, *ours]))
+    found, edits = read_leniently(contract, _soften_crash([*found, *standard, *ours]))
+    return _read_hidden(contract, found, edits, covered)
+
+
+def _read_hidden(
+    contract: Contract, found: list[Diagnostic], edits: list[Edit], covered: set[str]
+) -> tuple[list[Diagnostic], list[Edit]]:
+    """Check the leniently read contract again: the meta-schema check reports one failure per
+    schema, so a second wart in a schema shows only once the first is read away."""
+    for _round in range(READING_ROUNDS):
+        if not edits:
+            break
+        again = Contract(serve_leniently(contract.spec, edits), contract.version)
+        seen = {(d.rule, d.pointer) for d in found}
+        new = [
+            d
+            for d in check_standard(again)
+            if (d.rule, d.pointer) not in seen
+            and not (d.rule.startswith("schema-") and d.pointer in covered)
+        ]
+        if not new:
+            break
+        more, more_edits = read_leniently(again, new)
+        found, edits = [*found, *more], [*edits, *more_edits]
+    return found, edits
 
 
 def detect_version(spec: Spec) -> tuple[str | None, list[Diagnostic]]:
