@@ -85,9 +85,15 @@ def api_routes(app: FastAPI) -> Iterator[tuple[str, set[str], APIRoute]]:
 
 
 def package_of(app: FastAPI) -> str | None:
-    """The generated package an app's routes come from (`<package>.routers.<tag>`), if any."""
+    """The generated package an app's routes come from (`<package>.routers.<tag>`), if any.
+
+    A route is bound through its tag's routes class (`<package>.routers.<tag>.<Tag>Routes`);
+    its endpoint itself lives in the package's runtime (`<package>.runtime.routes`).
+    """
     for _, _, route in api_routes(app):
-        module = getattr(route.endpoint, "__module__", "") or ""
-        if ".routers." in module:
-            return module.rsplit(".routers.", 1)[0]
+        bound = getattr(route, "routes_class", None)
+        for module in (getattr(bound, "__module__", ""), getattr(route.endpoint, "__module__", "")):
+            for marker in (".routers.", ".runtime."):
+                if marker in (module or ""):
+                    return str(module).rsplit(marker, 1)[0]
     return None

@@ -2,7 +2,8 @@
 
 The same pipeline as `generate`, ending in a comparison instead of a write; then, for
 contracts with a configured application, the implementations behind `create_app` are
-inspected against the generated interfaces, and the app's routes against the contract.
+inspected against the generated interfaces (unimplemented operations, and methods whose
+operation is gone: `orphans.py`), and the app's routes against the contract.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic
-from generator.ir.nodes import Api
+from generator.diagnostics import Diagnostic, Location
+from generator.ir.nodes import Api, Tag
+from generator.orphans import RECORD, find_orphans, owners, read_record
 from generator.pipeline import Generated, api_of, contract_label, generate_contract
 from generator.spec.catalogue import diagnostic
 from generator.spec.pointers import join_pointer
@@ -102,6 +104,56 @@ def unimplemented(api: Api, app: Any, spec: Any) -> list[Diagnostic]:
     return found
 
 
+def _implementations(api: Api, app: Any) -> list[tuple[Tag, Any]]:
+    """Each tag with the object implementing it in `app` (tags without one left out)."""
+    by_operation = {
+        route.operation.operation_id: route.implementation
+        for route in app.router.routes
+        if getattr(route, "operation", None) is not None
+        and getattr(route, "implementation", None) is not None
+    }
+    found = []
+    for tag in api.tags:
+        impl = next(
+            (
+                by_operation[op.operation_id]
+                for op in tag.operations
+                if op.operation_id in by_operation
+            ),
+            None,
+        )
+        if impl is not None:
+            found.append((tag, impl))
+    return found
+
+
+def orphaned(api: Api, app: Any) -> list[Diagnostic]:
+    """Methods of the app's implementation classes that no operation is named after."""
+    pairs = _implementations(api, app)
+    current = owners((type(impl).__name__, tag.operations) for tag, impl in pairs)
+    found: list[Diagnostic] = []
+    classes = {type(impl): None for _, impl in pairs}  # one class may implement several tags
+    for cls in classes:
+        try:
+            path = Path(inspect.getsourcefile(cls) or "")
+            source = path.read_text(encoding="utf-8")
+        except (OSError, TypeError):
+            continue  # a class without a source file (built at run time): nothing to read
+        record = path.parent / RECORD
+        past = read_record(record.read_text(encoding="utf-8") if record.is_file() else None)
+        shown = _shown(path)
+        for orphan in find_orphans(source, shown, cls.__name__, current, past):
+            where = Location(orphan.file, orphan.line, orphan.column)
+            found.append(diagnostic("orphaned-method", orphan.advice(), "", where))
+    return found
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working directory when it is below it."""
+    cwd = Path.cwd()
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+
+
 def check_contract_package(
     contract: Path, output: Path, *, root: Path | None, app_reference: str | None
 ) -> ContractCheck:
@@ -122,5 +174,6 @@ def check_contract_package(
         return result
     api = api_of(spec, label=label, package=output.name)
     result.findings += unimplemented(api, app, spec)
+    result.findings += orphaned(api, app)
     result.findings += find_drift(spec, app)
     return result

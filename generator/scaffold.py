@@ -3,7 +3,9 @@
 `specfirst scaffold CONTRACT -o DIR` writes `DIR/<tag>.py` with a class `<Tag>Impl` per tag,
 subclassing the generated Protocol (so mypy reports a method whose signature no longer matches
 the contract on that method's own line), and `DIR/__init__.py` with `create_app()`. A file that
-exists is never rewritten: methods the contract gained are appended to the class.
+exists is never rewritten: methods the contract gained are appended to the class. A method
+whose operation is gone is reported (`orphans.py`), a renamed operation's method is renamed
+on request, and `RECORD` remembers which operation each method stands for.
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ from pathlib import Path
 
 from generator.format import sort_imports
 from generator.ir.nodes import Api, Tag
+from generator.orphans import (
+    RECORD,
+    Orphan,
+    Past,
+    find_orphans,
+    owners,
+    read_record,
+    record_text,
+    rename_methods,
+)
 from generator.pipeline import Checked, api_of, check_contract
 from generator.stub_merge import merge_methods
 
@@ -47,11 +59,13 @@ class ScaffoldReport:
     added: list[Added] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    orphans: list[Orphan] = field(default_factory=list)  # methods no operation is named after
+    renamed: list[Orphan] = field(default_factory=list)  # orphans renamed (`--rename`)
 
     @property
     def changed(self) -> bool:
-        """True when a file was created or added to."""
-        return bool(self.created or self.added)
+        """True when a file was created, added to or had a method renamed."""
+        return bool(self.created or self.added or self.renamed)
 
 
 @dataclass
@@ -100,11 +114,23 @@ def render_stubs(api: Api, package: str, test_module: str | None = None) -> dict
 
 
 def plan_scaffold(
-    api: Api, fresh: dict[str, str], existing: dict[str, str], package: str
+    api: Api,
+    fresh: dict[str, str],
+    existing: dict[str, str],
+    package: str,
+    *,
+    rename: bool = False,
+    label: str = "",
 ) -> tuple[dict[str, str], ScaffoldReport]:
-    """Decide what to write: absent files whole, missing methods appended to existing ones."""
+    """Decide what to write: absent files whole, missing methods appended to existing ones.
+
+    An orphaned method is reported; one whose operation was renamed is renamed when `rename`,
+    and otherwise no stub is appended for the new name (the user renames the method instead).
+    """
     report = ScaffoldReport()
     writes: dict[str, str] = {}
+    past = read_record(existing.get(RECORD))
+    current = owners((impl_name(tag.protocol), tag.operations) for tag in api.tags)
     for tag in api.tags:
         stub = stub_of(tag)
         name = f"{stub.module}.py"
@@ -117,12 +143,21 @@ def plan_scaffold(
                     f"create_service in {INIT}"
                 )
             continue
-        merged = merge_methods(existing[name], fresh[name], stub.impl, first_party=package)
+        source = existing[name]
+        orphans = find_orphans(source, name, stub.impl, current, past)
+        if rename:
+            source, renamed = rename_methods(source, orphans)
+            report.renamed += renamed
+            orphans = [o for o in orphans if o not in renamed]
+        report.orphans += orphans
+        awaited = frozenset(filter(None, (o.rename_to for o in orphans)))
+        merged = merge_methods(source, fresh[name], stub.impl, first_party=package, skip=awaited)
         if merged.problem:
             report.notes.append(f"{name}: {merged.problem}")
         if merged.added:
-            writes[name] = merged.text
             report.added.append(Added(name, stub.impl, merged.added, merged.imports))
+        if merged.added or merged.text != existing[name]:
+            writes[name] = merged.text
         elif not merged.problem:
             report.unchanged.append(name)
     for once in (INIT, TEST):  # written when absent, never touched again
@@ -133,7 +168,24 @@ def plan_scaffold(
         else:
             writes[once] = fresh[once]
             report.created.append(once)
+    record = _record(api, past, report.orphans, label)
+    if existing.get(RECORD) != record:
+        writes[RECORD] = record
     return writes, report
+
+
+def _record(api: Api, past: dict[str, Past], orphans: list[Orphan], label: str) -> str:
+    """Which operation each method stands for now; an orphan keeps its entry until resolved."""
+    entries = {
+        f"{impl_name(tag.protocol)}.{op.name}": Past.of(op)
+        for tag in api.tags
+        for op in tag.operations
+    }
+    for orphan in orphans:
+        key = f"{orphan.impl}.{orphan.method}"
+        if key in past:
+            entries.setdefault(key, past[key])
+    return record_text(label, entries)
 
 
 def write_stubs(root: Path, writes: dict[str, str], created: list[str]) -> None:
@@ -153,15 +205,17 @@ def read_existing(root: Path, names: list[str]) -> dict[str, str]:
     }
 
 
-def scaffold_contract(path: Path, output: Path, *, package: str, label: str) -> Scaffolded:
-    """Check the contract, render today's stubs and add what `output` lacks."""
+def scaffold_contract(
+    path: Path, output: Path, *, package: str, label: str, rename: bool = False
+) -> Scaffolded:
+    """Check the contract, render today's stubs and add what `output` lacks (`plan_scaffold`)."""
     checked = check_contract(path)
     if not checked.ok() or checked.served is None:
         return Scaffolded(checked)
     api = api_of(checked.served, label=label, package=package.rsplit(".", 1)[-1])
     fresh = render_stubs(api, package, _contract_tests(label, package, output))
-    existing = read_existing(output, list(fresh))
-    writes, report = plan_scaffold(api, fresh, existing, package)
+    existing = read_existing(output, [*fresh, RECORD])
+    writes, report = plan_scaffold(api, fresh, existing, package, rename=rename, label=label)
     write_stubs(output, writes, report.created)
     return Scaffolded(checked, report, writes)
 

@@ -33,6 +33,8 @@ class Service:
     mock: bool
     prefix: str
     temporary: Path | None = None
+    skip_auth: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -60,9 +62,18 @@ def package_folder(contract: Path, output: Path | None) -> tuple[Path, Path | No
 
 
 def prepare_service(
-    target: str, *, mock: bool, impl: str | None = None, output: Path | None = None
+    target: str,
+    *,
+    mock: bool,
+    impl: str | None = None,
+    output: Path | None = None,
+    skip_auth: bool = False,
 ) -> Service | NotGenerated:
-    """Generate (for a contract) and import the package, build the app, install the mocks."""
+    """Generate (for a contract) and import the package, build the app, install the mocks.
+
+    `skip_auth` (with `mock` only: front-end work) lets every request in as a user holding
+    every scope the contract names; everything else is answered exactly as before.
+    """
     temporary: Path | None = None
     if is_contract(target):
         folder, temporary = package_folder(Path(target), output)
@@ -75,11 +86,14 @@ def prepare_service(
         package_name = target
     package = _import(package_name)
     app = load_app(impl) if impl else package.create_app()
+    served = package_of(app) or package_name
+    served_package = package if served == package_name else _import(served)
     if mock:
-        from generator.mock.service import mock_app
+        from generator.mock.service import mock_app, open_auth
 
-        mock_package = package_of(app) or package_name
-        mock_app(package if mock_package == package_name else _import(mock_package), app)
+        mock_app(served_package, app)
+        if skip_auth:
+            open_auth(served_package, app)
     contract_module = _import(f"{package_name}.contract")
     return Service(
         app=app,
@@ -88,6 +102,25 @@ def prepare_service(
         mock=mock,
         prefix=str(contract_module.MOUNT_PREFIX),
         temporary=temporary,
+        skip_auth=mock and skip_auth,
+        warnings=() if mock and skip_auth else key_warnings(served_package, app, mock=mock),
+    )
+
+
+def key_warnings(package: ModuleType, app: FastAPI, *, mock: bool) -> tuple[str, ...]:
+    """Why every bearer-token request will answer 401: no key to verify with, and what to set."""
+    schemes = importlib.import_module(f"{package.__name__}.security").SCHEMES
+    bearer = sorted(scheme.name for scheme in schemes.values() if scheme.kind == "jwt")
+    verifier = getattr(getattr(app.state, "auth", None), "jwt", None)
+    if not bearer or verifier is None or verifier.configured:
+        return ()
+    settings = getattr(app.state, "settings", None)
+    prefix = str(type(settings).model_config.get("env_prefix") or "") if settings else ""
+    way_round = "; or serve --mock --skip-auth to let every request in" if mock else ""
+    return (
+        f"no key to verify bearer tokens ({', '.join(bearer)}): every request that needs one "
+        f"answers 401. Set {prefix}JWT_SECRET (32+ bytes; `specfirst token` mints with it), "
+        f"or {prefix}JWT_PUBLIC_KEY, {prefix}JWT_JWKS_URL{way_round}",
     )
 
 

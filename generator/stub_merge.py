@@ -84,8 +84,15 @@ def _after_imports(tree: ast.Module) -> int:
     return last
 
 
-def merge_methods(existing: str, fresh: str, class_name: str, *, first_party: str) -> Merge:
-    """Append to `class_name` in `existing` every method `fresh` has and it lacks."""
+def merge_methods(
+    existing: str,
+    fresh: str,
+    class_name: str,
+    *,
+    first_party: str,
+    skip: frozenset[str] = frozenset(),
+) -> Merge:
+    """Append to `class_name` in `existing` every method `fresh` has and it lacks (but `skip`)."""
     try:
         tree = ast.parse(existing)
     except SyntaxError as exc:
@@ -97,7 +104,7 @@ def merge_methods(existing: str, fresh: str, class_name: str, *, first_party: st
     fresh_cls = _class(fresh_tree, class_name)
     assert fresh_cls is not None, "a rendered stub module always holds its class"
     have = {m.name for m in _methods(cls)}
-    missing = [m for m in _methods(fresh_cls) if m.name not in have]
+    missing = [m for m in _methods(fresh_cls) if m.name not in have | skip]
     if not missing:
         return Merge(existing)
     fresh_lines = fresh.splitlines(keepends=True)

@@ -137,3 +137,55 @@ def test_every_command_is_a_module_of_the_cli_package() -> None:
     registered = {command.name or command.callback.__name__ for command in app.registered_commands}
     assert registered == set(COMMANDS)
     assert {p.stem for p in (ROOT / "generator" / "cli").glob("*.py")} >= set(COMMANDS)
+
+
+def _help_texts() -> list[tuple[str, str]]:
+    """(command, text) for every docstring and parameter help the CLI renders as rich markup."""
+    from generator.cli.app import app
+
+    texts = [("specfirst", str(app.info.help))]
+    for command in app.registered_commands:
+        callback = command.callback
+        assert callback is not None
+        name = command.name or callback.__name__
+        texts.append((name, callback.__doc__ or ""))
+        for hint in getattr(callback, "__annotations__", {}).values():
+            for meta in getattr(hint, "__metadata__", ()):
+                texts.append((name, str(getattr(meta, "help", "") or "")))
+    return texts
+
+
+def test_help_text_survives_rich_markup() -> None:
+    # `[tool.specfirst]` in a help text is a rich markup tag unless escaped: it vanished
+    from rich.text import Text
+
+    from generator.cli.app import app
+
+    assert app.rich_markup_mode == "rich"
+    for command, text in _help_texts():
+        intended = re.sub(r"\[/?bold\]", "", text).replace("\\[", "[")
+        assert Text.from_markup(text).plain == intended, command
+
+
+def test_help_shows_tool_specfirst() -> None:
+    for command in ("check", "validate", "scaffold", "token"):
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", command, "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "300"},
+        )
+        assert result.returncode == 0
+        assert "[tool.specfirst" in result.stdout, command
+        assert "Usage: specfirst " in result.stdout  # not `python -m generator`
+
+
+def test_the_readme_command_table_has_every_command() -> None:
+    from generator.cli.app import COMMANDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `specfirst ")]
+    missing = [c for c in COMMANDS if not any(f"`specfirst {c}" in row for row in rows)]
+    assert missing == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import MINYEAR, UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -14,6 +14,7 @@ from generated.users import CONTEXT, Principal, RequestContext, models, results
 from . import problems
 from .accounts import load_caller, to_model
 from .db import session_of
+from .inputs import storable
 from .problems import INVALID_TOKEN
 from .tables import UserRow
 
@@ -25,6 +26,22 @@ SORT_COLUMNS = {
     "email": UserRow.email_key,
     "display_name": UserRow.display_name,
 }
+
+
+def as_utc(instant: datetime) -> datetime:
+    """`instant` in UTC; one that UTC cannot hold in `datetime`'s range clamps to the nearest end.
+
+    An offset moves an instant near either end of the range outside it, and both ends lie
+    beyond any account's `created_at`, so clamping keeps the filter's meaning:
+
+    >>> as_utc(datetime.fromisoformat("0001-01-01T00:00:00+01:00")).isoformat()
+    '0001-01-01T00:00:00+00:00'
+    """
+    try:
+        return instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)
+    except OverflowError:
+        edge = datetime.min if instant.year == MINYEAR else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 def _filters(
@@ -44,9 +61,9 @@ def _filters(
     if is_active is not None:
         where.append(UserRow.is_active.is_(is_active))
     if created_after is not None:
-        where.append(UserRow.created_at >= created_after)
+        where.append(UserRow.created_at >= as_utc(created_after))
     if created_before is not None:
-        where.append(UserRow.created_at < created_before)
+        where.append(UserRow.created_at < as_utc(created_before))
     if created_after is not None and created_before is not None and created_after >= created_before:
         where.append(false())
     return where
@@ -94,8 +111,15 @@ class AdminHandlers:
         sort: Sort,
         principal: Principal,
         context: RequestContext = CONTEXT,
-    ) -> results.ListUsersOk | results.ListUsersUnauthorized | results.ListUsersForbidden:
+    ) -> (
+        results.ListUsersOk
+        | results.ListUsersBadRequest
+        | results.ListUsersUnauthorized
+        | results.ListUsersForbidden
+    ):
         """GET /users: one page, the total, and pagination links."""
+        if email is not None and (problem := storable(email)):
+            return results.ListUsersBadRequest(body=problems.validation_error({"?email": problem}))
         where = _filters(email, role, is_active, created_after, created_before)
         session = session_of(context)
         caller = await load_caller(session, principal)

@@ -16,8 +16,10 @@ from .admin import AdminHandlers
 from .auth import AuthHandlers
 from .bootstrap import ensure_admin
 from .db import RESOURCE, Database
+from .grants import GrantTypeMiddleware
 from .health import HealthHandlers, Lifecycle
 from .logs import AccessLogMiddleware, RequestContextMiddleware, configure_logging
+from .outages import StopOnSignal, install_outage_handlers
 from .passwords import Passwords
 from .ratelimit import AddressLimitMiddleware, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from .settings import ServiceSettings
@@ -25,9 +27,10 @@ from .tokens import AccessTokenIssuer, RefreshTokens
 from .users import UsersHandlers
 
 logger = logging.getLogger(__name__)
-# The operations the contract rate limits ("Rate limiting"); all are POST.
-CREDENTIAL_PATHS = frozenset(
-    {"/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/users", "/api/v1/users/me/password"}
+TOKEN_PATH = "/api/v1/auth/token"
+# Every request to these counts per address; sign-in counts failures only (`auth.py`).
+REQUEST_LIMITED_PATHS = frozenset(
+    {"/api/v1/auth/refresh", "/api/v1/users", "/api/v1/users/me/password"}
 )
 
 
@@ -54,14 +57,18 @@ def build_app(
     limiter = limiter or MemoryRateLimiter(settings.rate_limit_window_seconds)
     lifecycle = Lifecycle()
 
+    stop_on_signal = StopOnSignal(lifecycle, settings.shutdown_delay_seconds)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_admin(settings, database, passwords)
+        stop_on_signal.install()
         logger.info("users service started")
         try:
             yield
         finally:
             # Graceful shutdown: uvicorn has stopped accepting and drained requests by now.
+            stop_on_signal.uninstall()
             lifecycle.stopping = True
             await limiter.close()
             await database.dispose()
@@ -75,6 +82,7 @@ def build_app(
             refresh=RefreshTokens(settings.refresh_token_ttl_seconds),
             limiter=limiter,
             per_account=per_account,
+            per_address=settings.rate_limit_per_address,
         ),
         users=UsersHandlers(passwords=passwords, limiter=limiter, per_account=per_account),
         admin=AdminHandlers(),
@@ -86,17 +94,20 @@ def build_app(
         resources={RESOURCE: database.unit_of_work},
         lifespan=lifespan,
     )
+    install_outage_handlers(app)
     # Inside the generated middleware (request id, security headers, body limit, 500s):
-    # first the request id for logs, then the per-address limit, which needs it.
+    # first the request id for logs, then the per-address limit, which needs it, then the
+    # token endpoint's `unsupported_grant_type`, which reads the (size-limited) body.
     app.user_middleware.append(Middleware(RequestContextMiddleware))
     app.user_middleware.append(
         Middleware(
             AddressLimitMiddleware,
             limiter=limiter,
-            paths=CREDENTIAL_PATHS,
+            paths=REQUEST_LIMITED_PATHS,
             limit=settings.rate_limit_per_address,
         )
     )
+    app.user_middleware.append(Middleware(GrantTypeMiddleware, path=TOKEN_PATH))
     app.add_middleware(AccessLogMiddleware)  # outermost: sees every final status
     app.state.database = database
     app.state.lifecycle = lifecycle

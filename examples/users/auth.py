@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from pydantic import MISSING
 
@@ -10,9 +11,10 @@ from generated.users import CONTEXT, RequestContext, models, results
 
 from .accounts import find_by_email, flush_or_conflict, set_password_hash
 from .db import release, session_of
+from .inputs import email_problem
 from .passwords import Passwords
 from .problems import INVALID_TOKEN, problem, too_many
-from .ratelimit import RateLimiter
+from .ratelimit import Decision, RateLimiter, client_address_var
 from .tables import UserRow, email_key, utcnow
 from .tokens import (
     AccessTokenIssuer,
@@ -39,6 +41,47 @@ def _invalid_refresh() -> results.RefreshTokenUnauthorized:
     )
 
 
+@dataclass(frozen=True)
+class SignInAttempt:
+    """The failure budgets one sign-in draws on (issue 22: no lockout by strangers).
+
+    Failures are counted per (account, address), so guessing an account's password from one
+    address blocks that address for that account only, while its owner signs in from
+    anywhere else, and per address across accounts, which bounds credential stuffing.
+    Successes cost nothing and clear the (account, address) count. Both windows are the
+    limiter's; a blocked pair waits for its window to end (`Retry-After`).
+    """
+
+    limiter: RateLimiter
+    account: str
+    address: str
+    per_account: int
+    per_address: int
+
+    @property
+    def _keys(self) -> tuple[tuple[str, int], tuple[str, int]]:
+        return (
+            (f"login-fail-pair:{self.address}:{self.account}", self.per_account),
+            (f"login-fail-addr:{self.address}", self.per_address),
+        )
+
+    async def allowed(self) -> Decision:
+        """Refused while either budget is spent, with the longer wait."""
+        refused = [
+            d for d in [await self.limiter.peek(k, n) for k, n in self._keys] if not d.allowed
+        ]
+        return max(refused, key=lambda d: d.retry_after) if refused else Decision(True)
+
+    async def failed(self) -> None:
+        """Count a wrong password, an unknown account or a deactivated one alike."""
+        for key, limit in self._keys:
+            await self.limiter.hit(key, limit)
+
+    async def succeeded(self) -> None:
+        """The owner got in: forget this address's failures for the account."""
+        await self.limiter.clear(self._keys[0][0])
+
+
 class AuthHandlers:
     """Token endpoints. Credentials failures all look alike, so accounts cannot be enumerated."""
 
@@ -50,12 +93,23 @@ class AuthHandlers:
         refresh: RefreshTokens,
         limiter: RateLimiter,
         per_account: int,
+        per_address: int,
     ) -> None:
         self.passwords = passwords
         self.access = access
         self.refresh = refresh
         self.limiter = limiter
         self.per_account = per_account
+        self.per_address = per_address
+
+    def _attempt(self, username: str) -> SignInAttempt:
+        return SignInAttempt(
+            self.limiter,
+            account=email_key(username),
+            address=client_address_var.get(),
+            per_account=self.per_account,
+            per_address=self.per_address,
+        )
 
     def _pair(self, user: UserRow, scopes: tuple[str, ...], refresh: str) -> models.TokenResponse:
         return models.TokenResponse(
@@ -74,7 +128,10 @@ class AuthHandlers:
             return _oauth_error(
                 models.OAuthErrorError.INVALID_REQUEST, "The form has too many parameters."
             )
-        decision = await self.limiter.hit(f"token:{email_key(body.username)}", self.per_account)
+        if problem := email_problem(body.username):  # the contract's format let it through
+            return _oauth_error(models.OAuthErrorError.INVALID_REQUEST, f"username {problem}.")
+        attempt = self._attempt(body.username)
+        decision = await attempt.allowed()
         if not decision.allowed:
             return results.IssueTokenTooManyRequests(
                 body=too_many(decision.retry_after), retry_after=decision.retry_after
@@ -84,10 +141,12 @@ class AuthHandlers:
         await release(session)  # hash work happens with no connection held: the slow part
         verdict = await self.passwords.verify(body.password, user.password_hash if user else None)
         if user is None or not verdict.valid or not user.is_active:
+            await attempt.failed()
             return _oauth_error(
                 models.OAuthErrorError.INVALID_GRANT,
                 "The email address or password is incorrect.",
             )
+        await attempt.succeeded()
         entitled = entitled_scopes(user)
         requested = set(body.scope.split()) if body.scope is not MISSING else set(entitled)
         if not requested <= set(entitled):

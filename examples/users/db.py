@@ -43,6 +43,8 @@ def create_engine(settings: ServiceSettings) -> AsyncEngine:
         "hide_parameters": True,
         "pool_pre_ping": True,
     }
+    if url.get_driver_name() == "asyncpg":
+        options["connect_args"] = {"timeout": settings.database_connect_timeout_seconds}
     in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
     if not in_memory:
         options |= {

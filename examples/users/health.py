@@ -54,13 +54,20 @@ class HealthHandlers:
     async def check_readiness(
         self,
     ) -> results.CheckReadinessOk | results.CheckReadinessServiceUnavailable:
-        """GET /health/ready: the database (and Redis, when configured) answer."""
+        """GET /health/ready: 503 when the database does not answer or the process is stopping.
+
+        Redis, when configured, is reported but not required: the rate limiter fails open
+        without it, so the service still serves, degraded (`"redis": "unavailable"` under
+        `200`), and taking it out of rotation would turn a Redis outage into a full one.
+        """
         checks = {"database": await _probe(self.db.ping())}
+        required = checks["database"] is models.HealthStatusChecksValue.OK
         if self.limiter is not None:
             checks["redis"] = await _probe(self.limiter.ping())
         if self.lifecycle.stopping:
             checks["process"] = models.HealthStatusChecksValue.UNAVAILABLE
-        if all(v is models.HealthStatusChecksValue.OK for v in checks.values()):
+            required = False
+        if required:
             return results.CheckReadinessOk(body=models.HealthStatus(status=OK, checks=checks))
         return results.CheckReadinessServiceUnavailable(
             body=models.HealthStatus(status=UNAVAILABLE, checks=checks)

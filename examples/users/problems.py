@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import MISSING
 
 from generated.users import models
@@ -86,16 +88,32 @@ def admin_only_field() -> models.Problem:
     )
 
 
-def empty_update() -> models.Problem:
-    """400 `validation-error` for a body with no fields (the schemas' `minProperties: 1`)."""
+def validation_error(
+    issues: Mapping[str, str], *, detail: str = "The request does not match the contract."
+) -> models.Problem:
+    """400 `validation-error`; `issues` maps a body pointer (`/email`) or a query parameter
+    (`?email`) to what is wrong with it."""
     request_id = request_id_var.get()
     return models.Problem(
         type=PROBLEMS + "validation-error",
         title="Validation failed",
         status=400,
-        detail="The request body must contain at least one field.",
-        errors=[models.ValidationIssue(pointer="", detail="At least one field is required.")],
+        detail=detail,
+        errors=[
+            models.ValidationIssue(parameter=where[1:], detail=message)
+            if where.startswith("?")
+            else models.ValidationIssue(pointer=where, detail=message)
+            for where, message in issues.items()
+        ],
         request_id=request_id if request_id is not None else MISSING,
+    )
+
+
+def empty_update() -> models.Problem:
+    """400 `validation-error` for a body with no fields (the schemas' `minProperties: 1`)."""
+    return validation_error(
+        {"": "At least one field is required."},
+        detail="The request body must contain at least one field.",
     )
 
 

@@ -5,9 +5,13 @@ Two layers (contract, "Rate limiting": per client address *and* per account):
 - `AddressLimitMiddleware` keys on the client address. The generated handlers never see the
   request, so the address can only be read in ASGI middleware; it answers the documented
   `429` problem with `Retry-After` before the body is even read.
-- The handlers key on the account (the username of a sign-in, the email of a registration,
-  the caller of a password change, the owner of a refresh token) and answer the typed
-  `...TooManyRequests` result, because only they know which account a request is about.
+- The handlers key on the account (the email of a registration, the caller of a password
+  change, the owner of a refresh token) and answer the typed `...TooManyRequests` result,
+  because only they know which account a request is about.
+- Sign-in (`POST /auth/token`) counts *failures* only, per (account, address) and per
+  address (`auth.py`, issue 22): a successful sign-in costs no budget, and someone guessing
+  one account's password from elsewhere cannot lock its owner out. It reads the address
+  from `client_address_var`, which the middleware sets for every request.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,6 +29,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .problems import too_many
 
 logger = logging.getLogger(__name__)
+# The client address of the current request (`scope["client"]`), for limits set in handlers.
+client_address_var: ContextVar[str] = ContextVar("client_address", default="unknown")
 
 # An atomic INCR that starts the window on the first hit; returns the count and the ms left.
 _HIT = """
@@ -32,6 +39,10 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}
+"""
+# The count and the ms left, without counting (0 and -2 for a key that is not there).
+_PEEK = """
+return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}
 """
 
 
@@ -48,6 +59,14 @@ class RateLimiter(Protocol):
 
     async def hit(self, key: str, limit: int) -> Decision:
         """Count one hit on `key`; refused once more than `limit` hits fall in the window."""
+        ...
+
+    async def peek(self, key: str, limit: int) -> Decision:
+        """Whether one more hit on `key` would be allowed, without counting one."""
+        ...
+
+    async def clear(self, key: str) -> None:
+        """Forget the hits on `key` (a successful sign-in clears its failures)."""
         ...
 
     async def ping(self) -> bool:
@@ -82,6 +101,16 @@ class MemoryRateLimiter:
             self._windows = {k: v for k, v in self._windows.items() if now - v[0] < self.window}
         return _decision(count + 1, limit, started + self.window - now)
 
+    async def peek(self, key: str, limit: int) -> Decision:
+        now = time.monotonic()
+        started, count = self._windows.get(key, (now, 0))
+        if now - started >= self.window:
+            return Decision(True)
+        return _decision(count + 1, limit, started + self.window - now)
+
+    async def clear(self, key: str) -> None:
+        self._windows.pop(key, None)
+
     async def ping(self) -> bool:
         return True
 
@@ -101,6 +130,7 @@ class RedisRateLimiter:
         self.prefix = prefix
         self.client: Redis = Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         self._script = self.client.register_script(_HIT)
+        self._peek = self.client.register_script(_PEEK)
 
     async def hit(self, key: str, limit: int) -> Decision:
         try:
@@ -109,6 +139,20 @@ class RedisRateLimiter:
             logger.error("rate limiter unavailable, allowing request: %s", type(exc).__name__)
             return Decision(True)
         return _decision(int(count), limit, int(ttl_ms) / 1000)
+
+    async def peek(self, key: str, limit: int) -> Decision:
+        try:
+            count, ttl_ms = await self._peek(keys=[self.prefix + key])
+        except Exception as exc:
+            logger.error("rate limiter unavailable, allowing request: %s", type(exc).__name__)
+            return Decision(True)
+        return _decision(int(count or 0) + 1, limit, max(int(ttl_ms), 0) / 1000)
+
+    async def clear(self, key: str) -> None:
+        try:
+            await self.client.delete(self.prefix + key)
+        except Exception as exc:
+            logger.error("rate limiter unavailable, not cleared: %s", type(exc).__name__)
 
     async def ping(self) -> bool:
         try:
@@ -121,10 +165,12 @@ class RedisRateLimiter:
 
 
 class AddressLimitMiddleware:
-    """Limits `POST` to the credential paths per client address (`scope["client"]`).
+    """Limits `POST` to `paths` per client address (`scope["client"]`), and exposes the
+    address to handlers (`client_address_var`).
 
-    Behind a proxy, run uvicorn with `--proxy-headers --forwarded-allow-ips=<proxy>` so the
-    address is the client's and not the proxy's.
+    The address is the peer's unless the server was told to trust a proxy
+    (`USERS_TRUSTED_PROXIES`, README "Running it"): trusting `X-Forwarded-For` from anyone
+    would let each request pick its own address and escape every per-address limit.
     """
 
     def __init__(
@@ -136,16 +182,21 @@ class AddressLimitMiddleware:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
         address = str(client[0]) if client else "unknown"
-        decision = await self.limiter.hit(f"addr:{scope['path']}:{address}", self.limit)
-        if decision.allowed:
+        token = client_address_var.set(address)
+        try:
+            if scope["method"] == "POST" and scope["path"] in self.paths:
+                decision = await self.limiter.hit(f"addr:{scope['path']}:{address}", self.limit)
+                if not decision.allowed:
+                    await _send_429(scope, send, decision.retry_after)
+                    return
             await self.app(scope, receive, send)
-            return
-        await _send_429(scope, send, decision.retry_after)
+        finally:
+            client_address_var.reset(token)
 
 
 async def _send_429(scope: Scope, send: Send, retry_after: int) -> None:

@@ -42,6 +42,9 @@ class ServiceSettings(Settings):
     # SQLite: how long a writer waits for another (process's) write to finish. Generous,
     # because under CPU pressure a short write can hold the lock for seconds.
     database_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    # asyncpg waits 60 s for a connection by default; an unreachable database should answer
+    # 503 (`outages.py`) well before a client gives up.
+    database_connect_timeout_seconds: float = Field(default=5.0, gt=0)
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("USERS_REDIS_URL", "REDIS_URL")
     )
@@ -66,6 +69,17 @@ class ServiceSettings(Settings):
     admin_email: str | None = None
     admin_password: SecretStr | None = None
     admin_display_name: str = "Administrator"
+
+    # The server (`python -m examples.users serve`, README "Running it"). Forwarded headers
+    # (`X-Forwarded-For`) are trusted from these addresses only; none by default, so a client
+    # cannot choose the address its rate limits are counted under.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)
+    keep_alive_seconds: int = Field(default=5, ge=1, le=300)
+    graceful_shutdown_seconds: int = Field(default=10, ge=0, le=600)
+    # After SIGTERM, how long liveness and readiness answer 503 before the server stops
+    # accepting (a load balancer's time to notice); a second SIGTERM skips the wait.
+    shutdown_delay_seconds: float = Field(default=0.0, ge=0, le=600)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True

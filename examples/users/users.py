@@ -21,6 +21,7 @@ from .accounts import (
     update_account,
 )
 from .db import release, session_of
+from .inputs import account_issues
 from .passwords import Passwords
 from .problems import INVALID_TOKEN, too_many
 from .ratelimit import RateLimiter
@@ -55,10 +56,13 @@ class UsersHandlers:
         self, *, body: models.UserRegistration, context: RequestContext = CONTEXT
     ) -> (
         results.RegisterUserCreated
+        | results.RegisterUserBadRequest
         | results.RegisterUserConflict
         | results.RegisterUserTooManyRequests
     ):
         """POST /users: a new active account with the role `user`."""
+        if issues := account_issues(body):
+            return results.RegisterUserBadRequest(body=problems.validation_error(issues))
         decision = await self.limiter.hit(f"register:{email_key(body.email)}", self.per_account)
         if not decision.allowed:
             return results.RegisterUserTooManyRequests(
@@ -108,6 +112,8 @@ class UsersHandlers:
         """PATCH /users/me: email and display name only."""
         if not body.model_fields_set:
             return results.UpdateCurrentUserBadRequest(body=problems.empty_update())
+        if issues := account_issues(body):
+            return results.UpdateCurrentUserBadRequest(body=problems.validation_error(issues))
         session = session_of(context)
         caller = await load_caller(session, principal)
         if caller is None:
@@ -230,6 +236,8 @@ class UsersHandlers:
         """PATCH /users/{user_id}: owners change email and display name; admins anything."""
         if not body.model_fields_set:
             return results.UpdateUserBadRequest(body=problems.empty_update())
+        if issues := account_issues(body):
+            return results.UpdateUserBadRequest(body=problems.validation_error(issues))
         session = session_of(context)
         caller = await load_caller(session, principal)
         if caller is None:

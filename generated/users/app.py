@@ -4,19 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.resources import files
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.types import Lifespan
 
 from . import routers as _routers
 from . import security as _security
 from .contract import MOUNT_PREFIX, ROUTE_METHODS, contract
 from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
+from .runtime import docs as _docs
 from .runtime import routes as _routes
 from .runtime import service as _service
 from .runtime.auth import ApiKeyVerifier, BasicVerifier, SchemeVerifier
@@ -76,7 +73,7 @@ def create_app(
     _routes.log_unimplemented(_missing)
     _routes.serve_in_order(_app.router, MOUNT_PREFIX, ROUTE_METHODS)
     if _settings.docs_enabled:
-        _add_docs(_app)
+        _docs.add_docs(_app, TITLE, contract, MOUNT_PREFIX)
     _service.install_error_handlers(_app, BOOK, MOUNT_PREFIX, ROUTE_METHODS)
     if _settings.cors_origins:
         _app.add_middleware(
@@ -90,27 +87,3 @@ def create_app(
         _service.ServiceMiddleware, errors=BOOK, max_body_bytes=_settings.max_body_bytes
     )
     return _app
-
-
-def _add_docs(app: FastAPI) -> None:
-    """Serve the contract itself (not FastAPI's derived schema) and Swagger UI over it.
-
-    Swagger UI's assets come from the installed fastapi-offline package, so /docs works
-    without internet access.
-    """
-    assets = files("fastapi_offline") / "static"
-    app.mount("/docs-assets", StaticFiles(directory=str(assets)), name="docs-assets")
-
-    @app.get("/openapi.json", include_in_schema=False)
-    async def openapi_document() -> JSONResponse:
-        return JSONResponse(contract())
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title=TITLE,
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon.png",
-        )

@@ -172,7 +172,14 @@ NewPassword = TypeAliasType(
 )
 DisplayName = TypeAliasType(
     "DisplayName",
-    Annotated[StrictStr, Field(max_length=100, min_length=1, pattern="^\\S(.*\\S)?$")],
+    Annotated[
+        StrictStr,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\s\\x00-\\x1F\\x7F-\\x9F\\u00AD\\u061C\\u180E\\u200B\\u200E\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB]([^\\x00-\\x1F\\x7F-\\x9F\\u00AD\\u061C\\u180E\\u200B\\u200E\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB]*[^\\s\\x00-\\x1F\\x7F-\\x9F\\u00AD\\u061C\\u180E\\u200B\\u200E\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB])?$",
+        ),
+    ],
 )
 
 

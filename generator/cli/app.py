@@ -18,22 +18,27 @@ import typer
 from generator import __version__
 from generator.cli.exits import ExitCode
 
-COMMANDS = (
+COMMANDS = (  # in the order a project meets them
     "validate",
     "generate",
-    "token",
-    "check",
-    "test",
     "scaffold",
     "serve",
-    "watch",
-    "drift",
+    "token",
+    "test",
+    "check",
     "diff",
+    "drift",
+    "watch",
+    "convert",
 )
 
 app = typer.Typer(
     name="specfirst",
-    help="Spec-first FastAPI: validate an OpenAPI 3.x contract, generate a typed service, test it.",
+    help="Spec-first FastAPI: validate an OpenAPI 3.x (or Swagger 2.0) contract, generate a typed service, test it."
+    "\n\nA first day: [bold]specfirst validate specs/api.yaml[/bold], [bold]specfirst generate[/bold]"
+    " (every contract in the \\[tool.specfirst] specs folder), [bold]specfirst scaffold "
+    "specs/api.yaml -o impl[/bold], then [bold]specfirst serve specs/api.yaml --mock[/bold]. "
+    "Each command's --help says more.",
     rich_markup_mode="rich",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -73,7 +78,7 @@ for _command in COMMANDS:
 def main() -> None:
     """Console-script entry point: never lets a traceback reach the user unless --debug."""
     try:
-        app()
+        app(prog_name="specfirst")  # also under `python -m generator`
     except SystemExit:
         raise
     except KeyboardInterrupt:

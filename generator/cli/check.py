@@ -19,12 +19,14 @@ def register(app: typer.Typer) -> None:
 def check(
     contracts: Annotated[
         list[Path] | None,
-        typer.Argument(help="Contracts to check (default: every contract in [tool.specfirst])."),
+        typer.Argument(
+            help="Contracts to check (default: every contract in the \\[tool.specfirst] specs folder)."
+        ),
     ] = None,
 ) -> None:
     """Is generated code current? Is every operation implemented? Do the app's routes match?
 
-    Applications are named per contract in `[tool.specfirst.apps]` (`users = "pkg.app:create_app"`).
+    Applications are named per contract in `\\[tool.specfirst.apps]` (`users = "pkg.app:create_app"`).
     Exit codes: 0 all good, 1 something stale, unimplemented or drifting, 2 usage error.
     """
     from generator.check import check_contract_package

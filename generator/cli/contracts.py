@@ -33,3 +33,28 @@ def default_package(contract: Path) -> str | None:
 
     config = ProjectConfig.from_pyproject()
     return dotted(config.output / contract.stem, config.root)
+
+
+def app_reference(given: str | None) -> str:
+    """The `module:factory` a command builds: `given`, else the project's one app (or exit 2).
+
+    `given` is a `module:factory`, a name from `[tool.specfirst.apps]` (`users`), a contract's
+    name (its generated package's `create_app`) or a generated package (`generated.users`).
+    Without it: the one app in `[tool.specfirst.apps]`, else the one contract's package.
+    """
+    if given is not None and ":" in given:
+        return given
+    config = ProjectConfig.from_pyproject()
+    packages = {c.spec.stem: default_package(shown(c.spec)) for c in config.contracts()}
+    if given is not None:
+        if given in config.apps:
+            return config.apps[given]
+        return f"{packages.get(given) or given}:create_app"
+    if len(config.apps) == 1:
+        return next(iter(config.apps.values()))
+    if not config.apps and len(packages) == 1:
+        only = next(iter(packages.values()))
+        if only is not None:
+            return f"{only}:create_app"
+    names = ", ".join(sorted(config.apps or packages)) or "none configured"
+    fail(f"which app? pass --app NAME or module:factory ([tool.specfirst.apps]: {names})")

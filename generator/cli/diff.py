@@ -60,7 +60,7 @@ def diff(
         ),
     ] = True,
 ) -> None:
-    """Report every change from OLD to NEW as [bold]breaking[/bold], warning or info.
+    """Compare two versions of a contract: every change, [bold]breaking[/bold], warning or info.
 
     Example: [bold]specfirst diff git:origin/main:specs/users.yaml specs/users.yaml[/bold].
     Each change has a rule id, a one-line explanation and its file:line in both contracts.

@@ -29,7 +29,7 @@ def drift(
         typer.Option(
             "--package",
             help="A generated package (means PACKAGE:create_app); default: the contract's "
-            "package under [tool.specfirst] output, e.g. generated.users.",
+            "package under \\[tool.specfirst] output, e.g. generated.users.",
         ),
     ] = None,
 ) -> None:

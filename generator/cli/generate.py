@@ -21,10 +21,19 @@ def register(app: typer.Typer) -> None:
 
 def generate(
     contract: Annotated[
-        Path | None, typer.Argument(help="Contract file (default: every contract in specs/).")
+        Path | None,
+        typer.Argument(
+            help="Contract file (default: every contract in the \\[tool.specfirst] specs folder)."
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Package folder to generate into.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Package folder to generate into (default: \\[tool.specfirst] output / the "
+            "contract's name, e.g. generated/users).",
+        ),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if generated code is stale.")

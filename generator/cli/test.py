@@ -39,7 +39,9 @@ def _number_or(value: str | None, word: str) -> int | str | None:
 
 def test(
     contract: Annotated[Path, typer.Argument(help="The contract (source of truth), YAML or JSON.")],
-    app: Annotated[str | None, Opt("--app", help="module:factory to start with uvicorn.")] = None,
+    app: Annotated[
+        str | None, Opt("--app", help="The service to start (uvicorn), as module:factory.")
+    ] = None,
     url: Annotated[str | None, Opt("--url", help="Test a service that is already running.")] = None,
     env_prefix: Annotated[
         str | None, Opt("--env-prefix", help="Settings prefix of the package, e.g. USERS_.")
@@ -62,19 +64,39 @@ def test(
     seed: Annotated[str | None, Opt("--seed", help="A number, or 'random'.")] = None,
     workers: Annotated[str | None, Opt("--workers", "-w", help="A number, or 'auto'.")] = None,
     phases: Annotated[
-        str | None, Opt("--phases", help="examples,coverage,fuzzing,stateful")
+        str | None,
+        Opt("--phases", help="Comma-separated, of examples,coverage,fuzzing,stateful."),
     ] = None,
-    mode: Annotated[str | None, Opt("--mode", help="all | positive | negative data.")] = None,
+    mode: Annotated[
+        str | None, Opt("--mode", help="Which generated data: all, positive or negative.")
+    ] = None,
     checks: Annotated[str | None, Opt("--checks", "-c", help="Checks to run, or 'all'.")] = None,
     exclude_checks: Annotated[str | None, Opt("--exclude-checks", help="Checks to skip.")] = None,
-    include_operation_id: Annotated[list[str] | None, Opt("--include-operation-id")] = None,
-    include_tag: Annotated[list[str] | None, Opt("--include-tag")] = None,
-    exclude_operation_id: Annotated[list[str] | None, Opt("--exclude-operation-id")] = None,
-    exclude_tag: Annotated[list[str] | None, Opt("--exclude-tag")] = None,
-    max_response_time: Annotated[float | None, Opt("--max-response-time", help="Seconds.")] = None,
-    request_timeout: Annotated[float | None, Opt("--request-timeout", help="Seconds.")] = None,
+    include_operation_id: Annotated[
+        list[str] | None,
+        Opt("--include-operation-id", help="Test only this operation (repeatable)."),
+    ] = None,
+    include_tag: Annotated[
+        list[str] | None, Opt("--include-tag", help="Test only this tag's operations (repeatable).")
+    ] = None,
+    exclude_operation_id: Annotated[
+        list[str] | None, Opt("--exclude-operation-id", help="Skip this operation (repeatable).")
+    ] = None,
+    exclude_tag: Annotated[
+        list[str] | None, Opt("--exclude-tag", help="Skip this tag's operations (repeatable).")
+    ] = None,
+    max_response_time: Annotated[
+        float | None, Opt("--max-response-time", help="Seconds; a slower response fails.")
+    ] = None,
+    request_timeout: Annotated[
+        float | None, Opt("--request-timeout", help="Seconds to wait for each response.")
+    ] = None,
     continue_on_failure: Annotated[
-        bool | None, Opt("--continue-on-failure/--stop-on-failure", help="Per operation.")
+        bool | None,
+        Opt(
+            "--continue-on-failure/--stop-on-failure",
+            help="Keep testing an operation after its first failure, or move on to the next.",
+        ),
     ] = None,
     startup_timeout: Annotated[
         float | None, Opt("--startup-timeout", help="Seconds to wait for the service.")

@@ -30,7 +30,9 @@ def register(app: typer.Typer) -> None:
 def validate(
     contracts: Annotated[
         list[Path] | None,
-        typer.Argument(help="Contract files (default: every contract in [tool.specfirst] specs)."),
+        typer.Argument(
+            help="Contract files (default: every contract in \\[tool.specfirst] specs)."
+        ),
     ] = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")

@@ -23,7 +23,7 @@ def watch(
     contract: Annotated[Path, typer.Argument(help="The contract to watch.")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Package folder (default: [tool.specfirst] output)."),
+        typer.Option("--output", "-o", help="Package folder (default: \\[tool.specfirst] output)."),
     ] = None,
 ) -> None:
     """Validate and regenerate now, then on every save of the contract or a file it references.

@@ -113,7 +113,12 @@ def _diff_metadata(pair: OperationPair, old: dict[str, Any], new: dict[str, Any]
     where = pair.old_pointer, pair.new_pointer
     if old.get("operationId") != new.get("operationId"):
         before, after = old.get("operationId"), new.get("operationId")
-        pair.report("operation-id-changed", f"operationId {before!r} → {after!r}", *where)
+        text = (
+            f"operationId {before!r} → {after!r}: breaks the implementation (its handler method "
+            "is named after the operationId: rename it, `specfirst scaffold --rename`; until "
+            "then the operation answers 501) and generated clients"
+        )
+        pair.report("operation-id-changed", text, *where)
     for keyword in ("summary", "description"):
         if old.get(keyword) != new.get(keyword):
             pointers = join_pointer(where[0], keyword), join_pointer(where[1], keyword)

@@ -42,7 +42,12 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("path-added", _I, "a new path"),
     Rule("operation-added", _I, "a new operation on an existing path"),
     Rule("path-parameter-renamed", _I, "a path parameter has a new name (same URL shape)"),
-    Rule("operation-id-changed", _W, "operationId changed (generated code names change)"),
+    Rule(
+        "operation-id-changed",
+        _B,
+        "operationId changed: the implementation's method must be renamed (until then the "
+        "operation answers 501) and generated clients' methods change name",
+    ),
     Rule("operation-deprecated", _I, "an operation is now deprecated"),
     Rule("description-changed", _I, "only a description, summary or title changed"),
     # Request parameters.

@@ -8,6 +8,7 @@ exactly as a hand-written implementation would be.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from generator.contract.credentials import operation_security
 from generator.mock.impl import mock_implementations
 from generator.mock.judge import Judge
 from generator.pipeline import api_of
@@ -65,3 +67,33 @@ def mock_app(package: ModuleType, app: FastAPI | None = None) -> FastAPI:
     served: FastAPI = app if app is not None else package.create_app()
     install_mocks(served, package_mocks(package))
     return served
+
+
+def open_auth(package: ModuleType, app: FastAPI, subject: str = "mock-user") -> None:
+    """Let every request in as `subject` holding every scope the contract names (`--skip-auth`).
+
+    Only who is asking changes: the app's own verifiers are replaced by one that accepts any
+    request, so operations still see a principal, and every other check stays as it was.
+    """
+    auth = importlib.import_module(f"{package.__name__}.runtime.auth")
+    contract = importlib.import_module(f"{package.__name__}.contract")
+    scopes = frozenset(
+        scope
+        for alternatives in operation_security(contract.contract()).values()
+        for requirement in alternatives
+        for _, named in requirement
+        for scope in named
+    )
+    claims = {"sub": subject, "scope": " ".join(sorted(scopes))}
+    anyone = auth.Principal(subject, scopes, claims)
+
+    class OpenDoor(auth.AuthContext):  # type: ignore[misc,name-defined]
+        async def principal(self, request: Any, spec: Any) -> Any:
+            return dataclasses.replace(anyone, schemes=(spec.name,))
+
+        def bearer_principal(self, request: Any, spec: Any) -> Any:
+            return dataclasses.replace(anyone, schemes=(spec.name,))
+
+    current = app.state.auth
+    kept = {f.name: getattr(current, f.name) for f in dataclasses.fields(current) if f.init}
+    app.state.auth = OpenDoor(**kept)

@@ -36,7 +36,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "swagger-unsupported",
         _V,
         _E,
-        "Swagger 2.0: convert to OpenAPI 3 first (swagger2openapi, Swagger Editor)",
+        "a Swagger version other than 2.0 (2.0 is converted on loading): convert it to OpenAPI 3",
         blocks=_UNREAD,
     ),
     Rule(
@@ -323,6 +323,14 @@ CATALOGUE: tuple[Rule, ...] = (
         _C,
         _E,
         "the app named in `[tool.specfirst.apps]` cannot be built",
+        blocks="reported by `specfirst check`, not configurable",
+    ),
+    Rule(
+        "orphaned-method",
+        _C,
+        _E,
+        "an implementation method no operation is named after (its operation was removed, or "
+        "renamed: the message names the method to rename it to)",
         blocks="reported by `specfirst check`, not configurable",
     ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.diagnostics import Level
-from generator.spec.rule_kinds import _E, _L, _UNREAD, _UNSAFE, _WRONG, Rule
+from generator.spec.rule_kinds import _E, _L, _UNREAD, _UNSAFE, _W, _WRONG, Rule
 
 LOAD_RULES: tuple[Rule, ...] = (
     # Loading: reading, parsing and bundling the files (every finding is an error).
@@ -73,6 +73,13 @@ LOAD_RULES: tuple[Rule, ...] = (
         _E,
         "references with no structure in between (A is B is A), named",
         blocks=_WRONG,
+    ),
+    Rule(
+        "swagger2-unconverted",
+        _L,
+        _W,
+        "Swagger 2.0 (converted to OpenAPI 3.0.3 on loading): something with no 3.0 "
+        "equivalent, such as `collectionFormat: tsv`, located in the original file",
     ),
     Rule(
         "rule-config",

@@ -65,13 +65,16 @@ class Spec:
     """A contract after loading and bundling: one self-contained tree and where it came from.
 
     `root` is the bundled document (every `$ref` is local, `#/...`); `path` is the entry
-    file as given by the user (used in messages); `files` lists every file read.
+    file as given by the user (used in messages); `files` lists every file read;
+    `converted_from` names the format the entry file was converted from ("" when none:
+    "swagger 2.0" when `generator/swagger2` turned it into OpenAPI 3.0.3 on loading).
     """
 
     path: Path
     root: dict[str, Any]
     source_map: SourceMap
     files: list[Path] = field(default_factory=list)
+    converted_from: str = ""
 
     @property
     def display_name(self) -> str:

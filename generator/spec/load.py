@@ -1,5 +1,9 @@
 """The loading stage: read a contract (YAML or JSON), bundle its `$ref`s, map pointers to lines.
 
+A Swagger 2.0 entry file is converted to OpenAPI 3.0.3 right after reading (`generator/swagger2`),
+and its pointer->position map is read through the conversion's trace, so every later finding
+names the line of the original node.
+
 >>> result = load_spec(Path("specs/users.yaml"))  # doctest: +SKIP
 >>> result.spec.locate("/paths/~1users/get")  # doctest: +SKIP
 Location(file='specs/users.yaml', line=12, column=5)
@@ -7,6 +11,7 @@ Location(file='specs/users.yaml', line=12, column=5)
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,11 +21,13 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Location
 from generator.spec.bundle import bundle_refs
+from generator.spec.catalogue import diagnostic
 from generator.spec.document import Spec
 from generator.spec.files import SourceFile
 from generator.spec.read import LoadLimits, read_source
 from generator.spec.ref_check import check_local_refs
-from generator.spec.source import error
+from generator.spec.source import Parsed, error
+from generator.swagger2 import SOURCE_FORMAT, convert_swagger2, is_swagger2
 
 __all__ = ["DEFAULT_LIMITS", "LoadLimits", "LoadResult", "load_spec"]
 
@@ -73,6 +80,11 @@ def _load(path: Path, limits: LoadLimits) -> LoadResult:
     if not isinstance(parsed.data, dict):
         diagnostics.append(_not_a_mapping(display, parsed.data, parsed.resolver("")))
         return LoadResult(None, diagnostics)
+    converted_from = ""
+    if is_swagger2(parsed.data):
+        parsed, notes = _converted(parsed)
+        diagnostics.extend(notes)
+        converted_from = SOURCE_FORMAT
     try:
         real = path.resolve()
     except (OSError, RuntimeError) as exc:
@@ -87,8 +99,31 @@ def _load(path: Path, limits: LoadLimits) -> LoadResult:
         return LoadResult(None, diagnostics)
     diagnostics.extend(check_local_refs(bundle.root, bundle.local_refs))
     files = [path] + [Path(f.display) for f in bundle.files[1:]]
-    spec = Spec(path=path, root=bundle.root, source_map=bundle.source_map, files=files)
+    spec = Spec(
+        path=path,
+        root=bundle.root,
+        source_map=bundle.source_map,
+        files=files,
+        converted_from=converted_from,
+    )
     return LoadResult(spec, diagnostics)
+
+
+def _converted(parsed: Parsed) -> tuple[Parsed, list[Diagnostic]]:
+    """A Swagger 2.0 file as OpenAPI 3.0.3, positions traced back; what had no 3.0 form, located."""
+    conversion = convert_swagger2(parsed.data)
+    trace = conversion.trace
+    notes = [
+        diagnostic(
+            "swagger2-unconverted",
+            note.message,
+            note.target,
+            parsed.resolver(note.source) or Location(parsed.display, 1, 1),
+        )
+        for note in trace.notes
+    ]
+    resolver = trace.resolver(parsed.resolver)
+    return dataclasses.replace(parsed, data=conversion.document, resolver=resolver), notes
 
 
 def _not_a_mapping(display: str, data: Any, where: Location | None) -> Diagnostic:

@@ -5,7 +5,8 @@
 
 Rules decided here (the rest live in `standard` and `rules`):
 
-* `swagger-unsupported`: a Swagger 2.0 document, with how to convert it; nothing else is checked.
+* `swagger-unsupported`: a Swagger document other than 2.0 (the loader converts 2.0 to 3.0.3),
+  with how to convert it; nothing else is checked.
 * `not-openapi`: no top-level `openapi` key (or the top level is not a mapping).
 * `unsupported-version`: `openapi` is not a 3.0.x / 3.1.x / 3.2.x string.
 * `too-deep`: containers nested deeper than `MAX_DEPTH`, or a validator hit Python's limit.
@@ -127,8 +128,8 @@ def detect_version(spec: Spec) -> tuple[str | None, list[Diagnostic]]:
         ]
     if "openapi" not in root and "swagger" in root:
         message = (
-            f"Swagger {_bare(root['swagger'])} is not supported: convert it to OpenAPI 3 first, "
-            "e.g. with swagger2openapi or the Swagger Editor's converter"
+            f"Swagger {_bare(root['swagger'])} is not supported: only Swagger 2.0 is converted "
+            "on loading; convert it to Swagger 2.0 or OpenAPI 3 first (e.g. api-spec-converter)"
         )
         return None, [_diag(spec, "swagger-unsupported", message, "/swagger")]
     if "openapi" not in root:

@@ -83,7 +83,7 @@ CASES: dict[str, set[tuple[str, str]]] = {
     "request-parameter-removed": {("request-parameter-removed", WARNING)},
     "request-property-removed": {("request-property-removed", WARNING)},
     "response-header-removed": {("response-header-removed", WARNING)},
-    "operation-id-changed": {("operation-id-changed", WARNING)},
+    "operation-id-changed": {("operation-id-changed", BREAKING)},
     # Compatible.
     "identical": set(),
     "request-parameter-added": {("request-parameter-added", INFO)},

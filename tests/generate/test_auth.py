@@ -111,6 +111,10 @@ ATTACKS = {
     "wrong iss": "Bearer " + sign(claims(iss="https://evil.test")),
     "wrong aud": "Bearer " + sign(claims(aud="other-api")),
     "missing exp": "Bearer " + sign(claims(exp=None)),
+    # RFC 7519 NumericDates are JSON numbers; PyJWT alone takes `int("...")` (issue 22)
+    "exp as a string": "Bearer " + sign(claims(exp=str(int(time.time()) + 300))),
+    "nbf as a string": "Bearer " + sign(claims(nbf=str(int(time.time()) - 10))),
+    "iat as a boolean": "Bearer " + sign(claims(iat=True)),
     "oversized": "Bearer " + sign(claims(pad="x" * 20000)),
     "garbage segments": "Bearer a.b.c",
 }

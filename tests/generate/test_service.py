@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 from pathlib import Path
 from types import ModuleType
@@ -260,13 +262,26 @@ def test_unhandled_error_is_500_problem_without_details(tasks: ModuleType) -> No
 def test_serves_the_contract_itself(bare: TestClient, tasks: ModuleType) -> None:
     served = bare.get("/openapi.json").json()
     on_disk = json.loads((Path(tasks.__file__).parent / "openapi.json").read_text())
-    assert served == on_disk
+    assert {**served, "servers": on_disk["servers"]} == on_disk  # only `servers` differs
     assert served["paths"]["/tasks"]["get"]["operationId"] == "listTasks"
     docs = bare.get("/docs")
     assert docs.status_code == 200
     assert "/docs-assets/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text.lower()
     asset = bare.get("/docs-assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.content) > 100_000  # served locally, offline
+
+
+def test_the_served_contract_names_this_server_first(tasks: ModuleType) -> None:
+    # The contract says https://api.example.com/v1; Swagger UI's "Try it out" must call the
+    # host and port the docs were reached on (a relative URL), under a proxy's root path too.
+    on_disk = json.loads((Path(tasks.__file__).parent / "openapi.json").read_text())
+    direct = TestClient(tasks.create_app()).get("/openapi.json").json()
+    assert direct["servers"][0]["url"] == PREFIX
+    assert direct["servers"][1:] == on_disk["servers"]
+    proxied = TestClient(tasks.create_app(), root_path="/tasks-api").get("/openapi.json")
+    assert proxied.json()["servers"][0]["url"] == "/tasks-api" + PREFIX
+    docs = importlib.import_module(f"{tasks.__name__}.runtime.docs")
+    assert doctest.testmod(docs).failed == 0
 
 
 def test_auth_missing_invalid_and_scope(client: TestClient, tasks: ModuleType) -> None:

@@ -66,12 +66,19 @@ def test_edge_values_get_4xx(tasks: ModuleType) -> None:
     client = _client(tasks)
     deep = ("[" * 100_000 + "]" * 100_000).encode()
     huge = ("1" * 5000).encode()
-    for content in (deep, huge, b"\x00\xff\xfe", b'{"title": 1e999}', b'{"title": NaN}'):
+    lone = b'{"title": "a\\ud800b"}'  # half a surrogate pair: no UTF-8 text holds it (issue 22)
+    for content in (deep, huge, b"\x00\xff\xfe", b'{"title": 1e999}', b'{"title": NaN}', lone):
         response = client.post(
             f"{PREFIX}/tasks", content=content, headers={"content-type": "application/json"}
         )
         assert response.status_code in {400, 413}, (content[:20], response.status_code)
     nul = client.post(f"{PREFIX}/tasks", json={"title": "a\u0000b"})
     assert nul.status_code == 501  # a NUL inside a string is valid JSON: it reaches the stub
+    pair = client.post(
+        f"{PREFIX}/tasks",
+        content=b'{"title": "\\ud83d\\ude00"}',  # a whole pair is a character
+        headers={"content-type": "application/json"},
+    )
+    assert pair.status_code == 501
     for path in ("/tasks/0", "/tasks/99999999999999999999999", "/tasks/%00", "/tasks/-1e3"):
         assert client.get(PREFIX + path).status_code in {400, 404, 501}, path

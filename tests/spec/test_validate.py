@@ -64,11 +64,11 @@ def test_valid_contract_of_each_version_is_clean(version: str) -> None:
     assert validate_yaml(doc(VALID, version)) == []
 
 
-def test_swagger_2_is_refused_alone_with_how_to_convert() -> None:
-    found = validate_yaml("swagger: '2.0'\ninfo: {title: t}\npaths: {/a: 7}\n")
+def test_swagger_1_is_refused_alone_with_how_to_convert() -> None:
+    found = validate_yaml("swagger: '1.2'\ninfo: {title: t}\npaths: {/a: 7}\n")
     assert summary(found) == [("swagger-unsupported", "error", "/swagger", 1)]
-    assert "swagger2openapi" in found[0].message
-    assert found[0].message.startswith("Swagger 2.0 is not supported")
+    assert "only Swagger 2.0 is converted" in found[0].message
+    assert found[0].message.startswith("Swagger 1.2 is not supported")
 
 
 def test_not_openapi() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 import urllib.request
 from collections import OrderedDict
@@ -22,6 +23,8 @@ ASYMMETRIC = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 )
 MIN_SECRET_BYTES = 32
+# RFC 7519 §4.1.4-4.1.6: these claims are NumericDates, JSON numbers of seconds.
+_TIME_CLAIMS = ("exp", "nbf", "iat")
 
 
 class InvalidToken(Exception):
@@ -187,7 +190,23 @@ class JwtVerifier:
             raise InvalidToken(type(exc).__name__) from None
         if not isinstance(claims.get("sub"), str):
             raise InvalidToken("sub is not a string")
+        for name in _TIME_CLAIMS:
+            if name in claims and not _is_numeric_date(claims[name]):
+                # PyJWT checks `int(claims["exp"])`, which a string such as "9999999999"
+                # passes; RFC 7519 §2 and §4.1.4 require a JSON number (issue 22).
+                raise InvalidToken(f"{name} is not a NumericDate")
         return claims
+
+
+def _is_numeric_date(value: object) -> bool:
+    """True for a JSON number that is a finite instant (RFC 7519 NumericDate).
+
+    >>> _is_numeric_date(1700000000), _is_numeric_date("1700000000"), _is_numeric_date(True)
+    (True, False, False)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
 
 
 def scopes_of(claims: Mapping[str, Any]) -> frozenset[str]:

@@ -11,7 +11,6 @@ is not serialized as declared, or a single-valued parameter given more than once
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -150,7 +149,7 @@ class ParamSpec:
 def _content(raw: str, media_type: str) -> Any:
     if media_type.split(";", 1)[0].strip().lower().endswith("json"):
         try:
-            return json.loads(raw)
+            return text.loads(raw)
         except ValueError:
             raise Refused("is not valid JSON") from None
     return raw

@@ -21,6 +21,8 @@ from .shapes import Shape
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _NOTHING = object()
+# `\uD800`-`\uDFFF` escapes, which may leave half a surrogate pair in a string
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _number(text: str) -> Any:
@@ -51,11 +53,27 @@ def scalar(text: str, types: frozenset[str]) -> Any:
     return text
 
 
+def loads(raw: str | bytes, **options: Any) -> Any:
+    """`json.loads` that refuses a string holding half a surrogate pair (`"\\ud800"`).
+
+    Python decodes such escapes into strings no UTF-8 text can hold, so the schema check or
+    the database would fail on them later (issue 22); RFC 8259 §8.2 leaves them unpredictable.
+    """
+    value = json.loads(raw, **options)
+    escapes = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    if _SURROGATE_ESCAPE.search(escapes):
+        try:  # only then: checking the whole value costs a serialization
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("unpaired surrogate escape") from None
+    return value
+
+
 def value(text: str, shape: Shape) -> Any:
     """One text value as JSON: a scalar, or a whole JSON document for structured shapes."""
     if shape.types and shape.types <= {"object", "array", "null"}:
         try:
-            return json.loads(text)
+            return loads(text)
         except ValueError:
             return text
     return scalar(text, shape.types)

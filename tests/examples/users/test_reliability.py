@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import signal
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from examples.users.health import Lifecycle
 from examples.users.logs import JsonFormatter
+from examples.users.outages import StopOnSignal
 from examples.users.passwords import Passwords, Verdict
 
 from .backends import scalar
@@ -24,7 +29,7 @@ def _failing_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(AsyncSession, "commit", commit)
 
 
-def test_failed_commit_answers_500_and_stores_nothing(
+def test_failed_commit_answers_503_and_stores_nothing(
     service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _failing_commit(monkeypatch)
@@ -32,7 +37,8 @@ def test_failed_commit_answers_500_and_stores_nothing(
         f"{API}/users",
         json={"email": "lost@example.com", "password": PASSWORD, "display_name": "L"},
     )
-    assert response.status_code == 500
+    assert response.status_code == 503  # the database failed, not the request
+    assert response.headers["retry-after"] == "5"
     assert "disk" not in response.text and "COMMIT" not in response.text  # no details leak
     assert response.headers["x-request-id"]
     monkeypatch.undo()
@@ -52,10 +58,10 @@ def test_failed_commit_on_update_and_delete_is_never_2xx(
     url = f"{API}/users/{me['id']}"
     assert (
         service.client.patch(url, headers=headers, json={"display_name": "Changed"}).status_code
-        == 500
+        == 503
     )
-    assert service.client.delete(url, headers=headers).status_code == 500
-    assert service.token_response("steady@example.com").status_code == 500
+    assert service.client.delete(url, headers=headers).status_code == 503
+    assert service.token_response("steady@example.com").status_code == 503
     monkeypatch.undo()
     assert service.client.get(url, headers=headers).json() == me
 
@@ -124,6 +130,82 @@ def test_readiness_reports_a_database_outage(
     assert ready.status_code == 503
     assert ready.json() == {"status": "unavailable", "checks": {"database": "unavailable"}}
     assert service.client.get(f"{API}/health/live").status_code == 200  # liveness ignores it
+
+
+def test_a_database_outage_answers_503_with_retry_after(start: Callable[..., Service]) -> None:
+    service = start(
+        database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none",
+        admin_email=None,
+        admin_password=None,
+    )
+    for response in (
+        service.token_response("anyone@example.com"),
+        service.client.post(
+            f"{API}/users",
+            json={"email": "new@example.com", "password": PASSWORD, "display_name": "N"},
+        ),
+    ):
+        assert response.status_code == 503, response.text
+        assert response.headers["retry-after"] == "5"
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["status"] == 503 and response.json()["request_id"]
+        assert "nobody" not in response.text and "Refused" not in response.text
+
+
+def test_an_exhausted_pool_answers_503(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def exhausted(self: AsyncSession, *args: object, **kwargs: object) -> None:
+        raise PoolTimeoutError("QueuePool limit of size 10 overflow 10 reached")
+
+    monkeypatch.setattr(AsyncSession, "execute", exhausted)
+    response = service.token_response("anyone@example.com")
+    assert response.status_code == 503 and response.headers["retry-after"] == "5"
+
+
+def test_a_bug_in_a_query_stays_a_500(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(self: AsyncSession, *args: object, **kwargs: object) -> None:
+        raise ProgrammingError("SELECT", {}, Exception("syntax error"))
+
+    monkeypatch.setattr(AsyncSession, "execute", broken)
+    assert service.token_response("anyone@example.com").status_code == 500
+
+
+def test_readiness_with_redis_down_is_ready_and_says_so(start: Callable[..., Service]) -> None:
+    # The limiter fails open without Redis, so the service still serves: degraded, not down.
+    service = start(redis_url="redis://127.0.0.1:1/0")
+    ready = service.client.get(f"{API}/health/ready")
+    assert ready.status_code == 200
+    assert ready.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "redis": "unavailable"},
+    }
+
+
+def test_sigterm_flags_stopping_at_once_and_hands_over_after_the_delay() -> None:
+    forwarded: list[int] = []
+
+    async def scenario() -> None:
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: forwarded.append(signum))
+        lifecycle = Lifecycle()
+        stop = StopOnSignal(lifecycle, delay=600)
+        try:
+            stop.install()
+            signal.raise_signal(signal.SIGTERM)
+            await asyncio.sleep(0)
+            assert lifecycle.stopping and forwarded == []  # liveness says 503; still serving
+            signal.raise_signal(signal.SIGTERM)  # asked again: stop now
+            assert forwarded == [signal.SIGTERM]
+        finally:
+            stop.uninstall()
+            signal.signal(signal.SIGTERM, previous)
+
+    asyncio.run(scenario())
+
+
+def test_liveness_is_503_once_stopping(service: Service) -> None:
+    service.app.state.lifecycle.stopping = True
+    live = service.client.get(f"{API}/health/live")
+    assert live.status_code == 503 and live.json() == {"status": "unavailable"}
+    assert service.client.get(f"{API}/health/ready").status_code == 503
 
 
 def test_shutdown_disposes_the_engine_and_flags_liveness(start: Callable[..., Service]) -> None:

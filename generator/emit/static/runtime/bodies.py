@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -99,9 +98,11 @@ def _refuse_constant(name: str) -> Any:
 
 
 def parse_json(raw: bytes | str) -> Any:
-    """Strict JSON: RFC 8259 only (no NaN or Infinity); ValueError for anything else."""
+    """Strict JSON: RFC 8259 only (no NaN or Infinity, no unpaired surrogate escapes such as
+    `"\\ud800"`, which RFC 8259 §8.2 leaves unpredictable and no UTF-8 text can hold);
+    ValueError for anything else."""
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        return text.loads(raw, parse_constant=_refuse_constant)
     except RecursionError:
         raise ValueError("nested too deeply") from None
     except UnicodeDecodeError:
