@@ -38,7 +38,7 @@ def test_clean_contracts_exit_zero() -> None:
 
 
 def test_errors_exit_one_and_warnings_only_under_strict() -> None:
-    assert specfirst("validate", "tests/data/broken/duplicate-operation-id.yaml").returncode == 1
+    assert specfirst("validate", "tests/data/broken/duplicate-tag.yaml").returncode == 1
     warning_only = "tests/data/broken/missing-operation-id.yaml"
     assert specfirst("validate", warning_only).returncode == 0
     assert specfirst("validate", "--strict", warning_only).returncode == 1

@@ -69,9 +69,8 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule(
         "duplicate-operation-id",
         _V,
-        _E,
-        "two operations share an operationId (both located)",
-        blocks=_NAMES,
+        _W,
+        "two operations share an operationId (both located): the n-th is named `<id>_<n>`",
     ),
     Rule(
         "missing-operation-id",

@@ -5,6 +5,7 @@ an error and generation reads the contract that way (docs/diagnostics.md#lenient
 
 | finding | read as |
 | --- | --- |
+| `duplicate-operation-id` | the n-th operation with an id is named `<id>_<n>` |
 | `default-mismatch` | the default is dropped (models, wire views, the served contract) |
 | `required-property-undefined` | a property of any type when `additionalProperties` allows one, else not required |
 | `schema-type` at a boolean `exclusiveMinimum`/`exclusiveMaximum` (3.1) | OpenAPI 3.0's meaning: the `minimum`/`maximum` beside it is exclusive |
@@ -230,7 +231,29 @@ def _recursive_refs(node: Any, pointer: str) -> Iterator[str]:
             yield from _recursive_refs(value, join_pointer(pointer, index))
 
 
+def _duplicate_id(c: Contract, d: Diagnostic) -> Reading | None:
+    """A repeated operationId: the n-th operation using it is named `<id>_<n>` (unique)."""
+    value = c.get(d.pointer)
+    if not isinstance(value, str):
+        return None
+    operations = [*c.operations, *c.callback_operations]
+    sites = [
+        join_pointer(op.pointer, "operationId")
+        for op in operations
+        if op.node.get("operationId") == value
+    ]
+    if d.pointer not in sites:
+        return None
+    taken = {op.node.get("operationId") for op in operations}
+    number = sites.index(d.pointer) + 1
+    while f"{value}_{number}" in taken:
+        number += len(sites)
+    renamed = f"{value}_{number}"
+    return f'this one is named "{renamed}"', [Edit(d.pointer, value=renamed)]
+
+
 READERS: dict[str, Reader] = {
+    "duplicate-operation-id": _duplicate_id,
     "default-mismatch": _default,
     "required-property-undefined": _undefined_required,
     "unsupported-feature": _ref_sibling,

@@ -460,7 +460,7 @@ def test_findings_are_sorted_by_location_and_deduplicated() -> None:
 
 # fixture (named after its rule) -> the one finding it must produce: (level, pointer, line)
 FIXTURES = {
-    "duplicate-operation-id": ("error", "/paths/~1items~1{id}/get/operationId", 14),
+    "duplicate-operation-id": ("warning", "/paths/~1items~1{id}/get/operationId", 14),
     "path-param-undeclared": ("error", "/paths/~1users~1{id}/get", 7),
     "path-param-unused": ("error", "/paths/~1users/get/parameters/0", 10),
     "path-param-not-required": ("error", "/paths/~1users~1{id}/get/parameters/0/required", 12),
