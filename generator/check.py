@@ -169,7 +169,7 @@ def check_contract_package(
     label = contract_label(contract, root)
     generated = generate_contract(contract, output, label=label, check=True, client=client)
     result = ContractCheck(contract, generated)
-    spec = generated.checked.spec
+    spec = generated.checked.served
     if spec is None or generated.report is None or app_reference is None:
         return result
     from generator.apps import AppLoadError, load_app

@@ -9,10 +9,15 @@ MAX_QUOTE = 60
 
 
 class Level(enum.StrEnum):
-    """How serious a finding is; `error` means nothing gets generated."""
+    """How serious a finding is; `error` means nothing gets generated.
+
+    `warning` fails `--strict`; `notice` (something specfirst does not generate yet, such as
+    webhooks) and `info` are shown and never fail.
+    """
 
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
     INFO = "info"
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, has_errors
 from generator.naming import env_prefix
+from generator.rule_config import RuleConfig, apply_rules, rule_config_for
 from generator.spec.catalogue import diagnostic
 from generator.spec.document import Spec
 from generator.stamp import make_stamp, up_to_date
@@ -27,11 +28,19 @@ if TYPE_CHECKING:
 
 @dataclass
 class Checked:
-    """A contract after loading and validation; `spec` is None when it could not be read."""
+    """A contract after loading and validation; `spec` is None when it could not be read.
+
+    `served` is the contract as generation reads it (lenient readings applied,
+    `spec/readings.py`); `silenced` counts the findings `[tool.specfirst.rules]` or
+    `x-specfirst-ignore` turned off.
+    """
 
     path: Path
     spec: Spec | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    served: Spec | None = None
+    silenced: int = 0
+    rules: RuleConfig = field(default_factory=RuleConfig)
 
     def ok(self, *, strict: bool = False) -> bool:
         return self.spec is not None and not has_errors(self.diagnostics, strict=strict)
@@ -46,15 +55,23 @@ def check_contract(path: Path) -> Checked:
 
 
 def validate_loaded(path: Path, loaded: LoadResult) -> Checked:
-    """Validate a loaded contract: the load's findings plus every rule's."""
-    from generator.spec.validate import validate_spec
+    """Validate a loaded contract: the load's findings plus every rule's, as configured."""
+    from generator.spec.validate import check_spec
 
-    diagnostics = list(loaded.diagnostics)
+    rules, problems = rule_config_for(path)
+    diagnostics = [*problems, *loaded.diagnostics]
+    served = None
     if loaded.spec is not None:
-        diagnostics.extend(validate_spec(loaded.spec))
+        validated = check_spec(loaded.spec)
+        diagnostics.extend(validated.diagnostics)
+        served = validated.served
+    spec = loaded.spec
+    diagnostics, silenced = apply_rules(
+        diagnostics, rules, spec.root if spec else {}, spec.locate if spec else None
+    )
     unique = {(d.rule, d.pointer, d.location, d.message): d for d in diagnostics}
     ordered = sorted(unique.values(), key=lambda d: d.sort_key())
-    return Checked(path=path, spec=loaded.spec, diagnostics=ordered)
+    return Checked(path, spec, ordered, served=served, silenced=silenced, rules=rules)
 
 
 @dataclass
@@ -172,9 +189,11 @@ def generate_contract(
     loaded = load_spec(path)
     with start_models(loaded.spec, label=label) as models:  # leaving it stops an unused worker
         checked = validate_loaded(path, loaded)
-        if not checked.ok() or checked.spec is None:
+        if not checked.ok() or checked.served is None:
             return Generated(checked)
-        spec = checked.spec
+        spec = checked.served
+        if spec is not checked.spec:
+            models.cancel()  # the worker models the contract as written, not as read leniently
         try:
             ir = build_ir(spec, label=label, package=output.name)
             files = format_files(emit_modules(ir))
@@ -184,7 +203,9 @@ def generate_contract(
                 diagnostic("model-generation", str(exc), "", spec.locate(""))
             )
             return Generated(checked)
-    checked.diagnostics.extend(plan_warnings(ir.models, spec))
+    warnings, silenced = apply_rules(plan_warnings(ir.models, spec), checked.rules, spec.root)
+    checked.diagnostics.extend(warnings)
+    checked.silenced += silenced
     inputs = spec.files or [path]
     stamp = make_stamp(output, label, inputs, files)
     report = write_files(output, files, check=check, stamp=stamp)

@@ -85,27 +85,37 @@ def render_text(diagnostics: Sequence[Diagnostic], sources: SourceCache | None =
     return "\n".join(blocks)
 
 
-def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    """One line counting errors and warnings, e.g. `2 errors, 1 warning in 1 contract`."""
+def summary_line(diagnostics: Sequence[Diagnostic], files: int, silenced: int = 0) -> str:
+    """One line counting the findings, e.g. `2 errors, 1 warning, 3 silenced in 1 contract`.
+
+    Notices (what is not generated yet) and findings silenced by `[tool.specfirst.rules]` or
+    `x-specfirst-ignore` are counted only when there are some.
+    """
     errors = sum(d.level is Level.ERROR for d in diagnostics)
     warnings = sum(d.level is Level.WARNING for d in diagnostics)
+    notices = sum(d.level is Level.NOTICE for d in diagnostics)
     noun = "contract" if files == 1 else "contracts"
-    if not errors and not warnings:
+    if not errors and not warnings and not notices and not silenced:
         return f"ok: {files} {noun}, no problems"
-    return (
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        f" in {files} {noun}"
-    )
+    parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
+    if notices:
+        parts.append(f"{notices} notice{'s' * (notices != 1)}")
+    if silenced:
+        parts.append(f"{silenced} silenced")
+    return f"{', '.join(parts)} in {files} {noun}"
 
 
-def render_json(results: Iterable[tuple[str, Sequence[Diagnostic]]]) -> str:
-    """Machine-readable findings per contract, stable key order."""
+def render_json(
+    results: Iterable[tuple[str, Sequence[Diagnostic]]], silenced: Sequence[int] = ()
+) -> str:
+    """Machine-readable findings per contract (with its silenced count), stable key order."""
     payload = []
-    for name, diagnostics in results:
+    for index, (name, diagnostics) in enumerate(results):
         payload.append(
             {
                 "contract": name,
                 "valid": not any(d.is_error for d in diagnostics),
+                "silenced": silenced[index] if index < len(silenced) else 0,
                 "diagnostics": [diagnostic_as_dict(d) for d in diagnostics],
             }
         )
@@ -137,7 +147,12 @@ def _escape_property(text: str) -> str:
 
 def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands (`::error file=...,line=...::message`)."""
-    kinds = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+    kinds = {
+        Level.ERROR: "error",
+        Level.WARNING: "warning",
+        Level.NOTICE: "notice",
+        Level.INFO: "notice",
+    }
     out: list[str] = []
     for diag in diagnostics:
         props = [f"title={_escape_property(diag.rule)}"]

@@ -214,9 +214,9 @@ def scaffold_contract(
     stubs package by its path below the project `root` (default: the cwd).
     """
     checked = check_contract(path)
-    if not checked.ok() or checked.spec is None:
+    if not checked.ok() or checked.served is None:
         return Scaffolded(checked)
-    api = api_of(checked.spec, label=label, package=package.rsplit(".", 1)[-1])
+    api = api_of(checked.served, label=label, package=package.rsplit(".", 1)[-1])
     fresh = render_stubs(api, package)
     existing = read_existing(output, [*fresh, RECORD])
     writes, report = plan_scaffold(api, fresh, existing, package, rename=rename, label=label)

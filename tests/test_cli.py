@@ -38,7 +38,7 @@ def test_clean_contracts_exit_zero() -> None:
 
 
 def test_errors_exit_one_and_warnings_only_under_strict() -> None:
-    assert specfirst("validate", "tests/data/broken/duplicate-operation-id.yaml").returncode == 1
+    assert specfirst("validate", "tests/data/broken/duplicate-tag.yaml").returncode == 1
     warning_only = "tests/data/broken/missing-operation-id.yaml"
     assert specfirst("validate", warning_only).returncode == 0
     assert specfirst("validate", "--strict", warning_only).returncode == 1
@@ -52,23 +52,31 @@ def test_missing_file_is_a_usage_error() -> None:
 
 def test_json_format_lists_every_finding() -> None:
     result = specfirst(
-        "validate", "--format", "json", "tests/data/broken/ambiguous-path.yaml", "specs/users.yaml"
+        "validate",
+        "--format",
+        "json",
+        "tests/data/broken/undeclared-scope.yaml",
+        "specs/users.yaml",
     )
     data = json.loads(result.stdout)
     first, second = data["contracts"]
     assert first["valid"] is False and second["valid"] is True
     finding = first["diagnostics"][0]
     assert (
-        finding["rule"] == "ambiguous-path"
-        and finding["line"] == 20
+        finding["rule"] == "undeclared-scope"
+        and finding["line"] == 12
         and finding["pointer"].startswith("/paths")
     )
+    assert first["silenced"] == 0
 
 
 def test_github_annotations() -> None:
     result = specfirst("validate", "--format", "github", "tests/data/broken/undeclared-scope.yaml")
     assert result.stdout.startswith(
         "::error file=tests/data/broken/undeclared-scope.yaml,line=12,col=15,title=undeclared-scope::"
+    )
+    assert result.stdout.splitlines()[-1] == (
+        "::notice title=specfirst validate::1 error, 0 warnings in 1 contract"
     )
 
 
@@ -96,7 +104,7 @@ def test_malformed_input_never_prints_a_traceback(tmp_path: Path, content: bytes
 
 def test_generate_refuses_an_invalid_contract_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "pkg"
-    result = specfirst("generate", "tests/data/broken/ambiguous-path.yaml", "-o", str(out))
+    result = specfirst("generate", "tests/data/broken/undeclared-scope.yaml", "-o", str(out))
     assert result.returncode == 1
     assert not out.exists()
 

@@ -72,6 +72,7 @@ def create_app(
         *_routers.health.add_routes(_app.router, MOUNT_PREFIX, health, resources),
     ]
     _routes.log_unimplemented(_missing)
+    _routes.serve_in_order(_app.router, MOUNT_PREFIX, ROUTE_METHODS)
     if _settings.docs_enabled:
         _docs.add_docs(_app, TITLE, contract, MOUNT_PREFIX)
     _route_index.install(_app.router)  # a request asks only the routes its path could match

@@ -95,7 +95,10 @@ def _generate_one(
     if diagnostics:
         typer.echo(render_text(diagnostics))
     if result.report is None:
-        typer.echo(f"{spec}: not generated ({summary_line(diagnostics, 1)})", err=True)
+        typer.echo(
+            f"{spec}: not generated ({summary_line(diagnostics, 1, result.checked.silenced)})",
+            err=True,
+        )
         return exit_code_for(diagnostics)
     reports = [(output, result.report)]
     if result.client_report is not None:

@@ -45,18 +45,19 @@ def validate(
     """
     paths = contracts_or_default(contracts)
     results = [check_contract(path) for path in paths]
+    every = [d for r in results for d in r.diagnostics]
+    summary = summary_line(every, len(results), sum(r.silenced for r in results))
     if output_format is OutputFormat.JSON:
-        typer.echo(render_json((str(r.path), r.diagnostics) for r in results))
+        pairs = ((str(r.path), r.diagnostics) for r in results)
+        typer.echo(render_json(pairs, [r.silenced for r in results]))
     elif output_format is OutputFormat.GITHUB:
-        text = render_github([d for r in results for d in r.diagnostics])
-        if text:
-            typer.echo(text)
+        text = render_github(every)
+        # The summary as a notice, so a run's silenced count shows in the job's log.
+        typer.echo(f"{text}\n::notice title=specfirst validate::{summary}" if text else summary)
     else:
-        sources = SourceCache()
-        every = [d for r in results for d in r.diagnostics]
         if every:
-            typer.echo(render_text(every, sources))
-        typer.echo(summary_line(every, len(results)))
+            typer.echo(render_text(every, SourceCache()))
+        typer.echo(summary)
     raise typer.Exit(_exit_code(results, strict))
 
 

@@ -69,25 +69,28 @@ def find_drift(spec: Spec, app: FastAPI) -> list[Diagnostic]:
     """Every difference between the contract and the app's routes, in contract order."""
     prefix = mount_prefix(spec.root)
     contract = read_endpoints(spec.root)
-    registered = {e.key: e for e in app_endpoints(app, prefix)}
+    # Paths alike but for parameter names (`ambiguous-path`) share a key: both documents list
+    # them in contract order (the app serves them so), and they pair off in that order.
+    registered: dict[tuple[str, str], list[Endpoint]] = {}
+    for endpoint in app_endpoints(app, prefix):
+        registered.setdefault(endpoint.key, []).append(endpoint)
     out: list[Diagnostic] = []
 
     def report(rule: str, pointer: str, text: str, level: Level = Level.ERROR) -> None:
         out.append(Diagnostic(f"drift-{rule}", level, text, pointer, spec.locate(pointer)))
 
     for want in contract:
-        have = registered.get(want.key)
+        candidates = registered.get(want.key)
+        have = candidates.pop(0) if candidates else None
         if have is None:
             message = "in the contract, but the app registers no such route"
             report("route-missing", want.pointer, f"{want.label}: {message}")
             continue
         for rule, message, level in compare(want, have):
             report(rule, want.pointer, f"{want.label}: {message}", level)
-    documented = {want.key for want in contract}
-    for key, have in registered.items():
-        if key not in documented:
-            where = f"{have.method.upper()} {have.document_path}"
-            report("route-extra", "/paths", f"{where}: registered by the app, not in the contract")
+    for have in (e for left in registered.values() for e in left):
+        where = f"{have.method.upper()} {have.document_path}"
+        report("route-extra", "/paths", f"{where}: registered by the app, not in the contract")
     return out
 
 

@@ -179,11 +179,11 @@ def run_contract_test(
 ) -> Generator[Event, None, None]:
     """Every event of one run; the last is `RunFinished` or `RunAborted`."""
     checked = check_contract(contract)
-    if not checked.ok() or checked.spec is None:
+    if not checked.ok() or checked.served is None:
         errors = tuple(d for d in checked.diagnostics if d.is_error)
         yield RunAborted("the contract is invalid", diagnostics=errors)
         return
-    document = checked.spec.root
+    document = checked.served.root
     try:
         given = target.given(options)
     except OptionsError as exc:
@@ -197,7 +197,7 @@ def run_contract_test(
         try:
             changed = changed_since(
                 contract,
-                checked.spec.files,
+                checked.served.files,
                 options.changed_since,
                 contract_only=options.contract_changes_only,
             )
@@ -293,11 +293,11 @@ def _left_out(plan: RunPlan, operations: tuple[str, ...]) -> Iterator[str]:
 
 
 def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> Iterator[Event]:
-    assert checked.spec is not None
+    assert checked.served is not None
     secured = frozenset(label for label, req in plan.credentials.requirements.items() if req)
     operations = selected_operations(plan.document, plan.options)
     prepared = prepare(
-        checked.spec, checked.diagnostics, plan.credentials, plan.options, operations
+        checked.served, checked.diagnostics, plan.credentials, plan.options, operations
     )
     plan = dataclasses.replace(plan, judge=prepared.judge, reading=prepared.reading)
     tally = Tally(str(checked.path), secured, fail_unimplemented=plan.options.fail_unimplemented)

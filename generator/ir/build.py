@@ -109,6 +109,7 @@ class _Builder:
         self.results = Namespace()
         self.tags: dict[str, list[Operation]] = {}
         self.methods: dict[str, Namespace] = {}
+        self.order: list[str] = []  # route paths in contract order
 
     def operation(self, path: str, method: str, op: Mapping[str, Any]) -> None:
         item_ptr = join_pointer("/paths", path)
@@ -127,6 +128,7 @@ class _Builder:
         )
         bodies = build_bodies(self.root, op, op_ptr, self.types)
         method_names = self.methods.setdefault(tag, Namespace(set(CLASS_SCOPE_NAMES)))
+        self.order.append(_route_path(path, renames))
         self.tags.setdefault(tag, []).append(
             Operation(
                 method=method,
@@ -189,4 +191,5 @@ def build_api(
         tags=tags,
         requirements=requirements,
         schemes=build_schemes(root, builder.schemes),
+        route_order=tuple(dict.fromkeys(builder.order)),
     )

@@ -232,6 +232,7 @@ class Api:
     tags: tuple[Tag, ...]
     requirements: tuple[str, ...]
     schemes: tuple[SecurityScheme, ...] = ()
+    route_order: tuple[str, ...] = ()  # route paths in contract order
 
     @property
     def operations(self) -> tuple[Operation, ...]:
@@ -239,8 +240,9 @@ class Api:
 
     @property
     def route_methods(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Each route path with every method the contract gives it (for `Allow` on 405)."""
-        table: dict[str, list[str]] = {}
+        """Each route path, in contract order, with every method the contract gives it (for
+        `Allow` on 405, and the order `runtime.routes.serve_in_order` keeps among equals)."""
+        table: dict[str, list[str]] = {path: [] for path in self.route_order}
         for op in self.operations:
             table.setdefault(op.route_path, []).append(op.method.upper())
         return tuple((path, tuple(methods)) for path, methods in table.items())

@@ -8,118 +8,128 @@ take their ids from `RULES`. `specfirst diff` has its own catalogue (`compat/rul
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-
 from generator.diagnostics import Diagnostic, Level, Location
+from generator.spec.catalogue_load import LOAD_RULES
+from generator.spec.rule_kinds import (
+    _C,
+    _E,
+    _EW,
+    _G,
+    _N,
+    _NAMES,
+    _UNREAD,
+    _V,
+    _W,
+    _WRONG,
+    Rule,
+    Stage,
+)
 
-
-class Stage(enum.StrEnum):
-    """Which step of the pipeline reports a rule (a section of docs/diagnostics.md)."""
-
-    LOAD = "load"
-    VALIDATE = "validate"
-    GENERATE = "generate"
-    CHECK = "check"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One rule id: its stage, its levels (the first is the usual one) and what it means."""
-
-    id: str
-    stage: Stage
-    levels: tuple[Level, ...]
-    summary: str
-
-
-_E, _W = (Level.ERROR,), (Level.WARNING,)
-_L, _V, _G, _C = Stage.LOAD, Stage.VALIDATE, Stage.GENERATE, Stage.CHECK
 # openapi-spec-validator's findings: `schema-` and the failed JSON Schema keyword, kebab-case.
 SCHEMA_PREFIX = "schema-"
 
+
 CATALOGUE: tuple[Rule, ...] = (
-    # Loading: reading, parsing and bundling the files (every finding is an error).
-    Rule("io-error", _L, _E, "the file cannot be read (exit 2)"),
-    Rule("too-large", _L, _E, "over the size limit (8 MiB) or the node limit"),
-    Rule("too-many-files", _L, _E, "more than 200 files referenced"),
-    Rule("yaml-syntax", _L, _E, "YAML that does not parse"),
-    Rule("yaml-tabs", _L, _E, "tab characters in indentation"),
-    Rule("yaml-key", _L, _E, "a mapping key that is not a scalar"),
-    Rule(
-        "yaml-tag",
-        _L,
-        _E,
-        "a tag such as `!!python/object` (contracts are plain data; nothing is constructed)",
-    ),
-    Rule(
-        "yaml-aliases",
-        _L,
-        _E,
-        "aliases expanding beyond the node limit (billion laughs), refused in milliseconds",
-    ),
-    Rule("json-syntax", _L, _E, "strict JSON: trailing commas, NaN, comments are errors"),
-    Rule("duplicate-key", _L, _E, "a mapping key given twice (at the second, naming the first)"),
-    Rule("empty-document", _L, _E, "nothing there (empty, or only comments)"),
-    Rule("not-a-mapping", _L, _E, "a top level that is not a mapping"),
-    Rule(
-        "too-deep",
-        _L,
-        _E,
-        "nesting deeper than 128 levels, or a validator that ran out of stack; never a traceback",
-    ),
-    Rule("unresolved-ref", _L, _E, "a `$ref` to a missing file or a pointer that leads nowhere"),
-    Rule(
-        "ref-outside-root",
-        _L,
-        _E,
-        "a `$ref` leaving the contract's folder or naming an absolute path: refused unread",
-    ),
-    Rule("ref-remote", _L, _E, "a `$ref` to `file://` or the network: refused unread"),
-    Rule("ref-cycle", _L, _E, "references with no structure in between (A is B is A), named"),
-    Rule(
-        "swagger2-unconverted",
-        _L,
-        _W,
-        "Swagger 2.0 (converted to OpenAPI 3.0.3 on loading): something with no 3.0 "
-        "equivalent, such as `collectionFormat: tsv`, located in the original file",
-    ),
+    *LOAD_RULES,
     # Validation: the OpenAPI standard, then our own rules (generator/spec/rules/).
     Rule(
         "swagger-unsupported",
         _V,
         _E,
         "a Swagger version other than 2.0 (2.0 is converted on loading): convert it to OpenAPI 3",
+        blocks=_UNREAD,
     ),
-    Rule("not-openapi", _V, _E, "no `openapi` key, or a top level that is no mapping"),
-    Rule("unsupported-version", _V, _E, "a version other than 3.0, 3.1 or 3.2 (or not a string)"),
+    Rule(
+        "not-openapi", _V, _E, "no `openapi` key, or a top level that is no mapping", blocks=_UNREAD
+    ),
+    Rule(
+        "unsupported-version",
+        _V,
+        _E,
+        "a version other than 3.0, 3.1 or 3.2 (or not a string)",
+        blocks=_UNREAD,
+    ),
     Rule(
         SCHEMA_PREFIX + "<keyword>",
         _V,
-        _E,
+        _EW,
         "openapi-spec-validator's findings, located at the offending value (`schema-type`, "
-        "`schema-required`, `schema-additional-properties`, ...)",
+        "`schema-required`, `schema-additional-properties`, ...); warnings where a lenient "
+        "reading applies (see Lenient readings): a 3.0 `exclusiveMinimum: true` "
+        "in 3.1, `$recursiveAnchor`, `required: true` on a property, repeated items, no `paths`",
+        blocks=_WRONG,
     ),
-    Rule("openapi-invalid", _V, _E, "any other openapi-spec-validator finding (no location)"),
-    Rule("duplicate-operation-id", _V, _E, "two operations share an operationId (both located)"),
+    Rule(
+        "openapi-invalid",
+        _V,
+        _E,
+        "any other openapi-spec-validator finding (no location)",
+        blocks=_WRONG,
+    ),
+    Rule(
+        "duplicate-operation-id",
+        _V,
+        _W,
+        "two operations share an operationId (both located): the n-th is named `<id>_<n>`",
+    ),
     Rule(
         "missing-operation-id",
         _V,
         _W,
         "no operationId: names the method name that will be derived",
     ),
-    Rule("duplicate-parameter", _V, _E, "the same (name, in) listed twice in one list"),
     Rule(
-        "ref-wrong-target", _V, _E, "a parameter `$ref` leading to something that is no parameter"
+        "duplicate-parameter", _V, _E, "the same (name, in) listed twice in one list", blocks=_WRONG
     ),
-    Rule("path-param-undeclared", _V, _E, "`{x}` in the path template, no `in: path` parameter x"),
-    Rule("path-param-unused", _V, _E, "an `in: path` parameter whose name is not in the template"),
-    Rule("path-param-not-required", _V, _E, "an `in: path` parameter without `required: true`"),
     Rule(
-        "ambiguous-path", _V, _E, "two templates equal once names are ignored (`/u/{id}`, `/u/{n}`)"
+        "ref-wrong-target",
+        _V,
+        _E,
+        "a parameter `$ref` leading to something that is no parameter",
+        blocks=_WRONG,
     ),
-    Rule("undefined-security-scheme", _V, _E, "a requirement names no securitySchemes entry"),
-    Rule("undeclared-scope", _V, _E, "an oauth2 requirement names a scope no flow declares"),
+    Rule(
+        "path-param-undeclared",
+        _V,
+        _E,
+        "`{x}` in the path template, no `in: path` parameter x",
+        blocks=_WRONG,
+    ),
+    Rule(
+        "path-param-unused",
+        _V,
+        _E,
+        "an `in: path` parameter whose name is not in the template",
+        blocks=_WRONG,
+    ),
+    Rule(
+        "path-param-not-required",
+        _V,
+        _E,
+        "an `in: path` parameter without `required: true`",
+        blocks=_WRONG,
+    ),
+    Rule(
+        "ambiguous-path",
+        _V,
+        _W,
+        "two templates equal once names are ignored (`/u/{id}`, `/u/{n}`): served in contract "
+        "order, the shadowed operations named",
+    ),
+    Rule(
+        "undefined-security-scheme",
+        _V,
+        _E,
+        "a requirement names no securitySchemes entry",
+        blocks=_WRONG,
+    ),
+    Rule(
+        "undeclared-scope",
+        _V,
+        _E,
+        "an oauth2 requirement names a scope no flow declares",
+        blocks=_WRONG,
+    ),
     Rule(
         "unverifiable-security-scheme",
         _V,
@@ -157,16 +167,20 @@ CATALOGUE: tuple[Rule, ...] = (
         "per violation, its path inside the value in the message, at most 5 per example",
     ),
     Rule(
-        "default-mismatch", _V, _E, "a `default` that breaks its schema (each violation, as above)"
+        "default-mismatch",
+        _V,
+        _W,
+        "a `default` that breaks its schema (each violation, as above): dropped from the models "
+        "and the wire views",
     ),
     Rule("name-collision", _V, _W, "different names that become the same Python identifier"),
-    Rule("duplicate-tag", _V, _E, "a tag declared twice in the top-level `tags`"),
+    Rule("duplicate-tag", _V, _E, "a tag declared twice in the top-level `tags`", blocks=_NAMES),
     Rule(
         "required-property-undefined",
         _V,
-        (Level.WARNING, Level.ERROR),
-        "`required` names a property the schema does not define (an error in a schema with "
-        "`allOf`, as openapi-spec-validator rules)",
+        _W,
+        "`required` names a property the schema does not define: required and of any type when "
+        "`additionalProperties` allows it, else ignored",
     ),
     Rule(
         "nullable-not-in-3-1",
@@ -181,6 +195,7 @@ CATALOGUE: tuple[Rule, ...] = (
         _E,
         "a discriminator `mapping` value that is neither a component schema name nor a local "
         "reference that resolves (generation would drop it)",
+        blocks=_WRONG,
     ),
     Rule(
         "ambiguous-one-of",
@@ -192,11 +207,19 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule(
         "unsupported-feature",
         _V,
-        _E,
+        _EW,
         "valid OpenAPI the generator cannot build yet: `in: querystring`, `multipart/mixed` "
-        "bodies, sibling keys next to a `$ref` in 3.0",
+        "bodies, sibling keys next to a `$ref` in 3.0 (warnings: `nullable` there is a nullable "
+        "reference, `required` is ignored as 3.0 says)",
+        blocks=_WRONG,
     ),
-    Rule("not-generated", _V, _W, "webhooks and callbacks are described but not generated"),
+    Rule(
+        "not-generated",
+        _V,
+        _N,
+        "webhooks (`webhooks`, `x-webhooks`) and callbacks are described but not generated yet "
+        "(a notice: `--strict` passes)",
+    ),
     Rule(
         "pagination-marker",
         _V,
@@ -269,6 +292,7 @@ CATALOGUE: tuple[Rule, ...] = (
         (Level.ERROR, Level.INFO),
         "a rule family or openapi-spec-validator raised: named, never a traceback, the other "
         "findings still shown (info when real errors next to it are the likely cause)",
+        blocks=_WRONG,
     ),
     # Generation.
     Rule(
@@ -276,6 +300,7 @@ CATALOGUE: tuple[Rule, ...] = (
         _G,
         _E,
         "datamodel-code-generator could not model a schema (names the schema)",
+        blocks=_WRONG,
     ),
     Rule(
         "renamed",
@@ -292,14 +317,27 @@ CATALOGUE: tuple[Rule, ...] = (
         "`x-python-import`, `customTypePath`...) was removed",
     ),
     # `specfirst check`, beside drift (see `specfirst drift`).
-    Rule("unimplemented", _C, _E, "an operation the app serves with a stub, or not at all"),
-    Rule("app-load", _C, _E, "the app named in `[tool.specfirst.apps]` cannot be built"),
+    Rule(
+        "unimplemented",
+        _C,
+        _E,
+        "an operation the app serves with a stub, or not at all",
+        blocks="reported by `specfirst check`, not configurable",
+    ),
+    Rule(
+        "app-load",
+        _C,
+        _E,
+        "the app named in `[tool.specfirst.apps]` cannot be built",
+        blocks="reported by `specfirst check`, not configurable",
+    ),
     Rule(
         "orphaned-method",
         _C,
         _E,
         "an implementation method no operation is named after (its operation was removed, or "
         "renamed: the message names the method to rename it to)",
+        blocks="reported by `specfirst check`, not configurable",
     ),
 )
 
@@ -309,7 +347,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}
 def rule_of(rule_id: str) -> Rule:
     """The catalogue entry of an id (`schema-type` is `schema-<keyword>`); KeyError if none.
 
-    >>> rule_of("schema-type").id, rule_of("ambiguous-path").levels
+    >>> rule_of("schema-type").id, rule_of("duplicate-tag").levels
     ('schema-<keyword>', (<Level.ERROR: 'error'>,))
     """
     if rule_id.startswith(SCHEMA_PREFIX) and rule_id not in RULES:
@@ -335,10 +373,14 @@ def diagnostic(
 
 
 def doc_table(stage: Stage) -> str:
-    """The Markdown table of one stage's rules, as docs/diagnostics.md shows it."""
-    rows = ["| rule | level | what |", "| --- | --- | --- |"]
+    """The Markdown table of one stage's rules, as docs/diagnostics.md shows it.
+
+    "below error" says whether `[tool.specfirst.rules]` may set the rule to warning or off.
+    """
+    rows = ["| rule | level | what | below error |", "| --- | --- | --- | --- |"]
     for rule in CATALOGUE:
         if rule.stage is stage:
             levels = ", ".join(level.value for level in rule.levels)
-            rows.append(f"| `{rule.id}` | {levels} | {rule.summary} |")
+            lowered = "yes" if rule.lowerable else f"no: {rule.blocks}"
+            rows.append(f"| `{rule.id}` | {levels} | {rule.summary} | {lowered} |")
     return "\n".join(rows) + "\n"

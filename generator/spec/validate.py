@@ -14,6 +14,8 @@ Rules decided here (the rest live in `standard` and `rules`):
   a library crash is downgraded to info, since broken input is its most likely cause.
 
 `validate_spec` never raises. Findings come back sorted by location and deduplicated.
+`check_spec` also returns the contract as generation reads it (`readings.py`: errors with one
+unambiguous reading are warnings, and the served document reads them that way).
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
 from generator.spec.catalogue import diagnostic
 from generator.spec.document import Spec
 from generator.spec.pointers import join_pointer
+from generator.spec.readings import Edit, read_leniently, serve_leniently
 from generator.spec.rules import run_rules
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import short
@@ -37,30 +41,46 @@ from generator.spec.standard import CRASH_TAIL, check_standard
 MAX_DEPTH = 100
 # openapi-spec-validator 0.9 has a meta-schema and a validator for each of these.
 SUPPORTED = frozenset({"3.0", "3.1", "3.2"})
+# Times the leniently read contract is checked again for failures the first reading hid.
+READING_ROUNDS = 3
 _AFTER = "probably because of the errors reported here; fix them first"
 _VERSION = re.compile(r"^\s*(\d+)\.(\d+)")
 
 
+@dataclass(frozen=True)
+class Validated:
+    """A validated contract: its findings and the document generation reads (`served`)."""
+
+    diagnostics: list[Diagnostic]
+    served: Spec
+
+
 def validate_spec(spec: Spec) -> list[Diagnostic]:
     """Every problem found in `spec`, sorted by location; never raises."""
+    return check_spec(spec).diagnostics
+
+
+def check_spec(spec: Spec) -> Validated:
+    """Every problem found in `spec`, and the contract read leniently; never raises."""
+    edits: list[Edit] = []
     try:
-        found = _validate(spec)
+        found, edits = _validate(spec)
     except RecursionError:
         found = [_diag(spec, "too-deep", "the contract is nested too deeply to validate", "")]
     except Exception as exc:  # a bug in a rule must not hide the other findings' cause
         message = f"validation crashed ({type(exc).__name__}); please report this as a bug"
         found = [_diag(spec, "validator-crashed", message, "")]
-    return _finish(found)
+    return Validated(_finish(found), serve_leniently(spec, edits))
 
 
-def _validate(spec: Spec) -> list[Diagnostic]:
+def _validate(spec: Spec) -> tuple[list[Diagnostic], list[Edit]]:
     version, found = detect_version(spec)
     if version is None:
-        return found
+        return found, []
     deep, convert = _inspect(spec.root)
     if deep is not None:
         message = f"the contract nests deeper than {MAX_DEPTH} levels here; refusing to validate it"
-        return [*found, _diag(spec, "too-deep", message, deep)]
+        return [*found, _diag(spec, "too-deep", message, deep)], []
     if convert:
         spec = dataclasses.replace(spec, root=_json_safe(spec.root))
     contract = Contract(spec, version)
@@ -71,7 +91,31 @@ def _validate(spec: Spec) -> list[Diagnostic]:
     # A keyword whose value is already an error is not reported again as unenforceable.
     wrong = {d.pointer for d in standard if d.is_error}
     ours = [d for d in ours if not (d.rule == "unenforceable-keyword" and d.pointer in wrong)]
-    return _soften_crash([*found, *standard, *ours])
+    found, edits = read_leniently(contract, _soften_crash([*found, *standard, *ours]))
+    return _read_hidden(contract, found, edits, covered)
+
+
+def _read_hidden(
+    contract: Contract, found: list[Diagnostic], edits: list[Edit], covered: set[str]
+) -> tuple[list[Diagnostic], list[Edit]]:
+    """Check the leniently read contract again: the meta-schema check reports one failure per
+    schema, so a second wart in a schema shows only once the first is read away."""
+    for _round in range(READING_ROUNDS):
+        if not edits:
+            break
+        again = Contract(serve_leniently(contract.spec, edits), contract.version)
+        seen = {(d.rule, d.pointer) for d in found}
+        new = [
+            d
+            for d in check_standard(again)
+            if (d.rule, d.pointer) not in seen
+            and not (d.rule.startswith("schema-") and d.pointer in covered)
+        ]
+        if not new:
+            break
+        more, more_edits = read_leniently(again, new)
+        found, edits = [*found, *more], [*edits, *more_edits]
+    return found, edits
 
 
 def detect_version(spec: Spec) -> tuple[str | None, list[Diagnostic]]:

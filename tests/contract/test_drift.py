@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import pytest
 from fastapi import FastAPI, Header, Query
+from fastapi.testclient import TestClient
 
 from generator.contract.drift import find_drift
 from generator.diagnostics import Level
@@ -189,3 +190,29 @@ def test_every_kind_of_difference_in_a_hand_written_app(tmp_path: Path) -> None:
         ),
         ("drift-status-extra", post + "the app declares status 409, the contract does not"),
     }
+
+
+def test_a_header_named_with_an_underscore_is_read_as_written(root: Path, tmp_path: Path) -> None:
+    """Swagger Petstore 3's `api_key` header (DELETE /pet/{petId}) once drifted: FastAPI's
+    `Header` read it as `api-key`. The runtime reads parameters by their contract names."""
+    contract = tmp_path / "keys.yaml"
+    contract.write_text(
+        """\
+openapi: 3.0.3
+info: {title: keys, version: '1'}
+paths:
+  /pets/{petId}:
+    delete:
+      operationId: deletePet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: integer}}
+        - {name: api_key, in: header, required: true, schema: {type: string}}
+      responses: {'204': {description: deleted}, '400': {description: bad}}
+""",
+        encoding="utf-8",
+    )
+    app = generate_and_import(contract, root, "drift_underscore_header").create_app()
+    assert _errors(_spec(contract), app) == []
+    client = TestClient(app)
+    assert client.delete("/pets/1", headers={"api_key": "k"}).status_code == 501
+    assert client.delete("/pets/1", headers={"api-key": "k"}).status_code == 400

@@ -44,3 +44,29 @@ def test_another_method_on_a_concrete_path_is_405_not_the_templated_route(
     assert client.options("/pets/mine").headers["allow"] == "GET"
     assert client.post("/pets/7").status_code == 501  # the templated route still serves ids
     assert client.post("/pets/seven").status_code == 400
+
+
+ADJACENT = """
+openapi: 3.0.3
+info: {title: pages, version: '1'}
+paths:
+  /pages/{page}{ext}:
+    get:
+      operationId: getPage
+      parameters:
+        - {name: page, in: path, required: true, schema: {type: string}}
+        - {name: ext, in: path, required: true, schema: {type: string, enum: [.json, .xml]}}
+      responses: {'200': {description: ok}, '400': {description: bad}}
+"""
+
+
+def test_two_parameters_in_one_segment_split_at_the_listed_values(
+    generate_package: Callable[[Path, str], ModuleType], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Starlette's regex would give `page` all but the last character (Healthcare.gov's paths)
+    contract = tmp_path_factory.mktemp("adjacent") / "pages.yaml"
+    contract.write_text(ADJACENT, encoding="utf-8")
+    client = TestClient(generate_package(contract, "adjacent_pkg").create_app())
+    assert client.get("/pages/about.json").status_code == 501
+    assert client.get("/pages/about.xml").status_code == 501
+    assert client.get("/pages/about.txt").status_code == 404

@@ -78,7 +78,7 @@ def test_every_literal_rule_id_in_the_generator_is_catalogued() -> None:
 
 
 def test_every_snapshot_shows_catalogued_rules_at_their_levels() -> None:
-    shown = re.compile(r"^\S+:\d+:\d+: (error|warning|info)\[([^\]]+)\]", re.M)
+    shown = re.compile(r"^\S+:\d+:\d+: (error|warning|notice|info)\[([^\]]+)\]", re.M)
     seen = set()
     for snapshot in sorted(BROKEN.glob("*.out")):
         for level, rule in shown.findall(snapshot.read_text(encoding="utf-8")):
@@ -91,7 +91,7 @@ def test_an_id_outside_the_catalogue_is_a_bug() -> None:
     with pytest.raises(KeyError):
         diagnostic("no-such-rule", "message")
     with pytest.raises(ValueError):
-        diagnostic("ambiguous-path", "message", level=Level.WARNING)
+        diagnostic("duplicate-tag", "message", level=Level.WARNING)
     assert diagnostic("schema-min-length", "m").level is Level.ERROR
 
 

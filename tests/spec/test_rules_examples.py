@@ -149,7 +149,7 @@ def test_nullable_is_honoured_in_3_0_and_type_null_in_3_1() -> None:
     assert [d.rule for d in found] == ["example-mismatch"]
 
 
-def test_default_mismatch_is_an_error() -> None:
+def test_default_mismatch_is_a_warning_and_the_default_is_dropped() -> None:
     found = validate_yaml(
         doc(
             """\
@@ -164,9 +164,12 @@ def test_default_mismatch_is_an_error() -> None:
             """
         )
     )
-    assert summary(found) == [("default-mismatch", "error", "/components/schemas/Size/default", 11)]
+    assert summary(found) == [
+        ("default-mismatch", "warning", "/components/schemas/Size/default", 11)
+    ]
     assert found[0].message == (
-        "default does not match its schema: 'medium' is not one of 'small', 'large'"
+        "default does not match its schema: 'medium' is not one of 'small', 'large'; "
+        "the default is dropped"
     )
 
 

@@ -29,10 +29,11 @@ def test_duplicate_operation_id_names_the_first_one() -> None:
         )
     )
     assert summary(found) == [
-        ("duplicate-operation-id", "error", "/paths/~1things/get/operationId", 12)
+        ("duplicate-operation-id", "warning", "/paths/~1things/get/operationId", 12)
     ]
     assert found[0].message == (
-        'operationId "getItem" is already used by GET /items (specs/x.yaml:8:7)'
+        'operationId "getItem" is already used by GET /items (specs/x.yaml:8:7); '
+        'this one is named "getItem_2"'
     )
     assert [r.line for r in found[0].related] == [8]
 
@@ -57,7 +58,7 @@ def test_duplicate_operation_id_across_callbacks() -> None:
     )
     assert (
         "duplicate-operation-id",
-        "error",
+        "warning",
         "/paths/~1subscribe/post/callbacks/event/{$request.body#~1url}/post/operationId",
         14,
     ) in summary(found)

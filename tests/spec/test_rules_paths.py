@@ -170,7 +170,7 @@ def test_ambiguous_paths_name_both_locations() -> None:
             """
         )
     )
-    assert summary(found) == [("ambiguous-path", "error", "/paths/~1u~1{name}", 11)]
+    assert summary(found) == [("ambiguous-path", "warning", "/paths/~1u~1{name}", 11)]
     assert [r.line for r in found[0].related] == [6]
     assert '"/u/{name}" is the same as "/u/{id}" (specs/x.yaml:6:3)' in found[0].message
 

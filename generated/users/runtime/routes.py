@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -37,7 +38,7 @@ __all__ = ["Call", "ContractRoute", "Operation", "Resources", "register"]
 from .errors import BOOK
 from .params import ParamSpec, openapi_parameters, read_parameters
 from .responses import ContractViolation, ResultSpec, render
-from .schemas import Issue
+from .schemas import Issue, node, resolve
 from .service import request_id_of
 
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
@@ -316,10 +317,59 @@ def register(
         )
         route = router.routes[-1]
         if isinstance(route, ContractRoute):
+            _split_adjacent(route, op)
             route.operation, route.handler = op, handler
             route.implementation, route.routes_class = impl, routes_class
             route.literals = literals
     return missing
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _split_adjacent(route: APIRoute, op: Operation) -> None:
+    """Two parameters in one segment (`/{page}{ext}`): Starlette's regex gives the first all
+    but one character. A path parameter listing its values (string `enum`) matches only
+    those, and one followed by another takes as few characters as the rest allows."""
+    if "}{" not in route.path:
+        return
+    enums: dict[str, list[str]] = {}
+    for param in op.parameters:
+        if param.location == "path" and param.schema:
+            values = _mapping(resolve(param.schema, node(param.schema))[1]).get("enum")
+            if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+                enums[param.name] = sorted(values, key=len, reverse=True)
+    pattern, end = "^", 0
+    for match in _PLACEHOLDER.finditer(route.path):
+        name = match.group(1)
+        pattern += re.escape(route.path[end : match.start()])
+        if name in enums:
+            body = "|".join(re.escape(v) for v in enums[name])
+        else:
+            body = "[^/]+?" if route.path.startswith("{", match.end()) else "[^/]+"
+        pattern += f"(?P<{name}>{body})"
+        end = match.end()
+    route.path_regex = re.compile(pattern + re.escape(route.path[end:]) + "$")
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def serve_in_order(
+    router: APIRouter, prefix: str, order: Sequence[tuple[str, Sequence[str]]]
+) -> None:
+    """Try the routes in OpenAPI's order: at the first segment where two paths differ in being
+    templated, the concrete one first; paths alike in that (`/g/{id}.json`, `/g/{name}.json`)
+    in contract order (`order`), so the later one's methods are shadowed, as validate warns.
+    """
+    position = {prefix + path: index for index, (path, _methods) in enumerate(order)}
+
+    def key(route: object) -> tuple[tuple[bool, ...], int]:
+        path = str(getattr(route, "path", ""))
+        return tuple("{" in s for s in path.split("/")), position.get(path, len(position))
+
+    router.routes.sort(key=key)
 
 
 def log_unimplemented(missing: Sequence[str]) -> None:

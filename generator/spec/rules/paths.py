@@ -75,18 +75,37 @@ def _check_declared(
 
 
 def _ambiguous(c: Contract) -> list[Diagnostic]:
+    """Templates equal once names are ignored: served in contract order, the later shadowed.
+
+    OpenAPI calls such paths identical; a router tries them in order, so for each method both
+    define, the first path's operation answers every request (`runtime.routes.serve_in_order`
+    puts concrete paths before templated ones, equal templates in contract order).
+    """
     found: list[Diagnostic] = []
-    first: dict[str, str] = {}
-    for template, _item in c.path_items:
+    first: dict[str, tuple[str, Node]] = {}
+    for template, item in c.path_items:
         shape = _TEMPLATE.sub("{}", template)
         if shape not in first:
-            first[shape] = template
+            first[shape] = (template, item)
             continue
-        other = first[shape]
+        other, earlier = first[shape]
         here, there = join_pointer("/paths", template), join_pointer("/paths", other)
         message = (
             f'path "{template}" is the same as "{other}" ({c.where(there)}) once parameter '
-            "names are ignored; a request cannot tell them apart"
+            f"names are ignored; {_shadowed(c, template, item, other, earlier)}"
         )
         found.append(c.diag("ambiguous-path", message, here, (there,)))
     return found
+
+
+def _shadowed(c: Contract, template: str, item: Node, other: str, earlier: Node) -> str:
+    """Which operations of the later path no request reaches (those the earlier one also has)."""
+    before = {op.method for op in c.operations_of(other, earlier)}
+    lost = [op for op in c.operations_of(template, item) if op.method in before]
+    if not lost:
+        return "no method is on both, so each request still reaches one operation"
+    names = ", ".join(
+        f"{op.label}" + (f" ({op.node['operationId']})" if "operationId" in op.node else "")
+        for op in lost
+    )
+    return f'requests are served by "{other}", listed first, so {names} is never reached'

@@ -2,10 +2,10 @@
 discriminator mappings lead to schemas.
 
 `required-property-undefined`: openapi-spec-validator checks this only for schemas with
-`allOf` (and reports no location); here it is checked for every object schema. With `allOf`
-it stays an error, as the library has it; elsewhere a stray name is valid JSON Schema (an
-extra property that must be present) but almost always a typo the generated model would
-silently lack, so it is a warning.
+`allOf` (and reports no location); here it is checked for every object schema. A stray name
+is almost always a typo; it is a warning and read leniently (`spec/readings.py`): required, of
+any type, when `additionalProperties` allows it (valid JSON Schema: an extra property that must
+be present), else not required.
 
 `nullable-not-in-3-1` (warning): `nullable: true` in 3.1 or 3.2, where it is no keyword (OAS
 3.1 dropped it for `type: [..., "null"]`): validation ignores it and refuses null.
@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Level
+from generator.diagnostics import Diagnostic
 from generator.ir.schema_keywords import resolve
 from generator.ir.schema_python import COMPONENT_PREFIX
 from generator.spec.pointers import join_pointer, split_pointer
@@ -218,9 +218,8 @@ def _diagnostic(c: Contract, node: Node, index: int, name: str) -> Diagnostic:
     composed = "allOf" in node.value
     where = "in properties or the allOf parts" if composed else "in properties"
     message = f'required property "{name}" is not defined {where}'
-    level = Level.ERROR if composed else Level.WARNING
     pointer = join_pointer(node.pointer, "required", index)
-    return c.diag("required-property-undefined", message, pointer, level=level)
+    return c.diag("required-property-undefined", message, pointer)
 
 
 def _in_all_of(pointer: str) -> bool:

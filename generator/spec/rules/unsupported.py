@@ -12,8 +12,10 @@ A parameter `content` with several media types is not listed: every meta-schema 
 rejects it (`schema-max-properties`). Annotations beside a 3.0 `$ref` (description, example,
 readOnly...) are harmless and allowed; the fix for the rest is `allOf: [{$ref: ...}]`.
 
-`not-generated` (warning, output is still written): `webhooks` and operation `callbacks` are
-described in the contract but produce no code.
+`not-generated` (a notice: output is written and `--strict` passes): `webhooks` (or 3.0's
+`x-webhooks`) and operation `callbacks` are described in the contract but produce no code yet.
+
+`nullable` and `required` beside a 3.0 `$ref` are read leniently (warnings, `readings.py`).
 """
 
 from __future__ import annotations
@@ -93,10 +95,11 @@ def check_unsupported(contract: Contract) -> list[Diagnostic]:
 
 
 def _not_generated(c: Contract) -> Iterator[Diagnostic]:
-    webhooks: Any = c.root.get("webhooks")
-    if isinstance(webhooks, dict) and webhooks:
-        message = f"{len(webhooks)} webhook(s) described here are not generated"
-        yield c.diag("not-generated", message, "/webhooks")
+    for key in ("webhooks", "x-webhooks"):  # x-webhooks: the 3.0 convention (Redoc)
+        webhooks: Any = c.root.get(key)
+        if isinstance(webhooks, dict) and webhooks:
+            message = f"{len(webhooks)} webhook(s) described here are not generated yet"
+            yield c.diag("not-generated", message, "/" + key)
     for op in c.operations:
         callbacks = op.node.get("callbacks")
         if isinstance(callbacks, dict) and callbacks:
