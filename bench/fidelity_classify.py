@@ -157,6 +157,11 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     Explanation(
         "negative_data_rejection",
+        _rules("unchecked-media-type"),
+        why="a body the service reads as bytes: its schema is not checked, so nothing is refused",
+    ),
+    Explanation(
+        "negative_data_rejection",
         _rules("ignored-header-parameter"),
         why="OpenAPI ignores header parameters named Accept, Content-Type or Authorization",
     ),
