@@ -27,6 +27,7 @@ class Change:
     old: Location | None = None
     new: Location | None = None
     also: tuple[str, ...] = ()  # the other places one schema change reaches, e.g. `PUT /u body`
+    also_operations: tuple[str, ...] = ()  # the operations of those places (`PUT /u`)
 
 
 def also_text(places: Sequence[str]) -> str:
@@ -94,7 +95,8 @@ class Collector:
         also = tuple(r.place for r in reached if r is not worst)
         message = worst.message + also_text(also)
         change = self._change(worst.rule, message, old_pointer, new_pointer, worst.operation)
-        self.changes[index] = replace(change, also=also)
+        operations = tuple(dict.fromkeys(r.operation for r in reached if r is not worst))
+        self.changes[index] = replace(change, also=also, also_operations=operations)
 
     def _change(
         self, rule: str, message: str, old_pointer: str, new_pointer: str, operation: str

@@ -155,5 +155,7 @@ def changed_since(
         return Changed(None, f"{exc}: every operation")
     if any(not change.operation for change in changes):
         return Changed(None, f"a change since {ref} touches the whole contract: every operation")
-    touched = frozenset(change.operation for change in changes)
+    touched = frozenset(
+        name for change in changes for name in (change.operation, *change.also_operations)
+    )
     return Changed(touched, f"{len(touched)} operation(s) changed in the contract since {ref}")

@@ -94,7 +94,7 @@ def test_the_same_bytes_as_the_plain_sequential_path_on_any_machine(
 def test_a_contract_with_errors_stops_the_worker(
     tmp_path: Path, forced: list[stage.ModelStage], workers: list[forking.Forked]
 ) -> None:
-    spec = BROKEN / "duplicate-operation-id.yaml"
+    spec = BROKEN / "path-param-undeclared.yaml"
     result = generate_contract(spec, tmp_path / "out", label="c.yaml")
     assert [d.rule for d in result.checked.diagnostics if d.is_error]
     assert not (tmp_path / "out").exists()
