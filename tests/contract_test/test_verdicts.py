@@ -169,11 +169,13 @@ def test_an_empty_explode_false_array_is_not_called_invalid(run_cli: RunCli) -> 
         "--seed",
         "5",
     )
-    assert outcome.exit_code == 0, outcome.output
-    assert any(
-        s.startswith("negative_data_rejection: GET /pets: a request built to be invalid is valid")
-        for s in outcome.summary["skipped"]
-    )
+    assert outcome.exit_code == 0, outcome.output  # main failed here: ST201 on `?species=`
+    assert not outcome.summary.get("failures"), outcome.output
+    # Whether schemathesis draws `?species=` itself varies with what ran before it in the same
+    # process (the reading is pinned by the reader tests above); when it does, the summary
+    # says the case was read as valid rather than blaming the service.
+    notes = [s for s in outcome.summary["skipped"] if s.startswith("negative_data_rejection")]
+    assert all("GET /pets: a request built to be invalid is valid" in s for s in notes), notes
 
 
 def _multipart(alt_text: str) -> tuple[dict[str, str], bytes]:
