@@ -96,7 +96,7 @@ def pointer_text(path: Any) -> str:
     >>> pointer_text(["a/b", 0])
     '/a~1b/0'
     """
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+    return "".join("/" + escape_token(str(p)) for p in path)
 
 
 def check(ref: str, value: Any, location: str, name: str = "", limit: int = 20) -> list[Issue]:
@@ -120,18 +120,19 @@ def _issues(error: jsonschema_rs.ValidationError, location: str, name: str) -> l
     kind = error.kind
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
         member = str(kind.property).strip('"')
-        return [Issue(location, name, f"{at}/{_escape(member)}", "is required")]
+        return [Issue(location, name, f"{at}/{escape_token(member)}", "is required")]
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.FalseSchema):
         return [Issue(location, name, at, "is not allowed here")]
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
         return [
-            Issue(location, name, f"{at}/{_escape(str(m))}", "is not allowed here")
+            Issue(location, name, f"{at}/{escape_token(str(m))}", "is not allowed here")
             for m in kind.unexpected
         ]
     return [Issue(location, name, at, error.message)]
 
 
-def _escape(token: str) -> str:
+def escape_token(token: str) -> str:
+    """One RFC 6901 reference token (`a/b` -> `a~1b`)."""
     return token.replace("~", "~0").replace("/", "~1")
 
 

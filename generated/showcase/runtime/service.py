@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .bodies import Invalid
 from .errors import ErrorBook
 from .responses import ContractViolation
-from .schemas import Issue
+from .schemas import Issue, pointer_text
 
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 
@@ -72,7 +72,7 @@ def _pydantic_issues(exc: RequestValidationError) -> list[Issue]:
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         where = loc[0] if loc else "body"
-        rest = "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in loc[1:])
+        rest = pointer_text(loc[1:])
         name = "" if where == "body" else (loc[1] if len(loc) > 1 else "")
         found.append(Issue(where, name, rest if where == "body" else "", str(err.get("msg"))))
     return found

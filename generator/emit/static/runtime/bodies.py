@@ -22,7 +22,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from . import text
-from .schemas import Issue, check
+from .schemas import Issue, check, escape_token, pointer_text
 from .shapes import Shape, shape_of
 
 _JSON_SUFFIX = "+json"
@@ -191,14 +191,10 @@ def _typed(spec: BodySpec, convert: Any) -> Any:
     except ValidationError as error:
         raise Invalid(
             [
-                Issue("body", "", _pointer(e.get("loc", ())), str(e.get("msg", "invalid")))
+                Issue("body", "", pointer_text(e.get("loc", ())), str(e.get("msg", "invalid")))
                 for e in error.errors()
             ]
         ) from None
-
-
-def _pointer(loc: Sequence[Any]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in loc)
 
 
 def _charset(request: Request) -> str:
@@ -250,7 +246,7 @@ def _field(key: str, values: list[str], spec: BodySpec) -> Any:
         member = shape.items or Shape()
         return [_part_value(v, member, declared) for v in values]
     if len(values) > 1:
-        raise Invalid([Issue("body", "", "/" + _escape(key), f"{key} must be given once")])
+        raise Invalid([Issue("body", "", "/" + escape_token(key), f"{key} must be given once")])
     return _part_value(values[0], shape, declared)
 
 
@@ -261,10 +257,6 @@ def _part_value(raw: str, shape: Shape, declared: str) -> Any:
         except ValueError:
             return raw  # the schema refuses a string where it wants structure
     return text.scalar(raw, shape.types)
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 async def _multipart(request: Request, spec: BodySpec) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -284,7 +276,7 @@ async def _multipart(request: Request, spec: BodySpec) -> tuple[dict[str, Any], 
         member = (shape.items or Shape()) if shape.is_array else shape
         read = [await _part(key, p, member, dict(spec.encoding).get(key, "")) for p in parts]
         if not shape.is_array and len(read) > 1 and shape.types:
-            raise Invalid([Issue("body", "", "/" + _escape(key), f"{key} must be given once")])
+            raise Invalid([Issue("body", "", "/" + escape_token(key), f"{key} must be given once")])
         as_json = [r[0] for r in read]
         values[key] = as_json if shape.is_array or len(as_json) > 1 else as_json[0]
         if any(r[1] is not None for r in read):
@@ -314,7 +306,7 @@ async def _part(key: str, part: UploadFile | str, shape: Shape, declared: str) -
     try:
         return _part_value(data.decode("utf-8"), shape, declared), None
     except UnicodeDecodeError:
-        raise Invalid([Issue("body", "", "/" + _escape(key), f"{key} is not UTF-8")]) from None
+        raise Invalid([Issue("body", "", "/" + escape_token(key), f"{key} is not UTF-8")]) from None
 
 
 def _is_text(media_type: str) -> bool:
