@@ -66,7 +66,7 @@ def create_app(
         scheme_verifiers=scheme_verifiers,
     )
     # each tag's operations, under the contract's base path, in contract order
-    _missing = [
+    _missing: list[str] = [
         *_routers.books.add_routes(_app.router, MOUNT_PREFIX, books, resources),
         *_routers.categories.add_routes(_app.router, MOUNT_PREFIX, categories, resources),
         *_routers.members.add_routes(_app.router, MOUNT_PREFIX, members, resources),

@@ -388,6 +388,9 @@ class ImportRequest(ContractModel):
     source_url: Annotated[StrictStr, Field(max_length=2000, pattern="^https://")]
     format: ImportFormat
     dry_run: StrictBool = False
+    callback_url: Annotated[StrictStr | MISSING, Field(max_length=2000, pattern="^https://")] = (
+        MISSING
+    )
 
 
 class ImportJobStatus(StrEnum):

@@ -45,3 +45,17 @@ class Settings(BaseSettings):
     api_key_hashes: dict[str, str] = Field(default_factory=dict)
     basic_users: dict[str, SecretStr] = Field(default_factory=dict)
     csrf_trusted_origins: list[str] = Field(default_factory=list)
+
+    # Webhooks and callbacks (webhooks.py, docs/webhooks.md). Sending: the Standard Webhooks
+    # secret (`whsec_<base64>` or any text); addresses that are not public are refused unless
+    # a network here allows them (e.g. ["127.0.0.1/32"]). Receiving: the secrets that verify
+    # (several during a rotation), the timestamp tolerance, the replay memory's size.
+    webhook_signing_secret: SecretStr | None = None
+    webhook_allowed_networks: list[str] = Field(default_factory=list)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_max_retries: int = Field(default=5, ge=0, le=20)
+    webhook_backoff_seconds: float = Field(default=1.0, ge=0)
+    webhook_backoff_cap_seconds: float = Field(default=60.0, ge=0)
+    webhook_secrets: list[SecretStr] = Field(default_factory=list)
+    webhook_tolerance_seconds: int = Field(default=300, ge=1)
+    webhook_replay_capacity: int = Field(default=100_000, ge=1)

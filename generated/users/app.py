@@ -65,7 +65,7 @@ def create_app(
         scheme_verifiers=scheme_verifiers,
     )
     # each tag's operations, under the contract's base path, in contract order
-    _missing = [
+    _missing: list[str] = [
         *_routers.auth.add_routes(_app.router, MOUNT_PREFIX, auth, resources),
         *_routers.users.add_routes(_app.router, MOUNT_PREFIX, users, resources),
         *_routers.admin.add_routes(_app.router, MOUNT_PREFIX, admin, resources),

@@ -13,12 +13,17 @@ from typing import Any
 from generator.emit.pins import ALWAYS, PINS
 from generator.emit.render import render
 from generator.emit.routes import route_view
+from generator.emit.webhooks import HOOK_MODULES, webhook_views
 from generator.ir.nodes import Api, BodyKind, PackageIr
 from generator.ir.security import SchemeKind
 from generator.naming import class_name
 
 STATIC = Path(__file__).parent / "static"
 RUNTIME = STATIC / "runtime"
+# Only a package with webhooks or callbacks carries these runtime modules, and the client's
+# retry.py (sending retries as the client does: one policy, copied, not written twice).
+HOOK_RUNTIME = [RUNTIME / f"{name}.py" for name in HOOK_MODULES]
+HOOK_RUNTIME.append(STATIC / "client" / "retry.py")
 
 
 def header_line(contract: str) -> str:
@@ -53,6 +58,7 @@ def _exports(api: Api) -> list[str]:
     names = ["CONTEXT", "FilePart", "Principal", "RequestContext", "Settings", "create_app"]
     names += ["models", "results"]
     names += [tag.protocol for tag in api.tags]
+    names += ["webhooks"] if api.events else []
     return sorted(names)
 
 
@@ -63,6 +69,8 @@ def _requirements(api: Api) -> str:
         needed.add(PINS["python-multipart"])
     if any(s.kind is SchemeKind.BASIC for s in api.schemes):
         needed.add(PINS["pwdlib"])
+    if api.events:
+        needed.add(PINS["httpx"])  # webhooks and callbacks are sent with httpx
     needed.update(api.requirements)
     return "".join(f"{line}\n" for line in sorted(needed))
 
@@ -81,7 +89,9 @@ def emit_modules(ir: PackageIr) -> dict[str, str]:
         "py.typed": "",
         "requirements.txt": _requirements(api),
     }
-    for module in sorted(RUNTIME.glob("*.py")):
+    modules = [m for m in RUNTIME.glob("*.py") if m.stem not in HOOK_MODULES]
+    modules += HOOK_RUNTIME if api.events else []
+    for module in sorted(modules, key=lambda m: m.name):
         files[f"runtime/{module.name}"] = f"{header}\n" + module.read_text(encoding="utf-8")
     common: dict[str, Any] = {"header": header, "api": api}
     files["__init__.py"] = render("init.py.jinja", exports=_exports(api), **common)
@@ -98,6 +108,8 @@ def emit_modules(ir: PackageIr) -> dict[str, str]:
         needs_verifier=tuple(s.wire for s in api.schemes if s.kind == "unsupported"),
         **common,
     )
+    if api.events:
+        files["webhooks.py"] = render("webhooks.py.jinja", **webhook_views(api), **common)
     files["routers/__init__.py"] = render("routers_init.py.jinja", **common)
     for tag in api.tags:
         views = [route_view(op) for op in tag.operations]

@@ -68,7 +68,7 @@ def _param_spec(p: Parameter) -> str:
     return f"params.ParamSpec({', '.join(args)})"
 
 
-def _body_spec(b: Body) -> str:
+def body_spec(b: Body) -> str:
     typed = b.kind in {BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART}
     schema = schema_ref("request", b.schema_pointer) if b.schema_pointer else ""
     args = [repr(b.media_type), repr(b.kind.value), repr(schema), b.annotation if typed else "None"]
@@ -112,12 +112,14 @@ def _operation(op: Operation) -> list[str]:
     if op.parameters:
         lines.append(f"parameters=({''.join(_param_spec(p) + ', ' for p in op.parameters)})")
     if op.bodies:
-        lines.append(f"bodies=({''.join(_body_spec(b) + ', ' for b in op.bodies)})")
+        lines.append(f"bodies=({''.join(body_spec(b) + ', ' for b in op.bodies)})")
         lines.append(f"body_required={op.body is not None and op.body.required!r}")
     if op.security:
         requirement = tuple(tuple((u.scheme, u.scopes) for u in alt) for alt in op.security)
         lines.append(f"route_class=auth.secured_route(SCHEMES, {requirement!r})")
     lines.append(f"docs={_docs(op)}")
+    if op.callbacks:
+        lines.append("callbacks=True")
     return lines
 
 

@@ -15,6 +15,7 @@ from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping
 from generator.ir.security import SchemeKind, scheme_kind
 from generator.ir.types import qualify
+from generator.ir.webhooks import EventBuilder
 from generator.naming import Namespace, class_name, derived_operation_name, module_name, snake_name
 from generator.spec.pointers import deref, join_pointer
 
@@ -110,6 +111,7 @@ class _Builder:
         self.tags: dict[str, list[Operation]] = {}
         self.methods: dict[str, Namespace] = {}
         self.order: list[str] = []  # route paths in contract order
+        self.events = EventBuilder(root, types)
 
     def operation(self, path: str, method: str, op: Mapping[str, Any]) -> None:
         item_ptr = join_pointer("/paths", path)
@@ -129,12 +131,14 @@ class _Builder:
         bodies = build_bodies(self.root, op, op_ptr, self.types)
         method_names = self.methods.setdefault(tag, Namespace(set(CLASS_SCOPE_NAMES)))
         self.order.append(_route_path(path, renames))
+        name = method_names.claim(snake_name(op_id))
+        callbacks = self.events.callbacks(name, op, op_ptr)
         self.tags.setdefault(tag, []).append(
             Operation(
                 method=method,
                 path=path,
                 route_path=_route_path(path, renames),
-                name=method_names.claim(snake_name(op_id)),
+                name=name,
                 operation_id=op_id,
                 summary=str(op.get("summary") or ""),
                 description=str(op.get("description") or ""),
@@ -146,6 +150,9 @@ class _Builder:
                 security=_security(self.root, op, self.schemes),
                 success_status=_success(responses),
                 paging=build_paging(op, params, responses),
+                callbacks=callbacks,
+                callbacks_class=self.events.callbacks_class(op_id) if callbacks else "",
+                callbacks_accessor=self.events.names.claim(name) if callbacks else "",
             )
         )
 
@@ -166,6 +173,7 @@ def build_api(
     """The IR for one contract. `model_types` maps schema pointers to types in models.py."""
     types = {ptr: qualify(code, model_classes) for ptr, code in model_types.items()}
     builder = _Builder(root, types)
+    webhooks = builder.events.webhooks()  # named before callbacks: theirs are the plain names
     for path, item in as_mapping(root.get("paths")).items():
         for method in METHODS:
             op = as_mapping(item).get(method)
@@ -192,4 +200,5 @@ def build_api(
         requirements=requirements,
         schemes=build_schemes(root, builder.schemes),
         route_order=tuple(dict.fromkeys(builder.order)),
+        webhooks=webhooks,
     )

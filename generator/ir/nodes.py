@@ -157,6 +157,34 @@ class Paging:
     next_field: str = ""  # CURSOR: the success body's property (wire name) holding it
 
 
+class EventKind(enum.StrEnum):
+    """Who sends an event: the service to its subscribers, or to a URL a request named."""
+
+    WEBHOOK = "webhook"  # 3.1 `webhooks`, 3.0 `x-webhooks`
+    CALLBACK = "callback"  # an operation's `callbacks`
+
+
+@dataclass(frozen=True)
+class Event:
+    """One webhook or callback: what its sender sends and its receiver accepts (`ir/webhooks.py`)."""
+
+    kind: EventKind
+    key: str  # the webhook's name or the callback's name, as the contract writes it
+    name: str  # the sender's and the receiver Protocol's method name
+    method: str
+    summary: str
+    body: Body | None  # the JSON body (None: the event has no body)
+    success: int  # what a receiver answers: the contract's first 2xx, else 204
+    route: str  # the receiver's route below its prefix, e.g. `/new_pet`
+    pointer: str  # the event's operation in the contract
+    url: tuple[tuple[str, str], ...] = ()  # a callback's key, parsed (`spec/expressions.py`)
+    expression: str = ""  # a callback's key as written
+
+    @property
+    def annotation(self) -> str:
+        return self.body.annotation if self.body is not None else "None"
+
+
 @dataclass(frozen=True)
 class Operation:
     """One method on one path, as the handler interface and the router see it."""
@@ -176,6 +204,9 @@ class Operation:
     security: tuple[tuple[SchemeUse, ...], ...]  # OR of ANDs; () = public
     success_status: int
     paging: Paging | None = None  # set where the contract marks pagination (`ir/paging.py`)
+    callbacks: tuple[Event, ...] = ()  # what its handler may send (`ir/webhooks.py`)
+    callbacks_class: str = ""  # the callback sender class of this operation in webhooks.py
+    callbacks_accessor: str = ""  # `WebhookSender`'s method giving that class for a request
 
     @property
     def result_union(self) -> str:
@@ -233,6 +264,16 @@ class Api:
     requirements: tuple[str, ...]
     schemes: tuple[SecurityScheme, ...] = ()
     route_order: tuple[str, ...] = ()  # route paths in contract order
+    webhooks: tuple[Event, ...] = ()  # `webhooks` / `x-webhooks` that generate (`ir/webhooks.py`)
+
+    @property
+    def callbacks(self) -> tuple[Event, ...]:
+        return tuple(event for op in self.operations for event in op.callbacks)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every webhook and callback: webhooks.py is generated when there is one."""
+        return (*self.webhooks, *self.callbacks)
 
     @property
     def operations(self) -> tuple[Operation, ...]:

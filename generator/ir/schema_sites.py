@@ -105,10 +105,15 @@ def _pascal(text: str) -> str:
 
 
 def collect_sites(root: Mapping[str, Any]) -> list[Site]:
-    """Every site in document order: path items, then the component sections."""
+    """Every site in document order: path items (their callbacks' bodies included), webhooks,
+    then the component sections."""
     sites = _Sites()
     for path, item in _mapping(root.get("paths")).items():
         sites.path_item(str(path), _mapping(item))
+    for section in ("webhooks", "x-webhooks"):  # x-webhooks: the 3.0 convention (Redoc)
+        for key, item in _mapping(root.get(section)).items():
+            item_ptr = join_pointer("/" + section, key)
+            sites.event(_mapping(item), item_ptr, _pascal(str(key)))
     components = _mapping(root.get("components"))
     for section, suffix, direction in _SECTIONS:
         for key, obj in _mapping(components.get(section)).items():
@@ -143,6 +148,21 @@ class _Sites:
                     pointer = join_pointer(op_ptr, "responses", status)
                     hint = op_class + status_name(str(status)) + "Response"
                     self.holder(response, pointer, hint, Direction.RESPONSE)
+            for name, callback in _mapping(op.get("callbacks")).items():
+                for key, cb_item in _mapping(callback).items():
+                    cb_ptr = join_pointer(op_ptr, "callbacks", name, key)
+                    self.event(_mapping(cb_item), cb_ptr, op_class + _pascal(str(name)))
+
+    def event(self, item: Mapping[str, Any], item_ptr: str, stem: str) -> None:
+        """A webhook's or callback's request bodies: `<operationId or stem>Event`."""
+        for method in METHODS:
+            op = item.get(method)
+            body = op.get("requestBody") if isinstance(op, Mapping) else None
+            if isinstance(op, Mapping) and isinstance(body, Mapping) and "$ref" not in body:
+                op_id = op.get("operationId")
+                named = _pascal(op_id) if isinstance(op_id, str) and words(op_id) else stem
+                pointer = join_pointer(item_ptr, method, "requestBody")
+                self.content(body, pointer, named + "Event", Direction.REQUEST)
 
     def parameters(self, params: Any, owner_ptr: str, prefix: str) -> None:
         for index, param in enumerate(params if isinstance(params, list) else []):

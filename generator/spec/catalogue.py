@@ -217,8 +217,16 @@ CATALOGUE: tuple[Rule, ...] = (
         "not-generated",
         _V,
         _N,
-        "webhooks (`webhooks`, `x-webhooks`) and callbacks are described but not generated yet "
+        "a webhook (`webhooks`, `x-webhooks`) or callback that gets no sender or receiver: its "
+        "body is not JSON, or its callback key is not a runtime expression "
         "(a notice: `--strict` passes)",
+    ),
+    Rule(
+        "callback-expression",
+        _V,
+        _W,
+        "a callback key that is not a runtime expression template (`{$request.body#/url}`, "
+        "`$request.query.x`...): the callback is not generated",
     ),
     Rule(
         "pagination-marker",

@@ -492,7 +492,16 @@ FIXTURES = {
     "duplicate-parameter": ("error", "/paths/~1items/get/parameters/1", 14),
     "default-mismatch": ("warning", "/paths/~1items/get/parameters/0/schema/default", 14),
     "duplicate-tag": ("error", "/tags/1", 8),
-    "not-generated": ("notice", "/paths/~1subscriptions/post/callbacks", 12),
+    "not-generated": (
+        "notice",
+        "/paths/~1subscriptions/post/callbacks/onEvent/{$request.body#~1url}/post",
+        15,
+    ),
+    "callback-expression": (
+        "warning",
+        "/paths/~1subscriptions/post/callbacks/onEvent/{$request.cookie.url}",
+        14,
+    ),
     "unsupported-version": ("error", "/openapi", 1),
     "unverifiable-security-scheme": ("warning", "/components/securitySchemes/digest/scheme", 20),
     "undocumented-validation-status": ("warning", "/paths/~1items/get/responses", 15),

@@ -114,6 +114,7 @@ OPERATIONS = (
             "summary": "Start a catalogue import",
             "description": "Queues an import of catalogue records from a partner's HTTPS URL and answers `202` at\nonce; follow `Location` (or the link) to watch the job, no sooner than `Retry-After`\nseconds. Needs the partner key **and** the operator's credentials together, or an\nOAuth2 client with `imports:run`.\n",
         },
+        callbacks=True,
     ),
     routes.Operation(
         "getImport",

@@ -36,6 +36,8 @@ from .context import (
 
 __all__ = ["Call", "ContractRoute", "Operation", "Resources", "register"]
 from .errors import BOOK
+from .expressions import CURRENT as CALLBACK_SOURCE
+from .expressions import Source
 from .params import ParamSpec, openapi_parameters, read_parameters
 from .responses import ContractViolation, ResultSpec, render
 from .schemas import Issue, node, resolve
@@ -148,6 +150,7 @@ class Operation:
     body_required: bool = False
     route_class: type[ContractRoute] = ContractRoute
     docs: Mapping[str, Any] = field(default_factory=dict)  # FastAPI's route documentation
+    callbacks: bool = False  # its handler may send callbacks: record the request for them
 
     @property
     def openapi_extra(self) -> dict[str, Any]:
@@ -196,6 +199,7 @@ def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
     claimed = frozenset(p.wire for p in op.parameters if p.location == "query")
     documented = frozenset(r.status for r in op.results.values() if r.status is not None)
     parameters, bodies, required = op.parameters, op.bodies, op.body_required
+    callbacks = op.callbacks
 
     async def endpoint(request: Request) -> Response:
         values: Mapping[str, Any] = {}
@@ -213,7 +217,14 @@ def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
         if handler is None:
             return not_implemented(request, op.operation_id)
         principal = request.scope.get(PRINCIPAL_KEY)
-        result = await handler(Call(request, values, body, principal))
+        if callbacks:
+            token = CALLBACK_SOURCE.set(await _source(request, parameters))
+            try:
+                result = await handler(Call(request, values, body, principal))
+            finally:
+                CALLBACK_SOURCE.reset(token)
+        else:
+            result = await handler(Call(request, values, body, principal))
         try:
             response = render(result, op.results, op.operation_id, documented)
         except ContractViolation as violation:
@@ -232,6 +243,26 @@ def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
     # signature once per route and would compile each string annotation (issue 23).
     endpoint.__annotations__ = {"request": Request, "return": Response}
     return endpoint
+
+
+async def _source(request: Request, parameters: Sequence[ParamSpec]) -> Source:
+    """What a callback's runtime expressions read: this request, by the contract's names."""
+    path = {
+        p.wire: str(request.path_params[p.name])
+        for p in parameters
+        if p.location == "path" and p.name in request.path_params
+    }
+    query: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        query.setdefault(key, []).append(value)
+    return Source.from_raw_body(
+        await request.body(),
+        url=str(request.url),
+        method=request.method,
+        path=path,
+        query=query,
+        headers={k.lower(): v for k, v in request.headers.items()},
+    )
 
 
 def _with_context(

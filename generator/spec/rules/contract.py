@@ -117,11 +117,13 @@ class Contract:
 
     @cached_property
     def callback_operations(self) -> list[Operation]:
-        """Operations of webhooks and callbacks, which are described but never generated."""
+        """Operations of webhooks (`x-webhooks` too) and callbacks (`ir/webhooks.py`)."""
         found: list[Operation] = []
         for item in self.index["pathitem"]:
             tokens = split_pointer(item.pointer)
-            if len(tokens) >= 2 and (tokens[0] == "webhooks" or tokens[-3:-2] == ["callbacks"]):
+            if len(tokens) >= 2 and (
+                tokens[0] in ("webhooks", "x-webhooks") or tokens[-3:-2] == ["callbacks"]
+            ):
                 found.extend(self.operations_of(tokens[-1], item))
         return found
 

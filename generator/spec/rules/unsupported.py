@@ -12,8 +12,10 @@ A parameter `content` with several media types is not listed: every meta-schema 
 rejects it (`schema-max-properties`). Annotations beside a 3.0 `$ref` (description, example,
 readOnly...) are harmless and allowed; the fix for the rest is `allOf: [{$ref: ...}]`.
 
-`not-generated` (a notice: output is written and `--strict` passes): `webhooks` (or 3.0's
-`x-webhooks`) and operation `callbacks` are described in the contract but produce no code yet.
+`not-generated` (a notice: output is written and `--strict` passes): a webhook (`webhooks`,
+3.0's `x-webhooks`) or callback that gets no sender or receiver (`spec/hooks.py` judges, the
+IR builder skips by the same judgement): its body is not JSON. `callback-expression` (a
+warning): a callback key that is not a runtime expression template, so it is not generated.
 
 `nullable` and `required` beside a 3.0 `$ref` are read leniently (warnings, `readings.py`).
 """
@@ -21,9 +23,10 @@ readOnly...) are harmless and allowed; the fix for the rest is `allOf: [{$ref: .
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from generator.diagnostics import Diagnostic
+from generator.spec.expressions import ExpressionError, parse_template
+from generator.spec.hooks import callback_operations, gap, webhook_operations
 from generator.spec.pointers import join_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.walk import Node
@@ -95,13 +98,27 @@ def check_unsupported(contract: Contract) -> list[Diagnostic]:
 
 
 def _not_generated(c: Contract) -> Iterator[Diagnostic]:
-    for key in ("webhooks", "x-webhooks"):  # x-webhooks: the 3.0 convention (Redoc)
-        webhooks: Any = c.root.get(key)
-        if isinstance(webhooks, dict) and webhooks:
-            message = f"{len(webhooks)} webhook(s) described here are not generated yet"
-            yield c.diag("not-generated", message, "/" + key)
-    for op in c.operations:
-        callbacks = op.node.get("callbacks")
-        if isinstance(callbacks, dict) and callbacks:
-            message = f"{op.label}: callbacks are not generated"
-            yield c.diag("not-generated", message, join_pointer(op.pointer, "callbacks"))
+    for key, method, pointer, op in webhook_operations(c.root):
+        why = gap(c.root, op)
+        if why is not None:
+            message = f"webhook {key} ({method.upper()}) is not generated: {why}"
+            yield c.diag("not-generated", message, pointer)
+    for owner in c.operations:
+        reported: set[str] = set()
+        for name, key, method, pointer, op in callback_operations(
+            c.root, owner.node, owner.pointer
+        ):
+            try:
+                parse_template(key)
+            except ExpressionError as error:
+                if key not in reported:
+                    reported.add(key)
+                    message = f"{owner.label}: callback {name} is not generated: {error}"
+                    yield c.diag("callback-expression", message, pointer.rsplit("/", 1)[0])
+                continue
+            why = gap(c.root, op)
+            if why is not None:
+                message = (
+                    f"{owner.label}: callback {name} ({method.upper()}) is not generated: {why}"
+                )
+                yield c.diag("not-generated", message, pointer)

@@ -75,6 +75,8 @@ def _children(kind: str, ptr: str, node: dict[str, Any], version: str) -> Iterat
     if kind == "root":
         yield from _entries("pathitem", at("paths"), node.get("paths"))
         yield from _entries("pathitem", at("webhooks"), node.get("webhooks"))
+        # 3.0's `x-webhooks` (the Redoc convention): generated like 3.1's webhooks
+        yield from _entries("pathitem", at("x-webhooks"), node.get("x-webhooks"))
         components = node.get("components")
         if isinstance(components, dict):
             for section, child_kind in _COMPONENTS.items():
