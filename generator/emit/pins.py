@@ -10,7 +10,7 @@ from __future__ import annotations
 PINS: dict[str, str] = {
     "fastapi": "fastapi>=0.163,<0.170",
     "fastapi-offline": "fastapi-offline>=1.7,<2",
-    "httpx": "httpx>=0.28,<0.29",  # the generated client only
+    "httpx": "httpx>=0.28,<0.29",  # the generated client, and a service that sends webhooks
     "httpx-sse": "httpx-sse>=0.4,<0.5",  # the generated client only: Server-Sent Events
     "jsonschema-rs": "jsonschema-rs>=0.29,<1",
     "pydantic": "pydantic>=2.14,<3",

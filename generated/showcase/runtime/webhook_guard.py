@@ -91,8 +91,8 @@ def refusal(address: Address) -> str | None:
             and address in ipaddress.ip_network("fc00::/7"),
             "a unique-local address",
         ),
-        (address.is_private, "a private address"),
         (address.is_reserved, "a reserved address"),
+        (address.is_private, "a private address"),
         (not address.is_global, "not a public address"),
     )
     return next((why for refused, why in checks if refused), None)
