@@ -32,6 +32,7 @@ EVENTS: dict[str, webhook_send.EventSpec] = {
             models.LoanDueEvent,
         ),
         success=204,
+        body_required=True,
     ),
     "import_finished": webhook_send.EventSpec(
         "importFinished",
@@ -43,6 +44,7 @@ EVENTS: dict[str, webhook_send.EventSpec] = {
             models.ImportJob,
         ),
         success=204,
+        body_required=True,
         url=(("request.body", "/callback_url"),),
     ),
 }

@@ -40,6 +40,8 @@ def _spec(event: Event) -> str:
     if event.body is not None:
         args.append(f"body={body_spec(event.body)}")
     args.append(f"success={event.success}")
+    if event.body is not None and event.body.required:
+        args.append("body_required=True")
     if event.url:
         args.append(f"url={event.url!r}")
     return f"webhook_send.EventSpec({', '.join(args)})"

@@ -182,7 +182,14 @@ class Event:
 
     @property
     def annotation(self) -> str:
-        return self.body.annotation if self.body is not None else "None"
+        """The event's type: its body's, `| None` where the contract does not require one."""
+        if self.body is None:
+            return "None"
+        annotation = self.body.annotation
+        optional = not self.body.required and annotation != "Any"
+        return (
+            f"{annotation} | None" if optional and not annotation.endswith("| None") else annotation
+        )
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def _problem(status: int, detail: str, issues: Sequence[Any] = ()) -> Response:
 
 def _endpoint(spec: EventSpec, call: Call | None, receiver: Receiver, store: ReplayStore) -> Any:
     bodies = (spec.body,) if spec.body is not None else ()
-    required = spec.body is not None and spec.body.media_type != ""
+    required = spec.body_required
 
     async def endpoint(request: Request) -> Response:
         raw = await request.body()

@@ -56,6 +56,7 @@ class EventSpec:
     method: str
     body: BodySpec | None = None  # the JSON body and its schema (None: no body)
     success: int = 204  # what the receiver answers on success (the contract's first 2xx)
+    body_required: bool = False  # the contract's `requestBody.required`
     url: tuple[tuple[str, str], ...] = ()  # a callback's key, parsed (`runtime.expressions`)
 
     @functools.cached_property
@@ -64,7 +65,7 @@ class EventSpec:
 
     def encode(self, payload: Any) -> bytes:
         """The payload as the JSON the contract allows; `PayloadRefused` otherwise."""
-        if self.body is None:
+        if self.body is None or (payload is None and not self.body_required):
             return b""
         try:
             data = self.adapter.dump_python(payload, mode="json", by_alias=True, exclude_unset=True)
@@ -196,8 +197,8 @@ class Sender:
             "host": host,
             "user-agent": "specfirst-webhooks",
         }
-        if spec.body is not None:
-            headers["content-type"] = spec.body.media_type
+        if body:
+            headers["content-type"] = spec.body.media_type if spec.body else "application/json"
         return headers
 
     async def send(
