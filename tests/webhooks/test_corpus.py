@@ -1,7 +1,9 @@
 """Every corpus contract with webhooks, `x-webhooks` or callbacks generates senders and receivers.
 
 Each generates (into a temporary folder), no longer gets a `not-generated` notice for an event
-it generated, and its package, webhooks.py included, imports and passes `mypy --strict`.
+it generated, and its package, webhooks.py included, imports and passes `mypy --strict`; one
+whose every event is reported instead (PagerDuty REST's callback key is `endpoint_url`, not a
+runtime expression: `callback-expression`) is skipped with that finding.
 Skipped when ../shared/corpus is absent. The default run takes a representative subset;
 `SPECFIRST_LARGE_CORPUS=1` takes all of them (OpenAI and PagerDuty take minutes each).
 """
@@ -48,11 +50,15 @@ def test_events_generate_import_and_type_check(relative: str, tmp_path: Path) ->
     errors = [d for d in result.checked.diagnostics if d.is_error]
     if result.report is None:
         pytest.skip(f"{relative} does not generate yet: {errors[:1]}")
-    assert (tmp_path / package / "webhooks.py").is_file()
-    text = (tmp_path / package / "webhooks.py").read_text(encoding="utf-8")
-    assert "class WebhookSender" in text and "class WebhookReceiver(Protocol)" in text
     notices = [d for d in result.checked.diagnostics if d.rule == "not-generated"]
     assert all("is not JSON" in d.message for d in notices), notices
+    module = tmp_path / package / "webhooks.py"
+    if not module.is_file():  # PagerDuty REST: its one callback's key is "endpoint_url"
+        skipped = [d for d in result.checked.diagnostics if d.rule == "callback-expression"]
+        assert skipped or notices, "events were dropped without a finding"
+        pytest.skip(f"{relative}: no event generates ({(skipped or notices)[0].message})")
+    text = module.read_text(encoding="utf-8")
+    assert "class WebhookSender" in text and "class WebhookReceiver(Protocol)" in text
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     imported = subprocess.run(
         [sys.executable, "-c", f"import {package}.webhooks as w; w.create_receiver_app()"],

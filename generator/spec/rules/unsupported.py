@@ -104,15 +104,15 @@ def _not_generated(c: Contract) -> Iterator[Diagnostic]:
             message = f"webhook {key} ({method.upper()}) is not generated: {why}"
             yield c.diag("not-generated", message, pointer)
     for owner in c.operations:
-        reported: set[str] = set()
+        reported: set[tuple[str, str]] = set()  # (callback, key): once, whatever its methods
         for name, key, method, pointer, op in callback_operations(
             c.root, owner.node, owner.pointer
         ):
             try:
                 parse_template(key)
             except ExpressionError as error:
-                if key not in reported:
-                    reported.add(key)
+                if (name, key) not in reported:
+                    reported.add((name, key))
                     message = f"{owner.label}: callback {name} is not generated: {error}"
                     yield c.diag("callback-expression", message, pointer.rsplit("/", 1)[0])
                 continue
