@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from pwdlib import PasswordHash
 from starlette.middleware import Middleware
+from starlette.types import Lifespan
 
 import generated.showcase
 
@@ -39,6 +43,12 @@ def create_app(
             seed(store)
     limiter = RateLimiter(settings.rate_limit_requests, settings.rate_limit_window_seconds)
     links = Links(settings.public_url)
+    # callbacks (importFinished) are sent only when a signing secret is configured
+    sender = (
+        generated.showcase.webhooks.WebhookSender(settings)
+        if settings.webhook_signing_secret is not None
+        else None
+    )
     app = generated.showcase.create_app(
         books=BooksHandlers(
             store=store, limiter=limiter, links=links, media_base_url=settings.media_base_url
@@ -56,9 +66,11 @@ def create_app(
             links=links,
             queue_seconds=settings.import_queue_seconds,
             run_seconds=settings.import_run_seconds,
+            sender=sender,
         ),
         settings=settings,
-        resources={parts.RESOURCE: parts.declared_parts},  # what multipart parts declared
+        resources={parts.RESOURCE: parts.declared_parts},
+        lifespan=_closing(sender),  # what multipart parts declared
     )
     # Inside the generated middleware, so its 413s carry the request id and security headers.
     limits = limits_from(
@@ -69,3 +81,17 @@ def create_app(
     app.user_middleware.append(Middleware(BodyLimitMiddleware, limits=limits))
     app.state.store = store
     return app
+
+
+def _closing(sender: generated.showcase.webhooks.WebhookSender | None) -> Lifespan[FastAPI]:
+    """A lifespan that closes the callback sender's connections at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if sender is not None:
+                await sender.aclose()
+
+    return lifespan

@@ -8,13 +8,19 @@ derived from its URL, or fails with `source_unreachable` when the host is under 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import ipaddress
+import logging
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
-from generated.showcase import CONTEXT, Principal, RequestContext, models, results
+from pydantic import MISSING
+
+from generated.showcase import CONTEXT, Principal, RequestContext, models, results, webhooks
+from generated.showcase.runtime.webhook_guard import RefusedTarget
+from generated.showcase.runtime.webhook_send import PayloadRefused
 
 from . import errors
 from .catalog import URI
@@ -22,6 +28,7 @@ from .links import Links
 from .ratelimit import RateLimiter, budget_key
 from .store import ImportRecord, Store
 
+logger = logging.getLogger(__name__)
 RETENTION = timedelta(days=30)
 UNKNOWN_ADDRESS = ipaddress.IPv4Address("0.0.0.0")
 
@@ -90,7 +97,9 @@ class ImportsHandlers:
         links: Links,
         queue_seconds: int,
         run_seconds: int,
+        sender: webhooks.WebhookSender | None = None,
     ) -> None:
+        self.sender = sender  # None: no callbacks are sent (no signing secret configured)
         self.store = store
         self.limiter = limiter
         self.links = links
@@ -131,11 +140,25 @@ class ImportsHandlers:
             runs_for=self.runs_for,
         )
         self.store.imports[job.id] = job
+        if self.sender is not None and body.callback_url is not MISSING:
+            # the callbacks of this request (its `callback_url`), sent once the job has ended
+            context.background.add_task(self._finished, self.sender.start_import(), job)
         return results.StartImportAccepted(
             body=progress(job, job.requested_at),
             location=self.links.url(context, f"/imports/{job.id}"),
             retry_after=max(1, min(3600, int(self.queued_for.total_seconds()))),
         )
+
+    async def _finished(self, callbacks: webhooks.StartImportCallbacks, job: ImportRecord) -> None:
+        """Send `importFinished` when the job has ended; a refused or failed delivery is logged."""
+        await asyncio.sleep((self.queued_for + self.runs_for).total_seconds())
+        try:
+            delivery = await callbacks.import_finished(progress(job, self.store.now()))
+        except (RefusedTarget, PayloadRefused, LookupError) as error:
+            logger.warning("import %s: callback not sent: %s", job.id, error)
+            return
+        if not delivery.delivered:
+            logger.warning("import %s: callback undelivered (%s)", job.id, delivery.status)
 
     async def get_import(
         self, *, import_id: UUID, principal: Principal

@@ -388,7 +388,7 @@ class ImportRequest(ContractModel):
     source_url: Annotated[StrictStr, Field(max_length=2000, pattern="^https://")]
     format: ImportFormat
     dry_run: StrictBool = False
-    callback_url: Annotated[StrictStr | MISSING, Field(max_length=2000, pattern="^https://")] = (
+    callback_url: Annotated[StrictStr | MISSING, Field(max_length=2000, pattern="^https?://")] = (
         MISSING
     )
 

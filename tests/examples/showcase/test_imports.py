@@ -104,3 +104,58 @@ def test_import_refusals(library: Library) -> None:
         headers=OPERATOR_HEADERS,
     )
     assert missing.status_code == 404
+
+
+class _Subscriber:
+    """A partner's receiver of the `importFinished` callback: records each typed job."""
+
+    def __init__(self) -> None:
+        self.jobs: list[object] = []
+
+    async def notify_loan_due(self, *, event: object, delivery: object) -> None:
+        raise AssertionError("no loan falls due here")
+
+    async def import_finished(self, *, event: object, delivery: object) -> None:
+        self.jobs.append(event)
+
+
+def test_the_import_finished_callback_reaches_the_partner_signed() -> None:
+    import generated.showcase
+    from tests.webhooks.conftest import serving
+
+    secret = "whsec_" + "c2hvd2Nhc2UtY2FsbGJhY2stc2VjcmV0"
+    subscriber = _Subscriber()
+    receiving = generated.showcase.Settings(webhook_secrets=[secret])
+    app = generated.showcase.webhooks.create_receiver_app(subscriber, settings=receiving)
+    with serving(app) as partner:
+        library = Library(
+            import_queue_seconds=0,
+            import_run_seconds=0,
+            webhook_signing_secret=secret,
+            webhook_allowed_networks=["127.0.0.1/32"],
+        )
+        callback = {"callback_url": f"{partner}/webhooks/import_finished"}
+        started = library.call(
+            "startImport", "POST", "/imports", headers=OPERATOR_HEADERS, json=FEED | callback
+        )
+    assert started.status_code == 202, started.text
+    [job] = subscriber.jobs
+    assert isinstance(job, generated.showcase.models.ImportJob)
+    assert str(job.id) == started.json()["id"] and job.status == "succeeded"
+
+
+def test_without_a_signing_secret_no_callback_is_sent() -> None:
+    import generated.showcase
+    from tests.webhooks.conftest import serving
+
+    subscriber = _Subscriber()
+    receiving = generated.showcase.Settings(webhook_secrets=["any-secret"])
+    app = generated.showcase.webhooks.create_receiver_app(subscriber, settings=receiving)
+    with serving(app) as partner:
+        library = Library(import_queue_seconds=0, import_run_seconds=0)
+        callback = {"callback_url": f"{partner}/webhooks/import_finished"}
+        started = library.call(
+            "startImport", "POST", "/imports", headers=OPERATOR_HEADERS, json=FEED | callback
+        )
+    assert started.status_code == 202
+    assert subscriber.jobs == []
