@@ -122,3 +122,20 @@ def test_a_redirect_is_not_followed(hooks: ModuleType) -> None:
 
     delivery = asyncio.run(run())
     assert not delivery.delivered and len(seen) == 1
+
+
+def test_the_replay_store_forgets_after_the_ttl_and_stays_bounded(hooks: ModuleType) -> None:
+    now = [0.0]
+    store = hooks.runtime.webhook_receive.MemoryReplayStore(capacity=2, clock=lambda: now[0])
+
+    async def run() -> list[bool]:
+        seen = [await store.claim("a", 10), await store.claim("a", 10)]
+        now[0] = 11.0
+        seen.append(await store.claim("a", 10))  # expired: new again
+        seen += [await store.claim("b", 10), await store.claim("c", 10)]
+        seen.append(await store.claim("a", 10))  # evicted beyond the capacity of 2
+        await store.release("c")
+        seen.append(await store.claim("c", 10))
+        return seen
+
+    assert asyncio.run(run()) == [True, False, True, True, True, True, True]

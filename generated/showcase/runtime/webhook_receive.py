@@ -112,9 +112,12 @@ def _endpoint(spec: EventSpec, call: Call | None, receiver: Receiver, store: Rep
         timestamp = int(stamp)
         if not signature_matches(receiver.secrets, msg_id, timestamp, raw, signature):
             return _problem(401, "The webhook signature does not match.")
-        if abs(receiver.clock() - timestamp) > receiver.tolerance:
+        now = receiver.clock()
+        if abs(now - timestamp) > receiver.tolerance:
             return _problem(400, "The webhook timestamp is outside the tolerance.")
-        if not await store.claim(msg_id, receiver.tolerance):
+        # remembered while its timestamp is acceptable (up to twice the tolerance when it is
+        # ahead of this clock), so a replay is refused until the timestamp check refuses it
+        if not await store.claim(msg_id, timestamp + receiver.tolerance - now + 1):
             return _problem(400, "This webhook-id was already delivered (a replay).")
         try:
             body = await read_body(request, bodies, required) if bodies else None
