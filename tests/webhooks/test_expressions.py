@@ -83,6 +83,14 @@ def test_values_are_looked_up_by_source(hooks: ModuleType) -> None:
         assert expressions.expand(parts, done) == expected
 
 
+def test_a_model_response_body_is_read_as_its_json(hooks: ModuleType) -> None:
+    expressions = hooks.runtime.expressions
+    source = expressions.Source(url="https://api.test/", method="POST")
+    done = source.with_response(201, None, hooks.models.SubscribeCreatedResponse(id="s/1"))
+    parts = (("text", "https://n.test/?id="), ("response.body", "/id"))
+    assert expressions.expand(parts, done) == "https://n.test/?id=s%2F1"
+
+
 def test_a_missing_value_is_a_clear_error(hooks: ModuleType) -> None:
     expressions = hooks.runtime.expressions
     source = expressions.Source(url="https://api.test/", method="POST")

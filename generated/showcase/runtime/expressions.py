@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
+from pydantic_core import to_jsonable_python
+
 __all__ = ["CURRENT", "ExpressionValueError", "Source", "current", "expand"]
 
 _MISSING: Any = object()
@@ -52,8 +54,11 @@ class Source:
     def with_response(
         self, status: int, headers: Mapping[str, str] | None = None, body: Any = _MISSING
     ) -> Source:
-        """The same request with the response `$response.*` and `$statusCode` read."""
+        """The same request with the response `$response.*` and `$statusCode` read; a model
+        body is read as the JSON it is sent as (by alias)."""
         lowered = {k.lower(): v for k, v in (headers or {}).items()}
+        if body is not _MISSING:
+            body = to_jsonable_python(body, by_alias=True)
         return replace(self, status=status, response_headers=lowered, response_body=body)
 
     @classmethod
