@@ -22,8 +22,10 @@ from generator.spec.expressions import parse_template
 from generator.spec.hooks import callback_operations, gap, webhook_operations
 
 # Names the generated sender and receiver classes use for themselves.
+# (and the modules their annotations name: a method of that name would hide one in its class)
 EVENT_RESERVED = frozenset(
-    {"aclose", "sender", "source", "with_response", "models", "webhook_send", "expressions"}
+    {"aclose", "sender", "source", "with_response", "webhook_send", "webhook_receive"}
+    | {"expressions", "bodies", "httpx", "models", "datetime", "date", "time"}
 )
 _SAFE_SUFFIX = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 

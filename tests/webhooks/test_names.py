@@ -51,6 +51,8 @@ CONTRACT = {
     "x-webhooks": {
         "class": _event(),
         "a b'c\"d": _event(),
+        "datetime": _event("webhook_receive"),
+        "time": _event(),
         "EVENTS": _event("source"),
         "settings": _event("models"),
     },
@@ -86,15 +88,18 @@ def test_hostile_event_names_generate_typed_code(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(tmp_path))
     names = list(webhooks.EVENTS)
-    assert len(names) == 6 == len(set(names)), names
+    assert len(names) == 8 == len(set(names)), names
     assert [webhooks.EVENTS[n].name for n in names] == [
         "class",
         "a b'c\"d",
+        "datetime",
+        "time",
         "EVENTS",
         "settings",
         "with_response",
         "class",
     ]
-    assert not {"aclose", "sender", "source", "with_response"} & set(names)
+    assert not {"aclose", "sender", "source", "with_response", "webhook_receive"} & set(names)
+    assert not {"datetime", "time"} & set(names)
     routes = {path for path, _, _ in webhooks.RECEIVED}
-    assert len(routes) == 6
+    assert len(routes) == 8
