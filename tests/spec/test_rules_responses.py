@@ -149,6 +149,8 @@ def test_403_is_not_needed_without_scopes_and_is_enough_with_them() -> None:
 
 
 def test_webhooks_and_callbacks_are_not_checked() -> None:
+    # the response rules judge the service's own operations; this webhook generates (a JSON
+    # body), so nothing at all is reported
     text = """\
         paths: {}
         webhooks:
@@ -159,7 +161,7 @@ def test_webhooks_and_callbacks_are_not_checked() -> None:
                 content: {application/json: {schema: {type: object}}}
               responses: {"200": {description: ok}}
         """
-    assert [d.rule for d in validate_yaml(doc(text, "3.1.0"))] == ["not-generated"]
+    assert [d.rule for d in validate_yaml(doc(text, "3.1.0"))] == []
 
 
 def test_an_operation_without_responses_and_ignored_header_parameters() -> None:

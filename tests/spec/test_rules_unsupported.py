@@ -74,7 +74,7 @@ def test_ref_siblings_in_3_0_but_not_annotations() -> None:
     assert found[0].message.endswith("; read as a nullable reference")
 
 
-def test_webhooks_and_callbacks_are_not_generated() -> None:
+def test_webhooks_and_callbacks_generate_unless_their_body_is_not_json() -> None:
     found = validate_yaml(
         doc(
             """\
@@ -94,11 +94,14 @@ def test_webhooks_and_callbacks_are_not_generated() -> None:
                 post:
                   operationId: newItem
                   responses: {"200": {description: ok}, "400": {description: bad}}
+              newFile:
+                post:
+                  operationId: newFile
+                  requestBody:
+                    content: {application/octet-stream: {}}
+                  responses: {"200": {description: ok}, "400": {description: bad}}
             """,
             "3.1.0",
         )
     )
-    assert summary(found) == [
-        ("not-generated", "notice", "/paths/~1subscribe/post/callbacks", 10),
-        ("not-generated", "notice", "/webhooks", 16),
-    ]
+    assert summary(found) == [("not-generated", "notice", "/webhooks/newFile/post", 22)]
