@@ -217,9 +217,8 @@ CATALOGUE: tuple[Rule, ...] = (
         "not-generated",
         _V,
         _N,
-        "a webhook (`webhooks`, `x-webhooks`) or callback that gets no sender or receiver: its "
-        "body is not JSON, or its callback key is not a runtime expression "
-        "(a notice: `--strict` passes)",
+        "a webhook (`webhooks`, `x-webhooks`) or callback that gets no sender or receiver "
+        "because its body is not JSON (a notice: `--strict` passes; see docs/webhooks.md)",
     ),
     Rule(
         "callback-expression",
