@@ -174,10 +174,14 @@ def test_a_bad_sse_item_ends_the_stream_with_an_error_event(
     assert producers.sent["ticks-bad"] == []  # nothing after the bad item was produced
 
     received: list[int] = []
-    with streams_client.Client(base) as api, pytest.raises(streams_client.InvalidResponse):
+    with (
+        streams_client.Client(base) as api,
+        pytest.raises(streams_client.InvalidResponse) as raised,
+    ):
         for event in api.watch_ticks_stream(mode="bad"):
             received.append(event.data.seq)
-    assert received == [1]  # the client sees the error event break the item schema
+    assert received == [1]
+    assert "the stream ended: The service broke its contract: watchTicks" in str(raised.value)
 
 
 def test_a_producer_that_fails_ends_the_stream_with_an_error_event(
