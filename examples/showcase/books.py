@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from typing import Literal
 from uuid import UUID
 
-from generated.showcase import CONTEXT, Principal, RequestContext, models, results
+from generated.showcase import CONTEXT, Principal, RequestContext, Upload, models, results
 
 from . import access, catalog, citations, errors, media
 from .links import Links
@@ -243,19 +244,23 @@ class BooksHandlers:
         )
 
     async def upload_book_file(
-        self, *, book_id: int, body: bytes, principal: Principal
+        self, *, book_id: int, body: Upload, principal: Principal
     ) -> (
         results.UploadBookFileNoContent
         | results.UploadBookFileForbidden
         | results.UploadBookFileNotFound
     ):
-        """PUT /books/{book_id}/file: the e-book as opaque bytes, replacing any earlier file."""
+        """PUT /books/{book_id}/file: the e-book as opaque bytes, replacing any earlier file.
+
+        The runtime spooled the body to a temporary file past `upload_spool_bytes`; this
+        in-memory store keeps the bytes (a real one would copy `body.chunks()` to storage).
+        """
         if not access.may_edit_catalog(principal):
             return results.UploadBookFileForbidden(body=errors.insufficient_scope(WRITE))
         record = self.store.books.get(book_id)
         if record is None:
             return results.UploadBookFileNotFound(body=errors.not_found(f"book {book_id}"))
-        record.file, record.updated_at = body, self.store.now()
+        record.file, record.updated_at = body.read(), self.store.now()
         return results.UploadBookFileNoContent()
 
     async def search_books(
@@ -274,6 +279,26 @@ class BooksHandlers:
         return results.SearchBooksOk(
             body=self._page(matches, limit, 0), sunset=SUNSET, x_rate_limit_remaining=rate.remaining
         )
+
+    async def export_catalogue(
+        self, *, limit: int | None, principal: Principal | None
+    ) -> results.ExportCatalogueOk:
+        """GET /catalogue/export: the books the caller may see, one NDJSON line each.
+
+        The body is an async generator: the runtime checks each book against the `Book`
+        schema as it is sent, and closes the generator if the client stops reading.
+        """
+        members_too = principal is not None  # staff and partners see member titles too
+        visible = sorted(
+            (b for b in self.store.books.values() if members_too or not b.members_only),
+            key=lambda b: b.id,
+        )
+
+        async def books() -> AsyncIterator[models.Book]:
+            for record in visible[:limit]:
+                yield catalog.to_model(self.store, record)
+
+        return results.ExportCatalogueOk(body=books())
 
     def _page(self, matches: list[BookRecord], limit: int, offset: int) -> models.BookPage:
         items = [catalog.to_model(self.store, b) for b in matches[offset : offset + limit]]

@@ -12,13 +12,22 @@ import asyncio
 import hashlib
 import ipaddress
 import logging
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 from pydantic import MISSING
 
-from generated.showcase import CONTEXT, Principal, RequestContext, models, results, webhooks
+from generated.showcase import (
+    CONTEXT,
+    Principal,
+    RequestContext,
+    ServerEvent,
+    models,
+    results,
+    webhooks,
+)
 from generated.showcase.runtime.webhook_guard import RefusedTarget
 from generated.showcase.runtime.webhook_send import PayloadRefused
 
@@ -98,6 +107,7 @@ class ImportsHandlers:
         queue_seconds: int,
         run_seconds: int,
         sender: webhooks.WebhookSender | None = None,
+        watch_poll_seconds: float = 0.25,
     ) -> None:
         self.sender = sender  # None: no callbacks are sent (no signing secret configured)
         self.store = store
@@ -105,6 +115,7 @@ class ImportsHandlers:
         self.links = links
         self.queued_for = timedelta(seconds=queue_seconds)
         self.runs_for = timedelta(seconds=run_seconds)
+        self.watch_poll_seconds = watch_poll_seconds
 
     async def start_import(
         self,
@@ -164,11 +175,40 @@ class ImportsHandlers:
         self, *, import_id: UUID, principal: Principal
     ) -> results.GetImportOk | results.GetImportNotFound:
         """GET /imports/{import_id}: another partner's job is as missing as none (404)."""
+        job = self._job(import_id, principal)
+        if job is None:
+            return results.GetImportNotFound(body=errors.not_found(f"import job {import_id}"))
+        return results.GetImportOk(body=progress(job, self.store.now()))
+
+    async def watch_import(
+        self, *, import_id: UUID, principal: Principal
+    ) -> results.WatchImportOk | results.WatchImportNotFound:
+        """GET /imports/{import_id}/events: an SSE event per status, named after it.
+
+        The runtime numbers the events, checks each `ImportJob`, sends heartbeats while the
+        job is quiet, and closes the generator when the client leaves.
+        """
+        job = self._job(import_id, principal)
+        if job is None:
+            return results.WatchImportNotFound(body=errors.not_found(f"import job {import_id}"))
+        return results.WatchImportOk(body=self._states(job))
+
+    async def _states(self, job: ImportRecord) -> AsyncIterator[ServerEvent[models.ImportJob]]:
+        last = None
+        while True:
+            state = progress(job, self.store.now())
+            if state.status != last:
+                last = state.status
+                yield ServerEvent(state, event=state.status.value)
+            if state.finished_at is not None:
+                return
+            await asyncio.sleep(self.watch_poll_seconds)
+
+    def _job(self, import_id: UUID, principal: Principal) -> ImportRecord | None:
+        """The caller's job, forgotten once retention has passed."""
         now = self.store.now()
         job = self.store.imports.get(import_id)
         if job is not None and now >= job.requested_at + job.queued_for + job.runs_for + RETENTION:
             del self.store.imports[import_id]
             job = None
-        if job is None or job.owner != principal.subject:
-            return results.GetImportNotFound(body=errors.not_found(f"import job {import_id}"))
-        return results.GetImportOk(body=progress(job, now))
+        return job if job is not None and job.owner == principal.subject else None

@@ -7,6 +7,8 @@ from .interfaces import BooksApi, CategoriesApi, ImportsApi, LoansApi, MembersAp
 from .runtime.auth import Principal
 from .runtime.bodies import FilePart
 from .runtime.context import CONTEXT, RequestContext
+from .runtime.streams import ServerEvent
+from .runtime.uploads import Upload
 from .settings import Settings
 
 __all__ = [
@@ -19,7 +21,9 @@ __all__ = [
     "MembersApi",
     "Principal",
     "RequestContext",
+    "ServerEvent",
     "Settings",
+    "Upload",
     "create_app",
     "models",
     "results",

@@ -18,6 +18,7 @@ ROUTE_METHODS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("/books/{book_id}/media", ("PUT",)),
     ("/books/{book_id}/file", ("GET", "PUT")),
     ("/search", ("GET",)),
+    ("/catalogue/export", ("GET",)),
     ("/categories", ("GET",)),
     ("/categories/{slug}", ("GET",)),
     ("/members", ("POST",)),
@@ -28,6 +29,7 @@ ROUTE_METHODS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("/loans/{loan_id}/return", ("POST",)),
     ("/imports", ("POST",)),
     ("/imports/{import_id}", ("GET",)),
+    ("/imports/{import_id}/events", ("GET",)),
 )
 
 

@@ -7,6 +7,7 @@ from typing import Literal, Protocol
 from uuid import UUID
 
 from . import models, results
+from .runtime import uploads
 from .runtime.auth import Principal
 
 
@@ -169,7 +170,7 @@ class BooksApi(Protocol):
         self,
         *,
         book_id: int,
-        body: bytes,
+        body: uploads.Upload,
         principal: Principal,
     ) -> (
         results.UploadBookFileNoContent
@@ -198,6 +199,20 @@ class BooksApi(Protocol):
         | results.SearchBooksInternalServerError
     ):
         """GET /search: Search the catalogue (legacy)"""
+        ...
+
+    async def export_catalogue(
+        self,
+        *,
+        limit: int | None,
+        principal: Principal | None,
+    ) -> (
+        results.ExportCatalogueOk
+        | results.ExportCatalogueBadRequest
+        | results.ExportCatalogueUnauthorized
+        | results.ExportCatalogueInternalServerError
+    ):
+        """GET /catalogue/export: Export the catalogue as NDJSON"""
         ...
 
 
@@ -395,4 +410,20 @@ class ImportsApi(Protocol):
         | results.GetImportInternalServerError
     ):
         """GET /imports/{import_id}: Get an import job"""
+        ...
+
+    async def watch_import(
+        self,
+        *,
+        import_id: UUID,
+        principal: Principal,
+    ) -> (
+        results.WatchImportOk
+        | results.WatchImportBadRequest
+        | results.WatchImportUnauthorized
+        | results.WatchImportForbidden
+        | results.WatchImportNotFound
+        | results.WatchImportInternalServerError
+    ):
+        """GET /imports/{import_id}/events: Watch an import job"""
         ...

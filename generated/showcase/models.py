@@ -441,3 +441,10 @@ class GetBookCitationStyleParam(StrEnum):
     APA = "apa"
     MLA = "mla"
     CHICAGO = "chicago"
+
+
+class WatchImportOkResponse(ContractModel):
+    event: StrictStr | MISSING = MISSING
+    id: StrictStr | MISSING = MISSING
+    retry: Annotated[WholeInt | MISSING, Field(ge=0)] = MISSING
+    data: bytes

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Literal
 
 from . import models
+from .runtime import streams
 from .runtime.responses import HeaderSpec, ResultSpec
 from .runtime.result import Result
 
@@ -444,6 +446,30 @@ class SearchBooksInternalServerError(Result):
     body: models.Error
 
 
+class ExportCatalogueOk(Result):
+    """200: One book per line."""
+
+    body: AsyncIterator[models.Book]
+
+
+class ExportCatalogueBadRequest(Result):
+    """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
+
+    body: models.Error
+
+
+class ExportCatalogueUnauthorized(Result):
+    """401: Credentials are missing, malformed, expired or unknown."""
+
+    body: models.Error
+
+
+class ExportCatalogueInternalServerError(Result):
+    """500: An unexpected error."""
+
+    body: models.Error
+
+
 class ListCategoriesOk(Result):
     """200: The root categories, each with its descendants."""
 
@@ -875,6 +901,42 @@ class GetImportNotFound(Result):
 
 
 class GetImportInternalServerError(Result):
+    """500: An unexpected error."""
+
+    body: models.Error
+
+
+class WatchImportOk(Result):
+    """200: The job's states, as they change. Each event (described in OAS 3.2's form) is named after the job's status and carries the job as JSON in `data`."""
+
+    body: AsyncIterator[models.ImportJob | streams.ServerEvent[models.ImportJob]]
+
+
+class WatchImportBadRequest(Result):
+    """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
+
+    body: models.Error
+
+
+class WatchImportUnauthorized(Result):
+    """401: Credentials are missing, malformed, expired or unknown."""
+
+    body: models.Error
+
+
+class WatchImportForbidden(Result):
+    """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
+
+    body: models.Error
+
+
+class WatchImportNotFound(Result):
+    """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
+
+    body: models.Error
+
+
+class WatchImportInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error
@@ -1644,6 +1706,48 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
         ),
     },
+    "exportCatalogue": {
+        ExportCatalogueOk: ResultSpec(
+            200,
+            "200",
+            "application/x-ndjson",
+            "binary",
+            None,
+            headers=(),
+            schema="urn:specfirst:response#/paths/~1catalogue~1export/get/responses/200/content/application~1x-ndjson/schema",
+            stream="ndjson",
+            item=models.Book,
+            item_schema="urn:specfirst:response#/paths/~1catalogue~1export/get/responses/200/content/application~1x-ndjson/schema",
+            event_schema="",
+        ),
+        ExportCatalogueBadRequest: ResultSpec(
+            400,
+            "400",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
+        ),
+        ExportCatalogueUnauthorized: ResultSpec(
+            401,
+            "401",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
+        ),
+        ExportCatalogueInternalServerError: ResultSpec(
+            500,
+            "500",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
+        ),
+    },
     "listCategories": {
         ListCategoriesOk: ResultSpec(
             200,
@@ -2375,6 +2479,66 @@ RESULTS: dict[str, dict[type, ResultSpec]] = {
             schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
         ),
         GetImportInternalServerError: ResultSpec(
+            500,
+            "500",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/responses/InternalError/content/application~1json/schema",
+        ),
+    },
+    "watchImport": {
+        WatchImportOk: ResultSpec(
+            200,
+            "200",
+            "text/event-stream",
+            "text",
+            None,
+            headers=(),
+            schema="urn:specfirst:response#/paths/~1imports~1%7Bimport_id%7D~1events/get/responses/200/content/text~1event-stream/schema",
+            stream="sse",
+            item=models.ImportJob,
+            item_schema="urn:specfirst:response#/components/schemas/ImportJob",
+            event_schema="urn:specfirst:response#/paths/~1imports~1%7Bimport_id%7D~1events/get/responses/200/content/text~1event-stream/schema",
+        ),
+        WatchImportBadRequest: ResultSpec(
+            400,
+            "400",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/responses/BadRequest/content/application~1json/schema",
+        ),
+        WatchImportUnauthorized: ResultSpec(
+            401,
+            "401",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/responses/Unauthorized/content/application~1json/schema",
+        ),
+        WatchImportForbidden: ResultSpec(
+            403,
+            "403",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/responses/Forbidden/content/application~1json/schema",
+        ),
+        WatchImportNotFound: ResultSpec(
+            404,
+            "404",
+            "application/json",
+            "json",
+            models.Error,
+            headers=(),
+            schema="urn:specfirst:response#/components/responses/NotFound/content/application~1json/schema",
+        ),
+        WatchImportInternalServerError: ResultSpec(
             500,
             "500",
             "application/json",

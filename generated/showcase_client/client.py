@@ -9,7 +9,7 @@ raises `UnexpectedStatus`). 429 and 503 are retried as `retry` says, honouring `
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 from uuid import UUID
@@ -18,6 +18,7 @@ import httpx
 
 from . import models, operations, results
 from .runtime.retry import Retry
+from .runtime.streams import ServerEvent
 from .runtime.transport import AsyncTransport, Transport
 
 
@@ -294,6 +295,27 @@ class AsyncClient:
             operations.SPEC_SEARCH_BOOKS, {"q": q, "limit": limit}, None
         )
 
+    async def export_catalogue(
+        self,
+        *,
+        limit: int | None = None,
+    ) -> (
+        results.ExportCatalogueOk
+        | results.ExportCatalogueBadRequest
+        | results.ExportCatalogueUnauthorized
+        | results.ExportCatalogueInternalServerError
+    ):
+        """GET /catalogue/export: Export the catalogue as NDJSON"""
+        return await self.transport.call(operations.SPEC_EXPORT_CATALOGUE, {"limit": limit}, None)
+
+    def export_catalogue_stream(
+        self,
+        *,
+        limit: int | None = None,
+    ) -> AsyncIterator[models.Book]:
+        """The items `export_catalogue` streams, each validated as it arrives (leaving early disconnects)."""
+        return self.transport.stream(operations.SPEC_EXPORT_CATALOGUE, {"limit": limit}, None)
+
     async def list_categories(
         self,
         *,
@@ -471,6 +493,31 @@ class AsyncClient:
     ):
         """GET /imports/{import_id}: Get an import job"""
         return await self.transport.call(operations.SPEC_GET_IMPORT, {"import_id": import_id}, None)
+
+    async def watch_import(
+        self,
+        *,
+        import_id: UUID,
+    ) -> (
+        results.WatchImportOk
+        | results.WatchImportBadRequest
+        | results.WatchImportUnauthorized
+        | results.WatchImportForbidden
+        | results.WatchImportNotFound
+        | results.WatchImportInternalServerError
+    ):
+        """GET /imports/{import_id}/events: Watch an import job"""
+        return await self.transport.call(
+            operations.SPEC_WATCH_IMPORT, {"import_id": import_id}, None
+        )
+
+    def watch_import_stream(
+        self,
+        *,
+        import_id: UUID,
+    ) -> AsyncIterator[ServerEvent[models.ImportJob]]:
+        """The items `watch_import` streams, each validated as it arrives (leaving early disconnects)."""
+        return self.transport.stream(operations.SPEC_WATCH_IMPORT, {"import_id": import_id}, None)
 
 
 class Client:
@@ -719,6 +766,27 @@ class Client:
         """GET /search: Search the catalogue (legacy)"""
         return self.transport.call(operations.SPEC_SEARCH_BOOKS, {"q": q, "limit": limit}, None)
 
+    def export_catalogue(
+        self,
+        *,
+        limit: int | None = None,
+    ) -> (
+        results.ExportCatalogueOk
+        | results.ExportCatalogueBadRequest
+        | results.ExportCatalogueUnauthorized
+        | results.ExportCatalogueInternalServerError
+    ):
+        """GET /catalogue/export: Export the catalogue as NDJSON"""
+        return self.transport.call(operations.SPEC_EXPORT_CATALOGUE, {"limit": limit}, None)
+
+    def export_catalogue_stream(
+        self,
+        *,
+        limit: int | None = None,
+    ) -> Iterator[models.Book]:
+        """The items `export_catalogue` streams, each validated as it arrives (leaving early disconnects)."""
+        return self.transport.stream(operations.SPEC_EXPORT_CATALOGUE, {"limit": limit}, None)
+
     def list_categories(
         self,
         *,
@@ -896,3 +964,26 @@ class Client:
     ):
         """GET /imports/{import_id}: Get an import job"""
         return self.transport.call(operations.SPEC_GET_IMPORT, {"import_id": import_id}, None)
+
+    def watch_import(
+        self,
+        *,
+        import_id: UUID,
+    ) -> (
+        results.WatchImportOk
+        | results.WatchImportBadRequest
+        | results.WatchImportUnauthorized
+        | results.WatchImportForbidden
+        | results.WatchImportNotFound
+        | results.WatchImportInternalServerError
+    ):
+        """GET /imports/{import_id}/events: Watch an import job"""
+        return self.transport.call(operations.SPEC_WATCH_IMPORT, {"import_id": import_id}, None)
+
+    def watch_import_stream(
+        self,
+        *,
+        import_id: UUID,
+    ) -> Iterator[ServerEvent[models.ImportJob]]:
+        """The items `watch_import` streams, each validated as it arrives (leaving early disconnects)."""
+        return self.transport.stream(operations.SPEC_WATCH_IMPORT, {"import_id": import_id}, None)

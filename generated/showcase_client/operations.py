@@ -919,6 +919,64 @@ SPEC_SEARCH_BOOKS: OperationSpec[
     security=(("api_key_query",),),
 )
 
+SPEC_EXPORT_CATALOGUE: OperationSpec[
+    results.ExportCatalogueOk
+    | results.ExportCatalogueBadRequest
+    | results.ExportCatalogueUnauthorized
+    | results.ExportCatalogueInternalServerError
+] = OperationSpec(
+    "exportCatalogue",
+    "get",
+    "/catalogue/export",
+    params=(ParamSpec("limit", "limit", "query", "", None, None),),
+    bodies=(),
+    responses=(
+        ResponseSpec(
+            results.ExportCatalogueOk,
+            "200",
+            "binary",
+            None,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+            stream="ndjson",
+            item=models.Book,
+        ),
+        ResponseSpec(
+            results.ExportCatalogueBadRequest,
+            "400",
+            "json",
+            models.Error,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+        ),
+        ResponseSpec(
+            results.ExportCatalogueUnauthorized,
+            "401",
+            "json",
+            models.Error,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+        ),
+        ResponseSpec(
+            results.ExportCatalogueInternalServerError,
+            "500",
+            "json",
+            models.Error,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+        ),
+    ),
+    security=(
+        (),
+        ("bearer_auth",),
+        ("api_key_header",),
+    ),
+)
+
 SPEC_LIST_CATEGORIES: OperationSpec[
     results.ListCategoriesOk
     | results.ListCategoriesBadRequest
@@ -1800,6 +1858,86 @@ SPEC_GET_IMPORT: OperationSpec[
         ),
         ResponseSpec(
             results.GetImportInternalServerError,
+            "500",
+            "json",
+            models.Error,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+        ),
+    ),
+    security=(
+        (
+            "api_key_header",
+            "basic_auth",
+        ),
+        ("oauth_2",),
+    ),
+)
+
+SPEC_WATCH_IMPORT: OperationSpec[
+    results.WatchImportOk
+    | results.WatchImportBadRequest
+    | results.WatchImportUnauthorized
+    | results.WatchImportForbidden
+    | results.WatchImportNotFound
+    | results.WatchImportInternalServerError
+] = OperationSpec(
+    "watchImport",
+    "get",
+    "/imports/{import_id}/events",
+    params=(ParamSpec("import_id", "import_id", "path", "", None, None),),
+    bodies=(),
+    responses=(
+        ResponseSpec(
+            results.WatchImportOk,
+            "200",
+            "text",
+            None,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+            stream="sse",
+            item=models.ImportJob,
+        ),
+        ResponseSpec(
+            results.WatchImportBadRequest,
+            "400",
+            "json",
+            models.Error,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+        ),
+        ResponseSpec(
+            results.WatchImportUnauthorized,
+            "401",
+            "json",
+            models.Error,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+        ),
+        ResponseSpec(
+            results.WatchImportForbidden,
+            "403",
+            "json",
+            models.Error,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+        ),
+        ResponseSpec(
+            results.WatchImportNotFound,
+            "404",
+            "json",
+            models.Error,
+            headers=(),
+            status_field=False,
+            content_type_field=False,
+        ),
+        ResponseSpec(
+            results.WatchImportInternalServerError,
             "500",
             "json",
             models.Error,

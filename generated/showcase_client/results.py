@@ -446,6 +446,30 @@ class SearchBooksInternalServerError(Result):
     body: models.Error
 
 
+class ExportCatalogueOk(Result):
+    """200: One book per line."""
+
+    body: bytes
+
+
+class ExportCatalogueBadRequest(Result):
+    """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
+
+    body: models.Error
+
+
+class ExportCatalogueUnauthorized(Result):
+    """401: Credentials are missing, malformed, expired or unknown."""
+
+    body: models.Error
+
+
+class ExportCatalogueInternalServerError(Result):
+    """500: An unexpected error."""
+
+    body: models.Error
+
+
 class ListCategoriesOk(Result):
     """200: The root categories, each with its descendants."""
 
@@ -877,6 +901,42 @@ class GetImportNotFound(Result):
 
 
 class GetImportInternalServerError(Result):
+    """500: An unexpected error."""
+
+    body: models.Error
+
+
+class WatchImportOk(Result):
+    """200: The job's states, as they change. Each event (described in OAS 3.2's form) is named after the job's status and carries the job as JSON in `data`."""
+
+    body: str
+
+
+class WatchImportBadRequest(Result):
+    """400: The request is invalid: a parameter, header or body field is missing, malformed or out of range (code `validation_failed`, with `details`)."""
+
+    body: models.Error
+
+
+class WatchImportUnauthorized(Result):
+    """401: Credentials are missing, malformed, expired or unknown."""
+
+    body: models.Error
+
+
+class WatchImportForbidden(Result):
+    """403: The credentials are valid but do not allow this operation (e.g. a missing scope)."""
+
+    body: models.Error
+
+
+class WatchImportNotFound(Result):
+    """404: The resource (or one the body refers to) does not exist, or the caller may not see it."""
+
+    body: models.Error
+
+
+class WatchImportInternalServerError(Result):
     """500: An unexpected error."""
 
     body: models.Error

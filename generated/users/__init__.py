@@ -7,6 +7,8 @@ from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
 from .runtime.auth import Principal
 from .runtime.bodies import FilePart
 from .runtime.context import CONTEXT, RequestContext
+from .runtime.streams import ServerEvent
+from .runtime.uploads import Upload
 from .settings import Settings
 
 __all__ = [
@@ -17,7 +19,9 @@ __all__ = [
     "HealthApi",
     "Principal",
     "RequestContext",
+    "ServerEvent",
     "Settings",
+    "Upload",
     "UsersApi",
     "create_app",
     "models",

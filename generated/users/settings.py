@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     # names the operation, the status and the JSON pointer (the default: clients never see a
     # response the contract does not promise); `log` logs the same and sends the result as is.
     response_checks: Literal["enforce", "log"] = "enforce"
+    # Streamed responses (SSE, NDJSON): a `: keep-alive` comment after this long without an
+    # item, and the reconnection delay an SSE stream announces first (`retry:`).
+    stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    stream_retry_ms: int = Field(default=3000, ge=0)
+    # Request bodies (application/octet-stream) and multipart file parts larger than this
+    # are spooled to a temporary file instead of memory.
+    upload_spool_bytes: int = Field(default=1_048_576, ge=0)
 
     jwt_algorithms: list[str] = Field(default_factory=list)
     jwt_secret: SecretStr | None = None

@@ -164,7 +164,7 @@ def emit_client(ir: PackageIr, models_py: str) -> dict[str, str]:
     views = client_operations(api)
     common: dict[str, Any] = {"header": header, "api": api, "views": views}
     files["__init__.py"] = render("client_init.py.jinja", **common)
-    files["results.py"] = render("client_results.py.jinja", **common)
+    files["results.py"] = render("client_results.py.jinja", served=False, **common)
     files["operations.py"] = render("client_operations.py.jinja", **common)
     files["client.py"] = render("client.py.jinja", credentials=_credentials(api), **common)
     return files

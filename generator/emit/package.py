@@ -55,7 +55,8 @@ def realm(title: str) -> str:
 
 
 def _exports(api: Api) -> list[str]:
-    names = ["CONTEXT", "FilePart", "Principal", "RequestContext", "Settings", "create_app"]
+    names = ["CONTEXT", "FilePart", "Principal", "RequestContext", "ServerEvent", "Settings"]
+    names += ["Upload", "create_app"]
     names += ["models", "results"]
     names += [tag.protocol for tag in api.tags]
     names += ["webhooks"] if api.events else []
@@ -98,7 +99,7 @@ def emit_modules(ir: PackageIr) -> dict[str, str]:
     files["app.py"] = render("app.py.jinja", **common)
     files["contract.py"] = render("contract.py.jinja", **common)
     files["interfaces.py"] = render("interfaces.py.jinja", **common)
-    files["results.py"] = render("results.py.jinja", **common)
+    files["results.py"] = render("results.py.jinja", served=True, **common)
     files["settings.py"] = render("settings.py.jinja", env_prefix=ir.env_prefix, **common)
     files["security.py"] = render(
         "security.py.jinja",

@@ -38,7 +38,7 @@ def _locals(op: Operation) -> list[str]:
         f"{p.name}: {parameter_annotation(p)} = _call.values[{p.name!r}]" for p in op.parameters
     ]
     if op.body is not None:
-        found.append(f"body: {op.body_union} = _call.body")
+        found.append(f"body: {op.handler_body_union} = _call.body")
     if op.security:  # the route class has checked the requirement: the principal is there
         principal = "auth.Principal" if op.secured else "auth.Principal | None"
         found.append(f"principal: {principal} = _call.principal")
@@ -74,6 +74,8 @@ def body_spec(b: Body) -> str:
     args = [repr(b.media_type), repr(b.kind.value), repr(schema), b.annotation if typed else "None"]
     if b.encoding:
         args.append(f"encoding={b.encoding!r}")
+    if b.spooled:
+        args.append("spooled=True")
     return f"bodies.BodySpec({', '.join(args)})"
 
 

@@ -26,7 +26,7 @@ _TEMPLATE = re.compile(r"\{([^{}]*)\}")
 # routes classes): Python looks them up in the class namespace first, so a method of the same
 # name would hide the module (`def results(...)` above `-> results.X`). Method names avoid them.
 CLASS_SCOPE_NAMES = frozenset(
-    {"models", "results", "routes", "interfaces", "datetime", "date", "time"}
+    {"models", "results", "routes", "interfaces", "datetime", "date", "time", "uploads"}
 )
 # `create_app`'s own keyword parameters: a tag's keyword must never be one of them.
 CREATE_APP_NAMES = frozenset(

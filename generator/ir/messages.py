@@ -8,7 +8,7 @@ from typing import Any
 from generator.ir.nodes import Body, BodyKind, Header, Response
 from generator.ir.refs import as_mapping
 from generator.ir.schema_sites import status_name
-from generator.ir.streams import response_stream
+from generator.ir.streams import is_streamed, response_stream
 from generator.ir.types import scalar_annotation
 from generator.naming import Namespace, snake_name
 from generator.spec.pointers import deref, join_pointer
@@ -100,7 +100,7 @@ def build_responses(
         response = as_mapping(node)
         status = int(key) if key.isdigit() else None
         media_type, kind, annotation, schema_ptr = _response_body(root, response, ptr, types)
-        stream, item = response_stream(root, response, ptr, types)
+        streamed = response_stream(root, response, ptr, types)
         built.append(
             Response(
                 status=status,
@@ -112,8 +112,11 @@ def build_responses(
                 headers=_headers(root, response, ptr, types),
                 key=key,
                 schema_pointer=schema_ptr,
-                stream=stream,
-                item_annotation=item,
+                stream=streamed.kind,
+                item_annotation=streamed.item,
+                item_pointer=streamed.item_pointer,
+                event_pointer=streamed.event_pointer,
+                streams_body=streamed.kind is not None and is_streamed(media_type),
             )
         )
     return tuple(built)
@@ -142,7 +145,7 @@ def _response_body(
 def _headers(
     root: Mapping[str, Any], response: Mapping[str, Any], ptr: str, types: Mapping[str, str]
 ) -> tuple[Header, ...]:
-    names = Namespace({"body", "status_code", "content_type"})
+    names = Namespace({"body", "status_code", "content_type", "streams"})
     built: list[Header] = []
     for wire, node in as_mapping(response.get("headers")).items():
         if wire.lower() == "content-type":

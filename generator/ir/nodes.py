@@ -92,6 +92,17 @@ class Body:
     schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
     encoding: tuple[tuple[str, str], ...] = ()  # (part, contentType) from `encoding`
 
+    @property
+    def spooled(self) -> bool:
+        """An `application/octet-stream` body: read into a spooled temporary file (issue 21)."""
+        base = self.media_type.split(";", 1)[0].strip().lower()
+        return self.kind is BodyKind.BINARY and base == "application/octet-stream"
+
+    @property
+    def handler_annotation(self) -> str:
+        """The type a handler receives (a spooled body is a `runtime.uploads.Upload`)."""
+        return "uploads.Upload" if self.spooled else self.annotation
+
 
 class StreamKind(enum.StrEnum):
     """A response that is a sequence of items (issue 21, item 3)."""
@@ -126,6 +137,20 @@ class Response:
     schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
     stream: StreamKind | None = None  # set when one of its media types streams items
     item_annotation: str = "Any"  # the type of one streamed item (`ir/streams.py`)
+    item_pointer: str = ""  # the item schema in the bundled contract ("" for none)
+    event_pointer: str = ""  # SSE in OAS 3.2's form: the schema of each whole event
+    streams_body: bool = False  # the chosen media type streams: the handler gives an iterator
+
+    @property
+    def handler_annotation(self) -> str | None:
+        """The body type a handler gives: an async iterator of items where the body streams
+        (an SSE item may come in a `ServerEvent` envelope naming its id, event and retry)."""
+        if not self.streams_body:
+            return self.body_annotation
+        item = self.item_annotation
+        if self.stream is StreamKind.SSE:
+            return f"AsyncIterator[{item} | streams.ServerEvent[{item}]]"
+        return f"AsyncIterator[{item}]"
 
     @property
     def status_code(self) -> int:
@@ -227,6 +252,18 @@ class Operation:
         for body in self.bodies:
             if body.annotation not in kinds:
                 kinds.append(body.annotation)
+        union = " | ".join(kinds)
+        required = self.body is not None and self.body.required
+        return union if required or "Any" in kinds else f"{union} | None"
+
+    @property
+    def handler_body_union(self) -> str:
+        """The body argument's annotation on the handler side (`body_union` is what a client
+        sends: bytes where the handler gets a spooled `Upload`)."""
+        kinds: list[str] = []
+        for body in self.bodies:
+            if body.handler_annotation not in kinds:
+                kinds.append(body.handler_annotation)
         union = " | ".join(kinds)
         required = self.body is not None and self.body.required
         return union if required or "Any" in kinds else f"{union} | None"

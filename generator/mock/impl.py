@@ -6,7 +6,9 @@ response view of the package's `wire.json`. The package's runtime judges every c
 body or a header is rendered alone, see `judge.Judge`) and, last, the whole result must render:
 when nothing fits, the method raises NotImplementedError and the service answers 501, never a
 response the contract does not allow. A documented media range (`*/*`, `image/*`) goes out as
-the concrete type the runtime picks (`ResultSpec.content_type`), with a non-empty body.
+the concrete type the runtime picks (`ResultSpec.content_type`), with a non-empty body. A
+streamed response (SSE, NDJSON) sends a few items the item schema accepts, the same ones to
+every request.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -32,6 +34,7 @@ FALLBACK: Mapping[str, Any] = {"json": {}, "text": "example", "binary": b"exampl
 # Statuses that carry no content (RFC 9110 §15.3.5, §15.3.6, §15.4.5): a body documented for
 # one cannot be sent, so the mock answers 501 instead.
 BODILESS = frozenset({204, 205, 304})
+STREAMED = 3  # items a mocked stream sends
 _MISSING: Any = object()
 
 
@@ -135,6 +138,8 @@ class _Result:
         """The first candidate body the runtime sends as it is, typed as a handler returns it."""
         spec, judge = self.spec, self.canned.judge
         media = as_mapping(as_mapping(self.raw.get("content")).get(spec.media_type))
+        if spec.stream is not None:
+            return self.items(media)
         candidates = self.canned.candidates(media, spec.schema)
         if spec.kind in FALLBACK:
             candidates = itertools.chain(candidates, [FALLBACK[spec.kind]])
@@ -146,6 +151,22 @@ class _Result:
             if judge.renders_part(result, spec, self.operation, self.documented, headers=()):
                 return body
         return _MISSING
+
+    def items(self, media: Mapping[str, Any]) -> Any:
+        """A streamed body: up to `STREAMED` items the item schema accepts, typed as a handler
+        yields them, replayed to every request."""
+        spec, found = self.spec, []
+        pointer = view_pointer(spec.item_schema) if spec.item_schema else ""
+        for candidate in self.canned.candidates(media, spec.item_schema):
+            if pointer and not self.canned.judge.accepts("response", pointer, candidate):
+                continue
+            try:
+                found.append(spec.item_adapter.validate_json(json.dumps(candidate, default=str)))
+            except (ValueError, TypeError):
+                continue
+            if len(found) == STREAMED:
+                break
+        return Replay(tuple(found)) if found else _MISSING
 
     def header(self, header: Any) -> Any:
         """The first candidate value of a required header that the runtime sends."""
@@ -161,6 +182,20 @@ class _Result:
             if judge.renders_part(result, self.spec, self.operation, self.documented, **narrow):
                 return candidate
         return _MISSING
+
+
+class Replay:
+    """The items of a mocked stream: each request iterates them afresh."""
+
+    def __init__(self, items: tuple[Any, ...]) -> None:
+        self.items = items
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._each()
+
+    async def _each(self) -> AsyncIterator[Any]:
+        for item in self.items:
+            yield item
 
 
 def _status(key: str, documented: frozenset[int]) -> int:

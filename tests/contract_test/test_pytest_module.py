@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.contract.pytest_module import render_pytest_module
-from tests.contract_test.conftest import DATA
+from tests.contract_test.conftest import CONTRACT, DATA
 
 ROOT = Path(__file__).parents[2]
 
@@ -182,3 +182,20 @@ def test_the_stateful_phase_replays_the_same_scenarios(packages: Path, tmp_path:
     assert first.count("\n") > 5
     assert requests("second", "20240601") == first
     assert requests("other", "7") != first  # the seed is what decides
+
+
+def test_the_module_calls_the_service_through_its_typed_client(tmp_path: Path) -> None:
+    """Generated with `--client`, the package has `notes_client` beside it: each operation it can
+    call without arguments is called through the client, credentials included."""
+    from generator.pipeline import generate_contract
+
+    packages = tmp_path / "with_client"
+    result = generate_contract(CONTRACT, packages / "notes", label=CONTRACT.name, client=True)
+    assert result.client_report is not None, result.checked.diagnostics
+    outcome = _run_rendered(
+        "notes_service:create_app", packages, tmp_path, "-rA", "-k", "test_through_the_client"
+    )
+    assert outcome.returncode == 0, outcome.stdout[-4000:] + outcome.stderr[-2000:]
+    passed = {line.rsplit("[", 1)[-1] for line in outcome.stdout.splitlines() if "PASSED" in line}
+    assert passed == {"getStats]", "checkHealth]"}  # getStats with its API key; createNote
+    # and the others need a body or a path parameter

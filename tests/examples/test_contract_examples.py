@@ -114,5 +114,5 @@ def test_showcase_service_passes_its_contract_tests(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     result = json.loads(summary.read_text())
     assert result["passed"] is True and result["failures"] == []
-    assert result["operations"]["tested"] == result["operations"]["total"] == 21
+    assert result["operations"]["tested"] == result["operations"]["total"] == 23
     assert result["warnings"] == []  # every secured operation got past authentication

@@ -27,6 +27,7 @@ CLASHING = [
     "self", "None", "class", "import", "list", "type", "Any", "UUID", "datetime", "Enum",
     "create_app", "lifespan", "routers", "runtime", "security", "contract", "values", "body",
     "principal", "Principal", "FilePart", "Settings", "FastAPI", "APIRouter", "Request",
+    "uploads", "Upload", "streams", "ServerEvent", "AsyncIterator",
 ]  # fmt: skip
 TAGS = ["app", "settings", "lifespan", "routers", "runtime", "models", "scheme_verifiers"]
 

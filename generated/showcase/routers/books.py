@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from .. import interfaces, models, results
-from ..runtime import auth, bodies, params, routes
+from ..runtime import auth, bodies, params, routes, uploads
 from ..security import SCHEMES
 
 TAGS: list[str | Enum] = ["books"]
@@ -220,7 +220,7 @@ class BooksRoutes:
     ]:
         """PUT /books/{book_id}/file"""
         book_id: int = _call.values["book_id"]
-        body: bytes = _call.body
+        body: uploads.Upload = _call.body
         principal: auth.Principal = _call.principal
         return self._impl.upload_book_file(
             book_id=book_id,
@@ -243,6 +243,22 @@ class BooksRoutes:
         principal: auth.Principal = _call.principal
         return self._impl.search_books(
             q=q,
+            limit=limit,
+            principal=principal,
+        )
+
+    def export_catalogue(
+        self, _call: routes.Call
+    ) -> Awaitable[
+        results.ExportCatalogueOk
+        | results.ExportCatalogueBadRequest
+        | results.ExportCatalogueUnauthorized
+        | results.ExportCatalogueInternalServerError
+    ]:
+        """GET /catalogue/export"""
+        limit: int | None = _call.values["limit"]
+        principal: auth.Principal | None = _call.principal
+        return self._impl.export_catalogue(
             limit=limit,
             principal=principal,
         )
@@ -737,6 +753,7 @@ OPERATIONS = (
                 "binary",
                 "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D~1file/put/requestBody/content/application~1octet-stream/schema",
                 None,
+                spooled=True,
             ),
         ),
         body_required=True,
@@ -808,6 +825,39 @@ OPERATIONS = (
             "summary": "Search the catalogue (legacy)",
             "description": "Deprecated: use `listBooks` with `q`, which also filters and sorts. Kept for partners\nof API v1, authenticated with the key in the query string as they were then; it will be\nremoved on the date in the `Sunset` header.\n",
             "deprecated": True,
+        },
+    ),
+    routes.Operation(
+        "exportCatalogue",
+        "GET",
+        "/catalogue/export",
+        "export_catalogue",
+        results.RESULTS["exportCatalogue"],
+        parameters=(
+            params.ParamSpec(
+                "limit",
+                "limit",
+                "query",
+                "urn:specfirst:request#/paths/~1catalogue~1export/get/parameters/0/schema",
+                int,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES, ((), (("bearer_auth", ()),), (("api_key_header", ()),))
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {"description": "One book per line."},
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Export the catalogue as NDJSON",
+            "description": "Streams every book the caller may see, one JSON object per line\n(`application/x-ndjson`), in id order, as it is read: a partner mirrors the catalogue\nwithout paging. Anonymous callers get the public catalogue. A client may stop reading\nat any point.\n",
         },
     ),
 )

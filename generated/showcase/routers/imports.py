@@ -62,6 +62,24 @@ class ImportsRoutes:
             principal=principal,
         )
 
+    def watch_import(
+        self, _call: routes.Call
+    ) -> Awaitable[
+        results.WatchImportOk
+        | results.WatchImportBadRequest
+        | results.WatchImportUnauthorized
+        | results.WatchImportForbidden
+        | results.WatchImportNotFound
+        | results.WatchImportInternalServerError
+    ]:
+        """GET /imports/{import_id}/events"""
+        import_id: UUID = _call.values["import_id"]
+        principal: auth.Principal = _call.principal
+        return self._impl.watch_import(
+            import_id=import_id,
+            principal=principal,
+        )
+
 
 OPERATIONS = (
     routes.Operation(
@@ -155,6 +173,49 @@ OPERATIONS = (
             },
             "summary": "Get an import job",
             "description": "Returns the state of an import job. Jobs are kept for 30 days after they finish.",
+        },
+    ),
+    routes.Operation(
+        "watchImport",
+        "GET",
+        "/imports/{import_id}/events",
+        "watch_import",
+        results.RESULTS["watchImport"],
+        parameters=(
+            params.ParamSpec(
+                "import_id",
+                "import_id",
+                "path",
+                "urn:specfirst:request#/paths/~1imports~1%7Bimport_id%7D~1events/parameters/0/schema",
+                UUID,
+                required=True,
+            ),
+        ),
+        route_class=auth.secured_route(
+            SCHEMES,
+            ((("api_key_header", ()), ("basic_auth", ())), (("oauth_2", ("imports:run",)),)),
+        ),
+        docs={
+            "tags": TAGS,
+            "status_code": 200,
+            "responses": {
+                200: {
+                    "description": "The job's states, as they change. Each event (described in OAS 3.2's form) is named\nafter the job's status and carries the job as JSON in `data`.\n"
+                },
+                400: {
+                    "description": "The request is invalid: a parameter, header or body field is missing, malformed or out\nof range (code `validation_failed`, with `details`).\n"
+                },
+                401: {"description": "Credentials are missing, malformed, expired or unknown."},
+                403: {
+                    "description": "The credentials are valid but do not allow this operation (e.g. a missing scope)."
+                },
+                404: {
+                    "description": "The resource (or one the body refers to) does not exist, or the caller may not see it."
+                },
+                500: {"description": "An unexpected error."},
+            },
+            "summary": "Watch an import job",
+            "description": "A Server-Sent Events stream of the job's state: one event when the stream opens and one\neach time the status changes, named after the status (`queued`, `running`,\n`succeeded`, `failed`); the stream ends once the job has finished. Heartbeat comments\nkeep idle connections open.\n",
         },
     ),
 )

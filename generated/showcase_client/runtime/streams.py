@@ -5,12 +5,14 @@ Each item is validated by the item schema's type as it arrives; one that breaks 
 `InvalidResponse` and ends the stream (the connection is closed, never a silently corrupt
 sequence). SSE comments (heartbeats) and events without data are skipped (the HTML Living Standard's
 event stream interpretation dispatches none for them); an event's `id` and `retry` ride along
-on the `ServerEvent`. Leaving the iteration early (`break`, an exception, `aclose()`) closes the
+on the `ServerEvent`. An `error` event that is not an item (a specfirst service's last word on a
+stream it had to end) raises `InvalidResponse` with the problem's `detail`. Leaving the iteration early (`break`, an exception, `aclose()`) closes the
 response, so the server sees the disconnect.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -50,8 +52,28 @@ def _item(operation: str, spec: ResponseSpec, response: httpx.Response, text: st
 def _event(
     operation: str, spec: ResponseSpec, response: httpx.Response, sse: ServerSentEvent
 ) -> Any:
-    data = _item(operation, spec, response, sse.data)
+    try:
+        data = _item(operation, spec, response, sse.data)
+    except InvalidResponse:
+        if sse.event != "error":
+            raise
+        # a specfirst service ends a stream whose next item broke the contract (or whose
+        # producer failed) with an `error` event holding a problem: say what it said
+        raise InvalidResponse(
+            operation, response, f"the stream ended: {_detail(sse.data)}"
+        ) from None
     return ServerEvent(data, sse.event or "message", sse.id or None, sse.retry)
+
+
+def _detail(data: str) -> str:
+    """The `detail` (else `title`) of a problem+json `error` event, or its data as it came."""
+    try:
+        problem = json.loads(data)
+    except ValueError:
+        return data
+    if isinstance(problem, dict):
+        return str(problem.get("detail") or problem.get("title") or data)
+    return data
 
 
 def _check_sse(operation: str, response: httpx.Response) -> None:

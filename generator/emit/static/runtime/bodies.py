@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from . import text
 from .schemas import Issue, check, escape_token, pointer_text
 from .shapes import Shape, shape_of
+from .uploads import Upload, size_issues, spool
 
 _JSON_SUFFIX = "+json"
 
@@ -37,6 +38,7 @@ class BodySpec:
     schema: str = ""  # reference in the request view ("" for none)
     annotation: Any = None  # the handler's type for json, form and multipart bodies
     encoding: tuple[tuple[str, str], ...] = ()  # (part, allowed content types) of form parts
+    spooled: bool = False  # application/octet-stream: read into a spooled file (`Upload`)
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
@@ -123,8 +125,12 @@ def select(accepted: Sequence[BodySpec], content_type: str) -> BodySpec | None:
 
 async def read_body(request: Request, accepted: Sequence[BodySpec], required: bool) -> Any:
     """The body in whichever accepted media type it came, validated and typed; None if absent."""
-    raw = await request.body()
     content_type = media_type_of(request)
+    if content_type:
+        chosen = select(accepted, content_type)
+        if chosen is not None and chosen.spooled:
+            return await _upload(request, chosen, content_type)
+    raw = await request.body()
     if not raw and not content_type:  # no body at all (an empty one has a media type)
         if required:
             raise Invalid([Issue("body", "", "", "A request body is required")])
@@ -149,6 +155,20 @@ async def read_body(request: Request, accepted: Sequence[BodySpec], required: bo
         return _typed(spec, lambda: spec.adapter.validate_python({**value, **files}))
     _checked(spec, value)
     return _typed(spec, lambda: spec.adapter.validate_python(value))
+
+
+async def _upload(request: Request, spec: BodySpec, content_type: str) -> Upload:
+    """A body spooled to a file past the settings' threshold, its schema judged as for bytes."""
+    threshold = getattr(request.app.state["settings"], "upload_spool_bytes", 1 << 20)
+    upload = await spool(request, threshold)
+    if spec.schema:
+        found = size_issues(spec.schema, upload.size) if spec.shape.binary else None
+        if found is None:  # the schema says more than a length: judge the bytes themselves
+            _check_bytes(spec, upload.read(), request, content_type)
+            upload.seek(0)
+        elif found:
+            raise Invalid(found)
+    return upload
 
 
 def _json(raw: bytes) -> Any:

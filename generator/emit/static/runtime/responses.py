@@ -23,6 +23,7 @@ from pydantic_core import to_json
 from . import text
 from .schemas import check
 from .shapes import Shape, shape_of
+from .streams import ItemStream
 
 _CONCRETE = {"json": "application/json", "text": "text/plain", "binary": "application/octet-stream"}
 _FORBIDDEN_IN_HEADERS = frozenset("\r\n\x00")
@@ -74,10 +75,18 @@ class ResultSpec:
     annotation: Any = None
     headers: tuple[HeaderSpec, ...] = ()
     schema: str = ""  # body schema reference in the response view
+    stream: str | None = None  # sse | ndjson: the body is an async iterator of items
+    item: Any = None  # a streamed item's type
+    item_schema: str = ""  # a streamed item's schema reference in the response view
+    event_schema: str = ""  # SSE in OAS 3.2's form: each event object's schema reference
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
         return TypeAdapter(self.annotation)
+
+    @functools.cached_property
+    def item_adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.item)
 
     @functools.cached_property
     def content_type(self) -> str | None:
@@ -180,9 +189,35 @@ def render(
     if spec.kind is None:
         return Response(status_code=status, headers=headers)
     body = getattr(result, "body", None)
+    if spec.stream is not None:
+        return _stream(spec, body, operation, status, headers)
     content = _content(spec, body, operation, status, checked)
     return Response(
         content, status, headers=headers, media_type=_media_type(spec, result, operation, status)
+    )
+
+
+def _stream(
+    spec: ResultSpec, body: Any, operation: str, status: int, headers: dict[str, str]
+) -> ItemStream:
+    """A streamed body: its items are checked one by one as they are sent."""
+    if not hasattr(body, "__aiter__"):
+        raise ContractViolation(
+            operation,
+            status,
+            "",
+            f"a {spec.media_type} body must be an async iterator, not {type(body).__name__}",
+        )
+    return ItemStream(
+        aiter(body),
+        kind=spec.stream or "ndjson",
+        status=status,
+        headers=headers,
+        media_type=str(spec.content_type),
+        operation=operation,
+        item=spec.item_adapter,
+        item_schema=spec.item_schema,
+        event_schema=spec.event_schema,
     )
 
 

@@ -41,6 +41,7 @@ from .params import ParamSpec, openapi_parameters, read_parameters
 from .responses import ContractViolation, ResultSpec, render
 from .schemas import Issue, node, resolve
 from .service import request_id_of
+from .streams import ItemStream, StreamSettings
 
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -231,6 +232,8 @@ def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
                 raise
             logger.error("contract violation sent as is: %s", violation)
             response = render(result, op.results, op.operation_id, documented, checked=False)
+        if isinstance(response, ItemStream):
+            response.settings = _stream_settings(request)
         if response.status_code in (401, 403) and "www-authenticate" not in response.headers:
             route = request.scope.get("route")
             challenge = route.challenge(request, response.status_code) if route else None
@@ -261,6 +264,15 @@ async def _source(request: Request, parameters: Sequence[ParamSpec]) -> Source:
         path=path,
         query=query,
         headers={k.lower(): v for k, v in request.headers.items()},
+    )
+
+
+def _stream_settings(request: Request) -> StreamSettings:
+    settings = request.app.state["settings"]
+    return StreamSettings(
+        heartbeat_seconds=settings.stream_heartbeat_seconds,
+        retry_ms=settings.stream_retry_ms,
+        checked=settings.response_checks != "log",
     )
 
 
