@@ -254,7 +254,7 @@ OPERATIONS = (
         "GET",
         "/books",
         "list_books",
-        results.RESULTS["listBooks"],
+        lambda: results.RESULTS["listBooks"],
         parameters=(
             params.ParamSpec(
                 "x_request_id",
@@ -275,7 +275,7 @@ OPERATIONS = (
                 "genre",
                 "query",
                 "urn:specfirst:request#/paths/~1books/get/parameters/2/schema",
-                list[models.Genre],
+                lambda: list[models.Genre],
                 style="form",
                 explode=True,
             ),
@@ -311,7 +311,7 @@ OPERATIONS = (
                 "published",
                 "query",
                 "urn:specfirst:request#/paths/~1books/get/parameters/6/schema",
-                models.DateRange,
+                lambda: models.DateRange,
                 style="deepObject",
                 explode=True,
             ),
@@ -364,7 +364,7 @@ OPERATIONS = (
         "POST",
         "/books",
         "create_book",
-        results.RESULTS["createBook"],
+        lambda: results.RESULTS["createBook"],
         parameters=(
             params.ParamSpec(
                 "x_request_id",
@@ -379,7 +379,7 @@ OPERATIONS = (
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1books/post/requestBody/content/application~1json/schema",
-                models.BookInput,
+                lambda: models.BookInput,
             ),
         ),
         body_required=True,
@@ -417,7 +417,7 @@ OPERATIONS = (
         "GET",
         "/books/{book_id}",
         "get_book",
-        results.RESULTS["getBook"],
+        lambda: results.RESULTS["getBook"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -464,7 +464,7 @@ OPERATIONS = (
         "PUT",
         "/books/{book_id}",
         "replace_book",
-        results.RESULTS["replaceBook"],
+        lambda: results.RESULTS["replaceBook"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -488,7 +488,7 @@ OPERATIONS = (
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D/put/requestBody/content/application~1json/schema",
-                models.BookInput,
+                lambda: models.BookInput,
             ),
         ),
         body_required=True,
@@ -531,7 +531,7 @@ OPERATIONS = (
         "DELETE",
         "/books/{book_id}",
         "delete_book",
-        results.RESULTS["deleteBook"],
+        lambda: results.RESULTS["deleteBook"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -574,7 +574,7 @@ OPERATIONS = (
         "GET",
         "/books/{book_id}/citation",
         "get_book_citation",
-        results.RESULTS["getBookCitation"],
+        lambda: results.RESULTS["getBookCitation"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -619,7 +619,7 @@ OPERATIONS = (
         "PUT",
         "/books/{book_id}/media",
         "replace_book_media",
-        results.RESULTS["replaceBookMedia"],
+        lambda: results.RESULTS["replaceBookMedia"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -635,7 +635,7 @@ OPERATIONS = (
                 "multipart/form-data",
                 "multipart",
                 "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D~1media/put/requestBody/content/multipart~1form-data/schema",
-                models.BookMediaUpload,
+                lambda: models.BookMediaUpload,
                 encoding=(
                     ("cover", "image/png, image/jpeg"),
                     ("sample_pages", "application/pdf"),
@@ -679,7 +679,7 @@ OPERATIONS = (
         "GET",
         "/books/{book_id}/file",
         "download_book_file",
-        results.RESULTS["downloadBookFile"],
+        lambda: results.RESULTS["downloadBookFile"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -720,7 +720,7 @@ OPERATIONS = (
         "PUT",
         "/books/{book_id}/file",
         "upload_book_file",
-        results.RESULTS["uploadBookFile"],
+        lambda: results.RESULTS["uploadBookFile"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -773,7 +773,7 @@ OPERATIONS = (
         "GET",
         "/search",
         "search_books",
-        results.RESULTS["searchBooks"],
+        lambda: results.RESULTS["searchBooks"],
         parameters=(
             params.ParamSpec(
                 "q",

@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_json
 
 from . import text
+from .lazy import resolved
 from .schemas import check
 from .shapes import Shape, shape_of
 
@@ -72,13 +73,13 @@ class ResultSpec:
     key: str  # the status as the contract writes it: "200", "4XX", "default"
     media_type: str | None
     kind: str | None  # json | text | binary | None (no body)
-    annotation: Any = None
+    annotation: Any = None  # the body's type, or a function returning it (lazy.py)
     headers: tuple[HeaderSpec, ...] = ()
     schema: str = ""  # body schema reference in the response view
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
-        return TypeAdapter(self.annotation)
+        return TypeAdapter(resolved(self.annotation))
 
     @functools.cached_property
     def content_type(self) -> str | None:
