@@ -43,7 +43,8 @@ def load_runtime(views: Mapping[str, Any]) -> ModuleType:
     spec.loader.exec_module(package)
     schemas = importlib.import_module(f"{name}.schemas")
     document = dict(views)
-    schemas.document = lambda: document  # type: ignore[attr-defined]  # its reader of wire.json
+    schemas.document = lambda: document  # type: ignore[attr-defined]  # its readers of wire.json
+    schemas.section = document.get  # type: ignore[attr-defined]
     return importlib.import_module(f"{name}.params")
 
 

@@ -41,8 +41,22 @@ def contract_json(document: dict[str, Any]) -> str:
 
 
 def wire_json(wire: dict[str, Any]) -> str:
-    """wire.json: the request and response views of every schema, and how each error body is filled."""
-    return json.dumps(wire, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+    """wire.json: the request and response views of every schema, and how each error body is
+    filled; one member a line, so the runtime parses only the ones a request needs
+    (`runtime/schemas.py`, `section`). JSON escapes line breaks inside strings.
+
+    >>> print(wire_json({"request": {"a": 1}, "errors": {}}))
+    {
+    "request":{"a":1},
+    "errors":{}
+    }
+    <BLANKLINE>
+    """
+    members = [
+        json.dumps({key: value}, ensure_ascii=False, allow_nan=False, separators=(",", ":"))[1:-1]
+        for key, value in wire.items()
+    ]
+    return "{\n" + ",\n".join(members) + "\n}\n"
 
 
 def realm(title: str) -> str:

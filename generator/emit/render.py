@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from generator.ir.wire_schemas import schema_ref
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_DOC = 600
+_MODELS_NAME = re.compile(r"\bmodels\.")
 
 
 def py_literal(value: object) -> str:
@@ -49,6 +51,18 @@ def doc_text(value: object) -> str:
     return "".join(out)
 
 
+def type_value(annotation: str) -> str:
+    """A type as the runtime's specs hold it: one naming models.py's types is deferred.
+
+    models.py is imported on first use (the runtime's `lazy.py`, issue 23), so a route's
+    description names its types through a function the first request calls:
+
+    >>> print(type_value("int"), type_value("list[models.Pet]"), sep="; ")
+    int; lambda: list[models.Pet]
+    """
+    return f"lambda: {annotation}" if _MODELS_NAME.search(annotation) else annotation
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The shared environment (templates are trusted; values reach them through filters)."""
@@ -62,6 +76,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["py"] = py_literal
     env.filters["doc"] = doc_text
+    env.filters["type_value"] = type_value
     env.filters["response_ref"] = lambda pointer: schema_ref("response", pointer) if pointer else ""
     return env
 

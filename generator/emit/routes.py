@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.emit.render import type_value
 from generator.ir.nodes import Body, BodyKind, Operation, Parameter, Response
 from generator.ir.wire_schemas import schema_ref
 
@@ -54,7 +55,8 @@ def _arguments(op: Operation) -> list[str]:
 
 def _param_spec(p: Parameter) -> str:
     schema = schema_ref("request", p.schema_pointer) if p.schema_pointer else ""
-    args = [repr(p.name), repr(p.wire), repr(p.location.value), repr(schema), p.annotation]
+    args = [repr(p.name), repr(p.wire), repr(p.location.value), repr(schema)]
+    args.append(type_value(p.annotation))
     if p.required:
         args.append("required=True")
     if p.serialization:
@@ -71,7 +73,8 @@ def _param_spec(p: Parameter) -> str:
 def body_spec(b: Body) -> str:
     typed = b.kind in {BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART}
     schema = schema_ref("request", b.schema_pointer) if b.schema_pointer else ""
-    args = [repr(b.media_type), repr(b.kind.value), repr(schema), b.annotation if typed else "None"]
+    args = [repr(b.media_type), repr(b.kind.value), repr(schema)]
+    args.append(type_value(b.annotation) if typed else "None")
     if b.encoding:
         args.append(f"encoding={b.encoding!r}")
     if b.spooled:
@@ -109,7 +112,7 @@ def _operation(op: Operation) -> list[str]:
         repr(op.method.upper()),
         repr(op.route_path),
         repr(op.name),
-        f"results.RESULTS[{op.operation_id!r}]",
+        f"lambda: results.RESULTS[{op.operation_id!r}]",
     ]
     if op.parameters:
         lines.append(f"parameters=({''.join(_param_spec(p) + ', ' for p in op.parameters)})")

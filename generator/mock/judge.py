@@ -50,7 +50,7 @@ class Judge:
 
     def view(self, name: str) -> Mapping[str, Any]:
         """The `request` or `response` view of the package's `wire.json`."""
-        found: Mapping[str, Any] = self.schemas.document()[name]
+        found: Mapping[str, Any] = self.schemas.section(name)
         return found
 
     def accepts(self, view: str, pointer: str, value: Any) -> bool:

@@ -1,5 +1,6 @@
-"""Start-up does only what the first request needs (issue 23): models build their validators
-on first use, and result classes are records sharing one base class instead of dataclasses
+"""Start-up does only what the first request needs (issue 23): models.py, results.py and PyJWT
+are imported by the first request that needs them, models build their validators on first use,
+and result classes are records sharing one base class instead of dataclasses
 whose methods are written and compiled per class at import."""
 
 from __future__ import annotations
@@ -47,6 +48,64 @@ def test_models_are_built_on_first_use_not_at_start_up() -> None:
         check=True,
     )
     assert done.stdout.split() == ["404", "False", "True", "60"]
+
+
+LAZY_PROCESS = """
+from __future__ import annotations  # as scaffolded handler modules have it
+
+import asyncio, sys
+import users
+from users import HealthApi, create_app, models, results
+
+LOADED = ("users.models", "users.results", "jwt")
+
+
+class Health(HealthApi):
+    async def check_liveness(self) -> results.CheckLivenessOk:
+        return results.CheckLivenessOk(body=models.HealthStatus(status="ok"))
+
+
+app = create_app(health=Health())
+
+
+def get(path):
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
+             "root_path": "", "query_string": b"", "headers": [], "scheme": "http",
+             "server": ("test", 80), "client": ("127.0.0.1", 1), "http_version": "1.1",
+             "asgi": {"version": "3.0"}}
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent[0]["status"], sent[1]["body"].decode()
+
+
+print(get("/nowhere")[0], [m for m in LOADED if m in sys.modules])
+print(*get("/api/v1/health/live"), [m for m in LOADED if m in sys.modules])
+print(users.models is sys.modules["users.models"], models.HealthStatus.__module__)
+"""
+
+
+def test_models_results_and_pyjwt_load_with_the_first_request_that_needs_them() -> None:
+    """A 404 needs none of them; a handler's answer imports models.py and results.py, and the
+    names bound before then (`from users import models`) reach the real modules."""
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY_PROCESS],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines() == [
+        "404 []",
+        """200 {"status":"ok"} ['users.models', 'users.results']""",
+        "True users.models",
+    ]
 
 
 def test_results_are_frozen_keyword_only_records() -> None:

@@ -270,7 +270,7 @@ OPERATIONS = (
         "GET",
         "/books",
         "list_books",
-        results.RESULTS["listBooks"],
+        lambda: results.RESULTS["listBooks"],
         parameters=(
             params.ParamSpec(
                 "x_request_id",
@@ -291,7 +291,7 @@ OPERATIONS = (
                 "genre",
                 "query",
                 "urn:specfirst:request#/paths/~1books/get/parameters/2/schema",
-                list[models.Genre],
+                lambda: list[models.Genre],
                 style="form",
                 explode=True,
             ),
@@ -327,7 +327,7 @@ OPERATIONS = (
                 "published",
                 "query",
                 "urn:specfirst:request#/paths/~1books/get/parameters/6/schema",
-                models.DateRange,
+                lambda: models.DateRange,
                 style="deepObject",
                 explode=True,
             ),
@@ -380,7 +380,7 @@ OPERATIONS = (
         "POST",
         "/books",
         "create_book",
-        results.RESULTS["createBook"],
+        lambda: results.RESULTS["createBook"],
         parameters=(
             params.ParamSpec(
                 "x_request_id",
@@ -395,7 +395,7 @@ OPERATIONS = (
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1books/post/requestBody/content/application~1json/schema",
-                models.BookInput,
+                lambda: models.BookInput,
             ),
         ),
         body_required=True,
@@ -433,7 +433,7 @@ OPERATIONS = (
         "GET",
         "/books/{book_id}",
         "get_book",
-        results.RESULTS["getBook"],
+        lambda: results.RESULTS["getBook"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -480,7 +480,7 @@ OPERATIONS = (
         "PUT",
         "/books/{book_id}",
         "replace_book",
-        results.RESULTS["replaceBook"],
+        lambda: results.RESULTS["replaceBook"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -504,7 +504,7 @@ OPERATIONS = (
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D/put/requestBody/content/application~1json/schema",
-                models.BookInput,
+                lambda: models.BookInput,
             ),
         ),
         body_required=True,
@@ -547,7 +547,7 @@ OPERATIONS = (
         "DELETE",
         "/books/{book_id}",
         "delete_book",
-        results.RESULTS["deleteBook"],
+        lambda: results.RESULTS["deleteBook"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -590,7 +590,7 @@ OPERATIONS = (
         "GET",
         "/books/{book_id}/citation",
         "get_book_citation",
-        results.RESULTS["getBookCitation"],
+        lambda: results.RESULTS["getBookCitation"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -635,7 +635,7 @@ OPERATIONS = (
         "PUT",
         "/books/{book_id}/media",
         "replace_book_media",
-        results.RESULTS["replaceBookMedia"],
+        lambda: results.RESULTS["replaceBookMedia"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -651,7 +651,7 @@ OPERATIONS = (
                 "multipart/form-data",
                 "multipart",
                 "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D~1media/put/requestBody/content/multipart~1form-data/schema",
-                models.BookMediaUpload,
+                lambda: models.BookMediaUpload,
                 encoding=(
                     ("cover", "image/png, image/jpeg"),
                     ("sample_pages", "application/pdf"),
@@ -695,7 +695,7 @@ OPERATIONS = (
         "GET",
         "/books/{book_id}/file",
         "download_book_file",
-        results.RESULTS["downloadBookFile"],
+        lambda: results.RESULTS["downloadBookFile"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -736,7 +736,7 @@ OPERATIONS = (
         "PUT",
         "/books/{book_id}/file",
         "upload_book_file",
-        results.RESULTS["uploadBookFile"],
+        lambda: results.RESULTS["uploadBookFile"],
         parameters=(
             params.ParamSpec(
                 "book_id",
@@ -790,7 +790,7 @@ OPERATIONS = (
         "GET",
         "/search",
         "search_books",
-        results.RESULTS["searchBooks"],
+        lambda: results.RESULTS["searchBooks"],
         parameters=(
             params.ParamSpec(
                 "q",
@@ -832,7 +832,7 @@ OPERATIONS = (
         "GET",
         "/catalogue/export",
         "export_catalogue",
-        results.RESULTS["exportCatalogue"],
+        lambda: results.RESULTS["exportCatalogue"],
         parameters=(
             params.ParamSpec(
                 "limit",

@@ -57,7 +57,7 @@ OPERATIONS = (
         "GET",
         "/categories",
         "list_categories",
-        results.RESULTS["listCategories"],
+        lambda: results.RESULTS["listCategories"],
         parameters=(
             params.ParamSpec(
                 "locale",
@@ -87,7 +87,7 @@ OPERATIONS = (
         "GET",
         "/categories/{slug}",
         "get_category",
-        results.RESULTS["getCategory"],
+        lambda: results.RESULTS["getCategory"],
         parameters=(
             params.ParamSpec(
                 "slug",

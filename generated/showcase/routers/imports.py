@@ -87,7 +87,7 @@ OPERATIONS = (
         "POST",
         "/imports",
         "start_import",
-        results.RESULTS["startImport"],
+        lambda: results.RESULTS["startImport"],
         parameters=(
             params.ParamSpec(
                 "x_request_id",
@@ -102,7 +102,7 @@ OPERATIONS = (
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1imports/post/requestBody/content/application~1json/schema",
-                models.ImportRequest,
+                lambda: models.ImportRequest,
             ),
         ),
         body_required=True,
@@ -139,7 +139,7 @@ OPERATIONS = (
         "GET",
         "/imports/{import_id}",
         "get_import",
-        results.RESULTS["getImport"],
+        lambda: results.RESULTS["getImport"],
         parameters=(
             params.ParamSpec(
                 "import_id",
@@ -180,7 +180,7 @@ OPERATIONS = (
         "GET",
         "/imports/{import_id}/events",
         "watch_import",
-        results.RESULTS["watchImport"],
+        lambda: results.RESULTS["watchImport"],
         parameters=(
             params.ParamSpec(
                 "import_id",

@@ -113,7 +113,7 @@ OPERATIONS = (
         "POST",
         "/loans",
         "create_loan",
-        results.RESULTS["createLoan"],
+        lambda: results.RESULTS["createLoan"],
         parameters=(
             params.ParamSpec(
                 "x_request_id",
@@ -128,7 +128,7 @@ OPERATIONS = (
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1loans/post/requestBody/content/application~1json/schema",
-                models.LoanRequest,
+                lambda: models.LoanRequest,
             ),
         ),
         body_required=True,
@@ -174,7 +174,7 @@ OPERATIONS = (
         "GET",
         "/loans/{loan_id}",
         "get_loan",
-        results.RESULTS["getLoan"],
+        lambda: results.RESULTS["getLoan"],
         parameters=(
             params.ParamSpec(
                 "loan_id",
@@ -219,7 +219,7 @@ OPERATIONS = (
         "POST",
         "/loans/{loan_id}/renewals",
         "renew_loan",
-        results.RESULTS["renewLoan"],
+        lambda: results.RESULTS["renewLoan"],
         parameters=(
             params.ParamSpec(
                 "loan_id",
@@ -235,7 +235,7 @@ OPERATIONS = (
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1loans~1%7Bloan_id%7D~1renewals/post/requestBody/content/application~1json/schema",
-                models.RenewalRequest,
+                lambda: models.RenewalRequest,
             ),
         ),
         body_required=False,
@@ -280,7 +280,7 @@ OPERATIONS = (
         "POST",
         "/loans/{loan_id}/return",
         "return_loan",
-        results.RESULTS["returnLoan"],
+        lambda: results.RESULTS["returnLoan"],
         parameters=(
             params.ParamSpec(
                 "loan_id",

@@ -78,13 +78,13 @@ OPERATIONS = (
         "POST",
         "/members",
         "register_member",
-        results.RESULTS["registerMember"],
+        lambda: results.RESULTS["registerMember"],
         bodies=(
             bodies.BodySpec(
                 "application/x-www-form-urlencoded",
                 "form",
                 "urn:specfirst:request#/paths/~1members/post/requestBody/content/application~1x-www-form-urlencoded/schema",
-                models.MemberInput,
+                lambda: models.MemberInput,
             ),
         ),
         body_required=True,
@@ -115,7 +115,7 @@ OPERATIONS = (
         "GET",
         "/members/me",
         "get_current_member",
-        results.RESULTS["getCurrentMember"],
+        lambda: results.RESULTS["getCurrentMember"],
         route_class=auth.secured_route(
             SCHEMES,
             ((("open_id_connect", ("openid", "profile", "email")),), (("session_cookie", ()),)),
@@ -140,13 +140,13 @@ OPERATIONS = (
         "PATCH",
         "/members/me",
         "update_current_member",
-        results.RESULTS["updateCurrentMember"],
+        lambda: results.RESULTS["updateCurrentMember"],
         bodies=(
             bodies.BodySpec(
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1members~1me/patch/requestBody/content/application~1json/schema",
-                models.MemberUpdate,
+                lambda: models.MemberUpdate,
             ),
         ),
         body_required=True,

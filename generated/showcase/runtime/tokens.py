@@ -7,14 +7,15 @@ import json
 import logging
 import math
 import time
-import urllib.request
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
-from jwt import PyJWKClient, PyJWKSet
+# PyJWT is imported where a token is first verified or signed: it loads `cryptography`, a
+# tenth of a large service's start-up (issue 23).
+if TYPE_CHECKING:
+    from jwt import PyJWKClient, PyJWKSet
 
 logger = logging.getLogger(__name__.rsplit(".", 1)[0])
 
@@ -57,6 +58,8 @@ def check_algorithms(
 
 
 def _discover_jwks_uri(discovery_url: str) -> str:
+    import urllib.request  # only a key set behind a discovery document needs it
+
     with urllib.request.urlopen(discovery_url, timeout=5) as response:
         document = json.loads(response.read(1_000_000))
     uri = document.get("jwks_uri") if isinstance(document, dict) else None
@@ -91,7 +94,11 @@ class JwtVerifier:
         )
         self.secret = secret
         self.public_key = public_key
-        self.jwks = PyJWKSet.from_json(jwks_json) if jwks_json else None
+        self.jwks: PyJWKSet | None = None
+        if jwks_json:
+            from jwt import PyJWKSet
+
+            self.jwks = PyJWKSet.from_json(jwks_json)
         self.jwks_url = jwks_url
         self.discovery_url = discovery_url
         self._client: PyJWKClient | None = None
@@ -131,6 +138,8 @@ class JwtVerifier:
             url = self.jwks_url or _discover_jwks_uri(str(self.discovery_url))
             # PyJWKClient caches the set and refetches it once when a kid is unknown (at most
             # once per cooldown, so a flood of made-up kids cannot hammer the provider).
+            from jwt import PyJWKClient
+
             self._client = PyJWKClient(
                 url,
                 cache_keys=True,
@@ -169,6 +178,8 @@ class JwtVerifier:
         try:
             # Only a key set needs the header first (for `kid`); PyJWT checks `alg` against
             # the allow-list either way, so the token is parsed once on the common path.
+            import jwt
+
             header = jwt.get_unverified_header(token) if self._needs_kid else {}
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -245,4 +256,6 @@ def mint_token(
     key = secret if secret is not None else private_key
     if key is None:
         raise AuthConfigError("mint_token needs a secret or a private key")
+    import jwt
+
     return jwt.encode(claims, key, algorithm=algorithm)

@@ -63,7 +63,7 @@ OPERATIONS = (
         "GET",
         "/users",
         "list_users",
-        results.RESULTS["listUsers"],
+        lambda: results.RESULTS["listUsers"],
         parameters=(
             params.ParamSpec(
                 "page",
@@ -93,7 +93,7 @@ OPERATIONS = (
                 "role",
                 "query",
                 "urn:specfirst:request#/paths/~1users/get/parameters/3/schema",
-                models.Role,
+                lambda: models.Role,
             ),
             params.ParamSpec(
                 "is_active",

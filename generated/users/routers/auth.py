@@ -60,13 +60,13 @@ OPERATIONS = (
         "POST",
         "/auth/token",
         "issue_token",
-        results.RESULTS["issueToken"],
+        lambda: results.RESULTS["issueToken"],
         bodies=(
             bodies.BodySpec(
                 "application/x-www-form-urlencoded",
                 "form",
                 "urn:specfirst:request#/paths/~1auth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema",
-                models.TokenRequest,
+                lambda: models.TokenRequest,
             ),
         ),
         body_required=True,
@@ -98,13 +98,13 @@ OPERATIONS = (
         "POST",
         "/auth/refresh",
         "refresh_token",
-        results.RESULTS["refreshToken"],
+        lambda: results.RESULTS["refreshToken"],
         bodies=(
             bodies.BodySpec(
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1auth~1refresh/post/requestBody/content/application~1json/schema",
-                models.RefreshTokenRequest,
+                lambda: models.RefreshTokenRequest,
             ),
         ),
         body_required=True,

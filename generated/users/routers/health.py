@@ -47,7 +47,7 @@ OPERATIONS = (
         "GET",
         "/health/live",
         "check_liveness",
-        results.RESULTS["checkLiveness"],
+        lambda: results.RESULTS["checkLiveness"],
         docs={
             "tags": TAGS,
             "status_code": 200,
@@ -67,7 +67,7 @@ OPERATIONS = (
         "GET",
         "/health/ready",
         "check_readiness",
-        results.RESULTS["checkReadiness"],
+        lambda: results.RESULTS["checkReadiness"],
         docs={
             "tags": TAGS,
             "status_code": 200,

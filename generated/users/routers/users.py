@@ -160,13 +160,13 @@ OPERATIONS = (
         "POST",
         "/users",
         "register_user",
-        results.RESULTS["registerUser"],
+        lambda: results.RESULTS["registerUser"],
         bodies=(
             bodies.BodySpec(
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1users/post/requestBody/content/application~1json/schema",
-                models.UserRegistration,
+                lambda: models.UserRegistration,
             ),
         ),
         body_required=True,
@@ -201,7 +201,7 @@ OPERATIONS = (
         "GET",
         "/users/me",
         "get_current_user",
-        results.RESULTS["getCurrentUser"],
+        lambda: results.RESULTS["getCurrentUser"],
         route_class=auth.secured_route(SCHEMES, ((("oauth_2", ("users:read",)),),)),
         docs={
             "tags": TAGS,
@@ -227,13 +227,13 @@ OPERATIONS = (
         "PATCH",
         "/users/me",
         "update_current_user",
-        results.RESULTS["updateCurrentUser"],
+        lambda: results.RESULTS["updateCurrentUser"],
         bodies=(
             bodies.BodySpec(
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1users~1me/patch/requestBody/content/application~1json/schema",
-                models.UserUpdate,
+                lambda: models.UserUpdate,
             ),
         ),
         body_required=True,
@@ -274,13 +274,13 @@ OPERATIONS = (
         "POST",
         "/users/me/password",
         "change_password",
-        results.RESULTS["changePassword"],
+        lambda: results.RESULTS["changePassword"],
         bodies=(
             bodies.BodySpec(
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1users~1me~1password/post/requestBody/content/application~1json/schema",
-                models.PasswordChange,
+                lambda: models.PasswordChange,
             ),
         ),
         body_required=True,
@@ -319,7 +319,7 @@ OPERATIONS = (
         "GET",
         "/users/{user_id}",
         "get_user",
-        results.RESULTS["getUser"],
+        lambda: results.RESULTS["getUser"],
         parameters=(
             params.ParamSpec(
                 "user_id",
@@ -361,7 +361,7 @@ OPERATIONS = (
         "DELETE",
         "/users/{user_id}",
         "delete_user",
-        results.RESULTS["deleteUser"],
+        lambda: results.RESULTS["deleteUser"],
         parameters=(
             params.ParamSpec(
                 "user_id",
@@ -406,7 +406,7 @@ OPERATIONS = (
         "PATCH",
         "/users/{user_id}",
         "update_user",
-        results.RESULTS["updateUser"],
+        lambda: results.RESULTS["updateUser"],
         parameters=(
             params.ParamSpec(
                 "user_id",
@@ -422,7 +422,7 @@ OPERATIONS = (
                 "application/json",
                 "json",
                 "urn:specfirst:request#/paths/~1users~1%7Buser_id%7D/patch/requestBody/content/application~1json/schema",
-                models.UserAdminUpdate,
+                lambda: models.UserAdminUpdate,
             ),
         ),
         body_required=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 import hashlib
 import hmac
 import logging
@@ -365,15 +366,27 @@ def default_api_key_verifier(hashes: Mapping[str, str]) -> ApiKeyVerifier:
 
 
 def default_basic_verifier(users: Mapping[str, str]) -> BasicVerifier:
-    """Checks a password against configured pwdlib (argon2) hashes; unknown users cost the same."""
-    from pwdlib import PasswordHash
+    """Checks a password against configured pwdlib (argon2) hashes; unknown users cost the same.
 
-    hasher = PasswordHash.recommended()
-    dummy = hasher.hash("specfirst-dummy-password")
+    The hasher and the dummy hash an unknown user is checked against are made by the first
+    request with credentials, whoever it names (an argon2 hash costs a large app's start-up
+    a tenth of a second and 64 MiB, issue 23).
+    """
+
+    @functools.cache
+    def hasher() -> tuple[Any, str]:
+        from pwdlib import PasswordHash
+
+        made = PasswordHash.recommended()
+        return made, made.hash("specfirst-dummy-password")
+
+    def check(username: str, password: str) -> bool:
+        made, dummy = hasher()
+        stored = users.get(username)
+        return made.verify(password, stored or dummy) and stored is not None
 
     async def verify(scheme: str, username: str, password: str) -> Principal | None:
-        stored = users.get(username)
-        ok = await run_in_threadpool(hasher.verify, password, stored or dummy)
-        return Principal(username) if ok and stored is not None else None
+        ok = await run_in_threadpool(check, username, password)
+        return Principal(username) if ok else None
 
     return verify

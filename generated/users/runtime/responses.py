@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_json
 
 from . import text
+from .lazy import resolved
 from .schemas import check
 from .shapes import Shape, shape_of
 from .streams import ItemStream
@@ -73,7 +74,7 @@ class ResultSpec:
     key: str  # the status as the contract writes it: "200", "4XX", "default"
     media_type: str | None
     kind: str | None  # json | text | binary | None (no body)
-    annotation: Any = None
+    annotation: Any = None  # the body's type, or a function returning it (lazy.py)
     headers: tuple[HeaderSpec, ...] = ()
     schema: str = ""  # body schema reference in the response view
     stream: str | None = None  # sse | ndjson: the body is an async iterator of items
@@ -83,7 +84,7 @@ class ResultSpec:
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
-        return TypeAdapter(self.annotation)
+        return TypeAdapter(resolved(self.annotation))
 
     @functools.cached_property
     def item_adapter(self) -> TypeAdapter[Any]:

@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from . import text
+from .lazy import resolved
 from .schemas import Issue, check, escape_token, pointer_text
 from .shapes import Shape, shape_of
 from .uploads import Upload, size_issues, spool
@@ -36,13 +37,13 @@ class BodySpec:
     media_type: str  # as the contract writes it (ranges such as `image/*` allowed)
     kind: str  # json | form | multipart | binary | text
     schema: str = ""  # reference in the request view ("" for none)
-    annotation: Any = None  # the handler's type for json, form and multipart bodies
+    annotation: Any = None  # the handler's type for json, form and multipart bodies (lazy.py)
     encoding: tuple[tuple[str, str], ...] = ()  # (part, allowed content types) of form parts
     spooled: bool = False  # application/octet-stream: read into a spooled file (`Upload`)
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
-        return TypeAdapter(self.annotation)
+        return TypeAdapter(resolved(self.annotation))
 
     @functools.cached_property
     def shape(self) -> Shape:

@@ -224,7 +224,7 @@ class ErrorBook:
 
     @functools.cached_property
     def _plan(self) -> Mapping[str, Any]:
-        plan: Mapping[str, Any] = schemas.document().get("errors") or {}
+        plan: Mapping[str, Any] = schemas.section("errors") or {}
         return plan
 
     @functools.cached_property

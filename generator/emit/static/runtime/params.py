@@ -19,6 +19,7 @@ from fastapi import Request
 from pydantic import TypeAdapter, ValidationError
 
 from . import text
+from .lazy import resolved
 from .schemas import Issue, check
 from .shapes import Shape, shape_of
 
@@ -39,7 +40,7 @@ class ParamSpec:
     wire: str
     location: str  # path | query | header | cookie
     schema: str  # reference in the request view ("" for none)
-    annotation: Any  # the handler's type
+    annotation: Any  # the handler's type (a function returning it, for a models type: lazy.py)
     required: bool = False
     style: str = ""  # "" means the location's default
     explode: bool | None = None  # None means the style's default
@@ -52,7 +53,7 @@ class ParamSpec:
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
-        return TypeAdapter(self.annotation)
+        return TypeAdapter(resolved(self.annotation))
 
     @property
     def exploded(self) -> bool:

@@ -9,6 +9,7 @@ contract's arguments stops start-up with a clear error. No name is looked up per
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import re
@@ -144,13 +145,24 @@ class Operation:
     method: str
     path: str  # below the mount prefix, with identifier-safe parameter names
     name: str  # the method on the tag's Protocol and on the generated routes class
-    results: Mapping[type, ResultSpec]
+    results_of: Callable[[], Mapping[type, ResultSpec]]  # results.py's entry (read on first use)
     parameters: tuple[ParamSpec, ...] = ()
     bodies: tuple[BodySpec, ...] = ()
     body_required: bool = False
     route_class: type[ContractRoute] = ContractRoute
     docs: Mapping[str, Any] = field(default_factory=dict)  # FastAPI's route documentation
     callbacks: bool = False  # its handler may send callbacks: record the request for them
+
+    @functools.cached_property
+    def results(self) -> Mapping[type, ResultSpec]:
+        """How each result class of the operation is sent: results.py is imported by the first
+        request a handler answers (runtime/lazy.py), not at start-up."""
+        return self.results_of()
+
+    @functools.cached_property
+    def documented(self) -> frozenset[int]:
+        """The statuses the contract lists for the operation (a range or `default` aside)."""
+        return frozenset(r.status for r in self.results.values() if r.status is not None)
 
     @property
     def openapi_extra(self) -> dict[str, Any]:
@@ -197,7 +209,6 @@ def check_signature(impl: object, name: str, protocol: type) -> None:
 
 def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
     claimed = frozenset(p.wire for p in op.parameters if p.location == "query")
-    documented = frozenset(r.status for r in op.results.values() if r.status is not None)
     parameters, bodies, required = op.parameters, op.bodies, op.body_required
     callbacks = op.callbacks
 
@@ -226,12 +237,12 @@ def _endpoint(op: Operation, handler: Handler | None) -> Endpoint:
         else:
             result = await handler(Call(request, values, body, principal))
         try:
-            response = render(result, op.results, op.operation_id, documented)
+            response = render(result, op.results, op.operation_id, op.documented)
         except ContractViolation as violation:
             if request.app.state["settings"].response_checks != "log":
                 raise
             logger.error("contract violation sent as is: %s", violation)
-            response = render(result, op.results, op.operation_id, documented, checked=False)
+            response = render(result, op.results, op.operation_id, op.documented, checked=False)
         if isinstance(response, ItemStream):
             response.settings = _stream_settings(request)
         if response.status_code in (401, 403) and "www-authenticate" not in response.headers:
