@@ -55,16 +55,26 @@ MAX_NESTING = 50
 _MAX_HOPS = 32
 
 
+# What the dialect check said of each schema object, by identity (the object is kept, so its
+# id stays its own): a leniently read contract shares all it did not change with the first.
+DialectMemo = dict[int, tuple[Any, Any]]
+
+
 class Unsure(Exception):
     """The library might not do what the walk does here: let it run instead."""
 
 
-def keyword_errors(root: Any, version: str) -> list[Exception] | None:
-    """The errors the library's keyword phase yields for `root`, or None to run the library."""
+def keyword_errors(
+    root: Any, version: str, memo: DialectMemo | None = None
+) -> list[Exception] | None:
+    """The errors the library's keyword phase yields for `root`, or None to run the library.
+
+    `memo` carries the dialect check's results from one call to the next (see `DialectMemo`).
+    """
     try:
         if _depth(root) > MAX_NESTING:
             return None
-        return _Walk(root, version).run()
+        return _Walk(root, version, {} if memo is None else memo).run()
     except Exception:  # Unsure, or anything unforeseen: the library decides
         return None
 
@@ -92,8 +102,9 @@ def _is_ref(value: Any) -> bool:
 class _Walk:
     """One replay of `RootValidator` over a plain document."""
 
-    def __init__(self, root: Any, version: str) -> None:
+    def __init__(self, root: Any, version: str, memo: DialectMemo) -> None:
         self.root = root
+        self.memo = memo
         self.version = version
         self.methods = (*_OPERATIONS, "query") if version == "3.2" else _OPERATIONS
         self.errors: list[Exception] = []
@@ -209,7 +220,10 @@ class _Walk:
             return
         if not meta_checked and id(value) not in self.meta_checked:
             self.meta_checked.add(id(value))
-            error = self.check(value)
+            known = self.memo.get(id(value))
+            if known is None or known[0] is not value:
+                known = self.memo[id(value)] = (value, self.check(value))
+            error = known[1]
             if error is not None:
                 self.errors.append(error)
                 return

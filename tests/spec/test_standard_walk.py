@@ -30,7 +30,7 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 def _both(contract: Contract, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
     replayed = standard.check_standard(contract)
     with monkeypatch.context() as patch:
-        patch.setattr(standard, "keyword_errors", lambda root, version: None)
+        patch.setattr(standard, "keyword_errors", lambda root, version, memo=None: None)
         library = standard.check_standard(contract)
     return replayed, library
 
@@ -322,3 +322,24 @@ def test_the_replay_equals_the_library_on_the_corpus(monkeypatch: pytest.MonkeyP
 
 def _key(found: list[Diagnostic]) -> list[tuple[str, str, str]]:
     return [(d.rule, d.pointer, d.message) for d in found]
+
+
+def test_a_second_walk_reuses_the_first_ones_dialect_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    contract = _contract(CASES[0][1], "3.1.0")
+    memo: standard_walk.DialectMemo = {}
+    first = standard_walk.keyword_errors(contract.root, "3.1", memo)
+
+    def no_check(version: str) -> Any:
+        def fail(value: Any) -> Any:
+            raise AssertionError("checked again")
+
+        return fail
+
+    monkeypatch.setattr(standard_walk, "dialect_check", no_check)
+    served = dict(contract.root)  # as a lenient reading shares what it did not change
+    again = standard_walk.keyword_errors(served, "3.1", memo)
+    assert first is not None and again is not None
+    assert [str(e) for e in again] == [str(e) for e in first] != []
+    assert standard_walk.keyword_errors(served, "3.1") is None  # no memo: the check ran
