@@ -1,4 +1,4 @@
-"""The code-generation suites of bench/run.py: validate and generate, side by side with peers."""
+"""The generation suite of bench/run.py: specfirst generate side by side with its peers."""
 
 from __future__ import annotations
 
@@ -13,35 +13,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PEER_VENV = HERE / ".venv-peers"
 PY = sys.executable
-
-CHILD_VALIDATE_OURS = """
-import sys, time
-from pathlib import Path
-from generator.pipeline import check_contract
-t = time.perf_counter(); r = check_contract(Path(sys.argv[1])); d = time.perf_counter() - t
-print(d, sum(x.is_error for x in r.diagnostics))
-"""
-# Every error, as our validate reports every error: the library's `validate()` stops at the
-# first one, which on a broken contract (OpenAI's) is no comparison.
-CHILD_VALIDATE_OSV = """
-import sys, time
-from jsonschema_path import SchemaPath
-from openapi_spec_validator.readers import read_from_filename
-from openapi_spec_validator.shortcuts import get_validator_cls
-t = time.perf_counter()
-doc, _ = read_from_filename(sys.argv[1])
-errors = sum(1 for _ in get_validator_cls(doc)(SchemaPath.from_dict(doc)).iter_errors())
-print(time.perf_counter() - t, errors)
-"""
-
-
-def child(code: str, *args: str, python: str = PY) -> tuple[float, str]:
-    """Run `code` in a fresh interpreter; returns (wall seconds, stdout). Peak RSS via rusage."""
-    start = time.perf_counter()
-    out = subprocess.run(
-        [python, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    return time.perf_counter() - start, out.stdout.strip() or out.stderr.strip()[-300:]
 
 
 # Runs a command and prints the peak RSS (KiB) of it and its descendants to stderr's last line.
@@ -81,26 +52,6 @@ def imports(python: str, statement: str, path: Path) -> str:
     if out.returncode == 0:
         return "yes"
     return "no: " + ((out.stderr.strip().splitlines() or ["?"])[-1])[:120]
-
-
-def bench_validate(contracts: list[Path], work: Path) -> list[dict[str, object]]:
-    rows = []
-    for path in contracts:
-        _, ours = child(CHILD_VALIDATE_OURS, str(path))
-        _, osv = child(CHILD_VALIDATE_OSV, str(path))
-        t_ours, t_osv = float(ours.split()[0]), float(osv.split()[0])
-        rows.append(
-            {
-                "contract": path.name,
-                "specfirst_s": round(t_ours, 2),
-                "osv_s": round(t_osv, 2),
-                "errors_ours": ours.split()[1],
-                "errors_osv": osv.split()[1],
-                "ratio": round(t_ours / t_osv, 2),
-                "target": "<= 1.5",
-            }
-        )
-    return rows
 
 
 # Cold runs per tool, alternated (ours, fastapi-code-generator, OpenAPI Generator, ours, ...);

@@ -8,7 +8,7 @@ from generator.spec.rule_kinds import _E, _L, _UNREAD, _UNSAFE, _W, _WRONG, Rule
 LOAD_RULES: tuple[Rule, ...] = (
     # Loading: reading, parsing and bundling the files (every finding is an error).
     Rule("io-error", _L, _E, "the file cannot be read (exit 2)", blocks=_UNREAD),
-    Rule("too-large", _L, _E, "over the size limit (8 MiB) or the node limit", blocks=_UNSAFE),
+    Rule("too-large", _L, _E, "over the size limit (32 MiB) or the node limit", blocks=_UNSAFE),
     Rule("too-many-files", _L, _E, "more than 200 files referenced", blocks=_UNSAFE),
     Rule("yaml-syntax", _L, _E, "YAML that does not parse", blocks=_UNREAD),
     Rule("yaml-tabs", _L, _E, "tab characters in indentation", blocks=_UNREAD),

@@ -199,6 +199,37 @@ def deref_pointer(root: Any, pointer: str) -> tuple[Any, str]:
     return deref(root, resolve_pointer(root, pointer), pointer, lenient=True)
 
 
+def copy_path(root: dict[str, Any], pointer: str, copied: set[int]) -> Any:
+    """The container at `pointer` in `root`, it and each one on the way replaced by a copy.
+
+    For a changed document that shares everything else with the original: `root` is already
+    a copy, and `copied` holds the ids of the copies made so far (each is made once). None
+    when the place is not a container.
+
+    >>> doc = {"a": {"b": {"c": 1}}, "x": {"y": 2}}
+    >>> new = dict(doc); copy_path(new, "/a/b", {id(new)})["c"] = 9
+    >>> doc["a"]["b"]["c"], new["a"]["b"]["c"], new["x"] is doc["x"]
+    (1, 9, True)
+    """
+    node: Any = root
+    for token in split_pointer(pointer):
+        if isinstance(node, dict) and isinstance(node.get(token), (dict, list)):
+            key: Any = token
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            key = int(token)
+        else:
+            return None
+        child = node[key]
+        if not isinstance(child, (dict, list)):
+            return None
+        if id(child) not in copied:
+            child = dict(child) if isinstance(child, dict) else list(child)
+            copied.add(id(child))
+            node[key] = child
+        node = child
+    return node
+
+
 @dataclass(frozen=True)
 class Target:
     """A followable reference: a real file path (None for "this file") and a pointer."""

@@ -26,7 +26,7 @@ _BOMS = (
 class LoadLimits:
     """Bounds that keep a hostile or runaway contract from exhausting time or memory."""
 
-    max_bytes: int = 8 * 1024 * 1024
+    max_bytes: int = 32 * 1024 * 1024  # GitHub's description is 13 MB (2026)
     max_nodes: int = 2_000_000  # expanded nodes, aliases counted at every use
     max_depth: int = 128  # nesting of mappings and sequences
     max_files: int = 200

@@ -2,7 +2,9 @@
 
 It runs the library in its two phases: the OpenAPI meta-schema (with jsonschema-rs, the
 library's own default backend, called directly so failed `oneOf` branches stay available) and
-the library's keyword validators (`root_validator`). Every error becomes a Diagnostic:
+the library's keyword validators (`root_validator`), replayed on the plain document by
+`standard_walk.py` (twenty times faster on a large contract), the library itself running
+wherever the replay cannot vouch for the same result. Every error becomes a Diagnostic:
 
 * `schema-<keyword>` (the JSON Schema keyword that failed, kebab-case: `schema-type`,
   `schema-required`, `schema-enum`, `schema-additional-properties`,
@@ -20,8 +22,10 @@ a `default` breaking its schema (`default-mismatch`), duplicate tags (`duplicate
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import jsonschema_rs
@@ -53,6 +57,7 @@ from generator.spec.rules.schema_errors import (
     to_pointer,
     value_at,
 )
+from generator.spec.standard_walk import DialectMemo, keyword_errors
 
 _VALIDATORS: dict[str, Any] = {
     "3.0": OpenAPIV30SpecValidator,
@@ -72,13 +77,16 @@ _MAX_LOCATED = 50
 CRASH_TAIL = "the contract could not be fully checked"
 
 
-def check_standard(contract: Contract) -> list[Diagnostic]:
-    """Run openapi-spec-validator on the contract and locate everything it finds."""
+def check_standard(contract: Contract, memo: DialectMemo | None = None) -> list[Diagnostic]:
+    """Run openapi-spec-validator on the contract and locate everything it finds.
+
+    `memo` lets a second run (on the leniently read contract) reuse the first one's checks.
+    """
     try:
         found = _without_consequences(list(_meta_phase(contract)))
     except Exception as exc:  # e.g. a value jsonschema-rs cannot read: report, go on
         found = [_crash_diagnostic(contract, exc)]
-    found.extend(_keyword_phase(contract, found))
+    found.extend(_keyword_phase(contract, found, memo))
     return found
 
 
@@ -102,8 +110,18 @@ def _without_consequences(found: list[Diagnostic]) -> list[Diagnostic]:
 
 @cache
 def _meta_validator(version: str) -> tuple[Any, dict[str, Any]]:
-    meta = dict(_META[version])
-    return jsonschema_rs.validator_cls_for(meta)(meta), meta
+    return jsonschema_rs.validator_cls_for(meta := _meta_schema(version))(meta), meta
+
+
+def _meta_schema(version: str) -> dict[str, Any]:
+    """The library's meta-schema, read as the JSON file it is (the library reads it through a
+    YAML loader, ten times slower); through the library when its layout has changed."""
+    shipped = files("openapi_spec_validator") / f"resources/schemas/v{version}/schema.json"
+    try:
+        found = json.loads(shipped.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = None
+    return found if isinstance(found, dict) else dict(_META[version])
 
 
 def _meta_phase(contract: Contract) -> Iterator[Diagnostic]:
@@ -141,17 +159,21 @@ def _allowed_keys(meta: Mapping[str, Any], schema_path: tuple[Segment, ...]) -> 
     return [k for k in props if isinstance(k, str)] if isinstance(props, Mapping) else []
 
 
-def _keyword_phase(contract: Contract, earlier: list[Diagnostic]) -> list[Diagnostic]:
-    errors: list[Any] = []
+def _keyword_phase(
+    contract: Contract, earlier: list[Diagnostic], memo: DialectMemo | None = None
+) -> list[Diagnostic]:
     crash: BaseException | None = None
-    try:
-        validator = _VALIDATORS[contract.version](contract.root)
-        for error in validator.root_validator(validator.schema_path):
-            errors.append(error)
-    except RecursionError as exc:
-        crash = exc
-    except Exception as exc:  # the library is not written for broken input: never let it out
-        crash = exc
+    errors: list[Any] | None = keyword_errors(contract.root, contract.version, memo)
+    if errors is None:  # the replay cannot vouch for the library here: run the library
+        errors = []
+        try:
+            validator = _VALIDATORS[contract.version](contract.root)
+            for error in validator.root_validator(validator.schema_path):
+                errors.append(error)
+        except RecursionError as exc:
+            crash = exc
+        except Exception as exc:  # the library is not written for broken input: never let it out
+            crash = exc
     found: list[Diagnostic] = []
     meta_pointers = [d.pointer for d in earlier]
     candidates = _SchemaFinder(contract)

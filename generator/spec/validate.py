@@ -35,6 +35,7 @@ from generator.spec.rules import run_rules
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import short
 from generator.spec.standard import CRASH_TAIL, check_standard
+from generator.spec.standard_walk import DialectMemo
 
 # Containers nested deeper than this are refused before any recursive validator sees them:
 # real contracts stay under 35 (the corpus maximum is 30), Python's stack ends near 170.
@@ -84,7 +85,8 @@ def _validate(spec: Spec) -> tuple[list[Diagnostic], list[Edit]]:
     if convert:
         spec = dataclasses.replace(spec, root=_json_safe(spec.root))
     contract = Contract(spec, version)
-    standard = check_standard(contract)
+    memo: DialectMemo = {}
+    standard = check_standard(contract, memo)
     ours = run_rules(contract)
     covered = _covered(ours)
     standard = [d for d in standard if not (d.rule.startswith("schema-") and d.pointer in covered)]
@@ -92,11 +94,15 @@ def _validate(spec: Spec) -> tuple[list[Diagnostic], list[Edit]]:
     wrong = {d.pointer for d in standard if d.is_error}
     ours = [d for d in ours if not (d.rule == "unenforceable-keyword" and d.pointer in wrong)]
     found, edits = read_leniently(contract, _soften_crash([*found, *standard, *ours]))
-    return _read_hidden(contract, found, edits, covered)
+    return _read_hidden(contract, found, edits, covered, memo)
 
 
 def _read_hidden(
-    contract: Contract, found: list[Diagnostic], edits: list[Edit], covered: set[str]
+    contract: Contract,
+    found: list[Diagnostic],
+    edits: list[Edit],
+    covered: set[str],
+    memo: DialectMemo,
 ) -> tuple[list[Diagnostic], list[Edit]]:
     """Check the leniently read contract again: the meta-schema check reports one failure per
     schema, so a second wart in a schema shows only once the first is read away."""
@@ -107,7 +113,7 @@ def _read_hidden(
         seen = {(d.rule, d.pointer) for d in found}
         new = [
             d
-            for d in check_standard(again)
+            for d in check_standard(again, memo)
             if (d.rule, d.pointer) not in seen
             and not (d.rule.startswith("schema-") and d.pointer in covered)
         ]

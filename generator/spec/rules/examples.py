@@ -3,8 +3,8 @@
 Checked with openapi-schema-validator (the dialect of each OpenAPI version, so 3.0 `nullable`
 is honoured) and the bundled document as the one resource `$ref`s resolve in. jsonschema-rs
 screens all values first, in one batch (one compiled schema, so shared components compile
-once): only what it rejects is re-checked, and explained, by openapi-schema-validator, so its
-stricter view of 3.0 (it knows no `nullable`) never shows. The price: a value only an
+once), reading a 3.0 `nullable: true` as a `type` that lists null: only what it rejects is
+re-checked, and explained, by openapi-schema-validator. The price: a value only an
 OpenAPI format would reject (`int32` range, `byte`) passes the screen unreported. A schema
 that cannot be compiled or resolved is skipped: the standard check reports why.
 
@@ -35,7 +35,7 @@ from openapi_schema_validator import (
 from referencing import Registry, Resource
 
 from generator.diagnostics import Diagnostic
-from generator.spec.pointers import join_pointer, ref_pointer, resolve_pointer
+from generator.spec.pointers import copy_path, join_pointer, ref_pointer, resolve_pointer
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import (
     describe,
@@ -108,13 +108,35 @@ def _suspects(contract: Contract, checks: list[tuple[str, Check]]) -> list[int]:
     draft, screen_cls, positional = _DRAFTS[contract.version]
     refs = [{"$ref": _ref(schema_ptr)} for _, (schema_ptr, *_rest) in checks]
     try:
-        registry = jsonschema_rs.Registry([(_URI, contract.root)], draft=draft)
+        registry = jsonschema_rs.Registry([(_URI, _screened(contract))], draft=draft)
         screen = screen_cls({positional: refs}, registry=registry, validate_formats=True)
         values = [value for _, (_s, _v, value, _site) in checks]
         failed = {e.instance_path[0] for e in screen.iter_errors(values) if e.instance_path}
     except Exception:  # a schema rs cannot compile: check every value the exact way
         return list(range(len(checks)))
     return sorted(i for i in failed if isinstance(i, int))
+
+
+def _screened(c: Contract) -> Any:
+    """The document as the screen reads it: in 3.0, `nullable: true` beside a `type` becomes
+    `type: [<type>, "null"]`, which is what openapi-schema-validator's `type` check means
+    (OAS 3.0.3: nullable "allows sending a null value"), so nullable values are no longer
+    rechecked one by one. Only the changed schemas and the containers above them are copied.
+    """
+    nullable = [
+        node
+        for node in c.index["schema"]
+        if node.value.get("nullable") is True and isinstance(node.value.get("type"), str)
+    ]
+    if c.version != "3.0" or not nullable:
+        return c.root
+    root = dict(c.root)
+    copied = {id(root)}
+    for node in nullable:
+        schema = copy_path(root, node.pointer, copied)
+        if isinstance(schema, dict):
+            schema["type"] = [node.value["type"], "null"]
+    return root
 
 
 def _ref(schema_ptr: str) -> str:
