@@ -1,13 +1,12 @@
 """How evenly `specfirst test --shard i/n` splits a contract's operations.
 
     python bench/shard_balance.py [CONTRACT ...] [--shards 2,4,8]
-    python bench/shard_balance.py --run github_stub:create_app --shards 4 -- --max-examples 3
+    python bench/shard_balance.py --run github_stub:create_app --shards 4 --args "--max-examples 3"
 
 For each contract and shard count: operations per shard, and the largest shard's share of
 the total expected cost (1/n is perfect). It checks that the shards cover every operation
 exactly once. With `--run APP`, it also runs `specfirst test --app APP` unsharded and then
-each `--shard i/n` as whole processes, one after another (arguments after `--` go to each
-run), and prints each run's wall time, CPU time (its own and the service's) and testing time
+each `--shard i/n` as whole processes, one after another (`--args` go to each run), and prints each run's wall time, CPU time (its own and the service's) and testing time
 from its JSON summary, and the slowest shard's share of the unsharded run.
 Default contract: the GitHub REST description in the shared corpus.
 """
@@ -17,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -93,7 +93,7 @@ def run_shards(contract: Path, app: str, count: int, extra: list[str]) -> None:
     whole = rows[0][1]
     for key in ("testing", "wall", "cpu"):
         slowest = max(r[key] for _, r in rows[1:])
-        print(f"slowest shard / unsharded, {key}: {slowest / whole[key]:.1%}")
+        print(f"slowest shard / unsharded, {key}: {slowest / max(whole[key], 1e-9):.1%}")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
@@ -102,8 +102,9 @@ def main() -> None:
     parser.add_argument("contracts", nargs="*", type=Path, default=[GITHUB])
     parser.add_argument("--shards", default="2,4,8")
     parser.add_argument("--run", metavar="APP", help="also run `specfirst test --app APP`")
-    args, extra = parser.parse_known_args()
-    extra = [a for a in extra if a != "--"]
+    parser.add_argument("--args", default="", help="more `specfirst test` arguments, quoted")
+    args = parser.parse_args()
+    extra = shlex.split(args.args)
     counts = [int(n) for n in args.shards.split(",")]
     for contract in args.contracts:
         measure(contract, counts)
