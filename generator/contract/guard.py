@@ -12,6 +12,10 @@ finding naming the operation, and the run continues with the rest:
 - the body was larger than the limit;
 - the response was not HTTP (a malformed status line or headers);
 - the service did not answer at all (connection refused or reset).
+
+An `https://` service is not guarded: schemathesis tunnels TLS through a proxy (`CONNECT`),
+and reading the answers would mean ending TLS in the guard with a certificate of its own
+(a man in the middle the run would then have to trust). The run says so (`UNGUARDED`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,22 @@ HOP_BY_HOP = frozenset(
         "content-length",
     }
 )
+
+
+UNGUARDED = (
+    "https: requests go straight to the service, not through the guard proxy (it cannot read "
+    "a TLS tunnel): a response that never ends or an oversized body is bounded only by "
+    "--request-timeout per read; test over http (the service's internal port) to bound them"
+)
+
+
+def guards(url: str) -> bool:
+    """Whether requests to `url` go through the guard (plain http only).
+
+    >>> guards("http://127.0.0.1:8000/api"), guards("https://api.example.com")
+    (True, False)
+    """
+    return urlsplit(url).scheme == "http"
 
 
 class _Refusal(Exception):

@@ -41,7 +41,7 @@ from generator.contract.events import (
     ServiceReady,
     ServiceStarting,
 )
-from generator.contract.guard import Guard
+from generator.contract.guard import UNGUARDED, Guard, guards
 from generator.contract.identities import merge_identities, resolve_table
 from generator.contract.login import PasswordGrant, token_urls
 from generator.contract.options import OptionsError, TestOptions
@@ -358,7 +358,9 @@ def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> It
         return
     for label in plan.credentials.unsatisfied:
         tally.notes.append(f"{label}: sent without credentials; none satisfy its security")
-    guarded = urlsplit(plan.base_url).scheme == "http"  # a TLS tunnel cannot be read
+    guarded = guards(plan.base_url)  # a TLS tunnel cannot be read (guard.UNGUARDED)
+    if not guarded:
+        tally.notes.append(UNGUARDED)
     with contextlib.ExitStack() as stack:
         if guarded:
             proxy = stack.enter_context(Guard(plan.base_url, plan.options.request_timeout))
