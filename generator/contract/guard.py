@@ -62,6 +62,18 @@ def guards(url: str) -> bool:
     return urlsplit(url).scheme == "http"
 
 
+def _length(value: str | None) -> int:
+    """The request body's length; an empty or malformed `Content-Length` (which the tester's
+    client may send when a contract names that header) reads as no body, and the request is
+    forwarded with a well-formed one (RFC 9112 §6.2), never as the malformed frame.
+
+    >>> _length("12"), _length(""), _length("abc"), _length(None)
+    (12, 0, 0, 0)
+    """
+    text = (value or "").strip()
+    return int(text) if text.isdigit() else 0
+
+
 class _Refusal(Exception):
     """The service's answer cannot be forwarded; the message says why."""
 
@@ -76,7 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _forward(self) -> None:
         target = urlsplit(self.path)
         path = (target.path or "/") + (f"?{target.query}" if target.query else "")
-        length = int(self.headers.get("Content-Length") or 0)
+        length = _length(self.headers.get("Content-Length"))
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         if body is not None:

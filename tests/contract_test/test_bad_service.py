@@ -180,3 +180,41 @@ def test_an_https_url_is_tested_unguarded_and_says_so(run_cli: RunCli) -> None:
     assert UNGUARDED in outcome.summary["warnings"], outcome.output
     assert outcome.exit_code == 1, outcome.output  # the failed handshakes are findings
     assert {e.split(":")[0] for e in outcome.summary["errors"]} >= {"GET /bad", "GET /ok"}
+
+
+@pytest.mark.parametrize("length", ["", "abc"])
+def test_the_guard_never_forwards_a_malformed_content_length(length: str) -> None:
+    # Box's DELETE: an empty `Content-Length` reached uvicorn, whose parser answered its own
+    # 400 text/plain; through the guard the service gets a well-formed request instead.
+    from generator.contract.guard import Guard
+
+    seen: list[bytes] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def record() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += connection.recv(65536)
+            seen.append(data)
+            connection.sendall(OK)
+
+    threading.Thread(target=record, daemon=True).start()
+    upstream = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        with Guard(upstream, 5.0) as proxy:
+            host, port = proxy.removeprefix("http://").split(":")
+            with socket.create_connection((host, int(port)), timeout=5) as client:
+                client.sendall(
+                    f"DELETE {upstream}/bad/1 HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode()
+                )
+                answer = client.recv(65536)
+    finally:
+        listener.close()
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    (request,) = seen
+    assert request.startswith(b"DELETE /bad/1 HTTP/1.1")
+    assert f"content-length: {length}\r\n".encode() not in request.lower()  # not forwarded
