@@ -53,10 +53,15 @@ def measure(contract: Path, counts: list[int]) -> None:
     print(f"  split computed in {time.perf_counter() - started:.2f} s")
 
 
-def run_once(contract: Path, app: str, extra: list[str], shard: str | None) -> dict[str, float]:
+def run_once(
+    contract: Path, app: str, extra: list[str], shard: str | None, keep: Path | None = None
+) -> dict[str, float]:
     """One whole `specfirst test` process: wall and CPU seconds, testing seconds, operations."""
     with tempfile.TemporaryDirectory() as folder:
         summary = Path(folder) / "summary.json"
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            summary = keep / f"{(shard or 'unsharded').replace('/', '-of-')}.json"
         command = [sys.executable, "-m", "generator", "test", str(contract), "--app", app]
         command += [*(["--shard", shard] if shard else []), "--json", str(summary), *extra]
         before, started = os.times(), time.perf_counter()
@@ -75,12 +80,14 @@ def run_once(contract: Path, app: str, extra: list[str], shard: str | None) -> d
     }
 
 
-def run_shards(contract: Path, app: str, count: int, extra: list[str]) -> None:
+def run_shards(
+    contract: Path, app: str, count: int, extra: list[str], keep: Path | None = None
+) -> None:
     """The unsharded run, then every shard, as whole processes; the slowest shard's share."""
     print(f"load average before: {os.getloadavg()[0]:.1f}")
-    rows = [("unsharded", run_once(contract, app, extra, None))]
+    rows = [("unsharded", run_once(contract, app, extra, None, keep))]
     rows += [
-        (f"{i}/{count}", run_once(contract, app, extra, f"{i}/{count}"))
+        (f"{i}/{count}", run_once(contract, app, extra, f"{i}/{count}", keep))
         for i in range(1, count + 1)
     ]
     print("| run | operations | cases | testing s | whole process s | CPU s |")
@@ -103,6 +110,7 @@ def main() -> None:
     parser.add_argument("--shards", default="2,4,8")
     parser.add_argument("--run", metavar="APP", help="also run `specfirst test --app APP`")
     parser.add_argument("--args", default="", help="more `specfirst test` arguments, quoted")
+    parser.add_argument("--keep", type=Path, help="keep each run's JSON summary in this folder")
     args = parser.parse_args()
     extra = shlex.split(args.args)
     counts = [int(n) for n in args.shards.split(",")]
@@ -110,7 +118,7 @@ def main() -> None:
         measure(contract, counts)
         if args.run:
             for count in counts:
-                run_shards(contract, args.run, count, extra)
+                run_shards(contract, args.run, count, extra, args.keep)
 
 
 if __name__ == "__main__":
