@@ -179,6 +179,18 @@ EXPLANATIONS: tuple[Explanation, ...] = (
         why="the mock answers 501 when it cannot build a valid body (see not_a_server_error)",
     ),
     Explanation(
+        "unsupported_method",
+        _rules("ambiguous-path"),
+        why="two paths alike but for parameter names: a method declared on one is routed there "
+        "from the other, so the other cannot answer 405",
+    ),
+    Explanation(
+        "allow_header_conformance",
+        _rules("ambiguous-path"),
+        why="two paths alike but for parameter names share one route shape, so `Allow` names "
+        "the methods of both",
+    ),
+    Explanation(
         "response_schema_conformance",
         _rules("example-mismatch", "default-mismatch", "required-property-undefined"),
         why="the mock answers the contract's own examples and defaults",
@@ -254,6 +266,27 @@ RESPONSE_CHECKS = frozenset(
 )
 
 
+ROUTING_CHECKS = frozenset({"unsupported_method", "allow_header_conformance"})
+
+
+def _path_item(operation: str) -> str:
+    """The path item of an operation label: `GET /a/{b}` → `/paths/~1a~1{b}`."""
+    path = operation.partition(" ")[2]
+    return "/paths/" + path.replace("~", "~0").replace("/", "~1")
+
+
+def _routes_with(diagnostic: Mapping[str, Any], operation: str) -> bool:
+    """Whether an `ambiguous-path` finding names the failing operation's path (either side).
+
+    >>> _routes_with({"pointer": "/paths/~1g~1{id}", "message": 'path "/g/{id}" is the same as "/g/{n}"'}, "GET /g/{n}")
+    True
+    """
+    path = operation.partition(" ")[2]
+    return diagnostic.get("pointer") == _path_item(operation) or (
+        f'"{path}"' in str(diagnostic.get("message", ""))
+    )
+
+
 def scope_for(check: str, status: int | None, scopes: Mapping[str, Any]) -> Sequence[str]:
     """The pointers a finding must lie under to explain a failure of `check` answered `status`."""
     if check in REQUEST_CHECKS:
@@ -295,5 +328,11 @@ def classify(
     scope = scope_for(check, status, scopes)
     for diagnostic in diagnostics:
         if diagnostic["rule"] in rules and in_scope(str(diagnostic["pointer"]), scope):
+            return CONTRACT, diagnostic
+        if (
+            check in ROUTING_CHECKS
+            and diagnostic["rule"] == "ambiguous-path"
+            and _routes_with(diagnostic, str(failure["operation"]))
+        ):
             return CONTRACT, diagnostic
     return RUNTIME, None

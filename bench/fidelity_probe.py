@@ -45,11 +45,18 @@ from generator.contract.events import (  # noqa: E402
     RunStarted,
     ScenarioFinished,
 )
+from generator.contract.guard import Guard  # noqa: E402
 from generator.contract.options import TestOptions  # noqa: E402
-from generator.contract.runner import RunnerError, RunPlan, run_schemathesis  # noqa: E402
+from generator.contract.readings import prepare  # noqa: E402
+from generator.contract.runner import (  # noqa: E402
+    RunnerError,
+    RunPlan,
+    run_schemathesis,
+    selected_operations,
+)
 from generator.contract.service import HOST, answers, free_port, log_tail, stop  # noqa: E402
 from generator.contract.session import TEST_AUDIENCE, TEST_ISSUER, server_path  # noqa: E402
-from generator.pipeline import check_contract, env_prefix  # noqa: E402
+from generator.pipeline import Checked, check_contract, env_prefix  # noqa: E402
 from generator.spec.pointers import join_pointer, resolve_pointer  # noqa: E402
 
 STARTUP_SECONDS = 60.0
@@ -270,9 +277,16 @@ def _budget_timer(seconds: float, expired: threading.Event) -> threading.Timer:
 
 
 def test_service(
-    job: Mapping[str, Any], document: Mapping[str, Any], plan: CredentialPlan, url: str
+    job: Mapping[str, Any], checked: Checked, plan: CredentialPlan, url: str
 ) -> Result:
-    """Run schemathesis against the service at `url` within the job's budget."""
+    """Run schemathesis against the service at `url` within the job's budget.
+
+    The verdicts are `specfirst test`'s: the same judge (`readings.prepare`: documented
+    answers, the runtime's own reading of what was sent, ownership, answers from a mock),
+    and requests go through the same guard proxy (well-formed framing, bounded answers).
+    """
+    assert checked.spec is not None
+    document = checked.spec.root
     options = TestOptions(
         max_examples=job["max_examples"],
         seed=job["seed"],
@@ -285,13 +299,19 @@ def test_service(
             else {}
         ),
     )
+    served = checked.served or checked.spec
+    prepared = prepare(
+        served, checked.diagnostics, plan, options, selected_operations(document, options)
+    )
     collected, expired = Collected(), threading.Event()
     timer = _budget_timer(job["budget"], expired)
     timer.start()
     error = None
     try:
-        for event in run_schemathesis(RunPlan(document, url, options, plan), job["seed"]):
-            collected.add(event)
+        with Guard(url, options.request_timeout) as proxy:
+            run = RunPlan(document, url, options, plan, proxy, prepared.judge, prepared.reading)
+            for event in run_schemathesis(run, job["seed"]):
+                collected.add(event)
     except KeyboardInterrupt:
         if not expired.is_set():
             raise
@@ -302,6 +322,7 @@ def test_service(
     finally:
         timer.cancel()
     result = collected.as_dict(document)
+    result["skipped"] = [*prepared.skipped, *prepared.judge.excusals()]
     if expired.is_set():
         result["stop_reason"] = "time_budget"
     result["error"] = error
@@ -328,7 +349,7 @@ def probe(job: Mapping[str, Any]) -> Result:
             return {"error": failed, "log": log_tail(Path(job["log"])), "credentials": credentials}
         url = f"http://{HOST}:{port}{server_path(document)}"
         started = time.monotonic()
-        result = test_service(job, document, plan, url)
+        result = test_service(job, checked, plan, url)
         result["testing_seconds"] = round(time.monotonic() - started, 1)
     finally:
         stop(process)

@@ -12,6 +12,10 @@ finding naming the operation, and the run continues with the rest:
 - the body was larger than the limit;
 - the response was not HTTP (a malformed status line or headers);
 - the service did not answer at all (connection refused or reset).
+
+An `https://` service is not guarded: schemathesis tunnels TLS through a proxy (`CONNECT`),
+and reading the answers would mean ending TLS in the guard with a certificate of its own
+(a man in the middle the run would then have to trust). The run says so (`UNGUARDED`).
 """
 
 from __future__ import annotations
@@ -42,6 +46,34 @@ HOP_BY_HOP = frozenset(
 )
 
 
+UNGUARDED = (
+    "https: requests go straight to the service, not through the guard proxy (it cannot read "
+    "a TLS tunnel): a response that never ends or an oversized body is bounded only by "
+    "--request-timeout per read; test over http (the service's internal port) to bound them"
+)
+
+
+def guards(url: str) -> bool:
+    """Whether requests to `url` go through the guard (plain http only).
+
+    >>> guards("http://127.0.0.1:8000/api"), guards("https://api.example.com")
+    (True, False)
+    """
+    return urlsplit(url).scheme == "http"
+
+
+def _length(value: str | None) -> int:
+    """The request body's length; an empty or malformed `Content-Length` (which the tester's
+    client may send when a contract names that header) reads as no body, and the request is
+    forwarded with a well-formed one (RFC 9112 §6.2), never as the malformed frame.
+
+    >>> _length("12"), _length(""), _length("abc"), _length(None)
+    (12, 0, 0, 0)
+    """
+    text = (value or "").strip()
+    return int(text) if text.isdigit() else 0
+
+
 class _Refusal(Exception):
     """The service's answer cannot be forwarded; the message says why."""
 
@@ -56,7 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _forward(self) -> None:
         target = urlsplit(self.path)
         path = (target.path or "/") + (f"?{target.query}" if target.query else "")
-        length = int(self.headers.get("Content-Length") or 0)
+        length = _length(self.headers.get("Content-Length"))
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         if body is not None:

@@ -1,8 +1,8 @@
 """One run's reading of the contract: the checks' judge, the event reading, the skipped checks.
 
 `prepare` is called once per run, after the contract validated and the credentials were
-planned: it reads the expectations (documented statuses, ownership), loads the generated
-runtime's parameter reader, and says up front where the object-level check will not run
+planned: it reads the expectations (documented statuses, ownership), readies the generated
+runtime's parameter reader (built on first use), and says up front where the object-level check will not run
 and why (so a skip is never silent).
 """
 
@@ -17,7 +17,7 @@ from generator.contract.expectations import OWNER_EXTENSION, Expectations
 from generator.contract.explain import Explainer
 from generator.contract.options import TestOptions
 from generator.contract.translate import Reading, sent_credentials
-from generator.contract.wire import WireReader
+from generator.contract.wire import LazyWireReader
 from generator.diagnostics import Diagnostic
 from generator.ir.security import SchemeKind
 from generator.spec.document import Spec
@@ -60,11 +60,7 @@ def prepare(
     """The judge, the reading and the notes for one run over `operations`."""
     expectations = Expectations.from_document(spec.root, options.ownership)
     notes: list[str] = []
-    try:
-        wire: WireReader | None = WireReader.from_spec(spec)
-    except Exception as exc:  # a bug to report, not a reason to stop the gate
-        wire = None
-        notes.append(f"negative_data_rejection: the runtime's reading is unavailable ({exc!r})")
+    wire = LazyWireReader(spec)  # built when a check first needs it
     secured = frozenset(label for label, requirement in plan.requirements.items() if requirement)
     judge = Judge(expectations, wire, secured)
     explainer = Explainer(spec, expectations, [d for d in diagnostics if not d.is_error])

@@ -74,12 +74,22 @@ def operation_cost(root: Mapping[str, Any], path: str, method: str) -> int:
     return BASE_COST + sum(_nodes(root, part, set(), budget) for part in parts if part)
 
 
+# The last document's costs: a run asks for its shard several times (selection, the summary's
+# scope, the report), and walking a large contract's schemas takes seconds each time.
+_MEMO: list[tuple[Mapping[str, Any], dict[str, int]]] = []
+
+
 def costs(root: Mapping[str, Any], labels: Iterable[str]) -> dict[str, int]:
     """Each label's cost (`GET /a` → weight)."""
+    if not _MEMO or _MEMO[0][0] is not root:
+        _MEMO[:] = [(root, {})]  # holding `root` keeps its identity from being reused
+    known = _MEMO[0][1]
     found = {}
     for label in labels:
-        method, _, path = label.partition(" ")
-        found[label] = operation_cost(root, path, method.lower())
+        if label not in known:
+            method, _, path = label.partition(" ")
+            known[label] = operation_cost(root, path, method.lower())
+        found[label] = known[label]
     return found
 
 

@@ -1,7 +1,8 @@
 """The service under test as a subprocess: uvicorn on 127.0.0.1 on a free port, started and stopped.
 
 `running_service` starts `python -m uvicorn --factory module:factory`, waits (bounded) until
-it answers HTTP at all, and always stops it on the way out, after a failure or Ctrl-C too:
+it answers HTTP at all (`starting_service` yields before waiting, so the caller can check the
+contract while the service imports and builds its app), and always stops it on the way out, after a failure or Ctrl-C too:
 SIGTERM first (uvicorn shuts down gracefully), SIGKILL after a grace period. Its output goes
 to a log file so a full pipe can never stall it; the tail is shown when it fails to start.
 """
@@ -155,9 +156,31 @@ def stop(process: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None
         process.wait()
 
 
+class StartingService:
+    """A service process started but not yet known to answer; `ready()` waits for it."""
+
+    def __init__(
+        self, process: subprocess.Popen[bytes], port: int, spec: ServiceSpec, log: Path
+    ) -> None:
+        self.process, self.port, self.spec, self.log = process, port, spec, log
+        self.command = tuple(spec.command(port))
+        self.started = time.monotonic()
+        self._running: RunningService | None = None
+
+    def ready(self) -> RunningService:
+        """Wait (bounded) until it answers HTTP; raises ServiceError if it does not."""
+        if self._running is None:
+            _wait_until_up(self.process, self.port, self.spec, self.log)
+            elapsed = time.monotonic() - self.started
+            url = f"http://{HOST}:{self.port}"
+            self._running = RunningService(url, self.process.pid, self.command, elapsed, self.log)
+        return self._running
+
+
 @contextlib.contextmanager
-def running_service(spec: ServiceSpec) -> Iterator[RunningService]:
-    """Start the service, yield once it answers, stop it however the block ends."""
+def starting_service(spec: ServiceSpec) -> Iterator[StartingService]:
+    """Start the service and yield at once (its start-up overlaps the caller's work); always
+    stop it however the block ends."""
     if not APP_PATTERN.match(spec.app):
         raise ServiceError(f"--app must look like package.module:factory, not {spec.app!r}")
     port = free_port()
@@ -165,7 +188,6 @@ def running_service(spec: ServiceSpec) -> Iterator[RunningService]:
     with tempfile.TemporaryDirectory(prefix="specfirst-service-") as folder:
         log = Path(folder) / "service.log"
         with log.open("wb") as sink:
-            started = time.monotonic()
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -176,10 +198,13 @@ def running_service(spec: ServiceSpec) -> Iterator[RunningService]:
                 start_new_session=True,  # Ctrl-C reaches us only; we stop the service ourselves
             )
             try:
-                _wait_until_up(process, port, spec, log)
-                elapsed = time.monotonic() - started
-                yield RunningService(
-                    f"http://{HOST}:{port}", process.pid, tuple(command), elapsed, log
-                )
+                yield StartingService(process, port, spec, log)
             finally:
                 stop(process)
+
+
+@contextlib.contextmanager
+def running_service(spec: ServiceSpec) -> Iterator[RunningService]:
+    """Start the service, yield once it answers, stop it however the block ends."""
+    with starting_service(spec) as starting:
+        yield starting.ready()

@@ -18,7 +18,7 @@ import time
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from generator.contract.credentials import (
@@ -41,7 +41,7 @@ from generator.contract.events import (
     ServiceReady,
     ServiceStarting,
 )
-from generator.contract.guard import Guard
+from generator.contract.guard import UNGUARDED, Guard, guards
 from generator.contract.identities import merge_identities, resolve_table
 from generator.contract.login import PasswordGrant, token_urls
 from generator.contract.options import OptionsError, TestOptions
@@ -54,10 +54,13 @@ from generator.contract.service import (
     ServiceSpec,
     log_tail,
     reachable,
-    running_service,
+    starting_service,
 )
 from generator.naming import env_prefix
-from generator.pipeline import Checked, check_contract
+from generator.pipeline import Checked, validate_loaded
+
+if TYPE_CHECKING:
+    from generator.spec.load import LoadResult
 
 # Module names that say nothing about the package: `myservice.main:create_app` → `myservice`.
 GENERIC_MODULES = frozenset({"app", "application", "main", "asgi", "server", "service", "api"})
@@ -177,44 +180,81 @@ def _unknown_schemes(
 def run_contract_test(
     contract: Path, target: Target, options: TestOptions
 ) -> Generator[Event, None, None]:
-    """Every event of one run; the last is `RunFinished` or `RunAborted`."""
-    checked = check_contract(contract)
-    if not checked.ok() or checked.served is None:
-        errors = tuple(d for d in checked.diagnostics if d.is_error)
-        yield RunAborted("the contract is invalid", diagnostics=errors)
+    """Every event of one run; the last is `RunFinished` or `RunAborted`.
+
+    With `app`, the service starts as soon as the contract is read: the contract is validated
+    while the service imports and builds its app (each in its own process).
+    """
+    from generator.spec.load import load_spec
+
+    loaded = load_spec(contract)
+    if loaded.spec is None:
+        yield _invalid(validate_loaded(contract, loaded))
         return
-    document = checked.served.root
     try:
         given = target.given(options)
     except OptionsError as exc:
         yield RunAborted(str(exc))
         return
-    refused = _unknown_schemes(document, given)
+    refused = _unknown_schemes(loaded.spec.root, given)
     if refused is not None:
         yield refused
         return
-    if options.changed_since is not None:
-        try:
-            changed = changed_since(
-                contract,
-                checked.served.files,
-                options.changed_since,
-                contract_only=options.contract_changes_only,
-            )
-        except SelectionError as exc:
-            yield RunAborted(str(exc))
-            return
-        if changed.operations is not None:
-            options = options.merged(only_operations=tuple(sorted(changed.operations)))
-        yield Selected(changed.reason)
     prefixes = env_prefixes(target, contract)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     if target.url is not None:
-        yield from _against_url(checked, document, target, given, prefixes, options, seed)
+        checked = validate_loaded(contract, loaded)
+        if not checked.ok() or checked.served is None:
+            yield _invalid(checked)
+            return
+        narrowed = yield from _narrowed(contract, checked, options)
+        if narrowed is not None:
+            yield from _against_url(checked, target, given, prefixes, narrowed, seed)
         return
-    assert target.app is not None
+    yield from _against_app(contract, loaded, target, given, prefixes, options, seed)
+
+
+def _invalid(checked: Checked) -> RunAborted:
+    errors = tuple(d for d in checked.diagnostics if d.is_error)
+    return RunAborted("the contract is invalid", diagnostics=errors)
+
+
+def _narrowed(
+    contract: Path, checked: Checked, options: TestOptions
+) -> Generator[Event, None, TestOptions | None]:
+    """`options` narrowed to what changed since `--changed-since` (None: the run is aborted)."""
+    if options.changed_since is None:
+        return options
+    assert checked.served is not None
+    try:
+        changed = changed_since(
+            contract,
+            checked.served.files,
+            options.changed_since,
+            contract_only=options.contract_changes_only,
+        )
+    except SelectionError as exc:
+        yield RunAborted(str(exc))
+        return None
+    if changed.operations is not None:
+        options = options.merged(only_operations=tuple(sorted(changed.operations)))
+    yield Selected(changed.reason)
+    return options
+
+
+def _against_app(
+    contract: Path,
+    loaded: LoadResult,
+    target: Target,
+    given: Mapping[str, Mapping[str, str]],
+    prefixes: tuple[str, ...],
+    options: TestOptions,
+    seed: int,
+) -> Iterator[Event]:
+    assert target.app is not None and loaded.spec is not None
     login = PasswordGrant({}, options.request_timeout)
-    plan = _started_plan(document, given, prefixes, login)
+    # Validation's lenient readings never touch security: the loaded document plans the same.
+    plan = _started_plan(loaded.spec.root, given, prefixes, login)
     env: dict[str, str] = {}
     unset: list[str] = []
     for prefix in prefixes:
@@ -224,11 +264,19 @@ def run_contract_test(
     spec = ServiceSpec(target.app, env, tuple(unset), options.startup_timeout, target.cwd)
     yield ServiceStarting(target.app)
     try:
-        with running_service(spec) as service:
+        with starting_service(spec) as starting:
+            checked = validate_loaded(contract, loaded)  # while the service starts
+            if not checked.ok() or checked.served is None:
+                yield _invalid(checked)
+                return
+            narrowed = yield from _narrowed(contract, checked, options)
+            if narrowed is None:
+                return
+            service = starting.ready()
             yield ServiceReady(service.url, service.startup_seconds)
-            base_url = service.url + server_path(document)
+            base_url = service.url + server_path(checked.served.root)
             login.urls = token_urls(plan.schemes, base_url)
-            run_plan = RunPlan(document, base_url, options, plan)
+            run_plan = RunPlan(checked.served.root, base_url, narrowed, plan)
             told = False
             for event in _run(checked, run_plan, seed, login):
                 stopped = (
@@ -250,14 +298,14 @@ def run_contract_test(
 
 def _against_url(
     checked: Checked,
-    document: Mapping[str, Any],
     target: Target,
     given: Mapping[str, Mapping[str, str]],
     prefixes: tuple[str, ...],
     options: TestOptions,
     seed: int,
 ) -> Iterator[Event]:
-    assert target.url is not None
+    assert target.url is not None and checked.served is not None
+    document = checked.served.root
     parts = urlsplit(target.url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         yield RunAborted(f"--url must be an http(s) URL, not {target.url!r}")
@@ -310,7 +358,9 @@ def _run(checked: Checked, plan: RunPlan, seed: int, login: PasswordGrant) -> It
         return
     for label in plan.credentials.unsatisfied:
         tally.notes.append(f"{label}: sent without credentials; none satisfy its security")
-    guarded = urlsplit(plan.base_url).scheme == "http"  # a TLS tunnel cannot be read
+    guarded = guards(plan.base_url)  # a TLS tunnel cannot be read (guard.UNGUARDED)
+    if not guarded:
+        tally.notes.append(UNGUARDED)
     with contextlib.ExitStack() as stack:
         if guarded:
             proxy = stack.enter_context(Guard(plan.base_url, plan.options.request_timeout))

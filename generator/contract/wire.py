@@ -15,6 +15,7 @@ import importlib.util
 import itertools
 import re
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,6 +179,46 @@ class WireReader:
         except Exception:  # a reading the runtime itself would answer 500 to: not ours to judge
             return None
         return not issues
+
+
+class LazyWireReader:
+    """A `WireReader` built on first use, for one run's checks.
+
+    Building it reads the contract into the IR, seconds on a large contract; a run whose
+    service rejects every invalid request never asks, and a shard asks about its share only.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.problem: str | None = None  # why the reading is unavailable, once tried
+        self._reader: WireReader | None = None
+        self._tried = False
+        self._lock = threading.Lock()
+
+    def reader(self) -> WireReader | None:
+        """The reader (built now if not yet), or None when it cannot be built."""
+        with self._lock:
+            if not self._tried:
+                self._tried = True
+                try:
+                    self._reader = WireReader.from_spec(self.spec)
+                except Exception as exc:  # a bug to report, not a reason to stop the gate
+                    self.problem = f"the runtime's reading is unavailable ({exc!r})"
+            return self._reader
+
+    def request_valid(
+        self, label: str, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    ) -> bool | None:
+        """`WireReader.request_valid`; None when the reader cannot be built."""
+        reader = self.reader()
+        return None if reader is None else reader.request_valid(label, method, url, headers, body)
+
+    def parameters_valid(
+        self, label: str, method: str, url: str, headers: Mapping[str, str]
+    ) -> bool | None:
+        """`WireReader.parameters_valid`; None when the reader cannot be built."""
+        reader = self.reader()
+        return None if reader is None else reader.parameters_valid(label, method, url, headers)
 
 
 def _label(op: Operation) -> str:

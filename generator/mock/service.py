@@ -8,6 +8,7 @@ exactly as a hand-written implementation would be.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import importlib
 from collections.abc import Awaitable, Callable, Mapping
@@ -18,12 +19,56 @@ from typing import Any
 from fastapi import FastAPI
 
 from generator.contract.credentials import operation_security
+from generator.mock import STATELESS, STATELESS_HEADER
 from generator.mock.impl import mock_implementations
 from generator.mock.judge import Judge
 from generator.pipeline import api_of
 from generator.spec.document import SourceMap, Spec
 
 Handler = Callable[[Any], Awaitable[object]]
+# Per request, a list the mock appends to when it answers (a shared object, so the mark
+# survives the copies of the context that middleware and task groups make).
+_ANSWERED: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar(
+    "specfirst_mock_answered", default=None
+)
+
+
+def _marking(mock: Handler) -> Handler:
+    async def call(request: Any) -> object:
+        answered = _ANSWERED.get()
+        if answered is not None:
+            answered.append(True)
+        return await mock(request)
+
+    return call
+
+
+class StatelessMark:
+    """ASGI middleware: a response the mock answered carries `x-specfirst-mock: stateless`."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answered: list[bool] = []
+        token = _ANSWERED.set(answered)
+
+        async def marked(message: Any) -> None:
+            if message["type"] == "http.response.start" and answered:
+                headers = [
+                    *message.get("headers", ()),
+                    (STATELESS_HEADER.encode(), STATELESS.encode()),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, marked)
+        finally:
+            _ANSWERED.reset(token)
 
 
 def _first_implemented(real: Handler, mock: Handler) -> Handler:
@@ -57,7 +102,7 @@ def install_mocks(app: FastAPI, mocks: Mapping[str, object]) -> None:
         mock = mocks.get(str(bind.__module__).rsplit(".", 1)[-1])  # the tag's router module
         if mock is None:
             continue
-        mocked: Handler = getattr(bind(mock), operation.name)
+        mocked: Handler = _marking(getattr(bind(mock), operation.name))
         real: Handler | None = getattr(route, "handler", None)
         route.rebind(mocked if real is None else _first_implemented(real, mocked))  # type: ignore[attr-defined]
 
@@ -66,6 +111,7 @@ def mock_app(package: ModuleType, app: FastAPI | None = None) -> FastAPI:
     """`app` (default: the package's own `create_app()`) with mocks behind its implementations."""
     served: FastAPI = app if app is not None else package.create_app()
     install_mocks(served, package_mocks(package))
+    served.add_middleware(StatelessMark)
     return served
 
 

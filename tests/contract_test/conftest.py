@@ -18,6 +18,7 @@ from generator.pipeline import generate_contract
 DATA = Path(__file__).parents[1] / "data" / "contract_test"
 CONTRACT = DATA / "notes.yaml"
 CLINIC = DATA / "clinic.yaml"
+VET = DATA / "vet.yaml"  # the issue's held-out 14-operation clinic
 FAST = ("--max-examples", "15", "--seed", "7")
 
 
@@ -33,9 +34,9 @@ class Outcome:
 
 @pytest.fixture(scope="session")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding the packages generated from notes.yaml and clinic.yaml (`notes`, `clinic`)."""
+    """A folder holding the packages generated from notes.yaml, clinic.yaml and vet.yaml."""
     root = tmp_path_factory.mktemp("contract_test")
-    for contract in (CONTRACT, CLINIC):
+    for contract in (CONTRACT, CLINIC, VET):
         result = generate_contract(contract, root / contract.stem, label=contract.name)
         assert result.report is not None, result.checked.diagnostics
     return root

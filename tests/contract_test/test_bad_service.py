@@ -44,11 +44,17 @@ def _hang_up(connection: socket.socket) -> None:
     """Closes without a word, as a service that went down mid-request."""
 
 
+def _silent(connection: socket.socket) -> None:
+    """Reads the request and never answers (a handler stuck on a lock)."""
+    time.sleep(30)
+
+
 FAULTS: dict[str, tuple[Callable[[socket.socket], None], str]] = {
     "trickle": (_trickle, "the response did not end within"),
     "huge": (_huge, "the response body exceeded 16 MiB"),
     "malformed": (_malformed, "the response is not valid HTTP (BadStatusLine"),
     "hang-up": (_hang_up, "the response is not valid HTTP (RemoteDisconnected"),
+    "silent": (_silent, "the response did not end within"),
 }
 
 
@@ -148,3 +154,67 @@ def test_a_service_that_goes_down_mid_run_is_named_per_operation(run_cli: RunCli
     assert outcome.exit_code == 1, outcome.output
     refused = [e for e in outcome.summary["errors"] if "is not answering" in e]
     assert sorted(e.split(":")[0] for e in refused) == ["GET /bad", "GET /ok"]
+
+
+def test_an_https_url_is_tested_unguarded_and_says_so(run_cli: RunCli) -> None:
+    from generator.contract.guard import UNGUARDED
+
+    listener = socket.socket()  # accepts TCP (the service is "up"), then hangs up on TLS
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    threading.Thread(target=_serve, args=(listener, _hang_up), daemon=True).start()
+    try:
+        outcome = run_cli(
+            str(RAW),
+            "--url",
+            f"https://127.0.0.1:{listener.getsockname()[1]}",
+            "--max-examples",
+            "1",
+            "--phases",
+            "coverage",
+            "--request-timeout",
+            "1",
+        )
+    finally:
+        listener.close()
+    assert UNGUARDED in outcome.summary["warnings"], outcome.output
+    assert outcome.exit_code == 1, outcome.output  # the failed handshakes are findings
+    assert {e.split(":")[0] for e in outcome.summary["errors"]} >= {"GET /bad", "GET /ok"}
+
+
+@pytest.mark.parametrize("length", ["", "abc"])
+def test_the_guard_never_forwards_a_malformed_content_length(length: str) -> None:
+    # Box's DELETE: an empty `Content-Length` reached uvicorn, whose parser answered its own
+    # 400 text/plain; through the guard the service gets a well-formed request instead.
+    from generator.contract.guard import Guard
+
+    seen: list[bytes] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def record() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += connection.recv(65536)
+            seen.append(data)
+            connection.sendall(OK)
+
+    threading.Thread(target=record, daemon=True).start()
+    upstream = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        with Guard(upstream, 5.0) as proxy:
+            host, port = proxy.removeprefix("http://").split(":")
+            with socket.create_connection((host, int(port)), timeout=5) as client:
+                client.sendall(
+                    f"DELETE {upstream}/bad/1 HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode()
+                )
+                answer = client.recv(65536)
+    finally:
+        listener.close()
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    (request,) = seen
+    assert request.startswith(b"DELETE /bad/1 HTTP/1.1")
+    assert f"content-length: {length}\r\n".encode() not in request.lower()  # not forwarded

@@ -255,3 +255,153 @@ def test_an_anonymous_creation_is_not_the_callers_resource(monkeypatch: pytest.M
             checks.specfirst_ensure_resource_availability(None, None, case)
     finally:
         checks.detach(schema)
+
+
+def _checked_case(label: str, url: str, method: str, **meta: object) -> tuple[object, object]:
+    """A case of a fresh schema and the response to it, as schemathesis hands them to a check."""
+    from types import SimpleNamespace
+
+    request = SimpleNamespace(method=method, url=url, headers={}, body=None)
+    response = SimpleNamespace(request=request, status_code=400, headers={})
+    phase = SimpleNamespace(name=SimpleNamespace(value=meta.get("phase", "fuzzing")))
+    case_meta = SimpleNamespace(phase=phase, pool_draws=meta.get("pool_draws", ()))
+    operation = SimpleNamespace(schema=object(), label=label)
+    return SimpleNamespace(operation=operation, meta=case_meta), response
+
+
+def test_a_link_fed_value_the_contract_refuses_is_not_valid_data(
+    reader: WireReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # clerk-bapi: a link feeds another response's value into a path parameter with an enum;
+    # the service rightly answers 400 and the built-in check still calls the case valid.
+    from schemathesis.openapi.checks import RejectedPositiveData
+    from schemathesis.specs.openapi import checks as builtin
+
+    from generator.contract import checks
+
+    def rejected(ctx: object, response: object, case: object) -> None:
+        raise RejectedPositiveData(
+            operation="GET /pets/{pet_id}", message="", status_code=400, allowed_statuses=[]
+        )
+
+    monkeypatch.setattr(builtin, "positive_data_acceptance", rejected)
+    facts = Expectations.from_document({"paths": {"/pets/{pet_id}": {"get": {"responses": {}}}}})
+    label, bad, good = "GET /pets/{pet_id}", "http://h/api/pets/0", "http://h/api/pets/3"
+    for url, meta, excused in [
+        (bad, {"phase": "stateful"}, True),  # pet_id 0 breaks `minimum: 1`
+        (bad, {"pool_draws": ("pet_id",)}, True),
+        (bad, {"phase": "fuzzing"}, False),  # generated from the schema: a real rejection
+        (good, {"phase": "stateful"}, False),  # a valid value refused: the service's fault
+    ]:
+        case, response = _checked_case(label, url, "GET", **meta)
+        judge = checks.Judge(facts, reader)
+        checks.attach(case.operation.schema, judge)  # type: ignore[attr-defined]
+        try:
+            if excused:
+                assert checks.specfirst_positive_data_acceptance(None, response, case) is None
+                assert judge.fed_invalid == {label}
+                assert "its refusal is right" in judge.excusals()[0]
+            else:
+                with pytest.raises(RejectedPositiveData):
+                    checks.specfirst_positive_data_acceptance(None, response, case)
+        finally:
+            checks.detach(case.operation.schema)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("check", ["use_after_free", "ensure_resource_availability"])
+def test_stateful_checks_skip_answers_from_a_stateless_mock(
+    check: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schemathesis.specs.openapi import checks as builtin
+
+    from generator.contract import checks
+    from generator.mock import STATELESS, STATELESS_HEADER
+
+    def fails(ctx: object, response: object, case: object) -> None:
+        raise AssertionError("the built-in check ran")
+
+    monkeypatch.setattr(builtin, check, fails)
+    ours = getattr(checks, f"specfirst_{check}")
+    case, response = _checked_case("GET /pets/{pet_id}", "http://h/api/pets/3", "GET")
+    judge = checks.Judge(Expectations())
+    checks.attach(case.operation.schema, judge)  # type: ignore[attr-defined]
+    try:
+        response.headers = {STATELESS_HEADER: [STATELESS]}  # type: ignore[attr-defined]
+        assert ours(None, response, case) is None
+        assert judge.excusals() == [
+            f"{check}: GET /pets/{{pet_id}}: skipped: stateless mock (the answer came from "
+            "`serve --mock`, which keeps no state)"
+        ]
+        response.headers = {}  # type: ignore[attr-defined]  # a real service: the check runs
+        with pytest.raises(AssertionError, match="the built-in check ran"):
+            ours(None, response, case)
+    finally:
+        checks.detach(case.operation.schema)  # type: ignore[attr-defined]
+
+
+FORM = """\
+openapi: 3.0.3
+info: {title: form, version: "1"}
+paths:
+  /labels:
+    post:
+      operationId: addLabels
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                tags: {type: array, items: {type: string}}
+      responses:
+        "204": {description: added}
+        "400": {description: invalid}
+"""
+
+
+def test_a_one_item_form_array_is_valid_data_not_a_missed_rejection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # schemathesis sends `tags=AAA` as "tags: Incorrect type"; on the wire it is the one-item
+    # array ["AAA"], which the service rightly accepts (petstore3's photoUrls).
+    from types import SimpleNamespace
+
+    from schemathesis.core.failures import AcceptedNegativeData
+    from schemathesis.specs.openapi import checks as builtin
+
+    from generator.contract import checks
+
+    contract = tmp_path / "form.yaml"
+    contract.write_text(FORM)
+    checked = check_contract(contract)
+    assert checked.spec is not None
+    reader = WireReader.from_spec(checked.spec)
+
+    def accepted(ctx: object, response: object, case: object) -> None:
+        raise AcceptedNegativeData(
+            operation="POST /labels",
+            message="in body - tags: Incorrect type",
+            status_code=204,
+            expected_statuses=[],
+        )
+
+    monkeypatch.setattr(builtin, "negative_data_rejection", accepted)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for body, counted in [(b"name=a&tags=AAA", False), (b"tags=AAA", True)]:  # `name` required
+        request = SimpleNamespace(method="POST", url="http://h/labels", headers=form, body=body)
+        response = SimpleNamespace(request=request, status_code=204, headers={})
+        case = SimpleNamespace(operation=SimpleNamespace(schema=object(), label="POST /labels"))
+        judge = checks.Judge(Expectations(), reader)
+        checks.attach(case.operation.schema, judge)
+        try:
+            if counted:
+                with pytest.raises(AcceptedNegativeData):
+                    checks.specfirst_negative_data_rejection(None, response, case)
+            else:
+                assert checks.specfirst_negative_data_rejection(None, response, case) is None
+                assert judge.read_valid == {"POST /labels"}
+        finally:
+            checks.detach(case.operation.schema)

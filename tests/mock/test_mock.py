@@ -153,6 +153,26 @@ def test_real_implementations_come_first(shelf: ModuleType) -> None:
     assert client.post("/api/books", json={"id": 3, "title": "Kim"}).status_code == 201
 
 
+def test_only_the_mocks_answers_say_they_keep_no_state(shelf: ModuleType) -> None:
+    """`x-specfirst-mock: stateless` tells `specfirst test` to skip its stateful checks."""
+    from generator.mock import STATELESS, STATELESS_HEADER
+
+    results = shelf.results
+
+    class Books:
+        async def get_book(self, *, id_: int) -> Any:
+            return results.GetBookNotFound()
+
+        async def list_books(self) -> Any:
+            raise NotImplementedError
+
+    client = _client(shelf, books=Books())
+    assert client.get("/api/books").headers[STATELESS_HEADER] == STATELESS  # the mock answered
+    assert client.delete("/api/books/3/cover").headers[STATELESS_HEADER] == STATELESS
+    assert STATELESS_HEADER not in client.get("/api/books/7").headers  # the implementation did
+    assert STATELESS_HEADER not in client.get("/api/books/x").headers  # refused before either
+
+
 def test_serve_a_contract_generates_it_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
