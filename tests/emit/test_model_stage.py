@@ -293,3 +293,26 @@ def _forks_and_reports_priorities() -> tuple[int, int]:
     ok, value = inner.result()
     assert ok
     return _priority(), int(value)
+
+
+def _reads_nothing(inbox: Any) -> None:
+    return None
+
+
+def _reads_two(inbox: Any) -> tuple[int, str]:
+    first, second = inbox.recv(), inbox.recv()
+    return len(first), second
+
+
+@pytest.mark.skipif(not forking.can_fork(), reason="needs fork and two cores")
+def test_the_inbox_gets_values_in_order_and_a_gone_child_none() -> None:
+    child = forking.start(_reads_two, inbox=True)
+    assert child is not None
+    child.send(b"x" * (8 << 20))  # far more than a pipe holds: written in the background
+    child.send("after")
+    assert child.result() == (True, (8 << 20, "after"))
+    gone = forking.start(_reads_nothing, inbox=True)
+    assert gone is not None
+    assert gone.result() == (True, None)
+    gone.send("too late")  # the child ended: nothing to write to, and no error
+    gone.cancel()
