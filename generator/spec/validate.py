@@ -32,7 +32,7 @@ from generator.spec.catalogue import diagnostic
 from generator.spec.document import Spec
 from generator.spec.pointers import join_pointer
 from generator.spec.readings import Edit, read_leniently, serve_leniently
-from generator.spec.rules import run_rules
+from generator.spec.rules import READ_LENIENTLY, in_family_order, run_families
 from generator.spec.rules.contract import Contract
 from generator.spec.rules.schema_errors import short
 from generator.spec.standard import CRASH_TAIL, check_standard
@@ -95,9 +95,12 @@ def _validate(spec: Spec, early: EarlyReadings | None) -> tuple[list[Diagnostic]
     if convert:
         spec = dataclasses.replace(spec, root=_json_safe(spec.root))
     contract = Contract(spec, version)
-    ours = run_rules(contract)
+    by_family = run_families(contract, READ_LENIENTLY)
     if early is not None:
-        early(read_leniently(contract, _soften_crash([*found, *ours]))[1])
+        told = in_family_order(by_family)
+        early(read_leniently(contract, _soften_crash([*found, *told]))[1])
+    by_family |= run_families(contract, exclude=READ_LENIENTLY)
+    ours = in_family_order(by_family)
     checked = check_standard(contract)
     covered = _covered(ours)
     standard = [d for d in checked if not (d.rule.startswith("schema-") and d.pointer in covered)]

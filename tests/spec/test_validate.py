@@ -18,8 +18,9 @@ from generator.spec import standard
 from generator.spec import validate as validate_module
 from generator.spec.catalogue import RULES, rule_of
 from generator.spec.pointers import join_pointer, split_pointer
-from generator.spec.readings import Edit
-from generator.spec.rules import FAMILIES
+from generator.spec.readings import READERS, Edit
+from generator.spec.rules import FAMILIES, READ_LENIENTLY, in_family_order, run_families
+from generator.spec.rules.contract import Contract
 from generator.spec.validate import MAX_DEPTH, check_spec, validate_spec
 from tests.spec.helpers import (
     doc,
@@ -289,6 +290,21 @@ def test_readings_of_the_standard_check_are_checked_again(monkeypatch: pytest.Mo
     validated = check_spec(spec, told.append)
     assert [d.rule for d in validated.diagnostics] == ["schema-type"]
     assert told == [[]] and len(validated.edits) == 1 and len(calls) == 2
+
+
+def test_only_the_families_run_first_report_what_is_read_leniently() -> None:
+    """The worker is told the readings of `READ_LENIENTLY`'s findings: no other family reports
+    a rule with a reading (else the worker would model the contract read differently and be
+    stopped), and those families find each fixture's wart."""
+    fixtures = sorted(BROKEN.glob("*.yaml"))
+    assert {f.stem for f in fixtures} >= set(READERS)
+    for fixture in fixtures:
+        contract = Contract(spec_from_yaml(fixture.read_text(encoding="utf-8")), "3.0")
+        first = rules(in_family_order(run_families(contract, READ_LENIENTLY)))
+        rest = rules(in_family_order(run_families(contract, exclude=READ_LENIENTLY)))
+        assert not set(rest) & set(READERS), fixture.name
+        if fixture.stem in READERS:
+            assert fixture.stem in first
 
 
 def test_a_crashing_rule_family_does_not_hide_the_others(monkeypatch: pytest.MonkeyPatch) -> None:

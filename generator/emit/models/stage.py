@@ -82,10 +82,12 @@ class ModelStage:
     def models_py(self, plan: ModelPlan) -> str:
         """models.py for `plan`, formatted.
 
-        The worker planned the same document from the same contract, so its text is this
-        plan's; when it failed (or none runs) the stage is run here, the same way. Raises the
+        The worker planned the same document from the same contract read the same way (the
+        caller cancels it when the readings differ), so its text is this plan's; when it failed (or none runs) the stage is run here, the same way. Raises the
         `ModelGenerationError` of either, located as the sequential run would.
         """
+        if self.edits is None:  # never told how to read the contract: it still waits
+            self.cancel()
         worker, self.worker = self.worker, None
         if worker is not None:
             ok, value = worker.result()
