@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from generator.ir.nodes import Api, PackageIr
     from generator.ir.schemas import ModelPlan
     from generator.spec.load import LoadResult
+    from generator.spec.readings import Edit
+    from generator.spec.validate import EarlyReadings
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Checked:
     served: Spec | None = None
     silenced: int = 0
     rules: RuleConfig = field(default_factory=RuleConfig)
+    edits: tuple[Edit, ...] = ()  # how `served` reads `spec` leniently (`spec/readings.py`)
 
     def ok(self, *, strict: bool = False) -> bool:
         return self.spec is not None and not has_errors(self.diagnostics, strict=strict)
@@ -54,24 +57,31 @@ def check_contract(path: Path) -> Checked:
     return validate_loaded(path, load_spec(path))
 
 
-def validate_loaded(path: Path, loaded: LoadResult) -> Checked:
-    """Validate a loaded contract: the load's findings plus every rule's, as configured."""
+def validate_loaded(
+    path: Path, loaded: LoadResult, *, early: EarlyReadings | None = None
+) -> Checked:
+    """Validate a loaded contract: the load's findings plus every rule's, as configured.
+
+    `early` is told the edits of our rules' readings before the standard check runs
+    (`check_spec`).
+    """
     from generator.spec.validate import check_spec
 
     rules, problems = rule_config_for(path)
     diagnostics = [*problems, *loaded.diagnostics]
     served = None
+    edits: tuple[Edit, ...] = ()
     if loaded.spec is not None:
-        validated = check_spec(loaded.spec)
+        validated = check_spec(loaded.spec, early)
         diagnostics.extend(validated.diagnostics)
-        served = validated.served
+        served, edits = validated.served, validated.edits
     spec = loaded.spec
     diagnostics, silenced = apply_rules(
         diagnostics, rules, spec.root if spec else {}, spec.locate if spec else None
     )
     unique = {(d.rule, d.pointer, d.location, d.message): d for d in diagnostics}
     ordered = sorted(unique.values(), key=lambda d: d.sort_key())
-    return Checked(path, spec, ordered, served=served, silenced=silenced, rules=rules)
+    return Checked(path, spec, ordered, served=served, silenced=silenced, rules=rules, edits=edits)
 
 
 @dataclass
@@ -186,14 +196,15 @@ def generate_contract(
     from generator.format import format_files
     from generator.spec.load import load_spec
 
-    loaded = load_spec(path)
-    with start_models(loaded.spec, label=label) as models:  # leaving it stops an unused worker
-        checked = validate_loaded(path, loaded)
+    with start_models(path, label=label) as models:  # leaving it stops an unused worker
+        loaded = load_spec(path)
+        models.load(loaded.spec)
+        checked = validate_loaded(path, loaded, early=models.read_as)
         if not checked.ok() or checked.served is None:
             return Generated(checked)
         spec = checked.served
-        if spec is not checked.spec:
-            models.cancel()  # the worker models the contract as written, not as read leniently
+        if checked.edits != models.edits:
+            models.cancel()  # the worker models the contract as our rules read it; more was read
         try:
             ir = build_ir(spec, label=label, package=output.name)
             files = format_files(emit_modules(ir))

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Iterator
+import enum
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,15 @@ from generator.spec.document import Spec
 from generator.spec.pointers import copy_path, join_pointer, lookup, split_pointer
 from generator.spec.rules.contract import Contract
 
-_MISSING = object()
+
+class _Unset(enum.Enum):
+    """No item to remove: an enum member, so an `Edit` keeps it when pickled (`emit/models/`
+    hands the rules' edits to its worker)."""
+
+    UNSET = "unset"
+
+
+_MISSING = _Unset.UNSET
 _BOUNDS = {"exclusiveMinimum": "minimum", "exclusiveMaximum": "maximum"}
 
 
@@ -87,6 +96,12 @@ def serve_leniently(spec: Spec, edits: list[Edit]) -> Spec:
         copy_path(root, join_pointer("", *split_pointer(edit.pointer)[:-1]), copied)
         _apply(root, edit)
     return dataclasses.replace(spec, root=root)
+
+
+def apply_edits(root: dict[str, Any], edits: Iterable[Edit]) -> None:
+    """Apply `edits` to `root` in place (`serve_leniently` applies them to a copy)."""
+    for edit in edits:
+        _apply(root, edit)
 
 
 def _lowered(level: Level) -> Level:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,22 +16,23 @@ from generator.emit.package import header_line
 from generator.format import format_files
 from generator.ir.schemas import plan_models
 from generator.pipeline import contract_label, generate_contract
+from generator.spec import load as load_module
 from generator.spec.load import load_spec
 
 ROOT = Path(__file__).parents[2]
 BROKEN = ROOT / "tests" / "data" / "broken"
+SHOWCASE = ROOT / "specs" / "showcase.yaml"
 
 
 @pytest.fixture
 def forced(monkeypatch: pytest.MonkeyPatch) -> list[stage.ModelStage]:
-    """Every contract counts as large; the stages that started a worker are recorded."""
+    """Every contract counts as large; every stage started is recorded."""
     started: list[stage.ModelStage] = []
     real = stage.start_models
 
     def start(*args: object, **kwargs: str) -> stage.ModelStage:
         models = real(*args, **kwargs)  # type: ignore[arg-type]
-        if models.worker is not None:
-            started.append(models)
+        started.append(models)
         return models
 
     monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 0)
@@ -73,18 +76,21 @@ def test_the_same_bytes_as_the_plain_sequential_path_on_any_machine(
     monkeypatch: pytest.MonkeyPatch, workers: list[forking.Forked]
 ) -> None:
     """A split plan, in a worker and its fork, or with no fork at all: the plain path's text."""
-    loaded = load_spec(ROOT / "specs" / "showcase.yaml")
+    loaded = load_spec(SHOWCASE)
     assert loaded.spec is not None
     label = "specs/showcase.yaml"
     plan = plan_models(loaded.spec.root)
     monkeypatch.setattr(parts, "SPLIT_THRESHOLD", 4)  # two parts, the second one forked
     plain = format_files({"models.py": emit_models(plan, header=header_line(label))})
     monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 0)
-    with stage.start_models(loaded.spec, label=label) as models:
+    with stage.start_models(SHOWCASE, label=label) as models:
+        models.load(loaded.spec)
+        models.read_as([])
         assert models.worker is not None
         forked = models.models_py(plan)
     monkeypatch.setattr(forking, "can_fork", lambda: False)  # one core, or no `fork`
-    with stage.start_models(loaded.spec, label=label) as models:
+    with stage.start_models(SHOWCASE, label=label) as models:
+        models.load(loaded.spec)
         assert models.worker is None
         alone = models.models_py(plan)
     assert forked == alone == plain["models.py"]
@@ -138,10 +144,94 @@ def test_a_worker_that_dies_leaves_the_stage_to_the_parent(
 
 
 def test_small_contracts_stay_in_one_process() -> None:
-    loaded = load_spec(ROOT / "specs" / "users.yaml")
+    path = ROOT / "specs" / "users.yaml"
+    loaded = load_spec(path)
     assert loaded.spec is not None
     assert stage.size(loaded.spec.root) < stage.PARALLEL_THRESHOLD
-    assert stage.start_models(loaded.spec, label="u").worker is None
+    assert path.stat().st_size < stage.PARALLEL_BYTES
+    models = stage.start_models(path, label="u")
+    assert models.worker is None
+    models.load(loaded.spec)
+    assert models.worker is None
+
+
+def _parent_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the model stages run in this process (a worker's runs happen in its own)."""
+    runs: list[int] = []
+    real = stage._formatted
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stage, "_formatted", counted)
+    return runs
+
+
+def _sequential(spec: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    with monkeypatch.context() as patch:
+        patch.setattr(forking, "can_fork", lambda: False)
+        return generate_contract(spec, out, label="c.yaml").files["models.py"]
+
+
+@pytest.mark.skipif(not forking.can_fork(), reason="needs fork and two cores")
+@pytest.mark.parametrize(
+    "name", ["required-property-undefined", "default-mismatch", "duplicate-operation-id"]
+)
+def test_the_worker_models_the_contract_as_our_rules_read_it(
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forced: list[stage.ModelStage],
+    workers: list[forking.Forked],
+) -> None:
+    """Warts our rules read leniently reach the worker before the standard check ends: its
+    models.py is used (the parent never runs the stage) and is the sequential run's."""
+    spec = BROKEN / f"{name}.yaml"
+    runs = _parent_runs(monkeypatch)
+    parallel = generate_contract(spec, tmp_path / "a", label="c.yaml")
+    assert forced[0].edits and not runs and len(workers) == 1
+    assert parallel.files["models.py"] == _sequential(spec, tmp_path / "b", monkeypatch)
+
+
+@pytest.mark.skipif(not forking.can_fork(), reason="needs fork and two cores")
+def test_a_reading_of_the_standard_check_stops_the_worker(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forced: list[stage.ModelStage],
+    workers: list[forking.Forked],
+) -> None:
+    """`required: true` in a schema is read by the standard check, after the worker was told
+    our rules' edits: the parent models the contract as it is finally read."""
+    spec = tmp_path / "c.yaml"
+    text = (ROOT / "specs" / "users.yaml").read_text(encoding="utf-8")
+    spec.write_text(re.sub(r"(\n +)type: string", r"\1type: string\1required: true", text, count=1))
+    runs = _parent_runs(monkeypatch)
+    parallel = generate_contract(spec, tmp_path / "a", label="c.yaml")
+    assert [d.rule for d in parallel.checked.diagnostics if d.rule == "schema-type"]
+    assert forced[0].edits == () and runs == [1] and _worker_ended(forced[0], workers)
+    assert parallel.files["models.py"] == _sequential(spec, tmp_path / "b", monkeypatch)
+
+
+@pytest.mark.skipif(not forking.can_fork(), reason="needs fork and two cores")
+def test_a_large_file_starts_its_worker_before_loading(
+    monkeypatch: pytest.MonkeyPatch, forced: list[stage.ModelStage], workers: list[forking.Forked]
+) -> None:
+    """The worker warms up while the parent loads; its models.py is the committed one."""
+    monkeypatch.setattr(stage, "PARALLEL_BYTES", 1)
+    forks_at_load: list[int] = []
+    real = load_module.load_spec
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        forks_at_load.append(len(workers))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "load_spec", load)
+    runs = _parent_runs(monkeypatch)
+    label = contract_label(SHOWCASE, ROOT)
+    result = generate_contract(SHOWCASE, ROOT / "generated" / "showcase", label=label, check=True)
+    assert forks_at_load == [1] and not runs and _worker_ended(forced[0], workers)
+    assert result.report is not None and not result.report.changed
 
 
 def _alive(pid: int) -> bool:
@@ -203,3 +293,26 @@ def _forks_and_reports_priorities() -> tuple[int, int]:
     ok, value = inner.result()
     assert ok
     return _priority(), int(value)
+
+
+def _reads_nothing(inbox: Any) -> None:
+    return None
+
+
+def _reads_two(inbox: Any) -> tuple[int, str]:
+    first, second = inbox.recv(), inbox.recv()
+    return len(first), second
+
+
+@pytest.mark.skipif(not forking.can_fork(), reason="needs fork and two cores")
+def test_the_inbox_gets_values_in_order_and_a_gone_child_none() -> None:
+    child = forking.start(_reads_two, inbox=True)
+    assert child is not None
+    child.send(b"x" * (8 << 20))  # far more than a pipe holds: written in the background
+    child.send("after")
+    assert child.result() == (True, (8 << 20, "after"))
+    gone = forking.start(_reads_nothing, inbox=True)
+    assert gone is not None
+    assert gone.result() == (True, None)
+    gone.send("too late")  # the child ended: nothing to write to, and no error
+    gone.cancel()

@@ -15,10 +15,14 @@ import yaml
 
 from generator.diagnostics import Level
 from generator.spec import standard
+from generator.spec import validate as validate_module
 from generator.spec.catalogue import RULES, rule_of
+from generator.spec.load import load_spec
 from generator.spec.pointers import join_pointer, split_pointer
-from generator.spec.rules import FAMILIES
-from generator.spec.validate import MAX_DEPTH, validate_spec
+from generator.spec.readings import READERS, Edit
+from generator.spec.rules import FAMILIES, READ_LENIENTLY, in_family_order, run_families
+from generator.spec.rules.contract import Contract
+from generator.spec.validate import MAX_DEPTH, check_spec, detect_version, validate_spec
 from tests.spec.helpers import (
     doc,
     load_file,
@@ -253,6 +257,62 @@ def test_library_crash_becomes_one_diagnostic(monkeypatch: pytest.MonkeyPatch) -
     assert summary(found) == [("validator-crashed", "error", "", 1)]
     assert "ZeroDivisionError" in found[0].message
     assert "Traceback" not in found[0].message
+
+
+def _counting_standard_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = validate_module.check_standard
+
+    def counted(contract: Any, memo: Any = None) -> Any:
+        calls.append(1)
+        return real(contract, memo)
+
+    monkeypatch.setattr(validate_module, "check_standard", counted)
+    return calls
+
+
+def test_our_readings_are_told_early_and_not_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only our rules read leniently: `early` hears the final edits before the standard check
+    runs, and that check runs once (nothing failed it, so nothing can hide behind a failure)."""
+    calls = _counting_standard_checks(monkeypatch)
+    told: list[tuple[list[Edit], int]] = []
+    spec = spec_from_yaml((BROKEN / "required-property-undefined.yaml").read_text())
+    validated = check_spec(spec, lambda edits: told.append((edits, len(calls))))
+    assert validated.edits and told == [(list(validated.edits), 0)]
+    assert validated.served.root["components"]["schemas"]["User"]["properties"]["emial"] == {}
+    assert calls == [1]
+
+
+def test_readings_of_the_standard_check_are_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meta-schema failure read leniently can hide a second one: the read contract is checked
+    again, and `early` (our rules' readings only) is told less than the final edits."""
+    calls = _counting_standard_checks(monkeypatch)
+    told: list[list[Edit]] = []
+    spec = spec_from_yaml(
+        doc(VALID).replace("{type: integer, example: 1}", "{type: integer, required: true}")
+    )
+    validated = check_spec(spec, told.append)
+    assert [d.rule for d in validated.diagnostics] == ["schema-type"]
+    assert told == [[]] and len(validated.edits) == 1 and len(calls) == 2
+
+
+def test_only_the_families_run_first_report_what_is_read_leniently() -> None:
+    """The worker is told the readings of `READ_LENIENTLY`'s findings: no other family reports
+    a rule with a reading (else the worker would model the contract read differently and be
+    stopped), and those families find each fixture's wart."""
+    fixtures = sorted(BROKEN.glob("*.yaml"))
+    assert {f.stem for f in fixtures} >= set(READERS)
+    for fixture in fixtures:
+        loaded = load_spec(fixture)  # the real loader: it refuses alias bombs and cycles
+        version = detect_version(loaded.spec)[0] if loaded.spec is not None else None
+        if loaded.spec is None or version is None:
+            continue
+        contract = Contract(loaded.spec, version)
+        first = rules(in_family_order(run_families(contract, READ_LENIENTLY)))
+        rest = rules(in_family_order(run_families(contract, exclude=READ_LENIENTLY)))
+        assert not set(rest) & set(READERS), fixture.name
+        if fixture.stem in READERS:
+            assert fixture.stem in first
 
 
 def test_a_crashing_rule_family_does_not_hide_the_others(monkeypatch: pytest.MonkeyPatch) -> None:

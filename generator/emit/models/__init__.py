@@ -2,7 +2,8 @@
 
 Why the machinery exists: on a large contract datamodel-code-generator is the critical path of
 `specfirst generate` (bench/RESULTS.md: Box 1.9 s of 2.4, Stripe 5.6 s of 8.0). So a
-forked worker starts the stage as soon as the contract is loaded, beside validation (`stage.py`,
+worker is forked before a large contract file is loaded, warms up the generator while the
+parent loads it and runs our rules, and models it beside the standard check (`stage.py`,
 `forking.py`); a plan of thousands of schemas is generated in two reference-closed parts, the
 second in a further fork (`parts.py`); identical schemas are generated once and copied
 (`leaves.py`). The plain path is `emitter.py` (`emit_models`), `datamodel.py` (the one caller

@@ -7,7 +7,7 @@ reported as `validator-crashed` (or `too-deep`) instead of hiding the others' fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from generator.diagnostics import Diagnostic
 from generator.spec.rules.contract import Contract
@@ -40,16 +40,38 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
 )
 
 
+# The families whose findings have lenient readings (`spec/readings.py`): run first, so the
+# model stage's worker learns how the contract is read before the rest of validation ends.
+READ_LENIENTLY = ("operations", "examples", "schemas", "unsupported")
+
+
 def run_rules(contract: Contract) -> list[Diagnostic]:
     """Every finding of every rule family, in family order."""
-    found: list[Diagnostic] = []
-    for name, family in FAMILIES:
-        try:
-            found.extend(family(contract))
-        except RecursionError:
-            message = f"the {name} rules ran out of stack on this contract (nesting too deep)"
-            found.append(contract.diag("too-deep", message, ""))
-        except Exception as exc:  # a rule bug must not hide what the other rules found
-            message = f"the {name} rules crashed ({type(exc).__name__}); please report this bug"
-            found.append(contract.diag("validator-crashed", message, ""))
-    return found
+    return in_family_order(run_families(contract))
+
+
+def run_families(
+    contract: Contract, names: Collection[str] | None = None, *, exclude: Collection[str] = ()
+) -> dict[str, list[Diagnostic]]:
+    """The findings of the named families (default: all) but the excluded ones, by family."""
+    return {
+        name: _run(contract, name, family)
+        for name, family in FAMILIES
+        if (names is None or name in names) and name not in exclude
+    }
+
+
+def in_family_order(found: dict[str, list[Diagnostic]]) -> list[Diagnostic]:
+    """Findings by family as one list, in `FAMILIES` order (what `run_rules` returns)."""
+    return [d for name, _ in FAMILIES for d in found.get(name, [])]
+
+
+def _run(contract: Contract, name: str, family: Family) -> list[Diagnostic]:
+    try:
+        return family(contract)
+    except RecursionError:
+        message = f"the {name} rules ran out of stack on this contract (nesting too deep)"
+        return [contract.diag("too-deep", message, "")]
+    except Exception as exc:  # a rule bug must not hide what the other rules found
+        message = f"the {name} rules crashed ({type(exc).__name__}); please report this bug"
+        return [contract.diag("validator-crashed", message, "")]
