@@ -62,7 +62,7 @@ CONTRACT = {
 def test_hostile_event_names_generate_typed_code(tmp_path: Path) -> None:
     contract = tmp_path / "names.yaml"
     contract.write_text(yaml.safe_dump(CONTRACT, sort_keys=False), encoding="utf-8")
-    result = generate_contract(contract, tmp_path / "names_pkg", label="names.yaml")
+    result = generate_contract(contract, tmp_path / "hook_names_pkg", label="names.yaml")
     assert result.report is not None, result.checked.diagnostics
     assert not [d for d in result.checked.diagnostics if d.rule == "not-generated"]
     checked = subprocess.run(
@@ -73,7 +73,7 @@ def test_hostile_event_names_generate_typed_code(tmp_path: Path) -> None:
             "--strict",
             "--cache-dir",
             str(tmp_path / ".mypy"),
-            "names_pkg",
+            "hook_names_pkg",
         ],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
@@ -84,7 +84,7 @@ def test_hostile_event_names_generate_typed_code(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout[-3000:]
     sys.path.insert(0, str(tmp_path))
     try:
-        webhooks = importlib.import_module("names_pkg.webhooks")
+        webhooks = importlib.import_module("hook_names_pkg.webhooks")
     finally:
         sys.path.remove(str(tmp_path))
     names = list(webhooks.EVENTS)
