@@ -89,6 +89,9 @@ class ContractRoute(APIRoute):
     routes_class: Callable[[Any], object] | None = None  # binds an implementation
 
     literals: frozenset[str] | set[str] = frozenset()  # the router's non-templated paths
+    # more concrete templates tried before this one (`/p/{k}/avatar/temporary` for
+    # `/p/{k}/avatar/{id}`): a path one of them matches is theirs, whatever the method
+    shadows: tuple[re.Pattern[str], ...] = ()
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
@@ -116,6 +119,8 @@ class ContractRoute(APIRoute):
             # OpenAPI 3.x, Paths Object: a concrete path is matched before a templated one, so
             # `/pets/mine` never reaches `/pets/{id}` (another method there is a 405, not a 400).
             if self.templated and path in self.literals:
+                return _NO_MATCH, {}
+            if self.shadows and any(regex.match(path) for regex in self.shadows):
                 return _NO_MATCH, {}
         return super().matches(scope)
 
@@ -421,9 +426,52 @@ def serve_in_order(
 
     def key(route: object) -> tuple[tuple[bool, ...], int]:
         path = str(getattr(route, "path", ""))
-        return tuple("{" in s for s in path.split("/")), position.get(path, len(position))
+        return templated_segments(path), position.get(path, len(position))
 
     router.routes.sort(key=key)
+    _shadow(router.routes)
+
+
+def templated_segments(path: str) -> tuple[bool, ...]:
+    """Which segments of a path are templated: OpenAPI tries the concrete one first where two
+    paths differ.
+
+    >>> templated_segments("/p/{k}/avatar/temporary")
+    (False, False, True, False, False)
+    """
+    return tuple("{" in s for s in path.split("/"))
+
+
+def _shadow(routes: Sequence[object]) -> None:
+    """Give each templated route the more concrete templates whose paths it could also match.
+
+    OpenAPI 3.x, Paths Object: concrete paths are matched before templated ones, and the path
+    is matched before the method, so `DELETE /p/1/avatar/temporary` belongs to
+    `/p/{k}/avatar/temporary` (405 when it has no DELETE), never to `/p/{k}/avatar/{id}`.
+    """
+    seen: dict[str, tuple[tuple[bool, ...], re.Pattern[str]]] = {}
+    for route in routes:
+        if not isinstance(route, ContractRoute):
+            continue
+        flags = templated_segments(route.path)
+        if route.templated:
+            found = tuple(
+                regex
+                for path, (other, regex) in seen.items()
+                if len(other) == len(flags) and other != flags and _overlap(path, route.path)
+            )
+            if found:
+                route.shadows = found
+        seen.setdefault(route.path, (flags, route.path_regex))
+
+
+def _overlap(concrete: str, templated: str) -> bool:
+    """Whether two paths of as many segments can match one request path (a literal segment of
+    either equals the other's, or the other's is templated)."""
+    return all(
+        a == b or "{" in a or "{" in b
+        for a, b in zip(concrete.split("/"), templated.split("/"), strict=True)
+    )
 
 
 def log_unimplemented(missing: Sequence[str]) -> None:
