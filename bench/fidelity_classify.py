@@ -299,15 +299,17 @@ def _routes_with(diagnostic: Mapping[str, Any], operation: str) -> bool:
 def _never_reached(diagnostic: Mapping[str, Any], operation: str) -> bool:
     """Whether an `ambiguous-path` finding says the failing operation is shadowed: every request
     to it is answered by the operation of the path listed first, so no check of it can pass.
+    The finding lists the unreachable operations first (`GET /a (getA), PUT /a is never ...`).
 
-    >>> found = {"pointer": "/paths/~1{n}.json", "message": 'served by "/{p}.json", listed first, so GET /{n}.json is never reached'}
+    >>> found = {"pointer": "/paths/~1{n}.json", "message": 'GET /{n}.json (byN) is never reached: path'}
     >>> _never_reached(found, "GET /{n}.json"), _never_reached(found, "PUT /{n}.json")
     (True, False)
     """
     message = str(diagnostic.get("message", ""))
-    return diagnostic.get("pointer") == _path_item(operation) and (
-        f"so {operation} " in message or f", {operation} " in message
-    )
+    if diagnostic.get("pointer") != _path_item(operation) or " is never reached: " not in message:
+        return False
+    lost = message.partition(" is never reached: ")[0].split(", ")
+    return any(label == operation or label.startswith(operation + " (") for label in lost)
 
 
 def scope_for(check: str, status: int | None, scopes: Mapping[str, Any]) -> Sequence[str]:
