@@ -449,20 +449,21 @@ def _shadow(routes: Sequence[object]) -> None:
     is matched before the method, so `DELETE /p/1/avatar/temporary` belongs to
     `/p/{k}/avatar/temporary` (405 when it has no DELETE), never to `/p/{k}/avatar/{id}`.
     """
-    seen: dict[str, tuple[tuple[bool, ...], re.Pattern[str]]] = {}
+    seen: dict[int, dict[str, tuple[tuple[bool, ...], re.Pattern[str]]]] = {}
     for route in routes:
         if not isinstance(route, ContractRoute):
             continue
         flags = templated_segments(route.path)
+        alike = seen.setdefault(len(flags), {})  # only paths of as many segments can overlap
         if route.templated:
             found = tuple(
                 regex
-                for path, (other, regex) in seen.items()
-                if len(other) == len(flags) and other != flags and _overlap(path, route.path)
+                for path, (other, regex) in alike.items()
+                if other != flags and _overlap(path, route.path)
             )
             if found:
                 route.shadows = found
-        seen.setdefault(route.path, (flags, route.path_regex))
+        alike.setdefault(route.path, (flags, route.path_regex))
 
 
 def _overlap(concrete: str, templated: str) -> bool:
