@@ -59,7 +59,7 @@ def allowed_methods(
 ) -> list[tuple[re.Pattern[str], str]]:
     """Compiled route templates with their `Allow` values (`{name}` matches one segment);
     where two paths differ in being templated, the concrete one first, as OpenAPI matches them
-    (the order of `routes.serve_in_order`)."""
+    (the order of `route_order.serve_in_order`)."""
     table = []
     for path, methods in sorted(routes, key=lambda route: _templated(route[0])):
         parts = re.split(r"(\{[^{}]*\})", prefix + path)

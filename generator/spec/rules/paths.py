@@ -78,7 +78,7 @@ def _ambiguous(c: Contract) -> list[Diagnostic]:
     """Templates equal once names are ignored: served in contract order, the later shadowed.
 
     OpenAPI calls such paths identical; a router tries them in order, so for each method both
-    define, the first path's operation answers every request (`runtime.routes.serve_in_order`
+    define, the first path's operation answers every request (`runtime.route_order.serve_in_order`
     puts concrete paths before templated ones, equal templates in contract order).
     """
     found: list[Diagnostic] = []
