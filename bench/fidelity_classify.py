@@ -16,7 +16,9 @@
   in the part of the failing operation the check looks at (`scope_for`): the request for a
   request check, the documented response the answer was validated against for a response
   check, else the whole operation; each with what it uses through `$ref`
-  (`operation_scopes` in fidelity_probe).
+  (`operation_scopes` in fidelity_probe). Or an `ambiguous-path` finding says the failing
+  operation is never reached: another path's operation answers its requests (healthcare.gov's
+  `/{stateName}{ext}`, served by `/{pageName}{ext}`, which produces `application/html`).
 - `runtime`: everything else; the generated service or the mock broke its contract.
 
 >>> failure = {"check": "response_schema_conformance", "status": 200, "operation": "GET /a"}
@@ -191,6 +193,13 @@ EXPLANATIONS: tuple[Explanation, ...] = (
         "the methods of both",
     ),
     Explanation(
+        "ignored_auth",
+        _rules("api-key-parameter"),
+        frozenset({400}),
+        why="the API key is also a required parameter: a request without it is malformed (400) "
+        "before it is unauthenticated",
+    ),
+    Explanation(
         "response_schema_conformance",
         _rules("example-mismatch", "default-mismatch", "required-property-undefined"),
         why="the mock answers the contract's own examples and defaults",
@@ -287,6 +296,22 @@ def _routes_with(diagnostic: Mapping[str, Any], operation: str) -> bool:
     )
 
 
+def _never_reached(diagnostic: Mapping[str, Any], operation: str) -> bool:
+    """Whether an `ambiguous-path` finding says the failing operation is shadowed: every request
+    to it is answered by the operation of the path listed first, so no check of it can pass.
+    The finding lists the unreachable operations first (`GET /a (getA), PUT /a is never ...`).
+
+    >>> found = {"pointer": "/paths/~1{n}.json", "message": 'GET /{n}.json (byN) is never reached: path'}
+    >>> _never_reached(found, "GET /{n}.json"), _never_reached(found, "PUT /{n}.json")
+    (True, False)
+    """
+    message = str(diagnostic.get("message", ""))
+    if diagnostic.get("pointer") != _path_item(operation) or " is never reached: " not in message:
+        return False
+    lost = message.partition(" is never reached: ")[0].split(", ")
+    return any(label == operation or label.startswith(operation + " (") for label in lost)
+
+
 def scope_for(check: str, status: int | None, scopes: Mapping[str, Any]) -> Sequence[str]:
     """The pointers a finding must lie under to explain a failure of `check` answered `status`."""
     if check in REQUEST_CHECKS:
@@ -329,10 +354,9 @@ def classify(
     for diagnostic in diagnostics:
         if diagnostic["rule"] in rules and in_scope(str(diagnostic["pointer"]), scope):
             return CONTRACT, diagnostic
-        if (
-            check in ROUTING_CHECKS
-            and diagnostic["rule"] == "ambiguous-path"
-            and _routes_with(diagnostic, str(failure["operation"]))
+        if diagnostic["rule"] == "ambiguous-path" and (
+            (check in ROUTING_CHECKS and _routes_with(diagnostic, str(failure["operation"])))
+            or _never_reached(diagnostic, str(failure["operation"]))
         ):
             return CONTRACT, diagnostic
     return RUNTIME, None

@@ -15,6 +15,7 @@ from .contract import MOUNT_PREFIX, ROUTE_METHODS, contract
 from .interfaces import AdminApi, AuthApi, HealthApi, UsersApi
 from .runtime import docs as _docs
 from .runtime import route_index as _route_index
+from .runtime import route_order as _route_order
 from .runtime import routes as _routes
 from .runtime import service as _service
 from .runtime.auth import ApiKeyVerifier, BasicVerifier, SchemeVerifier
@@ -72,7 +73,7 @@ def create_app(
         *_routers.health.add_routes(_app.router, MOUNT_PREFIX, health, resources),
     ]
     _routes.log_unimplemented(_missing)
-    _routes.serve_in_order(_app.router, MOUNT_PREFIX, ROUTE_METHODS)
+    _route_order.serve_in_order(_app.router, MOUNT_PREFIX, ROUTE_METHODS)
     if _settings.docs_enabled:
         _docs.add_docs(_app, TITLE, contract, MOUNT_PREFIX)
     _route_index.install(_app.router)  # a request asks only the routes its path could match

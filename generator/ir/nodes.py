@@ -326,7 +326,7 @@ class Api:
     @property
     def route_methods(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Each route path, in contract order, with every method the contract gives it (for
-        `Allow` on 405, and the order `runtime.routes.serve_in_order` keeps among equals)."""
+        `Allow` on 405, and the order `runtime.route_order.serve_in_order` keeps among equals)."""
         table: dict[str, list[str]] = {path: [] for path in self.route_order}
         for op in self.operations:
             table.setdefault(op.route_path, []).append(op.method.upper())

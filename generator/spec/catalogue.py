@@ -139,6 +139,13 @@ CATALOGUE: tuple[Rule, ...] = (
         "verifier to `create_app`; until then operations requiring it answer 501",
     ),
     Rule(
+        "api-key-parameter",
+        _V,
+        _W,
+        "a parameter with the name and location of an apiKey scheme its operation requires: a "
+        "request without the key is refused as malformed (400) before it is unauthenticated (401)",
+    ),
+    Rule(
         "undocumented-validation-status",
         _V,
         _W,

@@ -188,3 +188,19 @@ def test_merge_adds_up_and_refuses_overlaps() -> None:
         "c.yaml", every, [_report(["GET /b"], ["GET /b"]), _report([], ["GET /b"])]
     )
     assert narrowed.errors == () and narrowed.passed  # --changed-since: the runs' scope counts
+
+
+def test_a_shard_stays_a_shard_beside_per_operation_schemathesis_tables() -> None:
+    # `[[tool.specfirst.test.schemathesis.operations]]` (this repository's pyproject has two)
+    # gives schemathesis an include filter of its own; include filters are ORed, so the shard
+    # must be applied as an exclusion or every operation is tested by every shard
+    from generator.contract.credentials import CredentialPlan
+    from generator.contract.runner import RunPlan, load_schema
+
+    document = _document(CLINIC)
+    table = {"operations": [{"include-operation-id": "listPets", "checks": {}}]}
+    options = TestOptions(shard=(1, 2), schemathesis=table)
+    plan = RunPlan(document, "http://127.0.0.1:9", options, CredentialPlan({}, (), {}))
+    loaded = sorted(result.ok().label for result in load_schema(plan, 1).get_all_operations())
+    assert loaded == sorted(selected_operations(document, options))
+    assert 0 < len(loaded) < len(selected_operations(document, TestOptions()))

@@ -46,6 +46,42 @@ def test_another_method_on_a_concrete_path_is_405_not_the_templated_route(
     assert client.post("/pets/seven").status_code == 400
 
 
+NESTED = """
+openapi: 3.0.3
+info: {title: avatars, version: '1'}
+paths:
+  /project/{key}/avatar/{id}:
+    delete:
+      operationId: deleteAvatar
+      parameters:
+        - {name: key, in: path, required: true, schema: {type: string}}
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses: {'204': {description: ok}, '400': {description: bad}}
+  /project/{key}/avatar/temporary:
+    post:
+      operationId: storeTemporary
+      parameters: [{name: key, in: path, required: true, schema: {type: string}}]
+      responses: {'201': {description: ok}}
+"""
+
+
+def test_a_more_concrete_template_owns_its_paths_whatever_the_method(
+    generate_package: Callable[[Path, str], ModuleType], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Jira's `/project/{k}/avatar/temporary` beside `/project/{k}/avatar/{id}`: the request
+    # path is matched first (the concrete segment wins), then the method, so a DELETE there is
+    # a 405, even with the templated path listed first
+    contract = tmp_path_factory.mktemp("nested") / "avatars.yaml"
+    contract.write_text(NESTED, encoding="utf-8")
+    client = TestClient(generate_package(contract, "nested_pkg").create_app())
+    response = client.delete("/project/P1/avatar/temporary")
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == "POST"
+    assert client.post("/project/P1/avatar/temporary").status_code == 501
+    assert client.delete("/project/P1/avatar/10").status_code == 501
+    assert client.post("/project/P1/avatar/10").headers["allow"] == "DELETE"
+
+
 ADJACENT = """
 openapi: 3.0.3
 info: {title: pages, version: '1'}

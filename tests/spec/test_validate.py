@@ -566,6 +566,7 @@ FIXTURES = {
         14,
     ),
     "unsupported-version": ("error", "/openapi", 1),
+    "api-key-parameter": ("warning", "/paths/~1boards/get/parameters/0", 12),
     "unverifiable-security-scheme": ("warning", "/components/securitySchemes/digest/scheme", 20),
     "undocumented-validation-status": ("warning", "/paths/~1items/get/responses", 15),
     "undocumented-auth-status": ("warning", "/paths/~1items/get/responses", 11),

@@ -78,7 +78,7 @@ def _ambiguous(c: Contract) -> list[Diagnostic]:
     """Templates equal once names are ignored: served in contract order, the later shadowed.
 
     OpenAPI calls such paths identical; a router tries them in order, so for each method both
-    define, the first path's operation answers every request (`runtime.routes.serve_in_order`
+    define, the first path's operation answers every request (`runtime.route_order.serve_in_order`
     puts concrete paths before templated ones, equal templates in contract order).
     """
     found: list[Diagnostic] = []
@@ -90,22 +90,28 @@ def _ambiguous(c: Contract) -> list[Diagnostic]:
             continue
         other, earlier = first[shape]
         here, there = join_pointer("/paths", template), join_pointer("/paths", other)
-        message = (
-            f'path "{template}" is the same as "{other}" ({c.where(there)}) once parameter '
-            f"names are ignored; {_shadowed(c, template, item, other, earlier)}"
-        )
+        same = f'path "{template}" is the same as "{other}"'
+        lost = _shadowed(c, template, item, other, earlier)
+        if lost:
+            # the unreachable operations first: a long message is cut at its end
+            message = (
+                f"{lost} is never reached: {same} once parameter names are ignored, and "
+                f'requests are served by "{other}" ({c.where(there)}), listed first'
+            )
+        else:
+            message = (
+                f"{same} ({c.where(there)}) once parameter names are ignored; no method is on "
+                "both, so each request still reaches one operation"
+            )
         found.append(c.diag("ambiguous-path", message, here, (there,)))
     return found
 
 
 def _shadowed(c: Contract, template: str, item: Node, other: str, earlier: Node) -> str:
-    """Which operations of the later path no request reaches (those the earlier one also has)."""
+    """The operations of the later path no request reaches (those the earlier one also has)."""
     before = {op.method for op in c.operations_of(other, earlier)}
     lost = [op for op in c.operations_of(template, item) if op.method in before]
-    if not lost:
-        return "no method is on both, so each request still reaches one operation"
-    names = ", ".join(
+    return ", ".join(
         f"{op.label}" + (f" ({op.node['operationId']})" if "operationId" in op.node else "")
         for op in lost
     )
-    return f'requests are served by "{other}", listed first, so {names} is never reached'

@@ -10,6 +10,11 @@ document, so they cannot be checked here.
 `generator.ir.security` (mutualTLS, an http scheme other than basic/bearer, an apiKey outside
 header/query/cookie); the application must supply its verifier, and until it does every
 operation requiring it answers 501.
+
+`api-key-parameter` (warning): an operation parameter with the name and location of an apiKey
+scheme the operation requires (Trello's `key` and `token`, also listed as required query
+parameters). The credential is then also data: a request without it is malformed (400) before
+it can be unauthenticated (401), and the key is shown as a plain parameter in the docs.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ def check_security(contract: Contract) -> list[Diagnostic]:
     nodes = schemes_of(c)
     schemes = {name: node.value for name, node in nodes.items()}
     found = [d for name, node in nodes.items() if (d := _unverifiable(c, name, node))]
+    found += _key_parameters(c, schemes)
     for pointer, name, scopes in _requirements(c):
         if name not in schemes:
             message = f'security scheme "{name}" is not defined in components.securitySchemes'
@@ -100,6 +106,46 @@ def _requirements(c: Contract) -> Iterator[tuple[str, str, Any]]:
             if isinstance(requirement, dict):
                 for name, scopes in requirement.items():
                     yield join_pointer(pointer, i, str(name)), str(name), scopes
+
+
+def _key_parameters(c: Contract, schemes: dict[str, Any]) -> list[Diagnostic]:
+    """Parameters that repeat an apiKey scheme the operation requires (once per definition)."""
+    found: list[Diagnostic] = []
+    seen: set[str] = set()
+    top = c.root.get("security")
+    for op in c.operations:
+        keys = _api_keys(op.node.get("security", top), schemes)
+        for param in c.parameters(op):
+            scheme = keys.get(_key_of(param.location, param.name))
+            if scheme is None or param.pointer in seen:
+                continue
+            seen.add(param.pointer)
+            message = (
+                f'{op.label}: parameter "{param.name}" (in {param.location}) is the credential of '
+                f'the apiKey scheme "{scheme}" the operation requires; a request without it is '
+                "refused as malformed (400), not unauthenticated (401): remove the parameter "
+                "and let the scheme carry the key"
+            )
+            found.append(c.diag("api-key-parameter", message, param.pointer))
+    return found
+
+
+def _api_keys(requirements: Any, schemes: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """`(in, name)` of each apiKey scheme the requirements name, to the scheme's name."""
+    keys: dict[tuple[str, str], str] = {}
+    for requirement in requirements if isinstance(requirements, list) else ():
+        for name in requirement if isinstance(requirement, dict) else ():
+            scheme = schemes.get(name)
+            if isinstance(scheme, dict) and scheme.get("type") == "apiKey":
+                where, key = scheme.get("in"), scheme.get("name")
+                if isinstance(where, str) and isinstance(key, str):
+                    keys.setdefault(_key_of(where, key), str(name))
+    return keys
+
+
+def _key_of(where: str, name: str) -> tuple[str, str]:
+    """Header names are case-insensitive (RFC 9110, section 5.1); query and cookie names not."""
+    return where, name.lower() if where == "header" else name
 
 
 def _oauth2_scopes(scheme: Any) -> dict[str, Any] | None:

@@ -88,6 +88,9 @@ class ContractRoute(APIRoute):
     routes_class: Callable[[Any], object] | None = None  # binds an implementation
 
     literals: frozenset[str] | set[str] = frozenset()  # the router's non-templated paths
+    # more concrete templates tried before this one (`/p/{k}/avatar/temporary` for
+    # `/p/{k}/avatar/{id}`): a path one of them matches is theirs, whatever the method
+    shadows: tuple[re.Pattern[str], ...] = ()
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
@@ -115,6 +118,8 @@ class ContractRoute(APIRoute):
             # OpenAPI 3.x, Paths Object: a concrete path is matched before a templated one, so
             # `/pets/mine` never reaches `/pets/{id}` (another method there is a 405, not a 400).
             if self.templated and path in self.literals:
+                return _NO_MATCH, {}
+            if self.shadows and any(regex.match(path) for regex in self.shadows):
                 return _NO_MATCH, {}
         return super().matches(scope)
 
@@ -407,22 +412,6 @@ def _split_adjacent(route: APIRoute, op: Operation) -> None:
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
-
-
-def serve_in_order(
-    router: APIRouter, prefix: str, order: Sequence[tuple[str, Sequence[str]]]
-) -> None:
-    """Try the routes in OpenAPI's order: at the first segment where two paths differ in being
-    templated, the concrete one first; paths alike in that (`/g/{id}.json`, `/g/{name}.json`)
-    in contract order (`order`), so the later one's methods are shadowed, as validate warns.
-    """
-    position = {prefix + path: index for index, (path, _methods) in enumerate(order)}
-
-    def key(route: object) -> tuple[tuple[bool, ...], int]:
-        path = str(getattr(route, "path", ""))
-        return tuple("{" in s for s in path.split("/")), position.get(path, len(position))
-
-    router.routes.sort(key=key)
 
 
 def log_unimplemented(missing: Sequence[str]) -> None:

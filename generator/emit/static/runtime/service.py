@@ -57,13 +57,18 @@ def allowed_methods(
     prefix: str, routes: Sequence[tuple[str, Sequence[str]]]
 ) -> list[tuple[re.Pattern[str], str]]:
     """Compiled route templates with their `Allow` values (`{name}` matches one segment);
-    concrete paths first, as OpenAPI matches them."""
+    where two paths differ in being templated, the concrete one first, as OpenAPI matches them
+    (the order of `route_order.serve_in_order`)."""
     table = []
-    for path, methods in sorted(routes, key=lambda route: "{" in route[0]):
+    for path, methods in sorted(routes, key=lambda route: _templated(route[0])):
         parts = re.split(r"(\{[^{}]*\})", prefix + path)
         regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
         table.append((re.compile(regex), ", ".join(methods)))
     return table
+
+
+def _templated(path: str) -> tuple[bool, ...]:
+    return tuple("{" in segment for segment in path.split("/"))
 
 
 def _pydantic_issues(exc: RequestValidationError) -> list[Issue]:
