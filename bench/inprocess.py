@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from targets import record
+
 HERE = Path(__file__).resolve().parent
 BATCH = 200
 ROUNDS = 15
@@ -124,6 +126,7 @@ def bench_inprocess(contracts: list[Path], work: Path) -> list[dict[str, object]
     for endpoint in ENDPOINTS:
         gen, hand = times[(endpoint[0], "gen")], times[(endpoint[0], "hand")]
         per_round = [h / g for g, h in zip(gen, hand, strict=True)]
+        record("6. requests, generated / hand-written throughput", endpoint[0], per_round)
         rows.append(
             {
                 "endpoint": endpoint[0],
@@ -138,6 +141,7 @@ def bench_inprocess(contracts: list[Path], work: Path) -> list[dict[str, object]
     for _, secured in JWT_PAIRS:
         gen, opened = times[(secured[0], "gen")], times[(secured[0], "open")]
         per_round = [(g / o - 1) * 100 for g, o in zip(gen, opened, strict=True)]
+        record("6. JWT overhead (%)", secured[0], per_round, "%")
         rows.append(
             {
                 "endpoint": f"{secured[0]}: JWT cost vs the same route open",

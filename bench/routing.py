@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from targets import record
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
@@ -199,6 +201,14 @@ def _ratio(
 ) -> dict[str, object]:
     """a / b: of the best batches (what the machine's load disturbed least), and per round."""
     per_round = [x / y for x, y in zip(times[a], times[b], strict=True)]
+    if scope == "app" and a == ("indexed", "last"):
+        against = "first route" if b == ("indexed", "first") else "one-route app"
+        name = (
+            "1. routing, last / first route"
+            if against == "first route"
+            else ("1. routing, last route / one-route app")
+        )
+        record(name, label, per_round)
     return {
         "contract": label,
         "timed": scope,
