@@ -10,8 +10,8 @@ Each event's route checks, in this order, and answers problem+json when one fail
    the service's validation status (422 unless the contract documents another).
 
 Only then is the handler called with the typed event; an event nothing implements answers
-**501**. Unauthenticated requests learn nothing about timestamps or ids: the signature is
-checked first.
+**501**, as does a method that raises NotImplementedError (a scaffolded stub). Unauthenticated
+requests learn nothing about timestamps or ids: the signature is checked first.
 """
 
 from __future__ import annotations
@@ -129,6 +129,9 @@ def _endpoint(spec: EventSpec, call: Call | None, receiver: Receiver, store: Rep
             return _problem(501, f"The {spec.name!r} event is not handled here yet.")
         try:
             await call(body, Delivery(msg_id, timestamp, spec.name, request.headers))
+        except NotImplementedError:  # a scaffolded stub not written yet, as for an operation
+            await store.release(msg_id)
+            return _problem(501, f"The {spec.name!r} event is not implemented yet.")
         except BaseException:
             await store.release(msg_id)
             raise
