@@ -111,6 +111,7 @@ def receiver_file(api: Api) -> str | None:
 def render_stubs(api: Api, package: str) -> dict[str, str]:
     """Every stub file as it would be written today, formatted; keyed by relative path."""
     from generator.emit.render import render
+    from generator.emit.webhooks import webhook_views
     from generator.format import format_files
 
     files = {
@@ -121,8 +122,13 @@ def render_stubs(api: Api, package: str) -> dict[str, str]:
     }
     receiver = receiver_file(api)
     if receiver is not None:
+        events = webhook_views(api)["events"]
         files[receiver] = render(
-            "scaffold_receiver.py.jinja", api=api, impl=RECEIVER_IMPL, package=package
+            "scaffold_receiver.py.jinja",
+            api=api,
+            events=events,
+            impl=RECEIVER_IMPL,
+            package=package,
         )
     stubs = [stub_of(tag) for tag in api.tags]
     files[INIT] = render("scaffold_init.py.jinja", api=api, package=package, stubs=stubs)

@@ -53,7 +53,8 @@ def _arguments(op: Operation) -> list[str]:
     return [f"{name}={name}" for name in names]
 
 
-def _param_spec(p: Parameter) -> str:
+def param_spec(p: Parameter) -> str:
+    """The `params.ParamSpec(...)` expression the runtime reads a parameter with."""
     schema = schema_ref("request", p.schema_pointer) if p.schema_pointer else ""
     args = [repr(p.name), repr(p.wire), repr(p.location.value), repr(schema)]
     args.append(type_value(p.annotation))
@@ -115,7 +116,7 @@ def _operation(op: Operation) -> list[str]:
         f"lambda: results.RESULTS[{op.operation_id!r}]",
     ]
     if op.parameters:
-        lines.append(f"parameters=({''.join(_param_spec(p) + ', ' for p in op.parameters)})")
+        lines.append(f"parameters=({''.join(param_spec(p) + ', ' for p in op.parameters)})")
     if op.bodies:
         lines.append(f"bodies=({''.join(body_spec(b) + ', ' for b in op.bodies)})")
         lines.append(f"body_required={op.body is not None and op.body.required!r}")

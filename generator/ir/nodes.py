@@ -204,6 +204,7 @@ class Event:
     pointer: str  # the event's operation in the contract
     url: tuple[tuple[str, str], ...] = ()  # a callback's key, parsed (`spec/expressions.py`)
     expression: str = ""  # a callback's key as written
+    parameters: tuple[Parameter, ...] = ()  # header, query and cookie parameters it declares
 
     @property
     def annotation(self) -> str:
