@@ -21,6 +21,7 @@ from generator.orphans import (
     RECORD,
     Orphan,
     Past,
+    find_event_orphans,
     find_orphans,
     owners,
     read_record,
@@ -205,7 +206,8 @@ def _plan_receiver(
 ) -> None:
     """The receiver stub: written when absent, else the events it lacks appended.
 
-    A method whose event is gone is left alone (events have no record to tell a rename).
+    A method whose event is gone is reported, by the docstring scaffold wrote (events have no
+    record to tell a rename).
     """
     name = receiver_file(api)
     if name is None:
@@ -214,6 +216,8 @@ def _plan_receiver(
         writes[name] = fresh[name]
         report.created.append(name)
         return
+    events = {event.name for event in api.events}
+    report.orphans += find_event_orphans(existing[name], name, RECEIVER_IMPL, events)
     merged = merge_methods(existing[name], fresh[name], RECEIVER_IMPL, first_party=package)
     if merged.problem:
         report.notes.append(f"{name}: {merged.problem}")

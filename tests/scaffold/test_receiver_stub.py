@@ -116,3 +116,25 @@ def test_a_second_run_appends_only_the_missing_event(tmp_path: Path) -> None:
     third = scaffold_contract(SHOWCASE, tmp_path, package=PACKAGE, label="showcase")
     assert third.report is not None and "webhook_receiver.py" in third.report.unchanged
     assert path.read_text(encoding="utf-8") == merged
+
+
+def test_a_method_whose_event_is_gone_is_reported_and_kept(tmp_path: Path) -> None:
+    scaffold_contract(SHOWCASE, tmp_path, package=PACKAGE, label="showcase")
+    path = tmp_path / "webhook_receiver.py"
+    gone = (
+        "\n    async def book_returned(self, *, delivery: webhook_receive.Delivery) -> None:\n"
+        '        """POST webhook bookReturned: A book came back"""\n'
+        "        return None\n"
+        "\n    async def audit(self) -> None:\n"  # a helper of the user's own: not an orphan
+        '        """Mine."""\n'
+    )
+    path.write_text(path.read_text(encoding="utf-8") + gone, encoding="utf-8")
+    again = scaffold_contract(SHOWCASE, tmp_path, package=PACKAGE, label="showcase")
+    assert again.report is not None
+    [orphan] = again.report.orphans
+    assert (orphan.file, orphan.impl, orphan.method) == (
+        "webhook_receiver.py",
+        RECEIVER_IMPL,
+        "book_returned",
+    )
+    assert "book_returned" in path.read_text(encoding="utf-8")
