@@ -71,7 +71,15 @@ def realm(title: str) -> str:
 
 
 def _exports(api: Api) -> list[str]:
-    names = ["CONTEXT", "FilePart", "Principal", "RequestContext", "ServerEvent", "Settings"]
+    names = [
+        "CONTEXT",
+        "FilePart",
+        "Form",
+        "Principal",
+        "RequestContext",
+        "ServerEvent",
+        "Settings",
+    ]
     names += ["Upload", "create_app"]
     names += ["models", "results"]
     names += [tag.protocol for tag in api.tags]

@@ -80,6 +80,9 @@ def body_spec(b: Body) -> str:
         args.append(f"encoding={b.encoding!r}")
     if b.spooled:
         args.append("spooled=True")
+    if b.form is not None:  # the handler's type is the other fields' class, files apart
+        args[3] = type_value(b.form.fields)
+        args.append(f"files={b.form.files!r}")
     return f"bodies.BodySpec({', '.join(args)})"
 
 
