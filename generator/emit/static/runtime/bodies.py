@@ -132,6 +132,8 @@ async def read_body(request: Request, accepted: Sequence[BodySpec], required: bo
         chosen = select(accepted, content_type)
         if chosen is not None and chosen.spooled:
             return await _upload(request, chosen, content_type)
+        if chosen is not None and chosen.files:  # parsed as it streams in, files spooled
+            return await file_form(request, chosen)
     raw = await request.body()
     if not raw and not content_type:  # no body at all (an empty one has a media type)
         if required:
@@ -151,8 +153,6 @@ async def read_body(request: Request, accepted: Sequence[BodySpec], required: bo
         return _typed(spec, lambda: spec.adapter.validate_json(raw))
     if spec.kind == "form":
         value = _form(raw, spec)
-    elif spec.files:
-        return await file_form(request, spec)
     else:
         value, files = await _multipart(request, spec)
         _checked(spec, value)
