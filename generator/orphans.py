@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator.compat.paths import shape
@@ -26,6 +26,7 @@ from generator.ir.nodes import Operation
 
 RECORD = ".specfirst-scaffold"
 _DOC_ROUTE = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) (/\S*?):?(\s|$)")
+_DOC_EVENT = re.compile(r"^[A-Z]+ (webhook|callback) \S")  # a receiver stub's docstring
 
 
 def route_key(method: str, path: str) -> str:
@@ -161,6 +162,22 @@ def find_orphans(
         method, _, path = (route or "").partition(" ")
         now = current.get(route_key(method, path)) if route else None
         found.append(Orphan(file, node.lineno, node.col_offset + 1, impl, node.name, was, now))
+    return found
+
+
+def find_event_orphans(source: str, file: str, impl: str, events: Collection[str]) -> list[Orphan]:
+    """The receiver stub's methods no current event is named after: those whose docstring is
+    the `POST webhook name: ...` line scaffold wrote (a helper of the user's own is left out)."""
+    try:
+        cls = _class(ast.parse(source), impl)
+    except SyntaxError:
+        return []
+    found: list[Orphan] = []
+    for node in cls.body if cls is not None else []:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name in events:
+            continue
+        if _DOC_EVENT.match(ast.get_docstring(node) or ""):
+            found.append(Orphan(file, node.lineno, node.col_offset + 1, impl, node.name, None))
     return found
 
 

@@ -130,6 +130,7 @@ def _api(spec: Spec, plan: ModelPlan, *, label: str, package: str) -> Api:
         spec.root,
         model_types={ptr: t.code for ptr, t in plan.types.items()},
         model_classes=frozenset(plan.classes),
+        model_forms=plan.forms,
         contract=label,
         package=package,
     )

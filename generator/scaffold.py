@@ -5,7 +5,9 @@ subclassing the generated Protocol (so mypy reports a method whose signature no 
 the contract on that method's own line), and `DIR/__init__.py` with `create_app()`. A file that
 exists is never rewritten: methods the contract gained are appended to the class. A method
 whose operation is gone is reported (`orphans.py`), a renamed operation's method is renamed
-on request, and `RECORD` remembers which operation each method stands for.
+on request, and `RECORD` remembers which operation each method stands for. A contract with
+webhooks or callbacks also gets `DIR/webhook_receiver.py`: `WebhookReceiverImpl`, subclassing
+the generated `WebhookReceiver` Protocol, one method per event, added to the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from generator.orphans import (
     RECORD,
     Orphan,
     Past,
+    find_event_orphans,
     find_orphans,
     owners,
     read_record,
@@ -30,6 +33,7 @@ from generator.scaffold_tests import ContractTests, scaffold_contract_tests
 from generator.stub_merge import merge_methods
 
 INIT = "__init__.py"
+RECEIVER_IMPL = "WebhookReceiverImpl"
 
 
 @dataclass(frozen=True)
@@ -92,9 +96,23 @@ def stub_of(tag: Tag) -> Stub:
     return Stub(module=tag.module, impl=impl_name(tag.protocol), protocol=tag.protocol)
 
 
+def receiver_file(api: Api) -> str | None:
+    """The receiver stub's file name (None without events), clear of every tag's module.
+
+    The stem is `webhook_receiver`, with `_` added while a tag's module has that name.
+    """
+    if not api.events:
+        return None
+    stem, taken = "webhook_receiver", {tag.module for tag in api.tags}
+    while stem in taken:
+        stem += "_"
+    return f"{stem}.py"
+
+
 def render_stubs(api: Api, package: str) -> dict[str, str]:
     """Every stub file as it would be written today, formatted; keyed by relative path."""
     from generator.emit.render import render
+    from generator.emit.webhooks import webhook_views
     from generator.format import format_files
 
     files = {
@@ -103,6 +121,16 @@ def render_stubs(api: Api, package: str) -> dict[str, str]:
         )
         for tag in api.tags
     }
+    receiver = receiver_file(api)
+    if receiver is not None:
+        events = webhook_views(api)["events"]
+        files[receiver] = render(
+            "scaffold_receiver.py.jinja",
+            api=api,
+            events=events,
+            impl=RECEIVER_IMPL,
+            package=package,
+        )
     stubs = [stub_of(tag) for tag in api.tags]
     files[INIT] = render("scaffold_init.py.jinja", api=api, package=package, stubs=stubs)
     # Sorted again so the generated package is first-party, as in the project that imports it.
@@ -156,6 +184,7 @@ def plan_scaffold(
             writes[name] = merged.text
         elif not merged.problem:
             report.unchanged.append(name)
+    _plan_receiver(api, fresh, existing, package, writes, report)
     if INIT in existing:  # written when absent, never touched again
         report.unchanged.append(INIT)
     else:
@@ -165,6 +194,38 @@ def plan_scaffold(
     if existing.get(RECORD) != record:
         writes[RECORD] = record
     return writes, report
+
+
+def _plan_receiver(
+    api: Api,
+    fresh: dict[str, str],
+    existing: dict[str, str],
+    package: str,
+    writes: dict[str, str],
+    report: ScaffoldReport,
+) -> None:
+    """The receiver stub: written when absent, else the events it lacks appended.
+
+    A method whose event is gone is reported, by the docstring scaffold wrote (events have no
+    record to tell a rename).
+    """
+    name = receiver_file(api)
+    if name is None:
+        return
+    if name not in existing:
+        writes[name] = fresh[name]
+        report.created.append(name)
+        return
+    events = {event.name for event in api.events}
+    report.orphans += find_event_orphans(existing[name], name, RECEIVER_IMPL, events)
+    merged = merge_methods(existing[name], fresh[name], RECEIVER_IMPL, first_party=package)
+    if merged.problem:
+        report.notes.append(f"{name}: {merged.problem}")
+    if merged.added:
+        report.added.append(Added(name, RECEIVER_IMPL, merged.added, merged.imports))
+        writes[name] = merged.text
+    elif not merged.problem:
+        report.unchanged.append(name)
 
 
 def _record(api: Api, past: dict[str, Past], orphans: list[Orphan], label: str) -> str:

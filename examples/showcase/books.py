@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Literal
 from uuid import UUID
 
-from generated.showcase import CONTEXT, Principal, RequestContext, Upload, models, results
+from generated.showcase import CONTEXT, Form, Principal, RequestContext, Upload, models, results
 
 from . import access, catalog, citations, errors, media
 from .links import Links
@@ -181,7 +181,7 @@ class BooksHandlers:
         self,
         *,
         book_id: int,
-        body: models.BookMediaUpload,
+        body: Form[models.BookMediaUploadFields],
         principal: Principal,
         context: RequestContext = CONTEXT,
     ) -> (

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pydantic import MISSING
-
-from generated.showcase import FilePart, models
+from generated.showcase import Form, Upload, models
 
 from . import errors
 from .parts import Part, media_type
@@ -31,16 +29,20 @@ class Rejection:
     body: models.Error
 
 
-def check_parts(parts: Sequence[Part], upload: models.BookMediaUpload) -> Rejection | None:
-    """415 for a part with a media type its `encoding` does not list, 413 for an oversized one."""
+MediaForm = Form[models.BookMediaUploadFields]  # the body: alt text, and the spooled file parts
+
+
+def check_parts(parts: Sequence[Part], upload: MediaForm) -> Rejection | None:
+    """415 for a part with a media type its `encoding` does not list, 413 for an oversized one
+    (by the spooled part's size, before a byte of it is read)."""
     for part in parts:
         allowed = ALLOWED.get(part.name)
         if allowed is not None and not _declared_ok(part, allowed):
             return Rejection(
                 False, errors.unsupported_part(part.name, " or ".join(sorted(allowed)))
             )
-    pages = [] if upload.sample_pages is MISSING else upload.sample_pages
-    sizes = [("cover", len(upload.cover))] + [("sample_pages", len(page)) for page in pages]
+    pages = upload.files.get("sample_pages", ())
+    sizes = [("cover", upload.file("cover").size)] + [("sample_pages", p.size) for p in pages]
     for name, size in sizes:
         if size > LIMITS[name]:
             return Rejection(True, errors.too_large(f"{LIMITS[name] // MIB} MiB per {name} part"))
@@ -64,19 +66,23 @@ def _declared_ok(part: Part, allowed: frozenset[str]) -> bool:
     return part.media_type != "text/plain" or charset.lower() in {"utf-8", "utf8"}
 
 
-def stored(upload: models.BookMediaUpload, version: int) -> Media:
-    """What is kept of an upload; leaving `sample_pages` out removes the sample pages."""
-    cover = upload.cover  # a FilePart, unless the cover came as a field without a file name
-    cover_type = cover.content_type if isinstance(cover, FilePart) else None
+def stored(upload: MediaForm, version: int) -> Media:
+    """What is kept of an upload (read from the spooled parts, after `check_parts` bounded
+    their sizes); leaving `sample_pages` out removes the sample pages."""
+    cover = _whole(upload.file("cover"))
+    cover_type = upload.file("cover").content_type
     is_jpeg = media_type(cover_type) == "image/jpeg" or cover.startswith(b"\xff\xd8\xff")
-    pages = [] if upload.sample_pages is MISSING else upload.sample_pages
     return Media(
-        cover=upload.cover,
+        cover=cover,
         cover_extension="jpg" if is_jpeg else "png",
-        alt_text=upload.alt_text,
-        sample_pages=list(pages),
+        alt_text=upload.fields.alt_text,
+        sample_pages=[_whole(page) for page in upload.files.get("sample_pages", ())],
         version=version,
     )
+
+
+def _whole(part: Upload) -> bytes:
+    return b"".join(part.chunks())
 
 
 def to_model(base_url: str, book_id: int, media: Media) -> models.BookMedia:

@@ -1,7 +1,7 @@
 """The `Content-Type` each part of a multipart body declared: the `parts` resource.
 
-The runtime hands a handler its file parts as `FilePart`s, which carry their content type,
-and refuses a file part in a type its `encoding` does not list. The headers of the other parts
+The runtime hands a handler its file parts as spooled `Upload`s, which carry their content
+type, and refuses a file part in a type its `encoding` does not list. The headers of the other parts
 (`alt_text`, a text field) are dropped by the form parser, and `encoding` asks for
 `text/plain; charset=utf-8` there too, so this reads every part's headers from the body.
 """

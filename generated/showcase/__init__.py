@@ -17,7 +17,7 @@ from .runtime.auth import Principal
 from .runtime.bodies import FilePart
 from .runtime.context import CONTEXT, RequestContext
 from .runtime.streams import ServerEvent
-from .runtime.uploads import Upload
+from .runtime.uploads import Form, Upload
 from .settings import Settings
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "BooksApi",
     "CategoriesApi",
     "FilePart",
+    "Form",
     "ImportsApi",
     "LoansApi",
     "MembersApi",

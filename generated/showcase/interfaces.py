@@ -134,7 +134,7 @@ class BooksApi(Protocol):
         self,
         *,
         book_id: int,
-        body: models.BookMediaUpload,
+        body: uploads.Form[models.BookMediaUploadFields],
         principal: Principal,
     ) -> (
         results.ReplaceBookMediaOk

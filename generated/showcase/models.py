@@ -448,3 +448,8 @@ class WatchImportOkResponse(ContractModel):
     id: StrictStr | MISSING = MISSING
     retry: Annotated[WholeInt | MISSING, Field(ge=0)] = MISSING
     data: bytes
+
+
+class BookMediaUploadFields(ContractModel):
+    model_config = ConfigDict(extra="forbid")
+    alt_text: Annotated[StrictStr, Field(max_length=250, min_length=1)]

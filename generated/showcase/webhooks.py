@@ -124,11 +124,15 @@ class ReceiverCalls:
     def __init__(self, impl: WebhookReceiver) -> None:
         self._impl = impl
 
-    def notify_loan_due(self, body: Any, delivery: webhook_receive.Delivery) -> Awaitable[None]:
+    def notify_loan_due(
+        self, body: Any, delivery: webhook_receive.Delivery, params: Mapping[str, Any]
+    ) -> Awaitable[None]:
         event: models.LoanDueEvent = body
         return self._impl.notify_loan_due(event=event, delivery=delivery)
 
-    def import_finished(self, body: Any, delivery: webhook_receive.Delivery) -> Awaitable[None]:
+    def import_finished(
+        self, body: Any, delivery: webhook_receive.Delivery, params: Mapping[str, Any]
+    ) -> Awaitable[None]:
         event: models.ImportJob = body
         return self._impl.import_finished(event=event, delivery=delivery)
 

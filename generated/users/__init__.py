@@ -16,7 +16,7 @@ from .runtime.auth import Principal
 from .runtime.bodies import FilePart
 from .runtime.context import CONTEXT, RequestContext
 from .runtime.streams import ServerEvent
-from .runtime.uploads import Upload
+from .runtime.uploads import Form, Upload
 from .settings import Settings
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "AdminApi",
     "AuthApi",
     "FilePart",
+    "Form",
     "HealthApi",
     "Principal",
     "RequestContext",

@@ -24,6 +24,8 @@ RUNTIME = STATIC / "runtime"
 # retry.py (sending retries as the client does: one policy, copied, not written twice).
 HOOK_RUNTIME = [RUNTIME / f"{name}.py" for name in HOOK_MODULES]
 HOOK_RUNTIME.append(STATIC / "client" / "retry.py")
+# and the client's parameter serialization, under a name clear of the service's params.py
+HOOK_COPIES = {"webhook_params.py": STATIC / "client" / "params.py"}
 
 
 def header_line(contract: str) -> str:
@@ -69,7 +71,15 @@ def realm(title: str) -> str:
 
 
 def _exports(api: Api) -> list[str]:
-    names = ["CONTEXT", "FilePart", "Principal", "RequestContext", "ServerEvent", "Settings"]
+    names = [
+        "CONTEXT",
+        "FilePart",
+        "Form",
+        "Principal",
+        "RequestContext",
+        "ServerEvent",
+        "Settings",
+    ]
     names += ["Upload", "create_app"]
     names += ["models", "results"]
     names += [tag.protocol for tag in api.tags]
@@ -106,8 +116,9 @@ def emit_modules(ir: PackageIr) -> dict[str, str]:
     }
     modules = [m for m in RUNTIME.glob("*.py") if m.stem not in HOOK_MODULES]
     modules += HOOK_RUNTIME if api.events else []
-    for module in sorted(modules, key=lambda m: m.name):
-        files[f"runtime/{module.name}"] = f"{header}\n" + module.read_text(encoding="utf-8")
+    copies = {m.name: m for m in modules} | (HOOK_COPIES if api.events else {})
+    for name, module in sorted(copies.items()):
+        files[f"runtime/{name}"] = f"{header}\n" + module.read_text(encoding="utf-8")
     common: dict[str, Any] = {"header": header, "api": api}
     files["__init__.py"] = render("init.py.jinja", exports=_exports(api), **common)
     files["app.py"] = render("app.py.jinja", **common)

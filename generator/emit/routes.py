@@ -53,7 +53,8 @@ def _arguments(op: Operation) -> list[str]:
     return [f"{name}={name}" for name in names]
 
 
-def _param_spec(p: Parameter) -> str:
+def param_spec(p: Parameter) -> str:
+    """The `params.ParamSpec(...)` expression the runtime reads a parameter with."""
     schema = schema_ref("request", p.schema_pointer) if p.schema_pointer else ""
     args = [repr(p.name), repr(p.wire), repr(p.location.value), repr(schema)]
     args.append(type_value(p.annotation))
@@ -79,6 +80,9 @@ def body_spec(b: Body) -> str:
         args.append(f"encoding={b.encoding!r}")
     if b.spooled:
         args.append("spooled=True")
+    if b.form is not None:  # the handler's type is the other fields' class, files apart
+        args[3] = type_value(b.form.fields)
+        args.append(f"files={b.form.files!r}")
     return f"bodies.BodySpec({', '.join(args)})"
 
 
@@ -115,7 +119,7 @@ def _operation(op: Operation) -> list[str]:
         f"lambda: results.RESULTS[{op.operation_id!r}]",
     ]
     if op.parameters:
-        lines.append(f"parameters=({''.join(_param_spec(p) + ', ' for p in op.parameters)})")
+        lines.append(f"parameters=({''.join(param_spec(p) + ', ' for p in op.parameters)})")
     if op.bodies:
         lines.append(f"bodies=({''.join(body_spec(b) + ', ' for b in op.bodies)})")
         lines.append(f"body_required={op.body is not None and op.body.required!r}")

@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.ir.messages import build_bodies, build_responses
-from generator.ir.nodes import Api, Operation, Response, SchemeUse, SecurityScheme, Tag
+from generator.ir.nodes import Api, Form, Operation, Response, SchemeUse, SecurityScheme, Tag
 from generator.ir.paging import build_paging
 from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping
+from generator.ir.schemas import FormPlan
 from generator.ir.security import SchemeKind, scheme_kind
 from generator.ir.types import qualify
 from generator.ir.webhooks import EventBuilder
@@ -103,9 +104,12 @@ def _success(responses: tuple[Response, ...]) -> int:
 class _Builder:
     """Walks `paths` once, collecting operations per tag."""
 
-    def __init__(self, root: Mapping[str, Any], types: Mapping[str, str]) -> None:
+    def __init__(
+        self, root: Mapping[str, Any], types: Mapping[str, str], forms: Mapping[str, Form]
+    ) -> None:
         self.root = root
         self.types = types
+        self.forms = forms
         self.schemes = scheme_identifiers(root)
         self.results = Namespace()
         self.tags: dict[str, list[Operation]] = {}
@@ -128,7 +132,7 @@ class _Builder:
         responses = build_responses(
             self.root, op, op_ptr, class_name(op_id), self.types, self.results
         )
-        bodies = build_bodies(self.root, op, op_ptr, self.types)
+        bodies = build_bodies(self.root, op, op_ptr, self.types, self.forms)
         method_names = self.methods.setdefault(tag, Namespace(set(CLASS_SCOPE_NAMES)))
         self.order.append(_route_path(path, renames))
         name = method_names.claim(snake_name(op_id))
@@ -169,10 +173,16 @@ def build_api(
     contract: str,
     package: str,
     requirements: tuple[str, ...] = (),
+    model_forms: Mapping[str, FormPlan] | None = None,
 ) -> Api:
-    """The IR for one contract. `model_types` maps schema pointers to types in models.py."""
+    """The IR for one contract. `model_types` maps schema pointers to types in models.py;
+    `model_forms` the multipart bodies with file parts (`ir/schemas.py`)."""
     types = {ptr: qualify(code, model_classes) for ptr, code in model_types.items()}
-    builder = _Builder(root, types)
+    forms = {
+        ptr: Form(qualify(form.fields, model_classes), form.files)
+        for ptr, form in (model_forms or {}).items()
+    }
+    builder = _Builder(root, types, forms)
     webhooks = builder.events.webhooks()  # named before callbacks: theirs are the plain names
     for path, item in as_mapping(root.get("paths")).items():
         for method in METHODS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generator.ir.nodes import Body, BodyKind, Header, Response
+from generator.ir.nodes import Body, BodyKind, Form, Header, Response
 from generator.ir.refs import as_mapping
 from generator.ir.schema_sites import status_name
 from generator.ir.streams import is_streamed, response_stream
@@ -48,9 +48,14 @@ def _annotation(
 
 
 def build_bodies(
-    root: Mapping[str, Any], op: Mapping[str, Any], op_ptr: str, types: Mapping[str, str]
+    root: Mapping[str, Any],
+    op: Mapping[str, Any],
+    op_ptr: str,
+    types: Mapping[str, str],
+    forms: Mapping[str, Form] | None = None,
 ) -> tuple[Body, ...]:
-    """Every media type the operation accepts, JSON first."""
+    """Every media type the operation accepts, JSON first; `forms` (by schema site) the
+    multipart ones with file parts."""
     node, ptr = deref(root, op.get("requestBody"), op_ptr + "/requestBody")
     request = as_mapping(node)
     content = as_mapping(request.get("content"))
@@ -77,6 +82,7 @@ def build_bodies(
                 # the schema where it stands: a 3.1 `$ref` with siblings is validated whole
                 schema_pointer=media_ptr + "/schema" if schema_node is not None else "",
                 encoding=encoding if kind in {BodyKind.FORM, BodyKind.MULTIPART} else (),
+                form=(forms or {}).get(site_ptr) if kind is BodyKind.MULTIPART else None,
             )
         )
     bodies.sort(key=lambda b: b.kind is not BodyKind.JSON)

@@ -82,6 +82,15 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Form:
+    """A multipart body's file parts (`format: binary` properties), spooled for the handler,
+    and the class of its other fields (`ir/schemas.py`: `FormPlan`)."""
+
+    fields: str  # the other fields' class, e.g. `models.BookMediaUploadFields`
+    files: tuple[tuple[str, bool], ...]  # (wire name, is an array) per file property
+
+
+@dataclass(frozen=True)
 class Body:
     """A request body: the media type to accept and the model that validates it."""
 
@@ -91,6 +100,7 @@ class Body:
     required: bool
     schema_pointer: str = ""  # the body's schema in the bundled contract ("" for none)
     encoding: tuple[tuple[str, str], ...] = ()  # (part, contentType) from `encoding`
+    form: Form | None = None  # multipart with file parts: what the handler gets instead
 
     @property
     def spooled(self) -> bool:
@@ -100,7 +110,10 @@ class Body:
 
     @property
     def handler_annotation(self) -> str:
-        """The type a handler receives (a spooled body is a `runtime.uploads.Upload`)."""
+        """The type a handler receives: a spooled body is a `runtime.uploads.Upload`, a
+        multipart body with file parts a `runtime.uploads.Form` of its other fields' class."""
+        if self.form is not None:
+            return f"uploads.Form[{self.form.fields}]"
         return "uploads.Upload" if self.spooled else self.annotation
 
 
@@ -204,6 +217,7 @@ class Event:
     pointer: str  # the event's operation in the contract
     url: tuple[tuple[str, str], ...] = ()  # a callback's key, parsed (`spec/expressions.py`)
     expression: str = ""  # a callback's key as written
+    parameters: tuple[Parameter, ...] = ()  # header, query and cookie parameters it declares
 
     @property
     def annotation(self) -> str:

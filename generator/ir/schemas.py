@@ -37,11 +37,21 @@ from generator.ir.schema_normalize import ModelGenerationError, Normalizer
 from generator.ir.schema_python import CLASS_RESERVED, ExprBuilder, TypeExpr
 from generator.ir.schema_sites import collect_sites, operation_name
 from generator.naming import MAX_IDENTIFIER, class_name
-from generator.spec.pointers import join_pointer
+from generator.spec.pointers import join_pointer, split_pointer
 
 __all__ = ["ModelGenerationError", "ModelPlan", "TypeExpr", "operation_name", "plan_models"]
 
 BASE_CLASS = "ContractModel"
+
+
+@dataclass(frozen=True)
+class FormPlan:
+    """A multipart request body with file parts (`format: binary` properties): the service's
+    handler gets those spooled, and the other fields as `fields`, a class of the same schema
+    without them (`<Class>Fields`). `files` holds (wire name, is an array) per file property."""
+
+    fields: str
+    files: tuple[tuple[str, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ class ModelPlan:
     field_names: Mapping[str, str] = field(default_factory=dict)
     stripped: tuple[tuple[str, str], ...] = ()
     origins: Mapping[str, str] = field(default_factory=dict)
+    forms: Mapping[str, FormPlan] = field(default_factory=dict)  # multipart sites with files
 
 
 class _ClassNames:
@@ -124,6 +135,7 @@ class _Planner:
             self.types[site.pointer] = self.exprs.of(node)
         self.norm.define_pending()  # a response form reserved by its request form, never used
         classes = {k: v for k, v in self.norm.classes.items() if v is not None}
+        forms = self._forms(classes)
         document = {
             "openapi": str(self.root.get("openapi", "3.0.3")),
             "info": {"title": "models", "version": "0"},
@@ -138,7 +150,26 @@ class _Planner:
             field_names=field_names(classes),
             stripped=tuple(self.norm.stripped),
             origins=dict(self.norm.origins),
+            forms=forms,
         )
+
+    def _forms(self, classes: dict[str, Any]) -> dict[str, FormPlan]:
+        """Multipart request sites whose class has file properties, each class's `Fields`
+        class added to `classes` (once, whatever number of sites use it)."""
+        forms: dict[str, FormPlan] = {}
+        made: dict[str, FormPlan | None] = {}
+        for site in self.sites:
+            tokens = split_pointer(site.pointer)
+            multipart = len(tokens) > 1 and tokens[-2].lower().startswith("multipart/")
+            if site.direction is not Direction.REQUEST or not multipart:
+                continue
+            cls = self.types[site.pointer].code
+            if cls not in made:
+                made[cls] = _form_of(cls, classes.get(cls), classes, self.names)
+            form = made[cls]
+            if form is not None:
+                forms[site.pointer] = form
+        return forms
 
 
 def plan_models(root: dict[str, Any]) -> ModelPlan:
@@ -151,6 +182,32 @@ def plan_models(root: dict[str, Any]) -> ModelPlan:
         return _Planner(root).plan()
     except RecursionError:
         raise ModelGenerationError("schemas nest too deeply to generate models") from None
+
+
+def _is_file(schema: Any) -> bool:
+    """A `format: binary` string: a file part."""
+    return isinstance(schema, Mapping) and schema.get("format") == "binary"
+
+
+def _form_of(cls: str, schema: Any, classes: dict[str, Any], names: _ClassNames) -> FormPlan | None:
+    """The form of a multipart body's class: its file properties and its `Fields` class."""
+    props = _mapping(_mapping(schema).get("properties"))
+    files = tuple(
+        (str(wire), not _is_file(prop))
+        for wire, prop in props.items()
+        if _is_file(prop)
+        or (_mapping(prop).get("type") == "array" and _is_file(_mapping(prop).get("items")))
+    )
+    if not files or "allOf" in _mapping(schema):
+        return None
+    wires = {wire for wire, _ in files}
+    fields = dict(_mapping(schema))
+    fields["properties"] = {k: v for k, v in props.items() if k not in wires}
+    if isinstance(fields.get("required"), list):
+        fields["required"] = [r for r in fields["required"] if r not in wires]
+    name = names.claim(cls, "Fields")
+    classes[name] = fields
+    return FormPlan(name, files)
 
 
 def _component(key: str) -> str:

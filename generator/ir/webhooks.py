@@ -15,11 +15,13 @@ from dataclasses import replace
 from typing import Any
 
 from generator.ir.messages import build_bodies
-from generator.ir.nodes import BodyKind, Event, EventKind
+from generator.ir.nodes import BodyKind, Event, EventKind, Location, Parameter
+from generator.ir.params import build_parameters
 from generator.ir.refs import as_mapping
 from generator.naming import Namespace, class_name, snake_name
 from generator.spec.expressions import parse_template
 from generator.spec.hooks import callback_operations, gap, webhook_operations
+from generator.spec.pointers import join_pointer, split_pointer
 
 # Names the generated sender and receiver classes use for themselves.
 # (and the modules their annotations name: a method of that name would hide one in its class)
@@ -28,6 +30,15 @@ EVENT_RESERVED = frozenset(
     | {"expressions", "bodies", "httpx", "models", "datetime", "date", "time"}
 )
 _SAFE_SUFFIX = re.compile(r"^/[A-Za-z0-9._~/-]*$")
+# The keywords sender and receiver methods take besides an event's parameters.
+PARAMETER_RESERVED = frozenset(
+    {"self", "url", "event", "message_id", "delivery", "params", "body", "spec"}
+    | EVENT_RESERVED
+    | {"Any", "Literal", "UUID", "Mapping", "Awaitable"}
+)
+# Headers the Standard Webhooks signing writes itself: a contract that documents them as
+# parameters describes the signature, not something a caller passes.
+SIGNING_HEADERS = frozenset({"webhook-id", "webhook-timestamp", "webhook-signature"})
 
 
 def _success(op: Mapping[str, Any]) -> int:
@@ -53,7 +64,9 @@ class EventBuilder:
         json_bodies = [b for b in bodies if b.kind is BodyKind.JSON]
         op_id = op.get("operationId")
         name = self.names.claim(snake_name(op_id if isinstance(op_id, str) and op_id else hint))
+        item_ptr = join_pointer("", *split_pointer(pointer)[:-1])
         return Event(
+            parameters=self._parameters(item_ptr, pointer),
             kind=kind,
             key=key,
             name=name,
@@ -63,6 +76,18 @@ class EventBuilder:
             success=_success(op),
             route="/" + name,
             pointer=pointer,
+        )
+
+    def _parameters(self, item_ptr: str, op_ptr: str) -> tuple[Parameter, ...]:
+        """The header, query and cookie parameters an event declares (its URL is given whole,
+        so a path parameter has nowhere to go), but the signing headers."""
+        names = Namespace(set(PARAMETER_RESERVED))
+        found = build_parameters(self.root, item_ptr, op_ptr, self.types, names)
+        return tuple(
+            p
+            for p in found
+            if p.location is not Location.PATH
+            and not (p.location is Location.HEADER and p.wire.lower() in SIGNING_HEADERS)
         )
 
     def webhooks(self) -> tuple[Event, ...]:

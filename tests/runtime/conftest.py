@@ -83,6 +83,35 @@ paths:
                 type: object
                 required: [code, message]
                 properties: {code: {type: string}, message: {type: string}}
+  /forms:
+    post:
+      operationId: postForm
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file, note]
+              properties:
+                file: {type: string, format: binary, maxLength: 3000000}
+                pages: {type: array, maxItems: 2, items: {type: string, format: binary}}
+                note: {type: string, minLength: 1}
+      responses:
+        '200':
+          description: what arrived
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Received'}
+        '400': {description: bad}
+        '413':
+          description: too large
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [code, message]
+                properties: {code: {type: string}, message: {type: string}}
 components:
   schemas:
     Tick:

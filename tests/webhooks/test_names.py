@@ -33,6 +33,20 @@ def _event(op_id: str | None = None) -> dict[str, Any]:
     return {"post": op}
 
 
+# Parameter names that collide with the sender's and receiver's own keywords and with the
+# modules and names webhooks.py's annotations use.
+HOSTILE_PARAMETERS = ["models", "event", "url", "message_id", "delivery", "params", "self"]
+HOSTILE_PARAMETERS += ["class", "Any", "UUID", "body", "datetime", "Mapping"]
+
+
+def _with_parameters(event: dict[str, Any]) -> dict[str, Any]:
+    event["post"]["parameters"] = [
+        {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+        for name in HOSTILE_PARAMETERS
+    ] + [{"name": "class", "in": "query", "schema": {"type": "integer"}}]
+    return event
+
+
 CONTRACT = {
     "openapi": "3.0.3",
     "info": {"title": "Names 'quoted' \"and\" \\ odd", "version": "1"},
@@ -52,7 +66,7 @@ CONTRACT = {
         "class": _event(),
         "a b'c\"d": _event(),
         "datetime": _event("webhook_receive"),
-        "time": _event(),
+        "time": _with_parameters(_event()),
         "EVENTS": _event("source"),
         "settings": _event("models"),
     },
@@ -103,3 +117,8 @@ def test_hostile_event_names_generate_typed_code(tmp_path: Path) -> None:
     assert not {"datetime", "time"} & set(names)
     routes = {path for path, _, _ in webhooks.RECEIVED}
     assert len(routes) == 8
+    [timed] = [spec for spec in webhooks.EVENTS.values() if spec.name == "time"]
+    keywords = [p.name for p in timed.params]
+    assert len(keywords) == len(HOSTILE_PARAMETERS) + 1 == len(set(keywords))
+    reserved = {"self", "url", "event", "message_id", "delivery", "params", "models", "body"}
+    assert not reserved & set(keywords) and all(k.isidentifier() for k in keywords)

@@ -179,7 +179,7 @@ class BooksRoutes:
     ]:
         """PUT /books/{book_id}/media"""
         book_id: int = _call.values["book_id"]
-        body: models.BookMediaUpload = _call.body
+        body: uploads.Form[models.BookMediaUploadFields] = _call.body
         principal: auth.Principal = _call.principal
         return self._impl.replace_book_media(
             book_id=book_id,
@@ -651,12 +651,13 @@ OPERATIONS = (
                 "multipart/form-data",
                 "multipart",
                 "urn:specfirst:request#/paths/~1books~1%7Bbook_id%7D~1media/put/requestBody/content/multipart~1form-data/schema",
-                lambda: models.BookMediaUpload,
+                lambda: models.BookMediaUploadFields,
                 encoding=(
                     ("cover", "image/png, image/jpeg"),
                     ("sample_pages", "application/pdf"),
                     ("alt_text", "text/plain; charset=utf-8"),
                 ),
+                files=(("cover", False), ("sample_pages", True)),
             ),
         ),
         body_required=True,

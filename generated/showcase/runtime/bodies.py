@@ -24,9 +24,9 @@ from starlette.exceptions import HTTPException
 
 from . import text
 from .lazy import resolved
-from .schemas import Issue, check, escape_token, pointer_text
+from .schemas import Issue, check, escape_token, node, pointer_text, resolve
 from .shapes import Shape, shape_of
-from .uploads import Upload, size_issues, spool
+from .uploads import Form, Upload, size_issues, spool
 
 _JSON_SUFFIX = "+json"
 
@@ -41,6 +41,7 @@ class BodySpec:
     annotation: Any = None  # the handler's type for json, form and multipart bodies (lazy.py)
     encoding: tuple[tuple[str, str], ...] = ()  # (part, allowed content types) of form parts
     spooled: bool = False  # application/octet-stream: read into a spooled file (`Upload`)
+    files: tuple[tuple[str, bool], ...] = ()  # multipart file properties (wire, array): `Form`
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
@@ -132,6 +133,8 @@ async def read_body(request: Request, accepted: Sequence[BodySpec], required: bo
         chosen = select(accepted, content_type)
         if chosen is not None and chosen.spooled:
             return await _upload(request, chosen, content_type)
+        if chosen is not None and chosen.files:  # parsed as it streams in, files spooled
+            return await file_form(request, chosen)
     raw = await request.body()
     if not raw and not content_type:  # no body at all (an empty one has a media type)
         if required:
@@ -349,3 +352,102 @@ def _media_matches(allowed: str, sent: str) -> bool:
     if allowed.endswith("/*"):
         return sent.startswith(allowed[:-1])
     return sent == allowed
+
+
+async def file_form(request: Request, spec: BodySpec) -> Form[Any]:
+    """A multipart body with file parts: the parts left spooled (`Upload`s, judged by their
+    size), the other fields read and typed as `_multipart` reads them (`spec.annotation` is
+    their class). The whole body is checked by its schema, each file part standing in as an
+    empty string whose own findings are replaced by the ones its size gives."""
+    form = await _parsed(request)
+    arrays = dict(spec.files)
+    grouped: dict[str, list[Any]] = {}
+    for key, part in form.multi_items():
+        grouped.setdefault(key, []).append(part)
+    values: dict[str, Any] = {}
+    uploads: dict[str, list[Upload]] = {}
+    issues: list[Issue] = []
+    for key, parts in grouped.items():
+        if key not in arrays:
+            shape = spec.shape.properties.get(key) or spec.shape.additional or Shape()
+            member = (shape.items or Shape()) if shape.is_array else shape
+            declared = dict(spec.encoding).get(key, "")
+            read = [(await _part(key, p, member, declared))[0] for p in parts]
+            if not shape.is_array and len(read) > 1 and shape.types:
+                raise Invalid(
+                    [Issue("body", "", "/" + escape_token(key), f"{key} must be given once")]
+                )
+            values[key] = read if shape.is_array or len(read) > 1 else read[0]
+            continue
+        if not arrays[key] and len(parts) > 1:
+            raise Invalid([Issue("body", "", "/" + escape_token(key), f"{key} must be given once")])
+        uploads[key] = [_file_part(key, p, dict(spec.encoding).get(key, "")) for p in parts]
+        values[key] = [""] * len(parts) if arrays[key] else ""
+        issues += _size_issues(spec, key, arrays[key], uploads[key])
+    values = _with_empty_arrays(values, spec)
+    for key in arrays.keys() & values.keys() - uploads.keys():
+        uploads[key] = []  # a required array of files left out: none
+    found = check(spec.schema, values, "body")
+    sent = {key: arrays[key] for key in grouped.keys() & arrays.keys()}  # stood in for
+    issues += [i for i in found if not _stands_in(i.pointer, sent)]
+    if issues:
+        raise Invalid(issues)
+    fields = {k: v for k, v in values.items() if k not in arrays}
+    return Form(_typed(spec, lambda: spec.adapter.validate_python(fields)), uploads)
+
+
+async def _parsed(request: Request) -> Any:
+    try:
+        return await request.form()
+    except (AssertionError, ValueError, KeyError) as error:
+        issue = Issue("body", "", "", f"The multipart body is malformed ({error})")
+        raise Invalid([issue]) from None
+
+
+def _file_part(key: str, part: UploadFile | str, declared: str) -> Upload:
+    """One file part as an `Upload` of its spooled file (a plain field's text as its bytes)."""
+    if isinstance(part, str):
+        data = part.encode("utf-8")
+        file = io.BytesIO(data)
+        return Upload(file, len(data), None)
+    sent = (part.content_type or "").split(";", 1)[0].strip().lower()
+    allowed = [t.split(";", 1)[0].strip().lower() for t in declared.split(",") if t.strip()]
+    if allowed and sent and not any(_media_matches(a, sent) for a in allowed):
+        raise HTTPException(415, f"Part {key!r} must be sent as {declared}")
+    part.file.seek(0)
+    size = part.size if part.size is not None else _length(part.file)
+    headers = dict(part.headers)
+    return Upload(part.file, size, part.content_type or None, part.filename, headers)
+
+
+def _length(file: Any) -> int:
+    end = int(file.seek(0, io.SEEK_END))
+    file.seek(0)
+    return end
+
+
+def _size_issues(spec: BodySpec, key: str, array: bool, parts: list[Upload]) -> list[Issue]:
+    """A file property's length keywords judged by each part's size (its other keywords, a
+    pattern say, by its bytes, read once)."""
+    ref, _ = resolve(spec.schema, node(spec.schema))
+    prop = ref + "/properties/" + escape_token(key)
+    if array:
+        prop = resolve(prop, node(prop))[0] + "/items"
+    found: list[Issue] = []
+    for index, part in enumerate(parts):
+        at = "/" + escape_token(key) + (f"/{index}" if array else "")
+        judged = size_issues(prop, part.size)
+        if judged is None:
+            judged = check(prop, part.read().decode("latin-1"), "body")
+            part.seek(0)
+        found += [Issue("body", "", at + i.pointer, i.message) for i in judged]
+    return found
+
+
+def _stands_in(pointer: str, arrays: Mapping[str, bool]) -> bool:
+    """True for a finding about a file part's stand-in (not about how many parts there are)."""
+    tokens = pointer.split("/")[1:]
+    if not tokens or tokens[0].replace("~1", "/").replace("~0", "~") not in arrays:
+        return False
+    key = tokens[0].replace("~1", "/").replace("~0", "~")
+    return len(tokens) >= (2 if arrays[key] else 1)

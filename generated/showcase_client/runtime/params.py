@@ -16,15 +16,30 @@ JSON writes them.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from pydantic_core import to_jsonable_python
 
-from .specs import ParamSpec
-
 _DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
 _DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+class ParamSpec(Protocol):
+    """What serializing reads of a parameter: the client's `specs.ParamSpec` has it, and so has
+    the service runtime's (a package with webhooks sends their parameters with this module,
+    copied as `runtime/webhook_params.py`)."""
+
+    @property
+    def wire(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def style(self) -> str: ...
+    @property
+    def explode(self) -> bool | None: ...
+    @property
+    def media_type(self) -> str | None: ...
 
 
 def jsonable(value: Any) -> Any:

@@ -112,12 +112,13 @@ def body_arguments(bodies: tuple[BodySpec, ...], body: Any) -> dict[str, Any]:
         form = {k: params.text(params.jsonable(v)) for k, v in fields.items() if v is not None}
         return {"data": form, "headers": {"Content-Type": spec.media_type}}
     # every part goes in `files` so the body is multipart even without a file; a filename of
-    # None makes a plain form field
-    parts: list[tuple[str, tuple[str | None, bytes | str]]] = [
-        (k, (k, v) if isinstance(v, bytes) else (None, params.text(params.jsonable(v))))
-        for k, v in fields.items()
-        if v is not None
-    ]
+    # None makes a plain form field; an array of files is one part per file
+    parts: list[tuple[str, tuple[str | None, bytes | str]]] = []
+    for k, v in fields.items():
+        files = isinstance(v, list) and bool(v) and all(isinstance(i, bytes) for i in v)
+        for item in v if files else [v] if v is not None else []:
+            text = None if isinstance(item, bytes) else params.text(params.jsonable(item))
+            parts.append((k, (k, item) if text is None else (None, text)))
     return {"files": parts}
 
 

@@ -15,15 +15,18 @@ size, anything else by the bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from tempfile import SpooledTemporaryFile
-from typing import Any
+from types import MappingProxyType
+from typing import IO, Any, Generic, TypeVar
 
 from fastapi import Request
 
 from .schemas import Issue, node, resolve
 
-__all__ = ["Upload", "spool"]
+__all__ = ["Form", "Upload", "spool"]
+
+M = TypeVar("M")
 
 _CHUNK = 64 * 1024
 # Keywords that judge only a string's length, or nothing at all (annotations).
@@ -42,11 +45,18 @@ class Upload:
     """
 
     def __init__(
-        self, file: SpooledTemporaryFile[bytes], size: int, content_type: str | None = None
+        self,
+        file: IO[bytes],
+        size: int,
+        content_type: str | None = None,
+        filename: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.file = file
         self.size = size
         self.content_type = content_type
+        self.filename = filename  # a multipart file part's, as the client sent it
+        self.headers: Mapping[str, str] = MappingProxyType(dict(headers or {}))  # a part's
 
     def read(self, size: int = -1) -> bytes:
         """The next `size` bytes (all that is left by default)."""
@@ -67,6 +77,36 @@ class Upload:
 
     def __repr__(self) -> str:
         return f"Upload(size={self.size}, content_type={self.content_type!r})"
+
+
+class Form(Generic[M]):
+    """A multipart body with file parts (`format: binary` properties), none of them read.
+
+    `fields` holds the other fields, typed by the model of the body's schema without its file
+    properties (`models.<Body>Fields`); `files` each file property's parts by wire name, as
+    `Upload`s spooled to disk past Starlette's 1 MiB (only the parts sent: an optional one may
+    be absent). The parts' files go with the form when the request is done: copy what must
+    outlive it.
+
+        async def replace_book_media(
+            self, *, book_id: int, body: Form[models.BookMediaUploadFields]
+        ) -> ...:
+            cover = body.file("cover")  # an Upload: size, content_type, filename, chunks()
+            pages = body.files.get("sample_pages", ())
+            text = body.fields.alt_text
+    """
+
+    def __init__(self, fields: M, files: Mapping[str, Sequence[Upload]]) -> None:
+        self.fields = fields
+        self.files: Mapping[str, Sequence[Upload]] = MappingProxyType(dict(files))
+
+    def file(self, name: str) -> Upload:
+        """The one part of file property `name` (KeyError when the request left it out)."""
+        return self.files[name][0]
+
+    def __repr__(self) -> str:
+        sizes = {name: [part.size for part in parts] for name, parts in self.files.items()}
+        return f"Form(fields={self.fields!r}, files={sizes})"
 
 
 async def spool(request: Request, threshold: int) -> Upload:

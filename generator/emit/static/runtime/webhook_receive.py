@@ -6,12 +6,13 @@ Each event's route checks, in this order, and answers problem+json when one fail
    configured secrets (rotation: several secrets verify), else **401**;
 2. `webhook-timestamp` is within the tolerance of now (default 5 minutes), else **400**;
 3. `webhook-id` was not seen within the tolerance (a `ReplayStore`), else **400**;
-4. the body is what the contract allows (the service's own body reader and schemas), else
-   the service's validation status (422 unless the contract documents another).
+4. the event's declared parameters (headers, query, cookies) and then its body are what the
+   contract allows (the service's own parameter and body readers and schemas), else the
+   service's validation status (422 unless the contract documents another).
 
 Only then is the handler called with the typed event; an event nothing implements answers
-**501**. Unauthenticated requests learn nothing about timestamps or ids: the signature is
-checked first.
+**501**, as does a method that raises NotImplementedError (a scaffolded stub). Unauthenticated
+requests learn nothing about timestamps or ids: the signature is checked first.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fastapi.responses import Response
 
 from .bodies import Invalid, read_body
 from .errors import BOOK
+from .params import read_parameters
 from .routes import check_signature, implemented
 from .webhook_send import EventSpec
 from .webhook_signing import ID, SIGNATURE, TIMESTAMP, signature_matches
@@ -89,7 +91,7 @@ class Receiver:
     clock: Callable[[], float] = time.time
 
 
-Call = Callable[[Any, Delivery], Awaitable[None]]
+Call = Callable[[Any, Delivery, Mapping[str, Any]], Awaitable[None]]
 
 
 def _problem(status: int, detail: str, issues: Sequence[Any] = ()) -> Response:
@@ -118,6 +120,11 @@ def _endpoint(spec: EventSpec, call: Call | None, receiver: Receiver, store: Rep
         # ahead of this clock), so a replay is refused until the timestamp check refuses it
         if not await store.claim(msg_id, timestamp + receiver.tolerance - now + 1):
             return _problem(400, "This webhook-id was already delivered (a replay).")
+        values, issues = read_parameters(request, spec.params, frozenset())
+        if issues:
+            await store.release(msg_id)
+            status = BOOK.validation_status(None)
+            return _problem(status, "The parameters do not match the contract.", issues)
         try:
             body = await read_body(request, bodies, required) if bodies else None
         except Invalid as invalid:
@@ -128,7 +135,10 @@ def _endpoint(spec: EventSpec, call: Call | None, receiver: Receiver, store: Rep
             await store.release(msg_id)
             return _problem(501, f"The {spec.name!r} event is not handled here yet.")
         try:
-            await call(body, Delivery(msg_id, timestamp, spec.name, request.headers))
+            await call(body, Delivery(msg_id, timestamp, spec.name, request.headers), values)
+        except NotImplementedError:  # a scaffolded stub not written yet, as for an operation
+            await store.release(msg_id)
+            return _problem(501, f"The {spec.name!r} event is not implemented yet.")
         except BaseException:
             await store.release(msg_id)
             raise

@@ -17,7 +17,7 @@ import json
 import random
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,9 +25,11 @@ import httpx
 from pydantic import SecretStr, TypeAdapter
 
 from .bodies import BodySpec
+from .params import ParamSpec
 from .retry import Retry, delay
 from .schemas import check
 from .webhook_guard import Guard, RefusedTarget, Resolver
+from .webhook_params import header_value, jsonable, query_pairs
 from .webhook_signing import ID, SIGNATURE, TIMESTAMP, key_of, sign
 
 __all__ = [
@@ -58,10 +60,36 @@ class EventSpec:
     success: int = 204  # what the receiver answers on success (the contract's first 2xx)
     body_required: bool = False  # the contract's `requestBody.required`
     url: tuple[tuple[str, str], ...] = ()  # a callback's key, parsed (`runtime.expressions`)
+    params: tuple[ParamSpec, ...] = ()  # the header, query and cookie parameters it declares
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
         return TypeAdapter(self.body.annotation if self.body is not None else Any)
+
+    def placed(self, values: Mapping[str, Any]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+        """The parameters as query pairs and headers (cookies in one `cookie` header), each
+        checked by its schema first; `PayloadRefused` for one missing or not allowed."""
+        query: list[tuple[str, str]] = []
+        headers: dict[str, str] = {}
+        cookies: list[str] = []
+        for spec in self.params:
+            value = values.get(spec.name)
+            if value is None:
+                if spec.required:
+                    raise PayloadRefused(f"{self.name}: the {spec.wire!r} parameter is required")
+                continue
+            issues = check(spec.schema, jsonable(value), spec.location, spec.wire)
+            if issues:
+                raise PayloadRefused(f"{self.name}: {spec.wire}: {issues[0].message}")
+            if spec.location == "query":
+                query += query_pairs(spec, value)
+            elif spec.location == "header":
+                headers[spec.wire] = header_value(spec, value)
+            else:
+                cookies.append(f"{spec.wire}={header_value(spec, value)}")
+        if cookies:
+            headers["cookie"] = "; ".join(cookies)
+        return query, headers
 
     def encode(self, payload: Any) -> bytes:
         """The payload as the JSON the contract allows; `PayloadRefused` otherwise."""
@@ -202,22 +230,30 @@ class Sender:
         return headers
 
     async def send(
-        self, url: str, spec: EventSpec, payload: Any, message_id: str | None = None
+        self,
+        url: str,
+        spec: EventSpec,
+        payload: Any,
+        message_id: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> Delivery:
-        """Deliver one event to `url`; raises `PayloadRefused` or `RefusedTarget` before
-        sending anything, and returns how the delivery ended otherwise."""
+        """Deliver one event (and its parameters, by keyword name) to `url`; raises
+        `PayloadRefused` or `RefusedTarget` before sending anything, and returns how the
+        delivery ended otherwise."""
         body = spec.encode(payload)
+        query, placed = spec.placed(params or {})
         target = await self.guard.vet(url)
+        address = target.url.copy_merge_params(tuple(query)) if query else target.url
         msg_id = message_id or "msg_" + secrets.token_urlsafe(18)
         extensions = {"sni_hostname": target.server_name} if target.url.scheme == "https" else {}
         attempt = 0
         while True:
-            headers = self._headers(msg_id, body, spec, target.host_header)
+            headers = placed | self._headers(msg_id, body, spec, target.host_header)
             response: httpx.Response | None = None
             error: str | None = None
             try:
                 response = await self._http.request(
-                    spec.method, target.url, content=body, headers=headers, extensions=extensions
+                    spec.method, address, content=body, headers=headers, extensions=extensions
                 )
             except httpx.TransportError as exc:
                 error = f"{type(exc).__name__}: {exc}"
