@@ -184,8 +184,15 @@ def plan_models(root: dict[str, Any]) -> ModelPlan:
         raise ModelGenerationError("schemas nest too deeply to generate models") from None
 
 
-def _is_file(schema: Any) -> bool:
-    """A `format: binary` string: a file part."""
+def _is_file(schema: Any, classes: Mapping[str, Any]) -> bool:
+    """A `format: binary` string, inline or through `$ref`s to planned classes: a file part."""
+    seen: set[str] = set()
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        ref = schema["$ref"]
+        if ref in seen or not ref.startswith("#/components/schemas/"):
+            return False
+        seen.add(ref)
+        schema = classes.get(split_pointer(ref[1:])[-1])
     return isinstance(schema, Mapping) and schema.get("format") == "binary"
 
 
@@ -193,10 +200,12 @@ def _form_of(cls: str, schema: Any, classes: dict[str, Any], names: _ClassNames)
     """The form of a multipart body's class: its file properties and its `Fields` class."""
     props = _mapping(_mapping(schema).get("properties"))
     files = tuple(
-        (str(wire), not _is_file(prop))
+        (str(wire), not _is_file(prop, classes))
         for wire, prop in props.items()
-        if _is_file(prop)
-        or (_mapping(prop).get("type") == "array" and _is_file(_mapping(prop).get("items")))
+        if _is_file(prop, classes)
+        or (
+            _mapping(prop).get("type") == "array" and _is_file(_mapping(prop).get("items"), classes)
+        )
     )
     if not files or "allOf" in _mapping(schema):
         return None
