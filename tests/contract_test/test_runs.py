@@ -292,7 +292,13 @@ def test_interrupting_the_run_stops_the_service(pythonpath: str, sig: signal.Sig
         "--max-examples",
         "1000",
     ]
-    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    run = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_interruptible,
+    )
     assert run.stdout is not None
     for line in run.stdout:  # the service is up and testing has begun
         if line.startswith("Testing "):
@@ -304,3 +310,10 @@ def test_interrupting_the_run_stops_the_service(pythonpath: str, sig: signal.Sig
     output, _ = run.communicate(timeout=60)
     assert run.returncode == 130, output
     assert not any(Path(f"/proc/{pid}").exists() for pid in services)
+
+
+def _interruptible() -> None:
+    """Ctrl-C reaches the child even when this suite runs in a background job of a
+    non-interactive shell, which starts every process with SIGINT ignored (Python then
+    installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

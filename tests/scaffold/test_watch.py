@@ -125,7 +125,12 @@ def test_the_command_prints_each_run_and_stops_on_ctrl_c(contract: Path, tmp_pat
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        preexec_fn=_interruptible,
     )
     lines: queue.Queue[str] = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or ()])
@@ -154,3 +159,10 @@ def test_the_command_prints_each_run_and_stops_on_ctrl_c(contract: Path, tmp_pat
         reader.join(TIMEOUT)
     assert code == 0
     assert "stopped watching" in "".join(list(lines.queue))
+
+
+def _interruptible() -> None:
+    """Ctrl-C reaches the child even when this suite runs in a background job of a
+    non-interactive shell, which starts every process with SIGINT ignored (Python then
+    installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
